@@ -1,0 +1,108 @@
+"""What every Imagette algorithm shares: naming, help, the feedback adapter and error translation."""
+
+from __future__ import annotations
+
+import platform
+
+from qgis.core import Qgis, QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingParameterDefinition
+from qgis.PyQt.QtCore import QCoreApplication
+
+from ..plugin import deps
+from ..plugin.engine.errors import ImagetteError
+from ..plugin.engine.progress import Progress
+from ..plugin.engine.versions import package_version, plugin_version
+
+HELP_URL = "https://example.org/imagette#user-guide"
+
+
+class FeedbackProgress(Progress):
+    """Forwards the engine's progress, messages and cancel checks to a QgsProcessingFeedback."""
+
+    def __init__(self, feedback) -> None:
+        self.feedback = feedback
+
+    def set_percent(self, percent: float) -> None:
+        self.feedback.setProgress(percent)
+
+    def info(self, message: str) -> None:
+        self.feedback.pushInfo(message)
+
+    def warning(self, message: str) -> None:
+        self.feedback.pushWarning(message)
+
+    def is_canceled(self) -> bool:
+        return self.feedback.isCanceled()
+
+
+def version_line() -> str:
+    """One line naming the software a run used; starts every algorithm's log."""
+    torch = package_version("torch") or "not installed"
+    return (
+        f"Imagette {plugin_version()} · QGIS {Qgis.QGIS_VERSION} · Python {platform.python_version()} · "
+        f"torch {torch} · rasterio {package_version('rasterio')} · numpy {package_version('numpy')}"
+    )
+
+
+class ImagetteAlgorithm(QgsProcessingAlgorithm):
+    """Base of Imagette's algorithms.
+
+    Subclasses set NAME, DISPLAY_NAME, SHORT_DESCRIPTION, HELP and TAGS, declare parameters
+    in initAlgorithm through add_parameter, and do their work in execute(); an ImagetteError
+    raised by the engine reaches the user as a QgsProcessingException with the same message.
+    """
+
+    NAME = ""
+    DISPLAY_NAME = ""
+    SHORT_DESCRIPTION = ""
+    HELP = ""
+    TAGS = ""
+    NEEDS_TORCH = False
+
+    def tr(self, text: str) -> str:
+        return QCoreApplication.translate("Imagette", text)
+
+    def createInstance(self):  # noqa: N802
+        return type(self)()
+
+    def name(self):
+        return self.NAME
+
+    def displayName(self):  # noqa: N802
+        return self.tr(self.DISPLAY_NAME)
+
+    def group(self):
+        return self.tr("Land-cover classification")
+
+    def groupId(self):  # noqa: N802
+        return "landcover"
+
+    def shortDescription(self):  # noqa: N802
+        return self.tr(self.SHORT_DESCRIPTION)
+
+    def shortHelpString(self):  # noqa: N802
+        return self.tr(self.HELP)
+
+    def tags(self):
+        return self.tr(self.TAGS).split(",")
+
+    def helpUrl(self):  # noqa: N802
+        return HELP_URL
+
+    def add_parameter(self, parameter, help_text: str, advanced: bool = False) -> None:
+        """Adds a parameter with the help shown in its tooltip and the dialog's help panel."""
+        parameter.setHelp(self.tr(help_text))
+        if advanced:
+            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+        self.addParameter(parameter)
+
+    def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        feedback.pushInfo(version_line())
+        if self.NEEDS_TORCH and not deps.torch_available():
+            raise QgsProcessingException(deps.install_advice())
+        try:
+            return self.execute(parameters, context, feedback, FeedbackProgress(feedback))
+        except ImagetteError as error:
+            raise QgsProcessingException(str(error)) from error
+
+    def execute(self, parameters, context, feedback, progress: Progress) -> dict:
+        raise NotImplementedError

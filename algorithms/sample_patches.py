@@ -1,0 +1,271 @@
+"""imagette:samplepatches: cuts training patches from a raster inside labelled polygons or at points."""
+
+from __future__ import annotations
+
+import json
+
+from qgis.core import (
+    QgsCategorizedSymbolRenderer,
+    QgsCoordinateTransform,
+    QgsFeature,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFolderDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterLayer,
+    QgsRectangle,
+    QgsWkbTypes,
+    NULL,
+)
+from qgis.PyQt.QtCore import QVariant
+
+from ..plugin.engine.classes import ClassEntry, check_code, codes_for_names, palette_color
+from ..plugin.engine.sampling import LabelledFeature, SamplingConfig, sample_patches
+from .base import ImagetteAlgorithm
+
+INTEGER_TYPES = (QVariant.Int, QVariant.UInt, QVariant.LongLong, QVariant.ULongLong)
+
+
+class SamplePatches(ImagetteAlgorithm):
+    NAME = "samplepatches"
+    DISPLAY_NAME = "Sample training patches"
+    SHORT_DESCRIPTION = "Cuts labelled training patches (imagettes) from a raster inside polygons or at points."
+    TAGS = "sample,patch,imagette,training,dataset,label,polygon,split,validation,deep learning,cnn"
+    HELP = (
+        "Cuts square training patches (imagettes) out of a raster wherever labelled polygons or points are, "
+        "and writes a dataset folder for 'Train patch classifier'.\n\n"
+        "Inside polygons, patch centres lie on a grid (the stride); at points, one patch is centred on each point. "
+        "A patch is kept when enough of it lies inside polygons of its own class, when it does not cross the raster "
+        "edge and when it holds no more nodata than tolerated; the log counts every reason a patch was rejected.\n\n"
+        "Validation is split by feature: each polygon or point gives all its patches to training or all to "
+        "validation, stratified per class and seeded, and training patches that share a pixel with a validation "
+        "patch are dropped, so validation scores are not inflated by pixels seen in training.\n\n"
+        "Integer class values are kept as class codes; text values get codes 1, 2, ... in alphabetical order. "
+        "Class colours come from the layer's categorized style on the class field when it has one. "
+        "The footprints layer shows where every patch came from and its split."
+    )
+
+    INPUT_RASTER = "INPUT_RASTER"
+    INPUT_VECTOR = "INPUT_VECTOR"
+    CLASS_FIELD = "CLASS_FIELD"
+    PATCH_SIZE = "PATCH_SIZE"
+    VALIDATION_FRACTION = "VALIDATION_FRACTION"
+    SEED = "SEED"
+    STRIDE = "STRIDE"
+    MIN_CLASS_SHARE = "MIN_CLASS_SHARE"
+    NODATA_TOLERANCE = "NODATA_TOLERANCE"
+    MAX_PER_CLASS = "MAX_PER_CLASS"
+    OUTPUT_DATASET = "OUTPUT_DATASET"
+    OUTPUT_FOOTPRINTS = "OUTPUT_FOOTPRINTS"
+    TOTAL_PATCHES = "TOTAL_PATCHES"
+    TRAINING_PATCHES = "TRAINING_PATCHES"
+    VALIDATION_PATCHES = "VALIDATION_PATCHES"
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        number = QgsProcessingParameterNumber
+        self.add_parameter(
+            QgsProcessingParameterRasterLayer(self.INPUT_RASTER, self.tr("Input raster")),
+            "The image to sample: any raster GDAL reads, any number of bands (uint8, uint16, int16 or float32).",
+        )
+        self.add_parameter(
+            QgsProcessingParameterFeatureSource(
+                self.INPUT_VECTOR, self.tr("Labelled polygons or points"),
+                [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint],
+            ),
+            "Training polygons (or points) with a class field, in any CRS: they are reprojected to the raster's CRS.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterField(self.CLASS_FIELD, self.tr("Class field"), parentLayerParameterName=self.INPUT_VECTOR),
+            "Field holding the class: integers are kept as class codes (1 and up; 0 means nodata), text gets codes "
+            "1, 2, ... in alphabetical order. Features with an empty class are skipped.",
+        )
+        self.add_parameter(
+            number(self.PATCH_SIZE, self.tr("Patch size (pixels)"), number.Integer, 32, minValue=2, maxValue=1024),
+            "Side of the square patch the classifier sees, in raster pixels. Larger patches see more context but need "
+            "larger polygons; 16 to 64 suits most orthophotos and Sentinel-2 scenes.",
+        )
+        self.add_parameter(
+            number(self.VALIDATION_FRACTION, self.tr("Validation fraction"), number.Double, 0.2, minValue=0, maxValue=0.9),
+            "Share of each class's patches set aside for validation, by whole polygons or points. 0 disables validation.",
+        )
+        self.add_parameter(
+            number(self.SEED, self.tr("Random seed"), number.Integer, 42, minValue=0),
+            "Seed of the split and the per-class cap: the same seed gives the same dataset.",
+        )
+        self.add_parameter(
+            number(self.STRIDE, self.tr("Stride between patch centres (pixels, 0 = half the patch)"), number.Integer, 0, minValue=0),
+            "Distance between neighbouring patch centres inside polygons, in pixels. Smaller strides give more, "
+            "more overlapping patches.",
+            advanced=True,
+        )
+        self.add_parameter(
+            number(self.MIN_CLASS_SHARE, self.tr("Minimum share of the patch inside its class"), number.Double, 0.5, minValue=0, maxValue=1),
+            "A patch is kept only if at least this fraction of its pixels lies inside polygons of its own class.",
+            advanced=True,
+        )
+        self.add_parameter(
+            number(self.NODATA_TOLERANCE, self.tr("Tolerated share of nodata pixels"), number.Double, 0.0, minValue=0, maxValue=1),
+            "Patches with a larger fraction of nodata pixels are rejected. Tolerated nodata pixels are filled with "
+            "the patch's band means.",
+            advanced=True,
+        )
+        self.add_parameter(
+            number(self.MAX_PER_CLASS, self.tr("Maximum patches per class (0 = no limit)"), number.Integer, 0, minValue=0),
+            "Caps the patches of each class, drawn at random (seeded), so that a huge class does not drown the others.",
+            advanced=True,
+        )
+        self.add_parameter(
+            QgsProcessingParameterFolderDestination(self.OUTPUT_DATASET, self.tr("Dataset folder")),
+            "Folder where the dataset is written (patches, labels, split and metadata), to give to 'Train patch classifier'.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterFeatureSink(self.OUTPUT_FOOTPRINTS, self.tr("Patch footprints"), QgsProcessing.TypeVectorPolygon),
+            "One square per patch with its class code, class name and split (train or validation).",
+        )
+        for name, label in (
+            (self.TOTAL_PATCHES, "Total patches"),
+            (self.TRAINING_PATCHES, "Training patches"),
+            (self.VALIDATION_PATCHES, "Validation patches"),
+        ):
+            self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
+
+    def execute(self, parameters, context, feedback, progress):
+        raster = self.parameterAsRasterLayer(parameters, self.INPUT_RASTER, context)
+        if raster is None:
+            raise QgsProcessingException(self.invalidRasterError(parameters, self.INPUT_RASTER))
+        source = self.parameterAsSource(parameters, self.INPUT_VECTOR, context)
+        if source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT_VECTOR))
+        if not raster.crs().isValid():
+            raise QgsProcessingException(
+                f"The raster '{raster.name()}' has no coordinate reference system. Assign one "
+                "(Raster > Projections > Assign Projection) and run again."
+            )
+        field_name = self.parameterAsString(parameters, self.CLASS_FIELD, context)
+        field_index = source.fields().lookupField(field_name)
+        if field_index < 0:
+            raise QgsProcessingException(
+                f"The class field '{field_name}' does not exist in the vector layer. "
+                f"Its fields are: {', '.join(source.fields().names())}."
+            )
+        features, classes, skipped = self.labelled_features(parameters, context, source, field_index, raster.crs())
+        if skipped:
+            feedback.pushWarning(f"{skipped} feature(s) with an empty class or no geometry were skipped.")
+        progress.info(f"{len(features)} labelled feature(s) in {len(classes)} class(es).")
+
+        output_dir = self.parameterAsFileOutput(parameters, self.OUTPUT_DATASET, context)
+        config = SamplingConfig(
+            raster_path=raster.source(),
+            features=features,
+            classes=classes,
+            output_dir=output_dir,
+            patch_size=self.parameterAsInt(parameters, self.PATCH_SIZE, context),
+            stride=self.parameterAsInt(parameters, self.STRIDE, context),
+            min_class_share=self.parameterAsDouble(parameters, self.MIN_CLASS_SHARE, context),
+            nodata_tolerance=self.parameterAsDouble(parameters, self.NODATA_TOLERANCE, context),
+            max_per_class=self.parameterAsInt(parameters, self.MAX_PER_CLASS, context),
+            validation_fraction=self.parameterAsDouble(parameters, self.VALIDATION_FRACTION, context),
+            seed=self.parameterAsInt(parameters, self.SEED, context),
+            provenance={"vector": source.sourceName(), "class_field": field_name},
+        )
+        result = sample_patches(config, progress)
+        self.report(result, progress)
+
+        sink, sink_id = self.footprint_sink(parameters, context, raster.crs())
+        names = {entry.code: entry.name for entry in classes}
+        for xmin, ymin, xmax, ymax, code, split in result.footprints():
+            feature = QgsFeature()
+            feature.setGeometry(QgsGeometry.fromRect(QgsRectangle(xmin, ymin, xmax, ymax)))
+            feature.setAttributes([code, names[code], split])
+            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+        counts = result.metadata["counts"]
+        training, validation = (sum(counts[name].values()) for name in ("train", "validation"))
+        return {
+            self.OUTPUT_DATASET: output_dir,
+            self.OUTPUT_FOOTPRINTS: sink_id,
+            self.TOTAL_PATCHES: training + validation,
+            self.TRAINING_PATCHES: training,
+            self.VALIDATION_PATCHES: validation,
+        }
+
+    def labelled_features(self, parameters, context, source, field_index, raster_crs):
+        """Features reprojected to the raster CRS as GeoJSON, with class codes and the class table."""
+        field = source.fields().at(field_index)
+        is_integer = field.type() in INTEGER_TYPES
+        if not is_integer and field.type() != QVariant.String:
+            raise QgsProcessingException(
+                f"The class field '{field.name()}' is of type {field.typeName()}; use an integer or a text field."
+            )
+        transform = QgsCoordinateTransform(source.sourceCrs(), raster_crs, context.transformContext())
+        rows, skipped = [], 0
+        for feature in source.getFeatures():
+            value = feature.attribute(field_index)
+            geometry = QgsGeometry(feature.geometry())
+            if value is None or value == NULL or str(value).strip() == "" or geometry.isEmpty():
+                skipped += 1
+                continue
+            geometry.transform(transform)
+            rows.append((feature.id(), int(value) if is_integer else str(value).strip(), geometry))
+        if is_integer:
+            codes = {value: value for _, value, _ in rows}
+        else:
+            codes = codes_for_names(value for _, value, _ in rows)
+        for code in set(codes.values()):
+            check_code(code)
+        style = self.style_of(parameters, context, field.name())
+        classes = []
+        for index, (value, code) in enumerate(sorted(codes.items(), key=lambda item: item[1])):
+            label, color = style.get(str(value), (None, None))
+            classes.append(ClassEntry(code, label or str(value), color or palette_color(index)))
+        features = []
+        for feature_id, value, geometry in rows:
+            box = geometry.boundingBox()
+            features.append(
+                LabelledFeature(
+                    feature_id, codes[value], json.loads(geometry.asJson()),
+                    (box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum()),
+                )
+            )
+        return features, classes, skipped
+
+    def style_of(self, parameters, context, field_name):
+        """Labels and colours of the layer's categorized style on the class field, keyed by value as text."""
+        layer = self.parameterAsVectorLayer(parameters, self.INPUT_VECTOR, context)
+        renderer = layer.renderer() if layer is not None else None
+        if not isinstance(renderer, QgsCategorizedSymbolRenderer) or renderer.classAttribute() != field_name:
+            return {}
+        return {
+            str(category.value()): (category.label() or None, category.symbol().color().name())
+            for category in renderer.categories()
+            if category.symbol() is not None
+        }
+
+    def footprint_sink(self, parameters, context, crs):
+        fields = QgsFields()
+        fields.append(QgsField("class_code", QVariant.Int))
+        fields.append(QgsField("class_name", QVariant.String))
+        fields.append(QgsField("split", QVariant.String))
+        sink, sink_id = self.parameterAsSink(parameters, self.OUTPUT_FOOTPRINTS, context, fields, QgsWkbTypes.Polygon, crs)
+        if sink is None:
+            raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT_FOOTPRINTS))
+        return sink, sink_id
+
+    def report(self, result, progress):
+        metadata = result.metadata
+        names = {entry["code"]: entry["name"] for entry in metadata["classes"]}
+        for entry in metadata["classes"]:
+            code = str(entry["code"])
+            progress.info(
+                f"Class {entry['code']} '{names[entry['code']]}': {metadata['counts']['train'].get(code, 0)} training, "
+                f"{metadata['counts']['validation'].get(code, 0)} validation patches."
+            )
+        for reason, count in metadata["rejected"].items():
+            progress.info(f"Rejected: {count} × {reason}.")

@@ -1,0 +1,79 @@
+"""Raster access shared by sampling and inference: opening with clear errors, windowed reads, masks."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import numpy as np
+import rasterio
+from rasterio.enums import MaskFlags
+from rasterio.windows import Window
+
+from .errors import ImagetteError
+
+SUPPORTED_DTYPES = ("uint8", "uint16", "int16", "uint32", "int32", "float32", "float64")
+
+
+def open_raster(path: str) -> rasterio.DatasetReader:
+    """Opens a raster for reading, or raises an error that says why it cannot be used."""
+    try:
+        src = rasterio.open(path)
+    except (rasterio.errors.RasterioIOError, OSError) as error:
+        raise ImagetteError(f"Cannot read the raster '{path}': {error}. Check that the file exists and is a raster GDAL can open.") from error
+    if src.crs is None:
+        src.close()
+        raise ImagetteError(
+            f"The raster '{path}' has no coordinate reference system. Assign one "
+            "(Raster > Projections > Assign Projection) and run again."
+        )
+    if src.dtypes[0] not in SUPPORTED_DTYPES:
+        src.close()
+        raise ImagetteError(f"The raster '{path}' has data type {src.dtypes[0]}; Imagette reads {', '.join(SUPPORTED_DTYPES)}.")
+    return src
+
+
+def band_names(src: rasterio.DatasetReader) -> list[str]:
+    """Band descriptions where set, else 'band N'."""
+    return [desc or f"band {index}" for index, desc in enumerate(src.descriptions, start=1)]
+
+
+def read_with_mask(src: rasterio.DatasetReader, window: Window) -> tuple[np.ndarray, np.ndarray]:
+    """Reads all bands of a window and the pixels that hold data there.
+
+    Returns:
+        (data of shape (bands, rows, cols), valid of shape (rows, cols)); a pixel is
+        valid when every band holds data (not nodata, not NaN, not masked).
+    """
+    data = src.read(window=window)
+    if all(MaskFlags.all_valid in flags for flags in src.mask_flag_enums):
+        valid = np.ones(data.shape[1:], dtype=bool)
+    elif all(MaskFlags.nodata in flags for flags in src.mask_flag_enums):
+        nodata = np.asarray(src.nodatavals, dtype=data.dtype).reshape(-1, 1, 1)
+        valid = ~np.any(data == nodata, axis=0)
+    else:
+        valid = np.all(src.read_masks(window=window) > 0, axis=0)
+    if data.dtype.kind == "f":
+        valid &= ~np.any(np.isnan(data), axis=0)
+    return data, valid
+
+
+@contextmanager
+def replaced_atomically(target: str | Path) -> Iterator[Path]:
+    """Yields a temporary file path beside target; on success it replaces target, else it is removed.
+
+    Whatever happens inside (an error, a cancel), no half-written file is left at target.
+    """
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".partial" + target.suffix, dir=target.parent)
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        yield temporary
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)

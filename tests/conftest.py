@@ -1,0 +1,58 @@
+"""Real QGIS for the tests: one QgsApplication, Processing initialised, the Imagette provider registered.
+
+The repository root is the plugin folder; it is linked as 'imagette' in a temporary plugin
+folder so tests import it under its installed name, as QGIS does.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+REPO = Path(__file__).resolve().parents[1]
+PLUGIN_DIR = REPO / ".build" / "plugins"
+PLUGIN_DIR.mkdir(parents=True, exist_ok=True)
+if not (PLUGIN_DIR / "imagette").exists():
+    (PLUGIN_DIR / "imagette").symlink_to(REPO, target_is_directory=True)
+sys.path.insert(0, str(PLUGIN_DIR))
+sys.path.append("/usr/share/qgis/python/plugins")
+
+from qgis.core import QgsApplication  # noqa: E402
+
+_app = QgsApplication([], False)
+_app.initQgis()
+
+import processing  # noqa: E402
+from processing.core.Processing import Processing  # noqa: E402
+
+Processing.initialize()
+
+from imagette.plugin.plugin import ImagettePlugin  # noqa: E402
+
+_plugin = ImagettePlugin(None)
+_plugin.initProcessing()
+
+
+@pytest.fixture(scope="session")
+def qgis_app():
+    return _app
+
+
+def run_algorithm(name: str, parameters: dict, feedback=None, context=None) -> dict:
+    """Runs imagette:<name> through processing.run, as a user's script would."""
+    return processing.run(f"imagette:{name}", parameters, feedback=feedback, context=context)
+
+
+@pytest.fixture(scope="session")
+def scene(tmp_path_factory):
+    """A 384 x 384 px, 4-band uint16 scene with nodata and its polygons (text field) in another CRS."""
+    from tests.scenes import make_scene, write_polygons
+
+    folder = tmp_path_factory.mktemp("scene")
+    made = make_scene(folder)
+    made.vector = write_polygons(made, folder / "labels.gpkg", crs="EPSG:4326")
+    return made
