@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from qgis.core import (
+    NULL,
     QgsCategorizedSymbolRenderer,
     QgsCoordinateTransform,
     QgsFeature,
@@ -23,7 +24,6 @@ from qgis.core import (
     QgsProcessingParameterRasterLayer,
     QgsRectangle,
     QgsWkbTypes,
-    NULL,
 )
 from qgis.PyQt.QtCore import QVariant
 
@@ -77,13 +77,16 @@ class SamplePatches(ImagetteAlgorithm):
         )
         self.add_parameter(
             QgsProcessingParameterFeatureSource(
-                self.INPUT_VECTOR, self.tr("Labelled polygons or points"),
+                self.INPUT_VECTOR,
+                self.tr("Labelled polygons or points"),
                 [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint],
             ),
             "Training polygons (or points) with a class field, in any CRS: they are reprojected to the raster's CRS.",
         )
         self.add_parameter(
-            QgsProcessingParameterField(self.CLASS_FIELD, self.tr("Class field"), parentLayerParameterName=self.INPUT_VECTOR),
+            QgsProcessingParameterField(
+                self.CLASS_FIELD, self.tr("Class field"), parentLayerParameterName=self.INPUT_VECTOR
+            ),
             "Field holding the class: integers are kept as class codes (1 and up; 0 means nodata), text gets codes "
             "1, 2, ... in alphabetical order. Features with an empty class are skipped.",
         )
@@ -93,7 +96,9 @@ class SamplePatches(ImagetteAlgorithm):
             "larger polygons; 16 to 64 suits most orthophotos and Sentinel-2 scenes.",
         )
         self.add_parameter(
-            number(self.VALIDATION_FRACTION, self.tr("Validation fraction"), number.Double, 0.2, minValue=0, maxValue=0.9),
+            number(
+                self.VALIDATION_FRACTION, self.tr("Validation fraction"), number.Double, 0.2, minValue=0, maxValue=0.9
+            ),
             "Share of each class's patches set aside for validation, by whole polygons or points. 0 disables validation.",
         )
         self.add_parameter(
@@ -101,24 +106,46 @@ class SamplePatches(ImagetteAlgorithm):
             "Seed of the split and the per-class cap: the same seed gives the same dataset.",
         )
         self.add_parameter(
-            number(self.STRIDE, self.tr("Stride between patch centres (pixels, 0 = half the patch)"), number.Integer, 0, minValue=0),
+            number(
+                self.STRIDE,
+                self.tr("Stride between patch centres (pixels, 0 = half the patch)"),
+                number.Integer,
+                0,
+                minValue=0,
+            ),
             "Distance between neighbouring patch centres inside polygons, in pixels. Smaller strides give more, "
             "more overlapping patches.",
             advanced=True,
         )
         self.add_parameter(
-            number(self.MIN_CLASS_SHARE, self.tr("Minimum share of the patch inside its class"), number.Double, 0.5, minValue=0, maxValue=1),
+            number(
+                self.MIN_CLASS_SHARE,
+                self.tr("Minimum share of the patch inside its class"),
+                number.Double,
+                0.5,
+                minValue=0,
+                maxValue=1,
+            ),
             "A patch is kept only if at least this fraction of its pixels lies inside polygons of its own class.",
             advanced=True,
         )
         self.add_parameter(
-            number(self.NODATA_TOLERANCE, self.tr("Tolerated share of nodata pixels"), number.Double, 0.0, minValue=0, maxValue=1),
+            number(
+                self.NODATA_TOLERANCE,
+                self.tr("Tolerated share of nodata pixels"),
+                number.Double,
+                0.0,
+                minValue=0,
+                maxValue=1,
+            ),
             "Patches with a larger fraction of nodata pixels are rejected. Tolerated nodata pixels are filled with "
             "the patch's band means.",
             advanced=True,
         )
         self.add_parameter(
-            number(self.MAX_PER_CLASS, self.tr("Maximum patches per class (0 = no limit)"), number.Integer, 0, minValue=0),
+            number(
+                self.MAX_PER_CLASS, self.tr("Maximum patches per class (0 = no limit)"), number.Integer, 0, minValue=0
+            ),
             "Caps the patches of each class, drawn at random (seeded), so that a huge class does not drown the others.",
             advanced=True,
         )
@@ -127,7 +154,9 @@ class SamplePatches(ImagetteAlgorithm):
             "Folder where the dataset is written (patches, labels, split and metadata), to give to 'Train patch classifier'.",
         )
         self.add_parameter(
-            QgsProcessingParameterFeatureSink(self.OUTPUT_FOOTPRINTS, self.tr("Patch footprints"), QgsProcessing.TypeVectorPolygon),
+            QgsProcessingParameterFeatureSink(
+                self.OUTPUT_FOOTPRINTS, self.tr("Patch footprints"), QgsProcessing.TypeVectorPolygon
+            ),
             "One square per patch with its class code, class name and split (train or validation).",
         )
         for name, label in (
@@ -230,7 +259,9 @@ class SamplePatches(ImagetteAlgorithm):
             box = geometry.boundingBox()
             features.append(
                 LabelledFeature(
-                    feature_id, codes[value], json.loads(geometry.asJson()),
+                    feature_id,
+                    codes[value],
+                    json.loads(geometry.asJson()),
                     (box.xMinimum(), box.yMinimum(), box.xMaximum(), box.yMaximum()),
                 )
             )
@@ -253,7 +284,9 @@ class SamplePatches(ImagetteAlgorithm):
         fields.append(QgsField("class_code", QVariant.Int))
         fields.append(QgsField("class_name", QVariant.String))
         fields.append(QgsField("split", QVariant.String))
-        sink, sink_id = self.parameterAsSink(parameters, self.OUTPUT_FOOTPRINTS, context, fields, QgsWkbTypes.Polygon, crs)
+        sink, sink_id = self.parameterAsSink(
+            parameters, self.OUTPUT_FOOTPRINTS, context, fields, QgsWkbTypes.Polygon, crs
+        )
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT_FOOTPRINTS))
         return sink, sink_id

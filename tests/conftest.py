@@ -21,7 +21,7 @@ if not (PLUGIN_DIR / "imagette").exists():
 sys.path.insert(0, str(PLUGIN_DIR))
 sys.path.append("/usr/share/qgis/python/plugins")
 
-from qgis.core import QgsApplication  # noqa: E402
+from qgis.core import QgsApplication, QgsProcessingFeedback  # noqa: E402
 
 _app = QgsApplication([], False)
 _app.initQgis()
@@ -40,6 +40,23 @@ _plugin.initProcessing()
 @pytest.fixture(scope="session")
 def qgis_app():
     return _app
+
+
+class RecordingFeedback(QgsProcessingFeedback):
+    """A real feedback that also keeps what the user would read in the log."""
+
+    def __init__(self):
+        super().__init__()
+        self.infos: list[str] = []
+        self.warnings: list[str] = []
+
+    def pushInfo(self, info):  # noqa: N802
+        self.infos.append(info)
+        super().pushInfo(info)
+
+    def pushWarning(self, warning):  # noqa: N802
+        self.warnings.append(warning)
+        super().pushWarning(warning)
 
 
 def run_algorithm(name: str, parameters: dict, feedback=None, context=None) -> dict:

@@ -38,11 +38,15 @@ class Scene:
 
 def _texture(kind: str, rng: np.random.Generator, shape: tuple[int, int], row0: int, col0: int) -> np.ndarray:
     """Brightness in 0..1 of one region, by texture kind; absolute coordinates keep row patterns aligned."""
-    rows, cols = np.mgrid[row0:row0 + shape[0], col0:col0 + shape[1]]
+    rows, cols = np.mgrid[row0 : row0 + shape[0], col0 : col0 + shape[1]]
     if kind in ("rows", "random"):
         canopy = np.zeros(shape)
         if kind == "rows":
-            centres = [(r, c) for r in range(row0 + 2, row0 + shape[0], TREE_SPACING) for c in range(col0 + 2, col0 + shape[1], TREE_SPACING)]
+            centres = [
+                (r, c)
+                for r in range(row0 + 2, row0 + shape[0], TREE_SPACING)
+                for c in range(col0 + 2, col0 + shape[1], TREE_SPACING)
+            ]
         else:
             count = shape[0] * shape[1] // TREE_SPACING**2
             centres = list(zip(rng.integers(row0, row0 + shape[0], count), rng.integers(col0, col0 + shape[1], count)))
@@ -97,20 +101,29 @@ def make_scene(
     for index, (code, _, kind) in enumerate(region_classes):
         r0, c0 = (index // cells) * cell, (index % cells) * cell
         brightness = _texture(kind, rng, (cell, cell), r0, c0)
-        image[:, r0:r0 + cell, c0:c0 + cell] = gains[kind][:, None, None] * brightness
-        truth[r0:r0 + cell, c0:c0 + cell] = code
+        image[:, r0 : r0 + cell, c0 : c0 + cell] = gains[kind][:, None, None] * brightness
+        truth[r0 : r0 + cell, c0 : c0 + cell] = code
     image += rng.normal(0, noise, image.shape)
     scale = 255 if dtype == "uint8" else 10000
     data = np.clip(image * scale, 1, scale).astype(dtype)
     nodata = 0
     if nodata_block:
-        data[:, size - cell:, size - cell:] = nodata
-        truth[size - cell:, size - cell:] = 0
+        data[:, size - cell :, size - cell :] = nodata
+        truth[size - cell :, size - cell :] = 0
     transform = from_origin(origin[0], origin[1], pixel_size, pixel_size)
     path = Path(folder) / name
     profile = dict(
-        driver="GTiff", width=size, height=size, count=bands, dtype=dtype, crs=crs, transform=transform,
-        nodata=nodata, tiled=True, blockxsize=256, blockysize=256,
+        driver="GTiff",
+        width=size,
+        height=size,
+        count=bands,
+        dtype=dtype,
+        crs=crs,
+        transform=transform,
+        nodata=nodata,
+        tiled=True,
+        blockxsize=256,
+        blockysize=256,
     )
     with rasterio.open(path, "w", **profile) as dst:
         dst.write(data)
@@ -120,17 +133,21 @@ def make_scene(
     names = {code: name for code, name, _ in classes}
     for index, (code, _, _) in enumerate(region_classes):
         r0, c0 = (index // cells) * cell, (index % cells) * cell
-        if truth[r0, c0] == 0:
+        if nodata_block and index == cells * cells - 1:
             continue
         ring = [
-            transform * (c0 + margin, r0 + margin), transform * (c0 + cell - margin, r0 + margin),
-            transform * (c0 + cell - margin, r0 + cell - margin), transform * (c0 + margin, r0 + cell - margin),
+            transform * (c0 + margin, r0 + margin),
+            transform * (c0 + cell - margin, r0 + margin),
+            transform * (c0 + cell - margin, r0 + cell - margin),
+            transform * (c0 + margin, r0 + cell - margin),
         ]
         scene.polygons.append((code, names[code], ring + ring[:1]))
     return scene
 
 
-def write_polygons(scene: Scene, path: str | Path, crs: str | None = None, field_type: str = "text", layer: str = "labels") -> Path:
+def write_polygons(
+    scene: Scene, path: str | Path, crs: str | None = None, field_type: str = "text", layer: str = "labels"
+) -> Path:
     """Writes the scene's polygons as a GeoPackage layer, optionally reprojected, with a class field.
 
     field_type "text" writes the class names in 'classe'; "integer" writes the codes in 'code'.
@@ -169,7 +186,9 @@ def write_polygons(scene: Scene, path: str | Path, crs: str | None = None, field
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = "GPKG"
     options.layerName = layer
-    error = QgsVectorFileWriter.writeAsVectorFormatV2(memory, str(path), QgsProject.instance().transformContext(), options)
+    error = QgsVectorFileWriter.writeAsVectorFormatV2(
+        memory, str(path), QgsProject.instance().transformContext(), options
+    )
     if error[0] != QgsVectorFileWriter.NoError:
         raise RuntimeError(f"Cannot write {path}: {error}")
     return Path(path)

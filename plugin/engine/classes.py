@@ -11,8 +11,20 @@ from .errors import ImagetteError
 # Qualitative colours that stay distinct on a map and for most colour-blind readers
 # (Okabe-Ito first, then a few darker extras).
 PALETTE = (
-    "#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7",
-    "#999999", "#882255", "#117733", "#332288", "#44aa99", "#aa4499", "#ddcc77",
+    "#e69f00",
+    "#56b4e9",
+    "#009e73",
+    "#f0e442",
+    "#0072b2",
+    "#d55e00",
+    "#cc79a7",
+    "#999999",
+    "#882255",
+    "#117733",
+    "#332288",
+    "#44aa99",
+    "#aa4499",
+    "#ddcc77",
 )
 
 NODATA_CODE = 0

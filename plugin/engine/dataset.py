@@ -84,5 +84,7 @@ def open_dataset(path: str | Path) -> Dataset:
         patches = np.memmap(folder / PATCHES_FILE, dtype=metadata["bands"]["dtype"], mode="r", shape=shape)
         arrays = {name: np.load(folder / f"{name}.npy") for name in ("labels", "split", "groups", "centres")}
     except (OSError, ValueError) as error:
-        raise ImagetteError(f"The dataset '{folder}' is incomplete or damaged ({error}). Sample the patches again.") from error
+        raise ImagetteError(
+            f"The dataset '{folder}' is incomplete or damaged ({error}). Sample the patches again."
+        ) from error
     return Dataset(folder, metadata, patches, **arrays)

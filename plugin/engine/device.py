@@ -46,7 +46,9 @@ def normalize(patches: np.ndarray, mean: np.ndarray, std: np.ndarray, valid: np.
 
     Pixels marked invalid become 0, the training mean, so nodata does not look like a bright or dark surface.
     """
-    out = (patches.astype(np.float32) - mean.reshape(1, -1, 1, 1).astype(np.float32)) / std.reshape(1, -1, 1, 1).astype(np.float32)
+    out = (patches.astype(np.float32) - mean.reshape(1, -1, 1, 1).astype(np.float32)) / std.reshape(1, -1, 1, 1).astype(
+        np.float32
+    )
     if valid is not None:
         out *= valid[:, None].astype(np.float32)
     return out

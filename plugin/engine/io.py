@@ -23,7 +23,9 @@ def open_raster(path: str) -> rasterio.DatasetReader:
     try:
         src = rasterio.open(path)
     except (rasterio.errors.RasterioIOError, OSError) as error:
-        raise ImagetteError(f"Cannot read the raster '{path}': {error}. Check that the file exists and is a raster GDAL can open.") from error
+        raise ImagetteError(
+            f"Cannot read the raster '{path}': {error}. Check that the file exists and is a raster GDAL can open."
+        ) from error
     if src.crs is None:
         src.close()
         raise ImagetteError(
@@ -32,7 +34,9 @@ def open_raster(path: str) -> rasterio.DatasetReader:
         )
     if src.dtypes[0] not in SUPPORTED_DTYPES:
         src.close()
-        raise ImagetteError(f"The raster '{path}' has data type {src.dtypes[0]}; Imagette reads {', '.join(SUPPORTED_DTYPES)}.")
+        raise ImagetteError(
+            f"The raster '{path}' has data type {src.dtypes[0]}; Imagette reads {', '.join(SUPPORTED_DTYPES)}."
+        )
     return src
 
 

@@ -70,16 +70,28 @@ def load_model(path: str | Path) -> ModelFile:
     """Loads a model file without unpickling arbitrary objects, or explains what is wrong with it."""
     path = Path(path)
     if not path.is_file():
-        raise ImagetteError(f"The model file '{path}' does not exist. Choose a file written by 'Train patch classifier'.")
+        raise ImagetteError(
+            f"The model file '{path}' does not exist. Choose a file written by 'Train patch classifier'."
+        )
     try:
         payload = torch.load(path, map_location="cpu", weights_only=True)
-    except (pickle.UnpicklingError, RuntimeError, zipfile.BadZipFile, EOFError, ValueError, AttributeError, TypeError) as error:
+    except (
+        pickle.UnpicklingError,
+        RuntimeError,
+        zipfile.BadZipFile,
+        EOFError,
+        ValueError,
+        AttributeError,
+        TypeError,
+    ) as error:
         raise ImagetteError(
             f"'{path}' is not a valid Imagette model file, or it holds objects other than plain data and was "
             f"refused for safety ({type(error).__name__}). Train the model again with 'Train patch classifier'."
         ) from error
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise ImagetteError(f"'{path}' is not an Imagette model file. Choose a file written by 'Train patch classifier'.")
+        raise ImagetteError(
+            f"'{path}' is not an Imagette model file. Choose a file written by 'Train patch classifier'."
+        )
     if payload.get("format_version") != FORMAT_VERSION or payload.get("architecture") not in ARCHITECTURES:
         raise ImagetteError(
             f"'{path}' is an Imagette model of format version {payload.get('format_version')} with architecture "
@@ -92,6 +104,8 @@ def load_model(path: str | Path) -> ModelFile:
     try:
         network.load_state_dict(payload["state_dict"])
     except RuntimeError as error:
-        raise ImagetteError(f"The weights in '{path}' do not match its architecture ({error}). The file is damaged; train again.") from error
+        raise ImagetteError(
+            f"The weights in '{path}' do not match its architecture ({error}). The file is damaged; train again."
+        ) from error
     network.eval()
     return ModelFile(payload["architecture"], network, metadata)

@@ -34,7 +34,11 @@ class PatchClassifier(nn.Module):
 
 
 def _conv_bn_relu(in_channels: int, out_channels: int) -> list[nn.Module]:
-    return [nn.Conv2d(in_channels, out_channels, 3, padding=1, bias=False), nn.BatchNorm2d(out_channels), nn.ReLU(inplace=True)]
+    return [
+        nn.Conv2d(in_channels, out_channels, 3, padding=1, bias=False),
+        nn.BatchNorm2d(out_channels),
+        nn.ReLU(inplace=True),
+    ]
 
 
 class SmallCNN(PatchClassifier):
@@ -122,8 +126,12 @@ class ResNet(PatchClassifier):
     """
 
     def __init__(
-        self, block: type[BasicBlock | Bottleneck], layers: Sequence[int], in_channels: int = 3,
-        num_classes: int = 1000, small_stem: bool = False,
+        self,
+        block: type[BasicBlock | Bottleneck],
+        layers: Sequence[int],
+        in_channels: int = 3,
+        num_classes: int = 1000,
+        small_stem: bool = False,
     ) -> None:
         super().__init__()
         self.inplanes = 64
@@ -145,7 +153,9 @@ class ResNet(PatchClassifier):
     def head(self) -> nn.Linear:  # type: ignore[override]
         return self.fc
 
-    def _make_layer(self, block: type[BasicBlock | Bottleneck], planes: int, blocks: int, stride: int = 1) -> nn.Sequential:
+    def _make_layer(
+        self, block: type[BasicBlock | Bottleneck], planes: int, blocks: int, stride: int = 1
+    ) -> nn.Sequential:
         downsample = None
         if stride != 1 or self.inplanes != planes * block.expansion:
             downsample = nn.Sequential(

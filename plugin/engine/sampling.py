@@ -108,7 +108,9 @@ class _Candidates:
     def arrays(self) -> tuple[np.ndarray, ...]:
         if not self.rows:
             return tuple(np.zeros(0, dtype=np.int64) for _ in range(4))
-        return tuple(np.concatenate(parts).astype(np.int64) for parts in (self.rows, self.cols, self.codes, self.groups))
+        return tuple(
+            np.concatenate(parts).astype(np.int64) for parts in (self.rows, self.cols, self.codes, self.groups)
+        )
 
 
 def _check_config(config: SamplingConfig) -> None:
@@ -119,7 +121,9 @@ def _check_config(config: SamplingConfig) -> None:
     if not 0 <= config.min_class_share <= 1 or not 0 <= config.nodata_tolerance <= 1:
         raise ImagetteError("The minimum class share and the nodata tolerance are fractions between 0 and 1.")
     if not config.features:
-        raise ImagetteError("The vector layer has no feature with a class. Check the layer, the class field and the selection.")
+        raise ImagetteError(
+            "The vector layer has no feature with a class. Check the layer, the class field and the selection."
+        )
 
 
 def _box_sums(integral: np.ndarray, top: np.ndarray, left: np.ndarray, size: int) -> np.ndarray:
@@ -167,8 +171,10 @@ class _Sampler:
         """Chunk windows that hold at least one feature."""
         height, width = self.src.height, self.src.width
         inside = (
-            (self.pixel_boxes[:, 2] >= 0) & (self.pixel_boxes[:, 0] <= height)
-            & (self.pixel_boxes[:, 3] >= 0) & (self.pixel_boxes[:, 1] <= width)
+            (self.pixel_boxes[:, 2] >= 0)
+            & (self.pixel_boxes[:, 0] <= height)
+            & (self.pixel_boxes[:, 3] >= 0)
+            & (self.pixel_boxes[:, 1] <= width)
         )
         if not inside.any():
             raise ImagetteError(
@@ -182,8 +188,10 @@ class _Sampler:
         for row in range(0, height, CHUNK):
             for col in range(0, width, CHUNK):
                 hit = (
-                    (self.pixel_boxes[:, 2] >= row) & (self.pixel_boxes[:, 0] < row + CHUNK)
-                    & (self.pixel_boxes[:, 3] >= col) & (self.pixel_boxes[:, 1] < col + CHUNK)
+                    (self.pixel_boxes[:, 2] >= row)
+                    & (self.pixel_boxes[:, 0] < row + CHUNK)
+                    & (self.pixel_boxes[:, 3] >= col)
+                    & (self.pixel_boxes[:, 1] < col + CHUNK)
                 )
                 if hit.any():
                     windows.append(Window(col, row, min(CHUNK, width - col), min(CHUNK, height - row)))
@@ -214,7 +222,11 @@ class _Sampler:
             feature = self.features[i]
             if not feature.is_point:
                 continue
-            coords = [feature.geometry["coordinates"]] if feature.geometry["type"] == "Point" else feature.geometry["coordinates"]
+            coords = (
+                [feature.geometry["coordinates"]]
+                if feature.geometry["type"] == "Point"
+                else feature.geometry["coordinates"]
+            )
             for x, y in (c[:2] for c in coords):
                 col, row = (int(np.floor(v)) for v in inverse * (x, y))
                 if core.row_off <= row < core.row_off + core.height and core.col_off <= col < core.col_off + core.width:
@@ -242,7 +254,8 @@ class _Sampler:
         transform = window_transform(halo, self.src.transform)
         feature_map = (
             rasterize(polygons, out_shape=shape, transform=transform, fill=0, dtype="int32")
-            if polygons else np.zeros(shape, dtype=np.int32)
+            if polygons
+            else np.zeros(shape, dtype=np.int32)
         )
         rows, cols, index = self._candidates_in_core(core, halo, feature_map, selected)
         if rows.size == 0:
@@ -272,7 +285,9 @@ class _Sampler:
         windows = np.lib.stride_tricks.sliding_window_view(data, (size, size), axis=(1, 2))
         patches = np.ascontiguousarray(windows[:, top_in[keep], left_in[keep]].transpose(1, 0, 2, 3))
         if self.config.nodata_tolerance > 0:
-            _fill_invalid(patches, np.lib.stride_tricks.sliding_window_view(valid, (size, size))[top_in[keep], left_in[keep]])
+            _fill_invalid(
+                patches, np.lib.stride_tricks.sliding_window_view(valid, (size, size))[top_in[keep], left_in[keep]]
+            )
         patch_file.write(patches.tobytes())
         found.add(rows[keep], cols[keep], codes[keep], np.array([self.features[i].feature_id for i in index[keep]]))
 
@@ -352,7 +367,7 @@ def _band_statistics(patches: np.ndarray, selection: np.ndarray) -> tuple[list[f
     bands = patches.shape[1]
     total, total_sq, count = np.zeros(bands), np.zeros(bands), 0
     for start in range(0, selection.size, COPY_BATCH):
-        batch = patches[selection[start:start + COPY_BATCH]].astype(np.float64)
+        batch = patches[selection[start : start + COPY_BATCH]].astype(np.float64)
         total += batch.sum(axis=(0, 2, 3))
         total_sq += np.square(batch).sum(axis=(0, 2, 3))
         count += batch.shape[0] * batch.shape[2] * batch.shape[3]
@@ -403,8 +418,10 @@ def sample_patches(config: SamplingConfig, progress: Progress | None = None) -> 
         bands, dtype = src.count, np.dtype(src.dtypes[0])
         candidates = np.memmap(raw_path, dtype=dtype, mode="r", shape=(rows.size, bands, size, size))
         with open(Path(work) / ds.PATCHES_FILE, "wb") as out:
-            for start in progress.iterate(range(0, selection.size, COPY_BATCH), -(-selection.size // COPY_BATCH), 80, 95):
-                out.write(np.ascontiguousarray(candidates[selection[start:start + COPY_BATCH]]).tobytes())
+            for start in progress.iterate(
+                range(0, selection.size, COPY_BATCH), -(-selection.size // COPY_BATCH), 80, 95
+            ):
+                out.write(np.ascontiguousarray(candidates[selection[start : start + COPY_BATCH]]).tobytes())
         del candidates
         raw_path.unlink()
 
@@ -412,7 +429,9 @@ def sample_patches(config: SamplingConfig, progress: Progress | None = None) -> 
         top_left = np.stack([rows[selection], cols[selection]]) - size // 2
         xs, ys = src.transform * (top_left[1] + size / 2, top_left[0] + size / 2)
         centres = np.column_stack([xs, ys]).astype(np.float64)
-        patches = np.memmap(Path(work) / ds.PATCHES_FILE, dtype=dtype, mode="r", shape=(selection.size, bands, size, size))
+        patches = np.memmap(
+            Path(work) / ds.PATCHES_FILE, dtype=dtype, mode="r", shape=(selection.size, bands, size, size)
+        )
         mean, std = _band_statistics(patches, np.flatnonzero(split == ds.TRAIN))
         del patches
         present = set(codes.tolist())
@@ -443,7 +462,12 @@ def sample_patches(config: SamplingConfig, progress: Progress | None = None) -> 
             "provenance": config.provenance,
             "software": software_versions(),
         }
-        for name, array in (("labels", codes.astype(np.int32)), ("split", split), ("groups", groups), ("centres", centres)):
+        for name, array in (
+            ("labels", codes.astype(np.int32)),
+            ("split", split),
+            ("groups", groups),
+            ("centres", centres),
+        ):
             np.save(Path(work) / f"{name}.npy", array)
         (Path(work) / ds.METADATA_FILE).write_text(json.dumps(metadata, indent=1, ensure_ascii=False), encoding="utf-8")
         _publish(Path(work), output)
