@@ -26,6 +26,10 @@ lint: $(STAMP)
 bench: $(STAMP)
 	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
 
+# The installable zip, dist/imagette-<version>.zip; needs only Python's standard library.
+package:
+	python3 scripts/package.py
+
 $(STAMP): Makefile
 	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
 	if [ -n "$$missing" ]; then \

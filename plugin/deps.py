@@ -1,12 +1,29 @@
-"""Is torch importable in this Python, and if not, exactly what to run to install it."""
+"""Is torch importable in this Python, and if not, exactly what to run to install it.
+
+Also the full environment check (versions, GPUs, where pretrained weights are looked for) that
+'Check deep-learning environment' reports. Nothing heavy is imported at module level: the plugin
+imports this at load, with or without torch.
+"""
 
 from __future__ import annotations
 
 import importlib.util
 import os
+import re
+import shutil
 import sys
+import sysconfig
+from dataclasses import dataclass, field
+from html import escape
+from pathlib import Path
+
+from .engine.progress import Progress
+from .engine.versions import software_versions
 
 TORCH_REQUIREMENT = "torch>=2.1"
+CUDA_INDEX_URL = "https://download.pytorch.org/whl/cu126"
+QGIS_GDAL_LABEL = "GDAL (QGIS)"
+GIB = 1024**3
 
 
 def torch_available() -> bool:
@@ -14,16 +31,33 @@ def torch_available() -> bool:
 
 
 def qgis_python() -> str:
-    """The Python interpreter QGIS runs (sys.executable is the QGIS binary inside QGIS Desktop)."""
-    if os.path.basename(sys.executable).lower().startswith("python"):
-        return sys.executable
+    """The interpreter of the Python QGIS runs.
+
+    Taken from sys.exec_prefix: inside QGIS sys.executable is the QGIS binary, or whatever 'python3'
+    comes first on PATH (a pyenv shim, another Python), not the Python QGIS embeds.
+    """
     if sys.platform == "win32":
-        return os.path.join(sys.exec_prefix, "python.exe")
-    return os.path.join(sys.exec_prefix, "bin", f"python{sys.version_info.major}.{sys.version_info.minor}")
+        candidate = os.path.join(sys.exec_prefix, "python.exe")
+    else:
+        candidate = os.path.join(sys.exec_prefix, "bin", f"python{sys.version_info.major}.{sys.version_info.minor}")
+    return candidate if os.path.exists(candidate) else sys.executable
+
+
+def externally_managed() -> bool:
+    """Whether pip refuses to install into this Python without a flag (PEP 668: Debian 12, Ubuntu 23.04+)."""
+    marker = Path(sysconfig.get_path("stdlib")) / "EXTERNALLY-MANAGED"
+    return sys.prefix == sys.base_prefix and marker.exists()
+
+
+def pip_install() -> str:
+    """The start of a pip command that installs into the user's site-packages of QGIS's Python."""
+    # With --user, --break-system-packages lets pip write to the home folder only; system files stay untouched.
+    flags = "--user --break-system-packages" if externally_managed() else "--user"
+    return f'"{qgis_python()}" -m pip install {flags}'
 
 
 def install_command() -> str:
-    return f'"{qgis_python()}" -m pip install --user "{TORCH_REQUIREMENT}"'
+    return f'{pip_install()} "{TORCH_REQUIREMENT}"'
 
 
 def install_advice() -> str:
@@ -39,3 +73,157 @@ def install_advice() -> str:
         lines.append("On macOS, use the python3 inside QGIS.app (Contents/MacOS/bin/python3).")
     lines.append("Then restart QGIS.")
     return "\n".join(lines)
+
+
+def cuda_install_command() -> str:
+    """Replaces a CPU-only torch by a CUDA build; the index's CUDA version must suit the NVIDIA driver."""
+    return f'{pip_install()} --upgrade --force-reinstall "{TORCH_REQUIREMENT}" --index-url {CUDA_INDEX_URL}'
+
+
+@dataclass
+class Environment:
+    """What the environment check found: sections of (label, value) rows, and what to do about problems."""
+
+    sections: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)
+    advice: list[str] = field(default_factory=list)
+    torch_version: str = ""  # empty when torch cannot be imported
+    cuda_available: bool = False
+    device: str = ""  # what DEVICE 'auto' resolves to (cuda, mps or cpu); empty without torch
+
+    def text(self, with_advice: bool = True) -> str:
+        lines = ["Imagette deep-learning environment"]
+        for title, rows in self.sections:
+            lines.append(f"{title}:")
+            lines.extend(f"  {label}: {value}" for label, value in rows)
+        if with_advice:
+            lines.append("What to do:" if self.advice else "Everything Imagette needs is in place.")
+            lines.extend(f"  - {item}" for item in self.advice)
+        return "\n".join(lines)
+
+    def html(self) -> str:
+        parts = ["<!DOCTYPE html><html><head><meta charset='utf-8'><title>Imagette environment</title></head><body>"]
+        parts.append("<h1>Imagette deep-learning environment</h1>")
+        for title, rows in self.sections:
+            parts.append(f"<h2>{escape(title)}</h2><table>")
+            parts.extend(
+                f"<tr><th align='left'>{escape(label)}</th><td>{escape(value)}</td></tr>" for label, value in rows
+            )
+            parts.append("</table>")
+        parts.append("<h2>What to do</h2>")
+        if self.advice:
+            parts.append("<ul>" + "".join(f"<li><pre>{escape(item)}</pre></li>" for item in self.advice) + "</ul>")
+        else:
+            parts.append("<p>Everything Imagette needs is in place.</p>")
+        return "\n".join(parts + ["</body></html>"])
+
+
+class _Collected(Progress):
+    """Keeps the engine's log lines instead of printing them."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+
+    def info(self, message: str) -> None:
+        self.lines.append(message)
+
+
+def check_environment(host: dict[str, str]) -> Environment:
+    """Versions, torch and its devices, pretrained-weight locations, and what to install or fix.
+
+    Args:
+        host: versions only the caller knows (QGIS's own, the GDAL QGIS runs), label -> value.
+    """
+    versions = software_versions()
+    env = Environment()
+    env.sections.append(
+        (
+            "Software",
+            [
+                ("Imagette", str(versions["imagette"])),
+                *host.items(),
+                ("Python", f"{versions['python']} ({qgis_python()})"),
+                ("numpy", str(versions["numpy"])),
+                ("rasterio", str(versions["rasterio"])),
+                ("GDAL (rasterio)", str(versions["gdal"])),
+            ],
+        )
+    )
+    qgis_gdal = host.get(QGIS_GDAL_LABEL)
+    if qgis_gdal and qgis_gdal != versions["gdal"]:
+        env.advice.append(
+            f"rasterio runs GDAL {versions['gdal']} and QGIS GDAL {qgis_gdal}: two GDAL libraries in one process can "
+            "crash QGIS. Use the rasterio that comes with QGIS (Debian/Ubuntu: python3-rasterio; OSGeo4W: "
+            "python3-rasterio) and uninstall the pip one."
+        )
+    try:
+        import torch
+    except Exception as error:  # a broken install fails in many ways (missing DLL, ABI mismatch): report any
+        env.sections.append(("PyTorch", [("torch", f"cannot be imported ({type(error).__name__}: {error})")]))
+        env.advice.append(install_advice())
+        return env
+    _describe_torch(torch, env)
+    return env
+
+
+def _describe_torch(torch, env: Environment) -> None:
+    from .engine.device import select_device
+    from .engine.pretrained import DOWNLOAD_URL, TORCHVISION_FILES, hub_checkpoint_path
+
+    env.torch_version = torch.__version__
+    env.cuda_available = torch.cuda.is_available()
+    rows = [
+        ("torch", torch.__version__),
+        ("Built for CUDA", torch.version.cuda or "no (CPU-only build)"),
+        ("CPU threads", f"{torch.get_num_threads()} (of {os.cpu_count()} logical cores)"),
+        ("CUDA available", "yes" if env.cuda_available else "no"),
+    ]
+    for index in range(torch.cuda.device_count() if env.cuda_available else 0):
+        properties = torch.cuda.get_device_properties(index)
+        free, total = torch.cuda.mem_get_info(index)
+        rows.append(
+            (
+                f"CUDA device {index}",
+                f"{properties.name}, {total / GIB:.1f} GiB ({free / GIB:.1f} GiB free), "
+                f"compute capability {properties.major}.{properties.minor}",
+            )
+        )
+    mps = getattr(torch.backends, "mps", None)
+    rows.append(("Apple MPS available", "yes (memory shared with the CPU)" if mps and mps.is_available() else "no"))
+    choice = _Collected()
+    env.device = select_device("auto", choice).type
+    rows.append(("DEVICE 'auto' uses", " ".join(choice.lines).removeprefix("Device: ")))
+    env.sections.append(("PyTorch", rows))
+
+    if _version_tuple(torch.__version__) < _version_tuple(TORCH_REQUIREMENT.split(">=")[1]):
+        env.advice.append(
+            f"torch {torch.__version__} is too old for Imagette; upgrade it:  {install_command()} --upgrade"
+        )
+    if not env.cuda_available and shutil.which("nvidia-smi"):
+        if torch.version.cuda is None:
+            env.advice.append(
+                "An NVIDIA GPU is present but this torch is a CPU-only build. Install a CUDA build (pick the CUDA "
+                f"version your driver supports, see https://pytorch.org/get-started/locally/):  {cuda_install_command()}"
+            )
+        else:
+            env.advice.append(
+                f"This torch is built for CUDA {torch.version.cuda} but sees no GPU: update the NVIDIA driver "
+                "(nvidia-smi shows the CUDA version it supports) or install a torch built for an older CUDA."
+            )
+
+    hub = Path(torch.hub.get_dir())
+    weights = [("torch hub cache", f"{hub} (TORCH_HOME moves it)")]
+    for architecture in TORCHVISION_FILES:
+        path = hub_checkpoint_path(architecture)
+        weights.append((f"{architecture} ImageNet weights", f"{path} ({'present' if path.is_file() else 'absent'})"))
+    weights.append(
+        (
+            "Offline use",
+            f"absent files are downloaded on first use when online; otherwise copy them from {DOWNLOAD_URL}, "
+            f"names unchanged, to {hub / 'checkpoints'}, or give a file as 'Pretrained weights file'",
+        )
+    )
+    env.sections.append(("Pretrained weights", weights))
+
+
+def _version_tuple(version: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", version)[:2])

@@ -138,6 +138,20 @@ def _integral(mask: np.ndarray) -> np.ndarray:
     return out
 
 
+def _box_shares(mask: np.ndarray, top: np.ndarray, left: np.ndarray, size: int) -> np.ndarray:
+    """Share of True pixels in size x size boxes with top-left corners (top, left); at least one box.
+
+    Only the span the boxes cover is integrated, and nothing when the mask is empty (the usual
+    nodata mask): polygons are small next to a chunk, and integrating whole chunks once per class
+    was most of the sampling time.
+    """
+    if not mask.any():
+        return np.zeros(top.size)
+    row0, col0 = top.min(), left.min()
+    integral = _integral(mask[row0 : top.max() + size, col0 : left.max() + size])
+    return _box_sums(integral, top - row0, left - col0, size) / size**2
+
+
 class _Sampler:
     """One sampling run: pass 1 finds and cuts valid patches, then split, filter and write."""
 
@@ -268,15 +282,15 @@ class _Sampler:
             return
         data, valid = read_with_mask(self.src, halo)
         top_in, left_in = top - row0, left - col0  # relative to the halo window
-        invalid_share = _box_sums(_integral(~valid), top_in, left_in, size) / size**2
+        invalid_share = _box_shares(~valid, top_in, left_in, size)
         keep = invalid_share <= self.config.nodata_tolerance
         self.rejected[REJECT_NODATA] += int((~keep).sum())
         codes = self.codes[index]
-        class_map = np.where(feature_map > 0, self.codes[np.maximum(feature_map - 1, 0)], 0)
+        class_map = np.concatenate([[0], self.codes])[feature_map]  # feature_map holds feature index + 1, 0 outside
         from_polygon = np.array([not self.features[i].is_point for i in index], dtype=bool)
         for code in np.unique(codes[from_polygon]):
             of_code = from_polygon & (codes == code)
-            share = _box_sums(_integral(class_map == code), top_in[of_code], left_in[of_code], size) / size**2
+            share = _box_shares(class_map == code, top_in[of_code], left_in[of_code], size)
             mixed = share < self.config.min_class_share
             self.rejected[REJECT_MIXED] += int((mixed & keep[of_code]).sum())
             keep[np.flatnonzero(of_code)[mixed]] = False
@@ -362,18 +376,48 @@ def _fill_invalid(patches: np.ndarray, valid: np.ndarray) -> None:
             patch[:, ~patch_valid] = means[:, None].astype(patch.dtype)
 
 
-def _band_statistics(patches: np.ndarray, selection: np.ndarray) -> tuple[list[float], list[float]]:
-    """Per-band mean and standard deviation over the selected patches, read in batches."""
-    bands = patches.shape[1]
-    total, total_sq, count = np.zeros(bands), np.zeros(bands), 0
-    for start in range(0, selection.size, COPY_BATCH):
-        batch = patches[selection[start : start + COPY_BATCH]].astype(np.float64)
-        total += batch.sum(axis=(0, 2, 3))
-        total_sq += np.square(batch).sum(axis=(0, 2, 3))
-        count += batch.shape[0] * batch.shape[2] * batch.shape[3]
-    mean = total / max(count, 1)
-    std = np.sqrt(np.maximum(total_sq / max(count, 1) - mean**2, 0))
-    return mean.tolist(), np.maximum(std, 1e-6).tolist()
+class _BandStatistics:
+    """Running per-band mean and standard deviation, fed batch by batch."""
+
+    def __init__(self, bands: int) -> None:
+        self.total, self.total_sq, self.count = np.zeros(bands), np.zeros(bands), 0
+
+    def add(self, batch: np.ndarray) -> None:
+        values = batch.astype(np.float64)
+        self.total += values.sum(axis=(0, 2, 3))
+        self.total_sq += np.square(values).sum(axis=(0, 2, 3))
+        self.count += values.shape[0] * values.shape[2] * values.shape[3]
+
+    def result(self) -> tuple[list[float], list[float]]:
+        mean = self.total / max(self.count, 1)
+        std = np.sqrt(np.maximum(self.total_sq / max(self.count, 1) - mean**2, 0))
+        return mean.tolist(), np.maximum(std, 1e-6).tolist()
+
+
+def _copy_selected(
+    candidates: Path, target: Path, selection: np.ndarray, training: np.ndarray, patch_shape: tuple, dtype, progress
+) -> tuple[list[float], list[float]]:
+    """Copies the selected candidate patches to target, in order, and returns the training band statistics.
+
+    Each batch maps only the span of rows it needs and unmaps it after, so memory stays flat
+    whatever the number of patches.
+    """
+    row_bytes = int(np.prod(patch_shape)) * dtype.itemsize
+    statistics = _BandStatistics(patch_shape[0])
+    batches = range(0, selection.size, COPY_BATCH)
+    with open(target, "wb") as out:
+        for start in progress.iterate(batches, len(batches), 80, 95):
+            rows = selection[start : start + COPY_BATCH]
+            first = int(rows[0])
+            span = np.memmap(
+                candidates, dtype=dtype, mode="r", offset=first * row_bytes, shape=(int(rows[-1]) - first + 1, *patch_shape)
+            )
+            batch = np.ascontiguousarray(span[rows - first])
+            del span
+            out.write(batch.tobytes())
+            if training[start : start + COPY_BATCH].any():
+                statistics.add(batch[training[start : start + COPY_BATCH]])
+    return statistics.result()
 
 
 def _count_table(codes: np.ndarray, split: np.ndarray) -> dict[str, dict[str, int]]:
@@ -415,25 +459,15 @@ def sample_patches(config: SamplingConfig, progress: Progress | None = None) -> 
         selection = np.flatnonzero(keep)
         progress.check_canceled()
 
-        bands, dtype = src.count, np.dtype(src.dtypes[0])
-        candidates = np.memmap(raw_path, dtype=dtype, mode="r", shape=(rows.size, bands, size, size))
-        with open(Path(work) / ds.PATCHES_FILE, "wb") as out:
-            for start in progress.iterate(
-                range(0, selection.size, COPY_BATCH), -(-selection.size // COPY_BATCH), 80, 95
-            ):
-                out.write(np.ascontiguousarray(candidates[selection[start : start + COPY_BATCH]]).tobytes())
-        del candidates
-        raw_path.unlink()
-
         codes, groups, split = codes[selection], groups[selection], split[selection]
+        bands, dtype = src.count, np.dtype(src.dtypes[0])
+        mean, std = _copy_selected(
+            raw_path, Path(work) / ds.PATCHES_FILE, selection, split == ds.TRAIN, (bands, size, size), dtype, progress
+        )
+        raw_path.unlink()
         top_left = np.stack([rows[selection], cols[selection]]) - size // 2
         xs, ys = src.transform * (top_left[1] + size / 2, top_left[0] + size / 2)
         centres = np.column_stack([xs, ys]).astype(np.float64)
-        patches = np.memmap(
-            Path(work) / ds.PATCHES_FILE, dtype=dtype, mode="r", shape=(selection.size, bands, size, size)
-        )
-        mean, std = _band_statistics(patches, np.flatnonzero(split == ds.TRAIN))
-        del patches
         present = set(codes.tolist())
         metadata = {
             "format": ds.FORMAT,

@@ -1,0 +1,60 @@
+"""Builds the installable plugin zip: dist/imagette-<version>.zip with one imagette/ folder inside.
+
+Only what QGIS runs goes in (metadata, code, icon, licence, README, shipped models): no tests,
+benchmarks, demo, scripts or development files. Reads the working tree, so uncommitted files are
+packaged too; entries are sorted and timestamped alike, so the same tree gives the same zip.
+
+    python3 scripts/package.py [--output DIR]      # prints the zip's path
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import zipfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PACKAGE = "imagette"
+INCLUDED = ("metadata.txt", "__init__.py", "icon.svg", "LICENSE", "README.md", "plugin", "algorithms", "models")
+SKIPPED_SUFFIXES = (".pyc", ".pyo")
+TIMESTAMP = (2020, 1, 1, 0, 0, 0)
+
+
+def plugin_files(root: Path = REPO) -> list[Path]:
+    """Files of the plugin proper, relative to root; caches and hidden files left out."""
+    files = []
+    for name in INCLUDED:
+        path = root / name
+        candidates = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        for candidate in candidates:
+            relative = candidate.relative_to(root)
+            hidden = any(part.startswith(".") or part == "__pycache__" for part in relative.parts)
+            if not hidden and candidate.suffix not in SKIPPED_SUFFIXES:
+                files.append(relative)
+    return files
+
+
+def build(output: Path) -> Path:
+    sys.path.insert(0, str(REPO))
+    from plugin.engine.versions import plugin_version
+
+    output.mkdir(parents=True, exist_ok=True)
+    archive = output / f"{PACKAGE}-{plugin_version()}.zip"
+    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
+        for relative in plugin_files():
+            entry = zipfile.ZipInfo(f"{PACKAGE}/{relative.as_posix()}", TIMESTAMP)
+            entry.external_attr = 0o644 << 16
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            bundle.writestr(entry, (REPO / relative).read_bytes())
+    return archive
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--output", type=Path, default=REPO / "dist", help="folder for the zip (default: dist/)")
+    print(build(parser.parse_args().output))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,62 @@
+"""The plugin in a headless QGIS: a plugin folder, a throw-away profile and qgis_process.bin calls.
+
+Shared by the tests that call qgis_process, the model generator and `make demo`. Debian's
+/usr/bin/qgis_process wrapper passes an option QGIS 3.22 rejects, so qgis_process.bin is called.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sysconfig
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PLUGIN_DIR = REPO / ".build" / "plugins"
+
+
+def plugin_dir() -> Path:
+    """A folder holding the repository as the plugin 'imagette' (a link), as QGIS_PLUGINPATH wants."""
+    PLUGIN_DIR.mkdir(parents=True, exist_ok=True)
+    link = PLUGIN_DIR / "imagette"
+    if not link.exists():
+        link.symlink_to(REPO, target_is_directory=True)
+    return PLUGIN_DIR
+
+
+class QgisProcess:
+    """qgis_process.bin with Imagette enabled in a fresh profile under home; the user's profile is never touched.
+
+    QGIS's Python also sees this Python's packages (torch lives in the project's venv).
+    """
+
+    def __init__(self, home: Path, plugins: Path | None = None) -> None:
+        paths = [sysconfig.get_path("purelib"), os.environ.get("PYTHONPATH", "")]
+        self.env = {
+            **os.environ,
+            "QT_QPA_PLATFORM": "offscreen",
+            "HOME": str(home),
+            "QGIS_PLUGINPATH": str(plugins or plugin_dir()),
+            "PYTHONPATH": os.pathsep.join(path for path in paths if path),
+        }
+        self.call("plugins", "enable", "imagette")
+
+    def call(self, *arguments: str) -> str:
+        """Runs qgis_process.bin with arguments and returns its standard output; raises with its log if it fails."""
+        process = subprocess.run(["qgis_process.bin", *arguments], env=self.env, capture_output=True, text=True)
+        if process.returncode != 0:
+            raise RuntimeError(
+                f"qgis_process.bin {' '.join(arguments)} failed ({process.returncode}):\n"
+                f"{process.stdout[-4000:]}\n{process.stderr[-4000:]}"
+            )
+        return process.stdout
+
+    def run(self, algorithm: str, parameters: dict) -> dict:
+        """Runs an algorithm id or a .model3 path and returns the whole JSON answer (results, log, inputs)."""
+        arguments = [f"{name}={value}" for name, value in parameters.items()]
+        return json.loads(self.call("--json", "run", str(algorithm), "--", *arguments))
+
+    def algorithms(self) -> dict:
+        """Algorithms of the imagette provider as qgis_process lists them, by id."""
+        return json.loads(self.call("--json", "list"))["providers"]["imagette"]["algorithms"]
