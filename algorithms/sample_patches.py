@@ -23,6 +23,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterLayer,
     QgsRectangle,
+    QgsVectorLayer,
     QgsWkbTypes,
 )
 from qgis.PyQt.QtCore import QVariant
@@ -268,16 +269,29 @@ class SamplePatches(ImagetteAlgorithm):
         return features, classes, skipped
 
     def style_of(self, parameters, context, field_name):
-        """Labels and colours of the layer's categorized style on the class field, keyed by value as text."""
+        """Labels and colours of the layer's categorized style on the class field, keyed by value as text.
+
+        A layer given as a file path has no style in Processing; its saved default style (a .qml beside
+        it, or the GeoPackage's own) is read from a separate copy, so no shared layer is changed.
+        """
         layer = self.parameterAsVectorLayer(parameters, self.INPUT_VECTOR, context)
-        renderer = layer.renderer() if layer is not None else None
-        if not isinstance(renderer, QgsCategorizedSymbolRenderer) or renderer.classAttribute() != field_name:
+        if layer is None:
+            return {}
+        renderer = layer.renderer()
+        if not self.categorized_on(renderer, field_name) and context.project().mapLayer(layer.id()) is None:
+            layer = QgsVectorLayer(layer.source(), layer.name(), layer.providerType())  # owns the renderer: keep it
+            renderer = layer.renderer()
+        if not self.categorized_on(renderer, field_name):
             return {}
         return {
             str(category.value()): (category.label() or None, category.symbol().color().name())
             for category in renderer.categories()
             if category.symbol() is not None
         }
+
+    @staticmethod
+    def categorized_on(renderer, field_name):
+        return isinstance(renderer, QgsCategorizedSymbolRenderer) and renderer.classAttribute() == field_name
 
     def footprint_sink(self, parameters, context, crs):
         fields = QgsFields()

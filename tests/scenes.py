@@ -146,14 +146,21 @@ def make_scene(
 
 
 def write_polygons(
-    scene: Scene, path: str | Path, crs: str | None = None, field_type: str = "text", layer: str = "labels"
+    scene: Scene,
+    path: str | Path,
+    crs: str | None = None,
+    field_type: str = "text",
+    layer: str = "labels",
+    styled: bool = False,
 ) -> Path:
     """Writes the scene's polygons as a GeoPackage layer, optionally reprojected, with a class field.
 
     field_type "text" writes the class names in 'classe'; "integer" writes the codes in 'code'.
+    styled saves a categorized style with CLASS_COLORS as the layer's default style in the GeoPackage.
     Uses QGIS's own writer so the test data is what users give the plugin.
     """
     from qgis.core import (
+        QgsCategorizedSymbolRenderer,
         QgsCoordinateReferenceSystem,
         QgsCoordinateTransform,
         QgsFeature,
@@ -161,10 +168,13 @@ def write_polygons(
         QgsGeometry,
         QgsPointXY,
         QgsProject,
+        QgsRendererCategory,
+        QgsSymbol,
         QgsVectorFileWriter,
         QgsVectorLayer,
     )
     from qgis.PyQt.QtCore import QVariant
+    from qgis.PyQt.QtGui import QColor
 
     target_crs = crs or scene.crs
     memory = QgsVectorLayer(f"Polygon?crs={target_crs}", layer, "memory")
@@ -191,4 +201,16 @@ def write_polygons(
     )
     if error[0] != QgsVectorFileWriter.NoError:
         raise RuntimeError(f"Cannot write {path}: {error}")
+    if styled:
+        written = QgsVectorLayer(f"{path}|layername={layer}", layer, "ogr")
+        categories = []
+        for code, name in sorted({(code, name) for code, name, _ in scene.polygons}):
+            symbol = QgsSymbol.defaultSymbol(written.geometryType())
+            symbol.setColor(QColor(CLASS_COLORS[code]))
+            value = name if field_type == "text" else code
+            categories.append(QgsRendererCategory(value, symbol, name))
+        written.setRenderer(QgsCategorizedSymbolRenderer(field.name(), categories))
+        message = written.saveStyleToDatabase(layer, "Class colours", True, "")
+        if message:
+            raise RuntimeError(f"Cannot save the style in {path}: {message}")
     return Path(path)

@@ -22,7 +22,7 @@ from qgis.core import (
 from qgis.PyQt.QtGui import QColor
 
 from tests.conftest import RecordingFeedback, run_algorithm
-from tests.scenes import CLASSES, make_scene, write_polygons
+from tests.scenes import CLASS_COLORS, CLASSES, make_scene, write_polygons
 
 
 def sample(raster, vector, output, field="classe", **extra):
@@ -201,6 +201,16 @@ def test_colours_come_from_the_layers_categorized_style(scene, tmp_path):
         QgsProject.instance().removeMapLayer(layer.id())
     expected = {name: f"#{code:02x}{code * 20:02x}40" for code, name, _ in CLASSES}
     assert {entry.name: entry.color for entry in dataset.classes} == expected
+
+
+def test_colours_come_from_the_style_saved_in_the_geopackage(tmp_path):
+    made = make_scene(tmp_path, seed=4)
+    vector = write_polygons(made, tmp_path / "labels.gpkg", field_type="integer", styled=True)
+    dataset = open_dataset(sample(made.raster, vector, tmp_path, field="code")["OUTPUT_DATASET"])
+    # Integer codes take their names from the style's labels.
+    assert {(entry.code, entry.name, entry.color) for entry in dataset.classes} == {
+        (code, name, CLASS_COLORS[code]) for code, name, _ in CLASSES
+    }
 
 
 def test_points_give_one_patch_each(scene, tmp_path):

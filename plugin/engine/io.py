@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-import tempfile
+import secrets
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -73,9 +73,9 @@ def replaced_atomically(target: str | Path) -> Iterator[Path]:
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, name = tempfile.mkstemp(prefix=f".{target.stem}.", suffix=".partial" + target.suffix, dir=target.parent)
-    os.close(handle)
-    temporary = Path(name)
+    # Created like any new file, so the result gets the user's usual permissions (mkstemp's are 0600).
+    temporary = target.with_name(f".{target.stem}.{secrets.token_hex(8)}.partial{target.suffix}")
+    temporary.touch(exist_ok=False)
     try:
         yield temporary
         os.replace(temporary, target)
