@@ -1,14 +1,19 @@
-"""The QGIS plugin: registers the Processing provider. No logic lives here."""
+"""The QGIS plugin: registers the Processing provider and the menu actions. No logic lives here."""
 
 from qgis.core import QgsApplication
+from qgis.PyQt.QtGui import QIcon
+from qgis.PyQt.QtWidgets import QAction
 
-from .provider import ImagetteProvider
+from .provider import ICON, ImagetteProvider
+
+MENU = "&Imagette"
 
 
 class ImagettePlugin:
     def __init__(self, iface):
         self.iface = iface
         self.provider = None
+        self.train_action = None
 
     def initProcessing(self):  # noqa: N802 (QGIS calls it, also in qgis_process)
         self.provider = ImagetteProvider()
@@ -16,8 +21,21 @@ class ImagettePlugin:
 
     def initGui(self):  # noqa: N802
         self.initProcessing()
+        self.train_action = QAction(QIcon(str(ICON)), "Train patch classifier in background…", self.iface.mainWindow())
+        self.train_action.triggered.connect(self.train_in_background)
+        self.iface.addPluginToRasterMenu(MENU, self.train_action)
+        self.iface.addRasterToolBarIcon(self.train_action)
+
+    def train_in_background(self):
+        from .tasks import open_training_dialog  # imported on use: nothing extra at QGIS start-up
+
+        open_training_dialog(self.iface)
 
     def unload(self):
+        if self.train_action is not None:
+            self.iface.removePluginRasterMenu(MENU, self.train_action)
+            self.iface.removeRasterToolBarIcon(self.train_action)
+            self.train_action = None
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None

@@ -2,15 +2,30 @@
 
 from pathlib import Path
 
-from qgis.core import QgsProcessingProvider
+from qgis.core import QgsApplication, QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
+from ..algorithms.check_environment import CheckEnvironment
+from ..algorithms.classify_raster import ClassifyRaster
 from ..algorithms.sample_patches import SamplePatches
+from ..algorithms.shipped_models import shipped_models
+from ..algorithms.train_classifier import TrainClassifier
 
 ICON = Path(__file__).resolve().parents[1] / "icon.svg"
 
 
 class ImagetteProvider(QgsProcessingProvider):
+    def __init__(self):
+        super().__init__()
+        # Shipped models chain Imagette's own algorithms, which the registry finds only once this provider
+        # is added: loading once more then resolves their steps, so their outputs are declared.
+        QgsApplication.processingRegistry().providerAdded.connect(self.reload_when_added)
+
+    def reload_when_added(self, provider_id):
+        if provider_id == self.id():
+            QgsApplication.processingRegistry().providerAdded.disconnect(self.reload_when_added)
+            self.refreshAlgorithms()
+
     def id(self):
         return "imagette"
 
@@ -25,3 +40,8 @@ class ImagetteProvider(QgsProcessingProvider):
 
     def loadAlgorithms(self):  # noqa: N802
         self.addAlgorithm(SamplePatches())
+        self.addAlgorithm(TrainClassifier())
+        self.addAlgorithm(ClassifyRaster())
+        self.addAlgorithm(CheckEnvironment())
+        for model in shipped_models():
+            self.addAlgorithm(model)

@@ -50,5 +50,5 @@ def normalize(patches: np.ndarray, mean: np.ndarray, std: np.ndarray, valid: np.
         np.float32
     )
     if valid is not None:
-        out *= valid[:, None].astype(np.float32)
+        out[np.broadcast_to(~valid[:, None], out.shape)] = 0  # not a product: NaN nodata times 0 stays NaN
     return out

@@ -1,0 +1,158 @@
+"""imagette:classifyraster: classifies a whole raster with a trained model into a styled land-cover layer."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterExtent,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterRasterDestination,
+    QgsProcessingParameterRasterLayer,
+)
+
+from ..plugin import styling
+from .base import ImagetteAlgorithm
+
+DEVICE_LABELS = ("Auto (CUDA GPU when there is one)", "CPU", "CUDA GPU")
+METHOD_LABELS = ("Dense (fast)", "Per-patch (exact reference, slow)")
+
+
+class ClassifyRaster(ImagetteAlgorithm):
+    NAME = "classifyraster"
+    DISPLAY_NAME = "Classify raster"
+    SHORT_DESCRIPTION = "Classifies a whole raster with a trained model into a styled land-cover layer."
+    TAGS = "classify,classification,predict,inference,land cover,map,cnn,deep learning,resnet,raster"
+    NEEDS_TORCH = True
+    HELP = (
+        "Classifies every part of a raster with a model file written by 'Train patch classifier', and writes a "
+        "GeoTIFF of class codes, styled with the model's class names and colours.\n\n"
+        "Each output pixel covers STRIDE x STRIDE input pixels and gets the class of the patch centred on it. "
+        "Output pixels whose patch would leave the raster, or whose centre is nodata, are nodata (0). The output "
+        "is in the raster's CRS; class codes are those of the training classes.\n\n"
+        "The dense method evaluates the network once over each tile of the raster and is many times faster; it "
+        "differs from the per-patch reference only in that a patch sees its real surroundings instead of zero "
+        "padding at its border. The per-patch method is there to check results, and for small areas.\n\n"
+        "The raster must have the bands the model was trained on, in the same order; a different pixel size or "
+        "CRS gives a warning. The style is saved beside the GeoTIFF (.qml), the GeoTIFF carries a colour table "
+        "and category names (in its .aux.xml), and the loaded layer is named after the model."
+    )
+
+    INPUT_RASTER = "INPUT_RASTER"
+    MODEL = "MODEL"
+    DEVICE = "DEVICE"
+    BATCH_SIZE = "BATCH_SIZE"
+    STRIDE = "STRIDE"
+    METHOD = "METHOD"
+    EXTENT = "EXTENT"
+    OUTPUT_CLASSIFICATION = "OUTPUT_CLASSIFICATION"
+    OUTPUT_CONFIDENCE = "OUTPUT_CONFIDENCE"
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        number = QgsProcessingParameterNumber
+        self.add_parameter(
+            QgsProcessingParameterRasterLayer(self.INPUT_RASTER, self.tr("Input raster")),
+            "The image to classify, with the same bands, in the same order, as the raster the model was trained on.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterFile(
+                self.MODEL,
+                self.tr("Model file"),
+                QgsProcessingParameterFile.File,
+                fileFilter=self.tr("Imagette model (*.pt)"),
+            ),
+            "A model file written by 'Train patch classifier'. Model files hold only data: opening one never runs code.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterEnum(
+                self.DEVICE, self.tr("Device"), [self.tr(label) for label in DEVICE_LABELS], defaultValue=0
+            ),
+            "Where the network runs. Auto takes a CUDA GPU when PyTorch sees one, else the CPU with all its cores.",
+        )
+        self.add_parameter(
+            number(
+                self.STRIDE,
+                self.tr("Output pixel size, in input pixels (0 = an eighth of the patch)"),
+                number.Integer,
+                0,
+                minValue=0,
+            ),
+            "Each output pixel covers this many input pixels in each direction and gets the class of the patch centred "
+            "on it. 1 gives a class per input pixel (slow); the default, an eighth of the model's patch size (4 for "
+            "32 px patches), resolves details of about half a patch.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterExtent(self.EXTENT, self.tr("Extent to classify"), optional=True),
+            "Classify only this area (in any CRS); empty classifies the whole raster. The output snaps to the grid "
+            "of output pixels.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterEnum(
+                self.METHOD, self.tr("Method"), [self.tr(label) for label in METHOD_LABELS], defaultValue=0
+            ),
+            "Dense evaluates the network once over each tile: many times faster. Per-patch runs the network on every "
+            "patch alone, as in training: the exact reference, to check results on small areas.",
+            advanced=True,
+        )
+        self.add_parameter(
+            number(
+                self.BATCH_SIZE, self.tr("Batch size (0 = sized to the device's memory)"), number.Integer, 0, minValue=0
+            ),
+            "Patches evaluated at once (per-patch method); the dense method uses tiles needing as much memory. "
+            "Lower it if the GPU runs out of memory.",
+            advanced=True,
+        )
+        self.add_parameter(
+            QgsProcessingParameterRasterDestination(self.OUTPUT_CLASSIFICATION, self.tr("Classification")),
+            "GeoTIFF of class codes (0 = nodata), with its style (.qml) and category names (.aux.xml) beside it.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterRasterDestination(
+                self.OUTPUT_CONFIDENCE, self.tr("Confidence"), optional=True, createByDefault=False
+            ),
+            "Optional GeoTIFF of the probability the model gives its chosen class (0 to 1; 0 = nodata): low values "
+            "show where the map is uncertain.",
+        )
+
+    def execute(self, parameters, context, feedback, progress):
+        from ..plugin.engine.device import DEVICE_CHOICES
+        from ..plugin.engine.inference import METHODS, InferenceConfig, classify_raster
+
+        raster = self.parameterAsRasterLayer(parameters, self.INPUT_RASTER, context)
+        if raster is None:
+            raise QgsProcessingException(self.invalidRasterError(parameters, self.INPUT_RASTER))
+        extent = None
+        if parameters.get(self.EXTENT) is not None:
+            rectangle = self.parameterAsExtent(parameters, self.EXTENT, context, raster.crs())
+            if not rectangle.isNull():
+                extent = (rectangle.xMinimum(), rectangle.yMinimum(), rectangle.xMaximum(), rectangle.yMaximum())
+        confidence = self.parameterAsOutputLayer(parameters, self.OUTPUT_CONFIDENCE, context) or None
+        config = InferenceConfig(
+            raster_path=raster.source(),
+            model_path=self.parameterAsFile(parameters, self.MODEL, context),
+            output_path=self.parameterAsOutputLayer(parameters, self.OUTPUT_CLASSIFICATION, context),
+            confidence_path=confidence,
+            device=DEVICE_CHOICES[self.parameterAsEnum(parameters, self.DEVICE, context)],
+            batch_size=self.parameterAsInt(parameters, self.BATCH_SIZE, context),
+            stride=self.parameterAsInt(parameters, self.STRIDE, context),
+            method=METHODS[self.parameterAsEnum(parameters, self.METHOD, context)],
+            extent=extent,
+        )
+        result = classify_raster(config, progress)
+        try:
+            styling.save_default_style(result.output_path, result.classes)
+        except Exception:
+            # A classification without its style would look wrong when opened: leave nothing rather than that.
+            for path in (result.output_path, result.confidence_path):
+                if path is not None:
+                    for leftover in (path, Path(f"{path}.aux.xml"), styling.style_path(path)):
+                        leftover.unlink(missing_ok=True)
+            raise
+        styling.style_when_loaded(context, config.output_path, result.classes, result.model_name)
+        outputs = {self.OUTPUT_CLASSIFICATION: config.output_path}
+        if confidence:
+            outputs[self.OUTPUT_CONFIDENCE] = confidence
+        return outputs

@@ -1,0 +1,225 @@
+"""imagette:trainclassifier: trains a small CNN or a ResNet on a dataset from 'Sample training patches'."""
+
+from __future__ import annotations
+
+from qgis.core import (
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
+    QgsProcessingParameterEnum,
+    QgsProcessingParameterFile,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterNumber,
+    QgsProcessingParameterString,
+)
+
+from .base import ImagetteAlgorithm
+
+# Labels of the enums, in the order of the engine's ids (models.ARCHITECTURES, device.DEVICE_CHOICES,
+# training.PRETRAINED_MODES). Kept here because those modules import torch, which the plugin must
+# not do when it loads; tests/test_alg_train.py checks that both lists match.
+ARCHITECTURE_OPTIONS = ("Small CNN (from scratch)", "ResNet-18", "ResNet-34", "ResNet-50")
+DEVICE_OPTIONS = ("Auto (CUDA GPU, then Apple GPU, then CPU)", "CPU", "CUDA GPU")
+PRETRAINED_OPTIONS = (
+    "Fine-tune every layer",
+    "Frozen backbone: train the classification layer only",
+    "No pretraining: start from random weights",
+)
+
+
+def parse_rgb_bands(text: str) -> tuple[int, int, int] | None:
+    """'3,2,1' (1-based red, green, blue band numbers) as 0-based indices; empty text gives None."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        bands = tuple(int(part) - 1 for part in text.replace(";", ",").split(","))
+    except ValueError:
+        bands = ()
+    if len(bands) != 3 or min(bands) < 0 or len(set(bands)) != 3:
+        raise QgsProcessingException(
+            f"RGB bands '{text}' are not understood: give three different band numbers for red, green and blue, "
+            "separated by commas, e.g. 3,2,1."
+        )
+    return bands[0], bands[1], bands[2]
+
+
+class TrainClassifier(ImagetteAlgorithm):
+    NAME = "trainclassifier"
+    DISPLAY_NAME = "Train patch classifier"
+    SHORT_DESCRIPTION = "Trains a CNN that classifies patches, from a dataset of labelled patches."
+    TAGS = "train,classifier,cnn,resnet,deep learning,pytorch,land cover,patch,imagette,gpu,fine-tune,pretrained"
+    NEEDS_TORCH = True
+    HELP = (
+        "Trains a convolutional network on the dataset written by 'Sample training patches' and saves one model file "
+        "for 'Classify raster', with an HTML report.\n\n"
+        "Small CNN: trained from scratch, fast on a CPU, any band count; a good first choice for patches of 16 to "
+        "64 px and a few thousand patches. ResNet-18/34/50: larger networks, fine-tuned from ImageNet weights by "
+        "default; worth it with many patches, subtle classes, RGB or RGB+NIR images, and a GPU. Their first layer is "
+        "fitted to your bands (red, green and blue found by band name, or set 'RGB bands'); for patches under 64 px "
+        "the stem does not downsample, instead of blowing patches up.\n\n"
+        "ImageNet weights come from the 'Pretrained weights file', else from the torch hub cache (downloaded there "
+        "when online). Offline, the error message says which file to copy where.\n\n"
+        "Defaults need no tuning: AdamW with warm-up and cosine decay, class-weighted loss, flips and rotations, "
+        "early stopping on validation macro-F1 (the best epoch is kept). Scores are measured on the validation "
+        "patches: overall accuracy, macro-F1 (every class counts the same) and kappa; the log warns when a class has "
+        "an F1 below 0.5. Canceling after the first epoch keeps the best model so far.\n\n"
+        "The same seed on the CPU gives the same model. On a CUDA GPU, mixed precision is used and the batch is "
+        "halved if the GPU runs out of memory. The Imagette menu also starts training as a background task."
+    )
+
+    DATASET = "DATASET"
+    ARCHITECTURE = "ARCHITECTURE"
+    WEIGHTS_FILE = "WEIGHTS_FILE"
+    EPOCHS = "EPOCHS"
+    BATCH_SIZE = "BATCH_SIZE"
+    LEARNING_RATE = "LEARNING_RATE"
+    DEVICE = "DEVICE"
+    SEED = "SEED"
+    OUTPUT_MODEL = "OUTPUT_MODEL"
+    OUTPUT_REPORT = "OUTPUT_REPORT"
+    PRETRAINED_MODE = "PRETRAINED_MODE"
+    CLASS_WEIGHTING = "CLASS_WEIGHTING"
+    PATIENCE = "PATIENCE"
+    AUGMENTATION = "AUGMENTATION"
+    JITTER = "JITTER"
+    RGB_BANDS = "RGB_BANDS"
+    OVERALL_ACCURACY = "OVERALL_ACCURACY"
+    MACRO_F1 = "MACRO_F1"
+    KAPPA = "KAPPA"
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        number = QgsProcessingParameterNumber
+        self.add_parameter(
+            QgsProcessingParameterFile(
+                self.DATASET, self.tr("Dataset folder"), behavior=QgsProcessingParameterFile.Folder
+            ),
+            "The folder written by 'Sample training patches' (it holds dataset.json).",
+        )
+        self.add_parameter(
+            QgsProcessingParameterEnum(
+                self.ARCHITECTURE, self.tr("Network"), [self.tr(o) for o in ARCHITECTURE_OPTIONS], defaultValue=0
+            ),
+            "Small CNN: from scratch, fast, any bands. ResNets: bigger, fine-tuned from ImageNet weights; best with many "
+            "patches and a GPU.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterFile(
+                self.WEIGHTS_FILE,
+                self.tr("Pretrained weights file"),
+                optional=True,
+                fileFilter="PyTorch weights (*.pth *.pt *.ckpt);;All files (*.*)",
+            ),
+            "Weights to start from: a torchvision ResNet checkpoint (e.g. resnet18-f37072fd.pth) or an Imagette model "
+            "file. Empty: ImageNet weights from the torch hub cache for ResNets.",
+        )
+        self.add_parameter(
+            number(self.EPOCHS, self.tr("Epochs"), number.Integer, 30, minValue=1, maxValue=10000),
+            "Maximum passes over the training patches; early stopping usually ends sooner.",
+        )
+        self.add_parameter(
+            number(self.BATCH_SIZE, self.tr("Batch size"), number.Integer, 64, minValue=2, maxValue=4096),
+            "Patches per optimisation step. 32 to 128 suits most cases; on a GPU, larger batches are faster.",
+        )
+        self.add_parameter(
+            number(self.LEARNING_RATE, self.tr("Learning rate"), number.Double, 0.001, minValue=1e-7, maxValue=1.0),
+            "Peak learning rate of AdamW. 0.001 for training from scratch; 0.0003 is often better when fine-tuning.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterEnum(
+                self.DEVICE, self.tr("Device"), [self.tr(o) for o in DEVICE_OPTIONS], defaultValue=0
+            ),
+            "Auto takes a CUDA GPU, then an Apple GPU, then the CPU, and the log says which. CUDA fails clearly when "
+            "there is none.",
+        )
+        self.add_parameter(
+            number(self.SEED, self.tr("Random seed"), number.Integer, 42, minValue=0),
+            "Seed of weights, batch order and augmentation: on the CPU, the same seed gives the same model.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterFileDestination(self.OUTPUT_MODEL, self.tr("Model file"), "Imagette model (*.pt)"),
+            "The trained model (.pt): weights, class table, bands, normalisation, scores, for 'Classify raster'.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterFileDestination(
+                self.OUTPUT_REPORT, self.tr("Training report"), "HTML files (*.html)"
+            ),
+            "HTML report: learning curves, confusion matrix, per-class precision, recall and F1, parameters.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterEnum(
+                self.PRETRAINED_MODE,
+                self.tr("Use of pretrained weights"),
+                [self.tr(o) for o in PRETRAINED_OPTIONS],
+                defaultValue=0,
+            ),
+            "Fine-tune: every layer learns. Frozen backbone: only the last layer learns (fast, for few patches). "
+            "No pretraining: random start, no weights file needed.",
+            advanced=True,
+        )
+        self.add_parameter(
+            QgsProcessingParameterBoolean(self.CLASS_WEIGHTING, self.tr("Weight classes by rarity"), defaultValue=True),
+            "Rare classes weigh as much as frequent ones in the loss, so the model cannot ignore them.",
+            advanced=True,
+        )
+        self.add_parameter(
+            number(self.PATIENCE, self.tr("Early stopping patience (epochs, 0 = off)"), number.Integer, 8, minValue=0),
+            "Training stops after this many epochs without a better validation macro-F1; the best epoch is kept.",
+            advanced=True,
+        )
+        self.add_parameter(
+            QgsProcessingParameterBoolean(self.AUGMENTATION, self.tr("Flip and rotate patches"), defaultValue=True),
+            "Random flips and 90° rotations of training patches: land cover seen from above has no up or down.",
+            advanced=True,
+        )
+        self.add_parameter(
+            number(self.JITTER, self.tr("Radiometric jitter"), number.Double, 0.0, minValue=0.0, maxValue=1.0),
+            "Random brightness gain and offset per band (0.1 = ±10 %), for images with varying illumination. 0 = off.",
+            advanced=True,
+        )
+        self.add_parameter(
+            QgsProcessingParameterString(
+                self.RGB_BANDS, self.tr("RGB bands for pretrained weights (e.g. 3,2,1)"), optional=True
+            ),
+            "Band numbers of red, green and blue, which receive the ImageNet colour filters. Empty: recognised from "
+            "band names (red/rouge/R, B04...).",
+            advanced=True,
+        )
+        for name, label in (
+            (self.OVERALL_ACCURACY, "Overall accuracy (validation)"),
+            (self.MACRO_F1, "Macro-F1 (validation)"),
+            (self.KAPPA, "Kappa (validation)"),
+        ):
+            self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
+
+    def execute(self, parameters, context, feedback, progress):
+        from ..plugin.engine.device import DEVICE_CHOICES
+        from ..plugin.engine.models import ARCHITECTURES
+        from ..plugin.engine.training import PRETRAINED_MODES, TrainingConfig, train_classifier
+
+        config = TrainingConfig(
+            dataset_path=self.parameterAsFile(parameters, self.DATASET, context),
+            output_model=self.parameterAsFileOutput(parameters, self.OUTPUT_MODEL, context),
+            output_report=self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context),
+            architecture=ARCHITECTURES[self.parameterAsEnum(parameters, self.ARCHITECTURE, context)],
+            weights_file=self.parameterAsFile(parameters, self.WEIGHTS_FILE, context) or None,
+            pretrained_mode=PRETRAINED_MODES[self.parameterAsEnum(parameters, self.PRETRAINED_MODE, context)],
+            epochs=self.parameterAsInt(parameters, self.EPOCHS, context),
+            batch_size=self.parameterAsInt(parameters, self.BATCH_SIZE, context),
+            learning_rate=self.parameterAsDouble(parameters, self.LEARNING_RATE, context),
+            device=DEVICE_CHOICES[self.parameterAsEnum(parameters, self.DEVICE, context)],
+            seed=self.parameterAsInt(parameters, self.SEED, context),
+            class_weighting=self.parameterAsBool(parameters, self.CLASS_WEIGHTING, context),
+            augmentation=self.parameterAsBool(parameters, self.AUGMENTATION, context),
+            jitter=self.parameterAsDouble(parameters, self.JITTER, context),
+            patience=self.parameterAsInt(parameters, self.PATIENCE, context),
+            rgb_bands=parse_rgb_bands(self.parameterAsString(parameters, self.RGB_BANDS, context)),
+        )
+        result = train_classifier(config, progress)
+        return {
+            self.OUTPUT_MODEL: str(result.model_path),
+            self.OUTPUT_REPORT: str(result.report_path),
+            self.OVERALL_ACCURACY: result.metrics["overall_accuracy"],
+            self.MACRO_F1: result.metrics["macro_f1"],
+            self.KAPPA: result.metrics["kappa"],
+        }

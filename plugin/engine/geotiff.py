@@ -1,0 +1,119 @@
+"""Class rasters on disk: tiled, compressed GeoTIFFs carrying their class table.
+
+A JSON copy of the class table lives inside the GeoTIFF, and so does the colour table of 8-bit maps.
+Category names cannot: GDAL's GeoTIFF driver keeps them in the side-car `<file>.aux.xml` (its PAM
+file), so that is where they are written, in the format GDAL itself writes, without needing GDAL's
+Python bindings. The colour table of 16-bit maps (class codes above 255) goes there too, because
+rasterio writes TIFF palettes for 8-bit values only; GDAL, and so QGIS, read either.
+"""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from pathlib import Path
+
+import rasterio
+from affine import Affine
+from rasterio.crs import CRS
+
+from .classes import NODATA_CODE, ClassEntry, table_to_dicts
+
+GEOTIFF_SUFFIXES = (".tif", ".tiff")
+LARGEST_BLOCK = 256
+SMALLEST_BLOCK = 16  # TIFF tiles are multiples of 16 pixels
+CLASS_TABLE_TAG = "IMAGETTE_CLASSES"
+
+
+def class_dtype(classes: Sequence[ClassEntry]) -> str:
+    """The smallest type that holds every class code: uint8 up to 255, else uint16."""
+    return "uint8" if max(entry.code for entry in classes) <= 255 else "uint16"
+
+
+def block_size(tile: int) -> int:
+    """GeoTIFF block side for tiles of `tile` output pixels: tiles that are whole blocks write each block once."""
+    if tile >= LARGEST_BLOCK:
+        return LARGEST_BLOCK
+    return max(SMALLEST_BLOCK, tile // SMALLEST_BLOCK * SMALLEST_BLOCK)
+
+
+def _profile(width: int, height: int, transform: Affine, crs: CRS, dtype: str, block: int) -> dict:
+    return {
+        "driver": "GTiff",
+        "width": width,
+        "height": height,
+        "count": 1,
+        "dtype": dtype,
+        "crs": crs,
+        "transform": transform,
+        "nodata": NODATA_CODE,
+        "tiled": True,
+        "blockxsize": block,
+        "blockysize": block,
+        "compress": "deflate",
+        "predictor": 3 if dtype == "float32" else 1,
+        "bigtiff": "IF_SAFER",  # a 100 000 px wide map outgrows classic TIFF's 4 GB
+    }
+
+
+def create_class_raster(
+    path: Path,
+    width: int,
+    height: int,
+    transform: Affine,
+    crs: CRS,
+    block: int,
+    classes: Sequence[ClassEntry],
+    tags: dict,
+):
+    """Opens a new class raster for writing, with its colour table and class table set before any pixel.
+
+    Returns:
+        The rasterio dataset writer; class code 0 is nodata and transparent.
+    """
+    dtype = class_dtype(classes)
+    dst = rasterio.open(path, "w", **_profile(width, height, transform, crs, dtype, block))
+    if dtype == "uint8":
+        dst.write_colormap(1, _colors(classes))
+    dst.update_tags(**{CLASS_TABLE_TAG: json.dumps(table_to_dicts(classes), ensure_ascii=False)}, **tags)
+    return dst
+
+
+def create_confidence_raster(path: Path, width: int, height: int, transform: Affine, crs: CRS, block: int, tags: dict):
+    """Opens a new float32 raster for the top-class probability; 0 is nodata (a top probability never is 0)."""
+    dst = rasterio.open(path, "w", **_profile(width, height, transform, crs, "float32", block))
+    dst.update_tags(**tags)
+    return dst
+
+
+def _colors(classes: Sequence[ClassEntry]) -> dict[int, tuple[int, int, int, int]]:
+    """RGBA of every class code; 0 (nodata) is transparent."""
+    colors = {NODATA_CODE: (0, 0, 0, 0)}
+    for entry in classes:
+        colors[entry.code] = (int(entry.color[1:3], 16), int(entry.color[3:5], 16), int(entry.color[5:7], 16), 255)
+    return colors
+
+
+def write_side_car(path: Path, classes: Sequence[ClassEntry]) -> Path:
+    """Writes `<path>.aux.xml`: class names as GDAL category names (index = class code), and for
+    16-bit maps the colour table.
+
+    Replaces any older side-car: it would describe a previous file of the same name.
+    """
+    names = {entry.code: entry.name for entry in classes}
+    dataset = ET.Element("PAMDataset")
+    band = ET.SubElement(dataset, "PAMRasterBand", band="1")
+    if class_dtype(classes) != "uint8":
+        ET.SubElement(band, "ColorInterp").text = "Palette"
+        table = ET.SubElement(band, "ColorTable")
+        colors = _colors(classes)
+        for code in range(max(names) + 1):
+            rgba = colors.get(code, (0, 0, 0, 0))
+            ET.SubElement(table, "Entry", {f"c{i + 1}": str(value) for i, value in enumerate(rgba)})
+    categories = ET.SubElement(band, "CategoryNames")
+    for code in range(max(names) + 1):
+        ET.SubElement(categories, "Category").text = names.get(code, "")
+    side_car = path.with_name(path.name + ".aux.xml")
+    ET.ElementTree(dataset).write(side_car, encoding="UTF-8", xml_declaration=False)
+    return side_car

@@ -1,0 +1,309 @@
+"""Pretrained weights: finding, reading safely, and fitting them to a network with other bands and classes.
+
+Checkpoints are torchvision's ImageNet ResNets (the torch hub cache file names, or any file with
+the same parameter names, plain or wrapped in {"state_dict": ...}) or an Imagette model file.
+They are read with torch.load(weights_only=True): a file from elsewhere never runs code.
+
+The first convolution is fitted to the dataset's bands: the red, green and blue kernels go to
+the bands named so (or chosen by the user), every other band gets the mean of the three, and all
+are scaled by 3 / bands so the first layer's activations keep the scale the rest of the network
+was trained on (timm's rule). Normalised inputs come from the dataset's own band statistics,
+the same z-scoring ImageNet's normalisation does.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+import re
+import urllib.request
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from torch import Tensor, nn
+
+from .errors import ImagetteError
+from .io import replaced_atomically
+from .modelfile import FORMAT as MODEL_FORMAT
+from .models import PatchClassifier
+from .progress import Progress
+
+# torchvision's IMAGENET1K_V1 weights, under the names torch.hub caches them as.
+TORCHVISION_FILES = {
+    "resnet18": "resnet18-f37072fd.pth",
+    "resnet34": "resnet34-b627a593.pth",
+    "resnet50": "resnet50-0676ba61.pth",
+}
+DOWNLOAD_URL = "https://download.pytorch.org/models/"
+DOWNLOAD_TIMEOUT_S = 20
+DOWNLOAD_CHUNK = 1 << 20
+
+# Tokens of band names that mean red, green or blue: English, French, one letter, and
+# Sentinel-2 / Landsat 8-9 band numbers (B04/B4 red, B03/B3 green, B02/B2 blue).
+RGB_TOKENS = (
+    {"red", "rouge", "r", "b04", "b4"},
+    {"green", "vert", "verte", "g", "b03", "b3"},
+    {"blue", "bleu", "bleue", "b", "b02", "b2"},
+)
+
+
+@dataclass
+class LoadReport:
+    """What load_pretrained() did, for the log and the model file."""
+
+    source: str
+    loaded: int = 0
+    rgb_bands: tuple[int, int, int] | None = None  # 0-based bands that received the red, green, blue kernels
+    adapted_first_layer: bool = False
+    head_dropped: bool = False
+    unexpected: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return {
+            "source": self.source,
+            "loaded_tensors": self.loaded,
+            "rgb_bands": list(self.rgb_bands) if self.rgb_bands else None,
+            "adapted_first_layer": self.adapted_first_layer,
+            "head_dropped": self.head_dropped,
+            "unexpected_keys": list(self.unexpected),
+        }
+
+
+def hub_checkpoint_path(architecture: str) -> Path:
+    """Where torch.hub (and torchvision) keep the ImageNet weights of architecture."""
+    return Path(torch.hub.get_dir()) / "checkpoints" / TORCHVISION_FILES[architecture]
+
+
+def imagenet_checkpoint(architecture: str, progress: Progress) -> Path:
+    """The ImageNet checkpoint of a ResNet: from the torch hub cache, downloaded there when missing.
+
+    Raises:
+        ImagetteError: the file is absent and cannot be downloaded; the message says which
+            file to put where.
+    """
+    if architecture not in TORCHVISION_FILES:
+        raise ImagetteError(
+            f"There are no ImageNet weights for {architecture!r}; choose a ResNet or train from scratch."
+        )
+    path = hub_checkpoint_path(architecture)
+    if path.is_file():
+        progress.info(f"ImageNet weights: {path} (torch hub cache).")
+        return path
+    url = DOWNLOAD_URL + path.name
+    progress.info(f"ImageNet weights not in the torch hub cache; downloading {url} to {path}.")
+    try:
+        _download(url, path, progress)
+    except OSError as error:
+        raise ImagetteError(
+            f"The ImageNet weights for {architecture} are not on this computer and could not be downloaded "
+            f"({error}). On a computer with internet access, download {url} and copy the file, keeping its "
+            f"name {path.name}, to {path.parent} (the torch hub cache; the TORCH_HOME environment variable moves "
+            "it). Or give the file as 'Pretrained weights file', or choose no pretraining."
+        ) from error
+    return path
+
+
+def _download(url: str, target: Path, progress: Progress) -> None:
+    """Downloads url to target atomically, checking the SHA-256 prefix in torchvision's file name."""
+    expected = target.stem.rsplit("-", 1)[-1]
+    digest = hashlib.sha256()
+    with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_S) as response, replaced_atomically(target) as temporary:
+        size = int(response.headers.get("Content-Length") or 0)
+        with open(temporary, "wb") as out:
+            chunks = iter(lambda: response.read(DOWNLOAD_CHUNK), b"")
+            for chunk in progress.iterate(chunks, max(1, -(-size // DOWNLOAD_CHUNK)), 0, 5):
+                digest.update(chunk)
+                out.write(chunk)
+        if not digest.hexdigest().startswith(expected):
+            raise OSError(f"the downloaded file's checksum does not match {expected}; the download is damaged")
+
+
+@dataclass
+class Checkpoint:
+    """Weights read from a file, and whether its first layer takes red, green, blue in that order."""
+
+    weights: dict[str, Tensor]
+    source: str
+    rgb: bool  # ImageNet checkpoints: True; Imagette model files were trained on their own bands: False
+
+
+def read_checkpoint(path: str | Path) -> Checkpoint:
+    """Reads the weights of a checkpoint without running code from it.
+
+    Accepts a plain state_dict, one wrapped under "state_dict" or "model" (Lightning, training
+    scripts), with or without DataParallel's "module." prefix, and Imagette model files.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ImagetteError(f"The weights file '{path}' does not exist.")
+    try:
+        payload = torch.load(path, map_location="cpu", weights_only=True)
+    except (
+        pickle.UnpicklingError,
+        RuntimeError,
+        zipfile.BadZipFile,
+        EOFError,
+        ValueError,
+        AttributeError,
+        TypeError,
+    ) as error:
+        raise ImagetteError(
+            f"'{path}' is not a weights file PyTorch can read safely: it is damaged, or it holds objects other than "
+            f"tensors and plain data and was refused so that no code from it runs ({type(error).__name__}). "
+            "Use a checkpoint saved as a state_dict (torch.save(model.state_dict(), path))."
+        ) from error
+    rgb = not (isinstance(payload, dict) and payload.get("format") == MODEL_FORMAT)
+    for key in ("state_dict", "model"):
+        if isinstance(payload, dict) and isinstance(payload.get(key), dict):
+            payload = payload[key]
+    if not isinstance(payload, dict) or not payload or not all(isinstance(v, Tensor) for v in payload.values()):
+        raise ImagetteError(f"'{path}' holds no state_dict (a mapping of parameter names to tensors).")
+    weights = {name.removeprefix("module."): tensor for name, tensor in payload.items()}
+    return Checkpoint(weights, str(path), rgb)
+
+
+def find_rgb_bands(band_names: Sequence[str]) -> tuple[int, int, int] | None:
+    """0-based indices of the red, green and blue bands recognised by name, or None.
+
+    A name matches when one of its words is a known token ("Red", "rouge", "R", "B04", "B4 (red)"...);
+    each colour must match exactly one band.
+    """
+    words = [set(re.split(r"[^0-9a-z]+", name.casefold())) for name in band_names]
+    found = []
+    for tokens in RGB_TOKENS:
+        matches = [index for index, name_words in enumerate(words) if name_words & tokens]
+        if len(matches) != 1:
+            return None
+        found.append(matches[0])
+    return (found[0], found[1], found[2]) if len(set(found)) == 3 else None
+
+
+def adapt_first_conv(weight: Tensor, band_count: int, rgb_bands: tuple[int, int, int] | None) -> Tensor:
+    """Fits an RGB first-layer kernel (out, 3, k, k) to band_count input bands.
+
+    Args:
+        weight: kernel trained on red, green, blue inputs, in that order.
+        band_count: number of bands of the dataset.
+        rgb_bands: 0-based bands that get the red, green and blue kernels; None gives every band the mean.
+
+    Returns:
+        (out, band_count, k, k) kernel scaled by 3 / band_count, so the summed response to
+        inputs of equal scale stays that of the original layer.
+    """
+    mean = weight.mean(dim=1)
+    kernels = [mean] * band_count
+    for colour, band in enumerate(rgb_bands or ()):
+        kernels[band] = weight[:, colour]
+    return torch.stack(kernels, dim=1) * (3.0 / band_count)
+
+
+def _module_name(network: nn.Module, target: nn.Module) -> str:
+    return next(name for name, module in network.named_modules() if module is target)
+
+
+def load_pretrained(
+    network: PatchClassifier,
+    checkpoint: Checkpoint,
+    band_names: Sequence[str],
+    rgb_bands: tuple[int, int, int] | None,
+    progress: Progress,
+) -> LoadReport:
+    """Loads checkpoint weights into network, fitting the first layer and the head.
+
+    An RGB checkpoint's first convolution is fitted to the dataset's bands (see adapt_first_conv);
+    the classification layer keeps its fresh initialisation when the class count differs.
+    Unexpected keys are reported and ignored; a missing one (other than the head) is an error,
+    because a backbone loaded in part is almost always the wrong file.
+
+    Args:
+        network: freshly built network for the dataset's bands and classes.
+        checkpoint: from read_checkpoint().
+        band_names: the dataset's band names, to find red, green and blue.
+        rgb_bands: 0-based red, green, blue bands chosen by the user; None to recognise them by name.
+        progress: receives the log lines.
+    """
+    report = LoadReport(checkpoint.source)
+    own = network.state_dict()
+    first = next(module for module in network.modules() if isinstance(module, nn.Conv2d))
+    first_key = _module_name(network, first) + ".weight"
+    head = _module_name(network, network.head)
+    weights = dict(checkpoint.weights)
+    if checkpoint.rgb and first_key in weights:
+        weights[first_key] = _fit_first_layer(
+            weights[first_key], own[first_key], band_names, rgb_bands, report, progress
+        )
+    head_keys = {f"{head}.weight", f"{head}.bias"}
+    if any(key in weights and weights[key].shape != own[key].shape for key in head_keys):
+        report.head_dropped = True
+        progress.info(
+            f"The checkpoint's classification layer ({head}) has {weights[f'{head}.weight'].shape[0]} outputs and this "
+            f"dataset {own[f'{head}.weight'].shape[0]} classes: that layer starts from random weights."
+        )
+        for key in head_keys:
+            weights.pop(key, None)
+    wrong_shape = [key for key in weights if key in own and weights[key].shape != own[key].shape]
+    if wrong_shape:
+        key = wrong_shape[0]
+        raise ImagetteError(
+            f"The weights in '{checkpoint.source}' do not fit this network: {len(wrong_shape)} tensor(s) have other "
+            f"shapes, e.g. {key} {tuple(weights[key].shape)} instead of {tuple(own[key].shape)}. Choose the "
+            "architecture the file was trained with, on a dataset with the same bands."
+        )
+    missing, unexpected = network.load_state_dict(weights, strict=False)
+    # Old torchvision files predate BatchNorm's num_batches_tracked counter, which holds no weights.
+    missing = [key for key in missing if key not in head_keys and not key.endswith("num_batches_tracked")]
+    if missing:
+        raise ImagetteError(
+            f"The weights in '{checkpoint.source}' lack {len(missing)} of this network's tensors "
+            f"({', '.join(missing[:4])}{', ...' if len(missing) > 4 else ''}): the file is for another architecture. "
+            "Choose the architecture it was trained with."
+        )
+    report.unexpected = list(unexpected)
+    report.loaded = sum(key in own for key in weights)
+    if unexpected:
+        progress.warning(
+            f"{len(unexpected)} tensor(s) in '{checkpoint.source}' belong to no layer of this network and were ignored: "
+            f"{', '.join(unexpected[:6])}{', ...' if len(unexpected) > 6 else ''}."
+        )
+    progress.info(f"Pretrained weights loaded from '{checkpoint.source}': {report.loaded} tensors, the whole backbone.")
+    return report
+
+
+def _fit_first_layer(
+    weight: Tensor,
+    target: Tensor,
+    band_names: Sequence[str],
+    rgb_bands: tuple[int, int, int] | None,
+    report: LoadReport,
+    progress: Progress,
+) -> Tensor:
+    """The RGB first-layer kernel mapped onto the dataset's bands, with the choice logged."""
+    bands = target.shape[1]
+    if weight.shape[1] != 3 or weight.shape[0] != target.shape[0] or weight.shape[2:] != target.shape[2:]:
+        raise ImagetteError(
+            f"The first layer of the checkpoint has shape {tuple(weight.shape)}, not that of an RGB "
+            f"{tuple(target.shape[2:])} convolution with {target.shape[0]} filters. Choose the architecture the file was trained with."
+        )
+    chosen = rgb_bands if rgb_bands is not None else find_rgb_bands(band_names)
+    if chosen is None and bands == 3:
+        # Unnamed 3-band images are almost always red, green, blue in that order (orthophotos).
+        chosen = (0, 1, 2)
+        progress.info("The 3 bands have no red/green/blue names: they are taken as red, green, blue in that order.")
+    if chosen is not None and max(chosen) >= bands:
+        raise ImagetteError(f"RGB bands {[b + 1 for b in chosen]} were asked for, but the dataset has {bands} bands.")
+    report.rgb_bands = chosen
+    report.adapted_first_layer = chosen != (0, 1, 2) or bands != 3
+    if chosen is None:
+        progress.warning(
+            f"No red, green and blue bands were recognised among {list(band_names)}: every band gets the mean of the "
+            "RGB filters. Give the RGB bands (e.g. 3,2,1) to use the pretrained colour filters."
+        )
+    elif report.adapted_first_layer:
+        names = ", ".join(f"{c} = band {b + 1} '{band_names[b]}'" for c, b in zip(("red", "green", "blue"), chosen))
+        progress.info(
+            f"First layer adapted to {bands} bands: {names}; other bands get the mean filter, all scaled by 3/{bands}."
+        )
+    return adapt_first_conv(weight, bands, chosen)

@@ -1,0 +1,284 @@
+"""The training report: one self-contained HTML file (inline SVG charts, no scripts, no downloads).
+
+It is made from the model file's metadata alone, so it can be written again from any model file.
+It puts per-class scores and the confusion matrix next to overall accuracy, because overall
+accuracy alone hides the classes a model fails on.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .io import replaced_atomically
+from .metrics import POOR_F1
+
+STYLE = """
+body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
+h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ccc}
+table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
+th{background:#f3f3f3}td.name,th.name{text-align:left}.cards{display:flex;gap:1em;flex-wrap:wrap}
+.card{border:1px solid #ccc;border-radius:6px;padding:.6em 1em;min-width:9em}.card b{display:block;font-size:1.6em}
+.warn{background:#fff4d6;border-left:4px solid #e6a100;padding:.5em 1em;margin:.4em 0}
+.poor{background:#fde2e2}.swatch{display:inline-block;width:.9em;height:.9em;margin-right:.4em;vertical-align:middle;
+border:1px solid #555}.charts{display:flex;gap:1em;flex-wrap:wrap}.note{color:#555;font-size:.9em}
+"""
+CHART_W, CHART_H = 520, 260
+LEFT, RIGHT, TOP, BOTTOM = 52, 16, 44, 40
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value))
+
+
+def _number(value: float | None, digits: int = 3) -> str:
+    return "–" if value is None else f"{value:.{digits}f}"
+
+
+def _swatch(entry: dict) -> str:
+    return f'<span class="swatch" style="background:{_e(entry["color"])}"></span>{_e(entry["name"])}'
+
+
+def line_chart(
+    title: str,
+    series: Sequence[tuple[str, str, Sequence[float | None]]],
+    best_epoch: int | None,
+    y_range: tuple[float, float] | None = None,
+) -> str:
+    """An SVG line chart of per-epoch values.
+
+    Args:
+        title: shown above the plot.
+        series: (label, colour, values by epoch, None where missing).
+        best_epoch: 1-based epoch marked by a dashed line, or None.
+        y_range: fixed (low, high), or None to fit the values.
+    """
+    values = [v for _, _, vs in series for v in vs if v is not None]
+    epochs = max((len(vs) for _, _, vs in series), default=0)
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{CHART_W}" height="{CHART_H}" role="img" '
+        f'aria-label="{_e(title)}" font-size="11" font-family="sans-serif">',
+        f'<text x="{LEFT}" y="16" font-size="13" font-weight="bold">{_e(title)}</text>',
+    ]
+    if not values:
+        parts.append(f'<text x="{LEFT}" y="{CHART_H // 2}">No values to plot.</text></svg>')
+        return "".join(parts)
+    low, high = y_range or (min(values), max(values))
+    if high - low < 1e-12:
+        low, high = low - 0.5, high + 0.5
+    width, height = CHART_W - LEFT - RIGHT, CHART_H - TOP - BOTTOM
+
+    def x(epoch: float) -> float:
+        return LEFT + (epoch - 1) / max(epochs - 1, 1) * width
+
+    def y(value: float) -> float:
+        return TOP + (1 - (value - low) / (high - low)) * height
+
+    for tick in range(5):
+        value = low + (high - low) * tick / 4
+        parts.append(
+            f'<line x1="{LEFT}" x2="{LEFT + width}" y1="{y(value):.1f}" y2="{y(value):.1f}" stroke="#ddd"/>'
+            f'<text x="{LEFT - 4}" y="{y(value) + 4:.1f}" text-anchor="end">{value:.3g}</text>'
+        )
+    step = max(1, round(epochs / 10))
+    for epoch in range(1, epochs + 1, step):
+        parts.append(f'<text x="{x(epoch):.1f}" y="{TOP + height + 16}" text-anchor="middle">{epoch}</text>')
+    parts.append(f'<text x="{LEFT + width / 2:.1f}" y="{CHART_H - 6}" text-anchor="middle">epoch</text>')
+    if best_epoch:
+        parts.append(
+            f'<line x1="{x(best_epoch):.1f}" x2="{x(best_epoch):.1f}" y1="{TOP}" y2="{TOP + height}" '
+            f'stroke="#888" stroke-dasharray="4 3"/><text x="{x(best_epoch) + 3:.1f}" y="{TOP + 10}" '
+            'fill="#555">best</text>'
+        )
+    for index, (label, colour, series_values) in enumerate(series):
+        points = [(x(e), y(v)) for e, v in enumerate(series_values, start=1) if v is not None]
+        if len(points) > 1:
+            path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
+            parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        parts += [f'<circle cx="{px:.1f}" cy="{py:.1f}" r="2.5" fill="{colour}"/>' for px, py in points]
+        legend_x = LEFT + 120 * index
+        parts.append(
+            f'<rect x="{legend_x}" y="24" width="12" height="4" fill="{colour}"/>'
+            f'<text x="{legend_x + 16}" y="30">{_e(label)}</text>'
+        )
+    parts.append(f'<rect x="{LEFT}" y="{TOP}" width="{width}" height="{height}" fill="none" stroke="#999"/></svg>')
+    return "".join(parts)
+
+
+def _confusion_tables(metrics: dict, classes: list[dict]) -> str:
+    matrix = metrics["confusion_matrix"]
+    head = "".join(f'<th class="name">{_swatch(c)}</th>' for c in classes)
+    counts, shares = [], []
+    for index, (entry, row) in enumerate(zip(classes, matrix)):
+        total = sum(row)
+        counts.append(
+            f'<tr><th class="name">{_swatch(entry)}</th>'
+            + "".join(f"<td>{v}</td>" for v in row)
+            + f"<td><b>{total}</b></td></tr>"
+        )
+        cells = []
+        for column, value in enumerate(row):
+            share = value / total if total else 0.0
+            colour = "47,125,225" if column == index else "214,60,60"  # blue: found, red: confused
+            cells.append(
+                f'<td style="background:rgba({colour},{share:.2f})">{share:.0%}</td>' if total else "<td>–</td>"
+            )
+        shares.append(f'<tr><th class="name">{_swatch(entry)}</th>{"".join(cells)}</tr>')
+    return (
+        '<p class="note">Rows: true class (validation patches); columns: predicted class.</p>'
+        f'<h3>Counts</h3><table><tr><th class="name">true \\ predicted</th>{head}<th>total</th></tr>{"".join(counts)}</table>'
+        "<h3>Row-normalised (recall on the diagonal)</h3>"
+        f'<table><tr><th class="name">true \\ predicted</th>{head}</tr>{"".join(shares)}</table>'
+    )
+
+
+def _per_class_table(metrics: dict, classes: list[dict]) -> str:
+    rows = []
+    for entry, scores in zip(classes, metrics["per_class"]):
+        poor = scores["f1"] is not None and scores["f1"] < POOR_F1
+        rows.append(
+            f'<tr{" class=poor" if poor else ""}><td>{entry["code"]}</td><td class="name">{_swatch(entry)}</td>'
+            f"<td>{_number(scores['precision'])}</td><td>{_number(scores['recall'])}</td>"
+            f"<td>{_number(scores['f1'])}</td><td>{scores['support']}</td></tr>"
+        )
+    return (
+        '<table><tr><th>code</th><th class="name">class</th><th>precision</th><th>recall</th><th>F1</th>'
+        f"<th>support</th></tr>{''.join(rows)}</table>"
+    )
+
+
+def _dataset_table(metadata: dict, classes: list[dict]) -> str:
+    counts = metadata["dataset"].get("counts") or {}
+    train, validation = counts.get("train", {}), counts.get("validation", {})
+    rows = [
+        f'<tr><td>{c["code"]}</td><td class="name">{_swatch(c)}</td><td>{train.get(str(c["code"]), 0)}</td>'
+        f"<td>{validation.get(str(c['code']), 0)}</td></tr>"
+        for c in classes
+    ]
+    rows.append(
+        f'<tr><th></th><th class="name">total</th><th>{sum(train.values())}</th><th>{sum(validation.values())}</th></tr>'
+    )
+    bands = metadata["bands"]
+    facts = {
+        "Dataset folder": metadata["dataset"].get("path"),
+        "Source raster": metadata["dataset"].get("raster"),
+        "Patch size": f"{metadata['patch_size']} px",
+        "Pixel size": " × ".join(f"{v:g}" for v in metadata["pixel_size"]) + " (CRS units)",
+        "CRS": metadata.get("crs_name"),
+        "Bands": f"{bands['count']} ({', '.join(bands['names'])}), {bands['dtype']}",
+    }
+    return (
+        _key_values(facts) + '<table><tr><th>code</th><th class="name">class</th><th>training patches</th>'
+        f"<th>validation patches</th></tr>{''.join(rows)}</table>"
+    )
+
+
+def _key_values(facts: dict) -> str:
+    rows = "".join(f'<tr><th class="name">{_e(k)}</th><td class="name">{_e(v)}</td></tr>' for k, v in facts.items())
+    return f"<table>{rows}</table>"
+
+
+def _warnings(metadata: dict, classes: list[dict]) -> list[str]:
+    metrics, training = metadata["metrics"], metadata["training"]
+    notes = []
+    if training.get("canceled"):
+        notes.append(
+            f"The run was canceled; the model is that of epoch {training['best_epoch']}, the best before the cancel."
+        )
+    if not metrics["available"]:
+        notes.append(
+            "The dataset has no validation patches: the model could not be measured and early stopping was off. "
+            "Sample again with a validation fraction above 0."
+        )
+        return notes
+    for entry, scores in zip(classes, metrics["per_class"]):
+        if scores["f1"] is None:
+            notes.append(f"Class '{entry['name']}' has no validation patch and could not be measured.")
+        elif scores["f1"] < POOR_F1:
+            notes.append(
+                f"Overall accuracy {metrics['overall_accuracy']:.1%} hides class '{entry['name']}': F1 {scores['f1']:.2f}, "
+                f"only {scores['recall']:.0%} of its validation patches found. More or better polygons of it help most."
+            )
+    return notes
+
+
+def render_report(metadata: dict) -> str:
+    """The report's HTML, from a model file's metadata."""
+    metrics, training, history = metadata["metrics"], metadata["training"], metadata["history"]
+    classes = metadata["classes"]
+    best = training["best_epoch"]
+    cards = "".join(
+        f'<div class="card">{label}<b>{_number(metrics[key]) if metrics["available"] else "n/a"}</b></div>'
+        for label, key in (("Overall accuracy", "overall_accuracy"), ("Macro-F1", "macro_f1"), ("Kappa", "kappa"))
+    ) + (
+        f'<div class="card">Best epoch<b>{best} / {training["epochs_run"]}</b></div>'
+        f'<div class="card">Duration<b>{training["duration_s"]:.0f} s</b></div>'
+    )
+    losses = [
+        (label, colour, [h[key] for h in history])
+        for label, colour, key in (("training", "#0072b2", "train_loss"), ("validation", "#d55e00", "val_loss"))
+    ]
+    highest = max((v for _, _, values in losses for v in values if v is not None), default=1.0)
+    loss_chart = line_chart("Loss (class-weighted cross-entropy)", losses, best, (0.0, highest))
+    # Accuracy first, so that macro-F1, the score that matters, is drawn over it where they coincide.
+    scores = [
+        ("accuracy", "#999999", [h["val_accuracy"] for h in history]),
+        ("macro-F1", "#009e73", [h["val_macro_f1"] for h in history]),
+    ]
+    score_chart = line_chart("Validation scores", scores, best, (0.0, 1.0))
+    parameters = {
+        "Architecture": training["architecture"],
+        "Pretrained weights": (training["pretrained"] or {}).get("source", "none (random initialisation)"),
+        "Pretrained mode": training["pretrained_mode"],
+        "Epochs (asked / run)": f"{training['epochs']} / {training['epochs_run']}"
+        + (" (early stop)" if training["stopped_early"] else ""),
+        "Patience (epochs)": training["patience"] or "off",
+        "Batch size": training["batch_size"]
+        if training["final_batch_size"] == training["batch_size"]
+        else f"{training['batch_size']}, halved to {training['final_batch_size']} (GPU memory)",
+        "Learning rate (peak)": training["learning_rate"],
+        "Optimiser": training["optimizer"],
+        "Schedule": training["schedule"],
+        "Class weighting": ", ".join(f"{c['name']} {w:.2f}" for c, w in zip(classes, training["class_weights"]))
+        if training["class_weighting"]
+        else "off",
+        "Augmentation": ("flips and 90° rotations" if training["augmentation"]["dihedral"] else "none")
+        + (
+            f", radiometric jitter {training['augmentation']['jitter']:g}" if training["augmentation"]["jitter"] else ""
+        ),
+        "Seed": metadata["seed"],
+        "Device": training["device"]
+        + (f", mixed precision {training['mixed_precision']}" if training["mixed_precision"] else ""),
+        "Time waiting for data": f"{training['data_wait_share']:.1%} of training time",
+        "Software": ", ".join(f"{k} {v}" for k, v in metadata.get("software", {}).items()),
+    }
+    sections = [
+        f"<h1>Imagette training report</h1><p class=note>Written {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. "
+        "Scores are measured on the validation patches, whose polygons were never seen in training.</p>",
+        f'<div class="cards">{cards}</div>',
+        "".join(f'<div class="warn">{_e(note)}</div>' for note in _warnings(metadata, classes)),
+        "<h2>Learning curves</h2>",
+        f'<div class="charts">{loss_chart}{score_chart}</div>',
+    ]
+    if metrics["available"]:
+        sections += [
+            "<h2>Per-class scores</h2><p class=note>Macro-F1 is the mean of the class F1 scores: every class counts the "
+            "same, however rare. Overall accuracy is dominated by the largest classes.</p>",
+            _per_class_table(metrics, classes),
+            "<h2>Confusion matrix</h2>",
+            _confusion_tables(metrics, classes),
+        ]
+    sections += ["<h2>Dataset</h2>", _dataset_table(metadata, classes), "<h2>Parameters</h2>", _key_values(parameters)]
+    return (
+        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Imagette training report</title>'
+        f"<style>{STYLE}</style></head><body>{''.join(sections)}</body></html>"
+    )
+
+
+def write_report(path: str | Path, metadata: dict) -> Path:
+    """Writes the HTML report atomically and returns its path."""
+    with replaced_atomically(path) as temporary:
+        temporary.write_text(render_report(metadata), encoding="utf-8")
+    return Path(path)

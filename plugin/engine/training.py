@@ -1,0 +1,726 @@
+"""Training: from a dataset folder to one model file, with defaults a person can use without tuning.
+
+What a run does, and why:
+- AdamW with a short linear warm-up then cosine decay of the learning rate, computed from the
+  share of training done, so it survives a batch size halved after a GPU out-of-memory error.
+- Class-weighted cross-entropy (on by default): rare classes weigh as much as frequent ones,
+  so the network cannot score well by ignoring them.
+- Dihedral augmentation (flips and 90 degree rotations: land cover seen from above has no "up"),
+  optional radiometric jitter; inputs normalised with the dataset's training statistics.
+- Early stopping on validation macro-F1 with patience; the best epoch's weights are kept and
+  saved, whatever happens after it (including a cancel).
+- Batches are gathered from the memory-mapped patches (indices sorted, so reads are in file
+  order), normalised and augmented in a background thread while the network computes.
+- On CUDA: mixed precision (bfloat16 where supported, else float16 with loss scaling) and
+  channels_last. Seeded: on the CPU the same seed (and thread count) gives the same model.
+
+A dataset without validation patches trains for all epochs without early stopping and keeps
+the last epoch; its scores are reported as unavailable (None), never guessed from training patches.
+"""
+
+from __future__ import annotations
+
+import math
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+
+from . import dataset as ds
+from .device import DEVICE_CHOICES, normalize, select_device
+from .errors import CanceledError, ImagetteError
+from .metrics import classification_scores, confusion_matrix, poorly_recognised
+from .modelfile import save_model
+from .models import ARCHITECTURES, RESNET_LAYOUTS, PatchClassifier, build_model
+from .pretrained import Checkpoint, LoadReport, imagenet_checkpoint, load_pretrained, read_checkpoint
+from .progress import Progress
+from .report import write_report
+from .versions import software_versions
+
+# Order of the PRETRAINED_MODE enum of imagette:trainclassifier.
+PRETRAINED_MODES = ("finetune", "frozen", "scratch")
+MIN_PATCH_SIZE = 8  # both network families downsample 8 times
+WEIGHT_DECAY = 0.01
+WARMUP = 0.1  # share of training spent raising the learning rate
+PREFETCH = 3  # batches prepared ahead of the network
+
+
+@dataclass
+class TrainingConfig:
+    """What to train and how. Sizes in patches, rates per optimiser step.
+
+    rgb_bands are 0-based band indices of red, green and blue (None: recognised from band names).
+    patience is in epochs without improvement of validation macro-F1; 0 disables early stopping.
+    jitter is the strength of radiometric jitter (0 = off; 0.1 = gains of +-10 %, offsets of 0.1 std).
+    """
+
+    dataset_path: str
+    output_model: str
+    output_report: str | None = None
+    architecture: str = "small_cnn"
+    weights_file: str | None = None
+    pretrained_mode: str = "finetune"
+    epochs: int = 30
+    batch_size: int = 64
+    learning_rate: float = 1e-3
+    device: str = "auto"
+    seed: int = 42
+    class_weighting: bool = True
+    augmentation: bool = True
+    jitter: float = 0.0
+    patience: int = 8
+    rgb_bands: tuple[int, int, int] | None = None
+
+
+@dataclass
+class TrainingResult:
+    """What a run produced. metrics holds None scores when the dataset has no validation patches."""
+
+    model_path: Path
+    report_path: Path | None
+    metrics: dict
+    history: list[dict]
+    device: str
+    duration_s: float
+    best_epoch: int  # 1-based
+    epochs_run: int
+    canceled: bool
+    stopped_early: bool
+    batch_size: int  # after any halving for GPU memory
+    data_wait_share: float  # share of training time spent waiting for batches
+    metadata: dict = field(repr=False, default_factory=dict)
+
+
+def class_weights(targets: np.ndarray, num_classes: int) -> np.ndarray:
+    """Balanced weights n / (K * n_k) of the classes in targets; 0 for a class without patches."""
+    counts = np.bincount(targets, minlength=num_classes).astype(np.float64)
+    present = counts > 0
+    weights = np.zeros(num_classes)
+    weights[present] = counts.sum() / (present.sum() * counts[present])
+    return weights
+
+
+def scheduled_learning_rate(fraction: float, peak: float) -> float:
+    """Learning rate after a fraction (0..1) of training: linear warm-up from peak/25, then cosine to peak/1000."""
+    if fraction < WARMUP:
+        return peak * (0.04 + 0.96 * fraction / WARMUP)
+    done = min(1.0, (fraction - WARMUP) / (1.0 - WARMUP))
+    return peak * (0.001 + 0.999 * 0.5 * (1.0 + math.cos(math.pi * done)))
+
+
+def dihedral(patches: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Each (bands, P, P) patch turned by a random multiple of 90 degrees and maybe mirrored."""
+    operations = rng.integers(0, 8, len(patches))
+    out = np.empty_like(patches)
+    for operation in range(8):
+        chosen = np.flatnonzero(operations == operation)
+        if chosen.size:
+            turned = np.rot90(patches[chosen], operation % 4, axes=(2, 3))
+            out[chosen] = turned[..., ::-1] if operation >= 4 else turned
+    return out
+
+
+def radiometric_jitter(patches: np.ndarray, strength: float, rng: np.random.Generator) -> np.ndarray:
+    """Random per-patch, per-band gain (1 +- strength) and offset (std strength) on normalised values."""
+    shape = (patches.shape[0], patches.shape[1], 1, 1)
+    gain = rng.uniform(1 - strength, 1 + strength, shape).astype(np.float32)
+    offset = rng.normal(0, strength, shape).astype(np.float32)
+    return patches * gain + offset
+
+
+class _Prefetcher:
+    """Runs make(item) for each item in a background thread, a few items ahead of the consumer.
+
+    Used as a context manager so the thread stops when the consumer stops (a cancel, an error).
+    waited is the time the consumer spent blocked waiting for the next item.
+    """
+
+    def __init__(self, make: Callable[[Any], Any], items: Sequence[Any], depth: int = PREFETCH) -> None:
+        self.queue: queue.Queue = queue.Queue(maxsize=depth)
+        self.stop = threading.Event()
+        self.waited = 0.0
+        self.count = len(items)
+        self.thread = threading.Thread(target=self._produce, args=(make, items), name="imagette-batches", daemon=True)
+
+    def _produce(self, make: Callable[[Any], Any], items: Sequence[Any]) -> None:
+        try:
+            for item in items:
+                if self.stop.is_set():
+                    return
+                self._put((True, make(item)))
+            self._put((False, None))
+        except BaseException as error:  # handed to the consumer, which raises it
+            self._put((False, error))
+
+    def _put(self, entry: tuple) -> None:
+        while not self.stop.is_set():
+            try:
+                self.queue.put(entry, timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def __enter__(self) -> _Prefetcher:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop.set()
+        self.thread.join()
+
+    def __iter__(self) -> Iterator[Any]:
+        while True:
+            start = time.perf_counter()
+            ok, value = self.queue.get()
+            self.waited += time.perf_counter() - start
+            if not ok:
+                if value is not None:
+                    raise value
+                return
+            yield value
+
+
+@contextmanager
+def _run_environment(seed: int, device: torch.device) -> Iterator[None]:
+    """Seeds torch without disturbing the caller's random state, and picks the fastest cuDNN kernels on CUDA.
+
+    torch.use_deterministic_algorithms() is not set: on the CPU it sends convolutions to a reference
+    implementation about 8 times slower, and oneDNN's own kernels already give the same result for the
+    same seed and thread count (tests/test_engine_training.py checks it). The cuDNN switch, global to
+    the process QGIS shares with other code, is restored afterwards.
+    """
+    benchmark = torch.backends.cudnn.benchmark
+    with torch.random.fork_rng(devices=[device.index or 0] if device.type == "cuda" else []):
+        torch.manual_seed(seed)
+        torch.backends.cudnn.benchmark = device.type == "cuda"  # the patch size is fixed: tune once
+        try:
+            yield
+        finally:
+            torch.backends.cudnn.benchmark = benchmark
+
+
+def _describe(device: torch.device) -> str:
+    if device.type == "cuda":
+        return f"cuda ({torch.cuda.get_device_name(device)})"
+    if device.type == "cpu":
+        return f"cpu ({torch.get_num_threads()} threads)"
+    return device.type
+
+
+class _Trainer:
+    """One training run: the network, its optimiser and the loops over batches."""
+
+    def __init__(
+        self,
+        config: TrainingConfig,
+        dataset: ds.Dataset,
+        targets: np.ndarray,
+        weights: np.ndarray,
+        network: PatchClassifier,
+        frozen: bool,
+        device: torch.device,
+        progress: Progress,
+    ) -> None:
+        self.config = config
+        self.patches = dataset.patches
+        self.targets = targets
+        norm = dataset.metadata["normalization"]
+        self.mean, self.std = np.asarray(norm["mean"], dtype=np.float32), np.asarray(norm["std"], dtype=np.float32)
+        self.device = device
+        self.progress = progress
+        self.frozen = frozen
+        self.batch_size = config.batch_size
+        cuda = device.type == "cuda"
+        self.memory_format = torch.channels_last if cuda else torch.contiguous_format
+        # memory_format is a documented argument of Module.to() that torch's type stubs lack.
+        self.network = network.to(device, memory_format=self.memory_format)  # type: ignore[call-overload]
+        self.amp_dtype = (torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16) if cuda else None
+        self.scaler = torch.amp.GradScaler(device.type, enabled=self.amp_dtype == torch.float16)
+        self.class_weight = torch.as_tensor(weights, dtype=torch.float32, device=device)
+        trainable = [p for p in network.parameters() if p.requires_grad]
+        self.optimizer = torch.optim.AdamW(trainable, lr=config.learning_rate, weight_decay=WEIGHT_DECAY)
+        self.data_wait = 0.0
+        self.train_time = 0.0
+
+    def _losses(self, logits: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
+        """Weighted sum of per-patch cross-entropies, and the sum of their weights."""
+        per_patch = nn.functional.cross_entropy(logits.float(), y, reduction="none")
+        weight = self.class_weight[y]
+        return (per_patch * weight).sum(), weight.sum()
+
+    def _load(self, item: tuple[np.ndarray, int | None]) -> tuple[Tensor, Tensor]:
+        """Reads, normalises and augments one batch (runs in the background thread)."""
+        indices, seed = item
+        x = normalize(self.patches[indices], self.mean, self.std)
+        if seed is not None:
+            rng = np.random.default_rng(seed)
+            if self.config.augmentation:
+                x = dihedral(x, rng)
+            if self.config.jitter > 0:
+                x = radiometric_jitter(x, self.config.jitter, rng)
+        xt, yt = torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(self.targets[indices])
+        if self.device.type == "cuda":
+            xt, yt = xt.pin_memory(), yt.pin_memory()
+        return xt, yt
+
+    def _to_device(self, x: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
+        x = x.to(self.device, non_blocking=True).contiguous(memory_format=self.memory_format)
+        return x, y.to(self.device, non_blocking=True)
+
+    def _in_parts(self, x: Tensor, y: Tensor, run: Callable[[Tensor, Tensor], Any]) -> list:
+        """Runs run() on parts of at most batch_size patches; a GPU out-of-memory error halves it and retries."""
+        results, start = [], 0
+        while start < len(x):
+            size = self.batch_size
+            try:
+                results.append(run(*self._to_device(x[start : start + size], y[start : start + size])))
+                start += size
+            except torch.cuda.OutOfMemoryError:
+                failed = True
+            else:
+                failed = False
+            if failed:  # outside the except block, so the failed step's tensors are freed first
+                self._halve_batch()
+        return results
+
+    def _halve_batch(self) -> None:
+        self.optimizer.zero_grad(set_to_none=True)
+        torch.cuda.empty_cache()
+        if self.batch_size <= 2:
+            raise ImagetteError(
+                "The GPU ran out of memory even with batches of 2 patches. Choose a smaller architecture or "
+                "patch size, close other programs using the GPU, or train on the CPU."
+            )
+        self.batch_size //= 2
+        self.progress.warning(
+            f"The GPU ran out of memory: the batch size is halved to {self.batch_size} and training goes on."
+        )
+
+    def _train_step(self, x: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
+        self.optimizer.zero_grad(set_to_none=True)
+        with torch.autocast(self.device.type, dtype=self.amp_dtype, enabled=self.amp_dtype is not None):
+            logits = self.network(x)
+        total, weight = self._losses(logits, y)
+        self.scaler.scale(total / weight.clamp_min(1e-12)).backward()
+        self.scaler.step(self.optimizer)
+        self.scaler.update()
+        return total.detach(), weight.detach()
+
+    def _set_learning_rate(self, fraction: float) -> float:
+        rate = scheduled_learning_rate(fraction, self.config.learning_rate)
+        for group in self.optimizer.param_groups:
+            group["lr"] = rate
+        return rate
+
+    def train_epoch(self, epoch: int, indices: np.ndarray) -> float:
+        """One pass over the training patches in a seeded random order; returns the mean weighted loss."""
+        epochs = self.config.epochs
+        rng = np.random.default_rng([self.config.seed, epoch])
+        order = rng.permutation(indices)
+        parts = max(1, -(-order.size // self.batch_size))
+        # Sorted within a batch: the gradient does not depend on order and the memmap is read forward.
+        batches = [np.sort(part) for part in np.array_split(order, parts)]
+        seeds = (
+            rng.integers(0, 2**63, len(batches))
+            if self.config.augmentation or self.config.jitter > 0
+            else [None] * len(batches)
+        )
+        self.network.train()
+        if self.frozen:  # the backbone's BatchNorm keeps its pretrained statistics
+            for module in self.network.modules():
+                if isinstance(module, nn.BatchNorm2d):
+                    module.eval()
+        loss_sum = torch.zeros((), device=self.device)
+        weight_sum = torch.zeros((), device=self.device)
+        seen = 0
+        started = time.perf_counter()
+        with _Prefetcher(self._load, list(zip(batches, seeds))) as loader:
+            start, end = 100 * epoch / epochs, 100 * (epoch + 1) / epochs
+            for x, y in self.progress.iterate(loader, len(batches), start, end):
+                self._set_learning_rate((epoch + seen / order.size) / epochs)
+                for total, weight in self._in_parts(x, y, self._train_step):
+                    loss_sum += total
+                    weight_sum += weight
+                seen += len(y)
+        self.data_wait += loader.waited
+        self.train_time += time.perf_counter() - started
+        loss = float(loss_sum / weight_sum.clamp_min(1e-12))
+        if not math.isfinite(loss):
+            raise ImagetteError(
+                f"Training diverged (the loss became {loss}) at epoch {epoch + 1}. Lower the learning rate "
+                f"(now {self.config.learning_rate:g}), e.g. by 10."
+            )
+        return loss
+
+    def evaluate(self, indices: np.ndarray, num_classes: int, percent: float) -> tuple[float, np.ndarray]:
+        """Weighted loss and confusion matrix of the network on the given patches, without augmentation.
+
+        Progress stays at percent; cancel is still checked before every batch.
+        """
+        self.network.eval()
+        batches = np.array_split(indices, max(1, -(-indices.size // self.batch_size)))
+        loss_sum, weight_sum = 0.0, 0.0
+        predicted, true = [], []
+
+        def run(x: Tensor, y: Tensor) -> tuple[Tensor, Tensor, Tensor, Tensor]:
+            with (
+                torch.inference_mode(),
+                torch.autocast(self.device.type, dtype=self.amp_dtype, enabled=self.amp_dtype is not None),
+            ):
+                logits = self.network(x)
+            total, weight = self._losses(logits, y)
+            return total, weight, logits.argmax(1), y
+
+        with _Prefetcher(self._load, [(batch, None) for batch in batches]) as loader:
+            for x, y in self.progress.iterate(loader, len(batches), percent, percent):
+                for total, weight, guess, truth in self._in_parts(x, y, run):
+                    loss_sum += float(total)
+                    weight_sum += float(weight)
+                    predicted.append(guess.cpu().numpy())
+                    true.append(truth.cpu().numpy())
+        confusion = confusion_matrix(np.concatenate(true), np.concatenate(predicted), num_classes)
+        return loss_sum / max(weight_sum, 1e-12), confusion
+
+    def best_state(self) -> dict[str, Tensor]:
+        return {
+            k: v.detach().cpu().clone(memory_format=torch.contiguous_format)
+            for k, v in self.network.state_dict().items()
+        }
+
+
+def _check_config(config: TrainingConfig) -> None:
+    if config.architecture not in ARCHITECTURES:
+        raise ImagetteError(f"Unknown architecture {config.architecture!r}; choose one of {', '.join(ARCHITECTURES)}.")
+    if config.pretrained_mode not in PRETRAINED_MODES:
+        raise ImagetteError(
+            f"Unknown pretrained mode {config.pretrained_mode!r}; choose one of {', '.join(PRETRAINED_MODES)}."
+        )
+    if config.device not in DEVICE_CHOICES:
+        raise ImagetteError(f"Unknown device {config.device!r}; choose one of {', '.join(DEVICE_CHOICES)}.")
+    if config.epochs < 1 or config.batch_size < 2 or not config.learning_rate > 0:
+        raise ImagetteError(
+            f"Epochs must be at least 1 (got {config.epochs}), the batch size at least 2 (got {config.batch_size}) "
+            f"and the learning rate above 0 (got {config.learning_rate})."
+        )
+    if config.patience < 0 or config.jitter < 0:
+        raise ImagetteError("The patience and the jitter strength cannot be negative.")
+
+
+def _class_targets(dataset: ds.Dataset) -> np.ndarray:
+    """Network output index of each patch (classes sorted by code)."""
+    codes = np.array([entry.code for entry in dataset.classes])
+    targets = np.searchsorted(codes, dataset.labels)
+    if dataset.labels.size and (targets.max() >= codes.size or not np.array_equal(codes[targets], dataset.labels)):
+        raise ImagetteError(
+            f"The dataset '{dataset.path}' has labels missing from its class table. Sample the patches again."
+        )
+    return targets.astype(np.int64)
+
+
+def _initialise(
+    network: PatchClassifier, config: TrainingConfig, dataset: ds.Dataset, progress: Progress
+) -> LoadReport | None:
+    """Loads pretrained weights as the configuration asks, and freezes the backbone in frozen mode."""
+    checkpoint: Checkpoint | None = None
+    if config.pretrained_mode == "scratch":
+        if config.weights_file:
+            progress.warning("A weights file was given but 'no pretraining' was chosen: the file is not used.")
+    elif config.weights_file:
+        checkpoint = read_checkpoint(config.weights_file)
+    elif config.architecture in RESNET_LAYOUTS:
+        checkpoint = read_checkpoint(imagenet_checkpoint(config.architecture, progress))
+    elif config.pretrained_mode == "frozen":
+        raise ImagetteError(
+            "A frozen backbone needs pretrained weights: give a weights file, or choose a ResNet or fine-tuning."
+        )
+    if checkpoint is None:
+        progress.info(f"Weights: random initialisation, seed {config.seed}.")
+        return None
+    report = load_pretrained(network, checkpoint, dataset.metadata["bands"]["names"], config.rgb_bands, progress)
+    if config.pretrained_mode == "frozen":
+        for name, parameter in network.named_parameters():
+            parameter.requires_grad = name.startswith(_head_prefix(network))
+        progress.info("Frozen backbone: only the classification layer is trained.")
+    return report
+
+
+def _head_prefix(network: PatchClassifier) -> str:
+    return next(name for name, module in network.named_modules() if module is network.head) + "."
+
+
+def _scores(confusion: np.ndarray | None, classes: list[dict]) -> dict:
+    """Validation scores with class codes and names, or None scores when there was no validation."""
+    if confusion is None:
+        return {
+            "available": False,
+            "overall_accuracy": None,
+            "macro_f1": None,
+            "kappa": None,
+            "per_class": [],
+            "confusion_matrix": [],
+            "validation_patches": 0,
+        }
+    scores = classification_scores(confusion)
+    scores["per_class"] = [{"code": c["code"], "name": c["name"], **s} for c, s in zip(classes, scores["per_class"])]
+    return {"available": True, **scores, "validation_patches": int(confusion.sum())}
+
+
+def _log_scores(metrics: dict, progress: Progress) -> None:
+    if not metrics["available"]:
+        progress.warning(
+            "The dataset has no validation patches: accuracy, macro-F1 and kappa are unavailable and early stopping was "
+            "off (the last epoch is kept). Sample again with a validation fraction above 0 to measure the model."
+        )
+        return
+    progress.info(
+        f"Validation: overall accuracy {metrics['overall_accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f}, "
+        f"kappa {metrics['kappa']:.3f} on {metrics['validation_patches']} patches."
+    )
+    for entry in metrics["per_class"]:
+        if entry["f1"] is None:
+            progress.warning(f"Class {entry['code']} '{entry['name']}' has no validation patch: it cannot be measured.")
+            continue
+        progress.info(
+            f"  {entry['code']} '{entry['name']}': precision {entry['precision']:.3f}, recall {entry['recall']:.3f}, "
+            f"F1 {entry['f1']:.3f}, {entry['support']} patches."
+        )
+    poor = poorly_recognised(metrics["per_class"])
+    if poor:
+        names = ", ".join(f"'{e['name']}' (F1 {e['f1']:.2f}, recall {e['recall']:.2f})" for e in poor)
+        progress.warning(
+            f"Overall accuracy {metrics['overall_accuracy']:.1%} hides poorly recognised classes: {names}. Look at the "
+            "confusion matrix in the report; more or better polygons of these classes help most."
+        )
+
+
+@dataclass
+class _Data:
+    """The dataset as training sees it: output index of every patch, splits and class weights."""
+
+    dataset: ds.Dataset
+    classes: list[dict]
+    targets: np.ndarray
+    train: np.ndarray
+    validation: np.ndarray
+    weights: np.ndarray
+
+
+def _prepare(config: TrainingConfig, progress: Progress) -> _Data:
+    dataset = ds.open_dataset(config.dataset_path)
+    if dataset.patch_size < MIN_PATCH_SIZE:
+        raise ImagetteError(
+            f"The patches are {dataset.patch_size} px; the networks need at least {MIN_PATCH_SIZE} px. Sample larger patches."
+        )
+    classes = [entry.to_dict() for entry in dataset.classes]
+    targets = _class_targets(dataset)
+    train, validation = dataset.indices(ds.TRAIN), dataset.indices(ds.VALIDATION)
+    if train.size < 2:
+        raise ImagetteError(f"The dataset '{dataset.path}' has {train.size} training patch(es); at least 2 are needed.")
+    counts = np.bincount(targets[train], minlength=len(classes))
+    for entry, count in zip(classes, counts):
+        if count == 0:
+            progress.warning(
+                f"Class {entry['code']} '{entry['name']}' has no training patch: the model cannot learn it."
+            )
+    weights = class_weights(targets[train], len(classes)) if config.class_weighting else (counts > 0).astype(np.float64)
+    if config.class_weighting:
+        progress.info("Class weights: " + ", ".join(f"'{c['name']}' {w:.2f}" for c, w in zip(classes, weights)) + ".")
+    progress.info(
+        f"Dataset: {train.size} training and {validation.size} validation patches of {dataset.patch_size} px, "
+        f"{dataset.band_count} bands, {len(classes)} classes."
+    )
+    return _Data(dataset, classes, targets, train, validation, weights)
+
+
+@dataclass
+class _Fit:
+    """The epochs run and the best of them."""
+
+    history: list[dict] = field(default_factory=list)
+    best_epoch: int = 0
+    best_rank: tuple[float, float] = (-math.inf, -math.inf)
+    best_state: dict[str, Tensor] | None = None
+    best_confusion: np.ndarray | None = None
+    canceled: bool = False
+    stopped_early: bool = False
+
+
+def _fit(trainer: _Trainer, data: _Data, config: TrainingConfig, progress: Progress) -> _Fit:
+    """Runs the epochs: keeps the best one, stops early without progress, turns a cancel into the best so far."""
+    fit = _Fit()
+    for epoch in range(config.epochs):
+        started = time.perf_counter()
+        try:
+            train_loss = trainer.train_epoch(epoch, data.train)
+            percent = 100 * (epoch + 1) / config.epochs
+            val_loss, confusion = (
+                trainer.evaluate(data.validation, len(data.classes), percent) if data.validation.size else (None, None)
+            )
+        except CanceledError:
+            if fit.best_state is None:
+                raise CanceledError("Canceled before the first epoch ended: no model was written.") from None
+            fit.canceled = True
+            progress.warning(
+                f"Canceled during epoch {epoch + 1}: the model of epoch {fit.best_epoch} (the best so far) is saved."
+            )
+            return fit
+        scores = classification_scores(confusion) if confusion is not None else None
+        record = {
+            "epoch": epoch + 1,
+            "train_loss": train_loss,
+            "val_loss": val_loss,
+            "val_macro_f1": scores["macro_f1"] if scores else None,
+            "val_accuracy": scores["overall_accuracy"] if scores else None,
+            "learning_rate": trainer.optimizer.param_groups[0]["lr"],
+            "batch_size": trainer.batch_size,
+            "seconds": time.perf_counter() - started,
+        }
+        fit.history.append(record)
+        # Ranked by macro-F1, ties broken by the lower validation loss; without validation the last epoch wins.
+        rank = (scores["macro_f1"] or 0.0, -val_loss) if scores and val_loss is not None else (float(epoch), 0.0)
+        improved = rank > fit.best_rank
+        if improved:
+            fit.best_rank, fit.best_epoch, fit.best_confusion = rank, epoch + 1, confusion
+            fit.best_state = trainer.best_state()
+        measured = (
+            f", validation loss {val_loss:.4f}, macro-F1 {record['val_macro_f1']:.3f}, accuracy {record['val_accuracy']:.3f}"
+            + (" (best)" if improved else "")
+            if scores
+            else ""
+        )
+        progress.info(
+            f"Epoch {epoch + 1}/{config.epochs}: training loss {train_loss:.4f}{measured}, {record['seconds']:.1f} s."
+        )
+        if scores and config.patience and epoch + 1 - fit.best_epoch >= config.patience:
+            fit.stopped_early = epoch + 1 < config.epochs
+            if fit.stopped_early:
+                progress.info(
+                    f"Early stop: no better macro-F1 for {config.patience} epochs; epoch {fit.best_epoch} is kept."
+                )
+            return fit
+    return fit
+
+
+def _model_metadata(
+    config: TrainingConfig,
+    data: _Data,
+    fit: _Fit,
+    trainer: _Trainer,
+    pretrained: LoadReport | None,
+    metrics: dict,
+    duration: float,
+) -> dict:
+    """Everything the model file records, as plain data (see modelfile.py)."""
+    source = data.dataset.metadata
+    return {
+        "bands": source["bands"],
+        "normalization": source["normalization"],
+        "patch_size": data.dataset.patch_size,
+        "pixel_size": source["pixel_size"],
+        "crs": source["crs"],
+        "crs_name": source["crs_name"],
+        "classes": data.classes,
+        "training": {
+            "architecture": config.architecture,
+            "pretrained_mode": config.pretrained_mode if pretrained else "scratch",
+            "pretrained": pretrained.to_dict() if pretrained else None,
+            "epochs": config.epochs,
+            "epochs_run": len(fit.history),
+            "best_epoch": fit.best_epoch,
+            "stopped_early": fit.stopped_early,
+            "canceled": fit.canceled,
+            "batch_size": config.batch_size,
+            "final_batch_size": trainer.batch_size,
+            "learning_rate": config.learning_rate,
+            "optimizer": f"AdamW, weight decay {WEIGHT_DECAY}",
+            "schedule": f"linear warm-up over {WARMUP:.0%} of training, then cosine decay",
+            "class_weighting": config.class_weighting,
+            "class_weights": [float(w) for w in data.weights],
+            "augmentation": {"dihedral": config.augmentation, "jitter": config.jitter},
+            "patience": config.patience,
+            "rgb_bands": list(config.rgb_bands) if config.rgb_bands else None,
+            "device": _describe(trainer.device),
+            "mixed_precision": str(trainer.amp_dtype).removeprefix("torch.") if trainer.amp_dtype else None,
+            "duration_s": duration,
+            "data_wait_share": trainer.data_wait / max(trainer.train_time, 1e-9),
+            "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        },
+        "seed": config.seed,
+        "metrics": metrics,
+        "history": fit.history,
+        "dataset": {
+            "path": str(data.dataset.path.resolve()),
+            **{key: source.get(key) for key in ("created", "raster", "count", "counts", "sampling")},
+        },
+        "software": software_versions(),
+    }
+
+
+def train_classifier(config: TrainingConfig, progress: Progress | None = None) -> TrainingResult:
+    """Trains a network on a dataset folder and writes the model file (and the HTML report if asked).
+
+    A cancel after the first epoch keeps the best model so far (result.canceled is True);
+    a cancel before it raises CanceledError and writes nothing.
+
+    Raises:
+        ImagetteError: a problem the user can fix, explained.
+        CanceledError: canceled before any epoch was complete.
+    """
+    progress = progress or Progress()
+    _check_config(config)
+    data = _prepare(config, progress)
+    device = select_device(config.device, progress)
+    started = time.perf_counter()
+    with _run_environment(config.seed, device):
+        network = build_model(config.architecture, data.dataset.band_count, len(data.classes), data.dataset.patch_size)
+        pretrained = _initialise(network, config, data.dataset, progress)
+        frozen = config.pretrained_mode == "frozen" and pretrained is not None
+        trainer = _Trainer(config, data.dataset, data.targets, data.weights, network, frozen, device, progress)
+        if trainer.amp_dtype is not None:
+            progress.info(
+                f"Mixed precision ({str(trainer.amp_dtype).removeprefix('torch.')}) and channels_last on the GPU."
+            )
+        fit = _fit(trainer, data, config, progress)
+    duration = time.perf_counter() - started
+    network = trainer.network.to("cpu", memory_format=torch.contiguous_format)
+    if fit.best_state is not None:  # always set once an epoch has completed
+        network.load_state_dict(fit.best_state)
+    metrics = {**_scores(fit.best_confusion, data.classes), "epoch": fit.best_epoch}
+    _log_scores(metrics, progress)
+    metadata = _model_metadata(config, data, fit, trainer, pretrained, metrics, duration)
+    wait_share = metadata["training"]["data_wait_share"]
+    progress.info(
+        f"Training took {duration:.1f} s; {wait_share:.1%} of the training time was spent waiting for patches."
+    )
+    save_model(config.output_model, config.architecture, network, metadata)
+    progress.info(
+        f"Model written to {config.output_model}" + (" (canceled run: best epoch so far)." if fit.canceled else ".")
+    )
+    report_path = write_report(config.output_report, metadata) if config.output_report else None
+    if report_path:
+        progress.info(f"Report written to {report_path}.")
+    progress.set_percent(100)
+    return TrainingResult(
+        Path(config.output_model),
+        report_path,
+        metrics,
+        fit.history,
+        _describe(device),
+        duration,
+        fit.best_epoch,
+        len(fit.history),
+        fit.canceled,
+        fit.stopped_early,
+        trainer.batch_size,
+        wait_share,
+        metadata,
+    )

@@ -1,0 +1,156 @@
+"""imagette:classifyraster through processing.run on real files: styled outputs, the loaded layer, extent, errors, cancel."""
+
+from __future__ import annotations
+
+import numpy as np
+import processing
+import pytest
+import rasterio
+import torch
+from imagette.plugin.engine.classes import ClassEntry
+from osgeo import gdal
+from qgis.core import (
+    QgsCoordinateReferenceSystem,
+    QgsCoordinateTransform,
+    QgsPalettedRasterRenderer,
+    QgsProcessingException,
+    QgsProject,
+    QgsRasterLayer,
+    QgsRectangle,
+)
+from qgis.PyQt.QtGui import QColor
+
+from tests.conftest import RecordingFeedback, run_algorithm
+from tests.model_files import write_random_model
+from tests.scenes import CLASS_COLORS, CLASSES
+
+SCENE_CLASSES = [ClassEntry(code, name, CLASS_COLORS[code]) for code, name, _ in CLASSES]
+
+
+@pytest.fixture(scope="module")
+def model(scene, tmp_path_factory):
+    crs = rasterio.crs.CRS.from_string(scene.crs).to_wkt()
+    return write_random_model(tmp_path_factory.mktemp("model") / "modèle forêts.pt", SCENE_CLASSES, crs)
+
+
+def classify(scene, model, output, feedback=None, **extra) -> dict:
+    parameters = {
+        "INPUT_RASTER": str(scene.raster),
+        "MODEL": str(model),
+        "STRIDE": 8,
+        "OUTPUT_CLASSIFICATION": str(output),
+    }
+    parameters.update(extra)
+    return run_algorithm("classifyraster", parameters, feedback=feedback)
+
+
+def assert_class_style(renderer, classes=SCENE_CLASSES):
+    assert isinstance(renderer, QgsPalettedRasterRenderer)
+    assert [(int(c.value), c.label, c.color.name()) for c in renderer.classes()] == [
+        (e.code, e.name, e.color) for e in classes
+    ]
+
+
+def test_the_classification_is_styled_wherever_the_file_goes(scene, model, tmp_path):
+    output, confidence = tmp_path / "carte.tif", tmp_path / "confiance.tif"
+    result = classify(scene, model, output, OUTPUT_CONFIDENCE=str(confidence))
+    assert result == {"OUTPUT_CLASSIFICATION": str(output), "OUTPUT_CONFIDENCE": str(confidence)}
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "carte.qml",
+        "carte.tif",
+        "carte.tif.aux.xml",
+        "confiance.tif",
+    ]
+
+    layer = QgsRasterLayer(str(output), "carte", "gdal")  # loads carte.qml as its default style
+    assert layer.isValid() and layer.crs() == QgsCoordinateReferenceSystem(scene.crs)
+    assert_class_style(layer.renderer())
+
+    dataset = gdal.Open(str(output))  # kept: its bands die with it
+    assert dataset.GetGeoTransform()  # GDAL 3.6 reads the .aux.xml lazily, on the first metadata query
+    band = dataset.GetRasterBand(1)
+    names, table = band.GetCategoryNames(), band.GetColorTable()
+    for entry in SCENE_CLASSES:
+        assert names[entry.code] == entry.name
+        assert QColor(*table.GetColorEntry(entry.code)[:3]).name() == entry.color
+
+    with rasterio.open(output) as classes, rasterio.open(confidence) as probabilities:
+        values, top = classes.read(1), probabilities.read(1)
+        # The scene's nodata block is its bottom-right 96 x 96 px: 12 x 12 output pixels of 8 px.
+        assert (values[-12:, -12:] == 0).all() and (top[-12:, -12:] == 0).all()
+        assert set(np.unique(values)) <= {0} | {e.code for e in SCENE_CLASSES} and (values > 0).mean() > 0.7
+        assert ((top > 0) == (values > 0)).all() and top.max() <= 1 and top[top > 0].min() >= 1 / len(SCENE_CLASSES)
+
+
+def test_from_the_toolbox_the_loaded_layer_is_styled_and_named_after_the_model(scene, model, tmp_path):
+    output = tmp_path / "classes.tif"
+    parameters = {
+        "INPUT_RASTER": str(scene.raster),
+        "MODEL": str(model),
+        "STRIDE": 16,
+        "OUTPUT_CLASSIFICATION": str(output),
+    }
+    processing.runAndLoadResults("imagette:classifyraster", parameters)
+    project = QgsProject.instance()
+    loaded = [layer for layer in project.mapLayers().values() if layer.source() == str(output)]
+    try:
+        assert len(loaded) == 1
+        assert loaded[0].name() == "modèle forêts"
+        assert_class_style(loaded[0].renderer())
+    finally:
+        project.removeMapLayers([layer.id() for layer in loaded])
+
+
+def test_an_extent_in_another_crs_limits_the_output(scene, model, tmp_path):
+    with rasterio.open(scene.raster) as src:
+        bounds = src.bounds
+    inner = QgsRectangle(bounds.left + 40, bounds.bottom + 50, bounds.left + 100, bounds.bottom + 120)
+    to_wgs84 = QgsCoordinateTransform(
+        QgsCoordinateReferenceSystem(scene.crs), QgsCoordinateReferenceSystem("EPSG:4326"), QgsProject.instance()
+    )
+    extent = to_wgs84.transformBoundingBox(inner)
+    text = f"{extent.xMinimum()},{extent.xMaximum()},{extent.yMinimum()},{extent.yMaximum()} [EPSG:4326]"
+    output = tmp_path / "window.tif"
+    classify(scene, model, output, EXTENT=text)
+    with rasterio.open(output) as dst:
+        out = dst.bounds
+        assert dst.crs == rasterio.crs.CRS.from_string(scene.crs)
+    assert out.left <= inner.xMinimum() and out.right >= inner.xMaximum()
+    assert out.bottom <= inner.yMinimum() and out.top >= inner.yMaximum()
+    assert out.right - out.left < 70 and out.top - out.bottom < 80  # the window, not the 192 m wide scene
+
+
+def test_a_raster_with_other_bands_is_refused_with_both_counts(scene, tmp_path):
+    crs = rasterio.crs.CRS.from_string(scene.crs).to_wkt()
+    model = write_random_model(tmp_path / "three.pt", SCENE_CLASSES, crs, bands=3)
+    with pytest.raises(
+        QgsProcessingException, match=r"has 4 band\(s\) but the model 'three.pt' was trained on 3 band\(s\)"
+    ):
+        classify(scene, model, tmp_path / "out.tif")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["three.pt"]
+
+
+def test_a_booby_trapped_model_is_refused(scene, tmp_path):
+    marker = tmp_path / "pwned.txt"
+
+    class Payload:
+        def __reduce__(self):
+            return (exec, (f"open({str(marker)!r}, 'w').write('pwned')",))
+
+    trapped = tmp_path / "trap.pt"
+    torch.save({"format": "imagette-model", "metadata": Payload()}, trapped)
+    with pytest.raises(QgsProcessingException, match="refused for safety"):
+        classify(scene, trapped, tmp_path / "out.tif")
+    assert not marker.exists() and not (tmp_path / "out.tif").exists()
+
+
+def test_cancel_leaves_nothing_behind(scene, model, tmp_path):
+    feedback = RecordingFeedback()
+    feedback.progressChanged.connect(lambda percent: percent > 0 and feedback.cancel())
+    output = tmp_path / "out"
+    output.mkdir()
+    with pytest.raises(QgsProcessingException, match="Canceled"):
+        confidence = str(output / "confidence.tif")
+        classify(scene, model, output / "classes.tif", feedback, OUTPUT_CONFIDENCE=confidence, STRIDE=4, BATCH_SIZE=16)
+    assert feedback.progress() < 50  # stopped after the first of many tiles
+    assert list(output.iterdir()) == []

@@ -1,0 +1,142 @@
+"""imagette:trainclassifier through Processing: its public contract, a run, a graphical model chain, bad input."""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from imagette.algorithms.train_classifier import ARCHITECTURE_OPTIONS, DEVICE_OPTIONS, PRETRAINED_OPTIONS
+from imagette.plugin.engine.device import DEVICE_CHOICES
+from imagette.plugin.engine.modelfile import load_model
+from imagette.plugin.engine.models import ARCHITECTURE_LABELS
+from imagette.plugin.engine.training import PRETRAINED_MODES
+from qgis.core import (
+    QgsApplication,
+    QgsProcessingException,
+    QgsProcessingModelAlgorithm,
+    QgsProcessingModelChildAlgorithm,
+    QgsProcessingModelChildParameterSource,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterDefinition,
+    QgsProcessingParameterFile,
+)
+
+from tests.conftest import RecordingFeedback, run_algorithm
+
+CONTRACT = [
+    "DATASET",
+    "ARCHITECTURE",
+    "WEIGHTS_FILE",
+    "EPOCHS",
+    "BATCH_SIZE",
+    "LEARNING_RATE",
+    "DEVICE",
+    "SEED",
+    "OUTPUT_MODEL",
+    "OUTPUT_REPORT",
+]
+ADVANCED = ["PRETRAINED_MODE", "CLASS_WEIGHTING", "PATIENCE", "AUGMENTATION", "JITTER", "RGB_BANDS"]
+
+
+def sampling(scene, folder) -> dict:
+    return {
+        "INPUT_RASTER": str(scene.raster),
+        "INPUT_VECTOR": str(scene.vector),
+        "CLASS_FIELD": "classe",
+        "PATCH_SIZE": 16,
+        "MAX_PER_CLASS": 150,
+        "OUTPUT_DATASET": str(folder / "dataset"),
+        "OUTPUT_FOOTPRINTS": "TEMPORARY_OUTPUT",
+    }
+
+
+@pytest.fixture(scope="module")
+def dataset(scene, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("train")
+    return run_algorithm("samplepatches", sampling(scene, folder))["OUTPUT_DATASET"]
+
+
+def training(dataset, folder, **extra) -> dict:
+    return {
+        "DATASET": dataset,
+        "EPOCHS": 2,
+        "BATCH_SIZE": 32,
+        "DEVICE": 1,
+        "OUTPUT_MODEL": str(folder / "model.pt"),
+        "OUTPUT_REPORT": str(folder / "report.html"),
+        **extra,
+    }
+
+
+def test_contract():
+    algorithm = QgsApplication.processingRegistry().algorithmById("imagette:trainclassifier")
+    names = [p.name() for p in algorithm.parameterDefinitions()]
+    assert names == CONTRACT + ADVANCED
+    advanced = [
+        p.name() for p in algorithm.parameterDefinitions() if p.flags() & QgsProcessingParameterDefinition.FlagAdvanced
+    ]
+    assert advanced == ADVANCED
+    dataset = algorithm.parameterDefinition("DATASET")
+    assert dataset.type() == "file" and dataset.behavior() == QgsProcessingParameterFile.Folder
+    assert algorithm.parameterDefinition("WEIGHTS_FILE").flags() & QgsProcessingParameterDefinition.FlagOptional
+    assert algorithm.parameterDefinition("OUTPUT_REPORT").fileFilter() == "HTML files (*.html)"
+    assert "*.pt" in algorithm.parameterDefinition("OUTPUT_MODEL").fileFilter()
+    assert list(ARCHITECTURE_OPTIONS) == list(ARCHITECTURE_LABELS)  # enum order = engine order
+    assert algorithm.parameterDefinition("ARCHITECTURE").options() == list(ARCHITECTURE_LABELS)
+    assert len(DEVICE_OPTIONS) == len(DEVICE_CHOICES) and len(PRETRAINED_OPTIONS) == len(PRETRAINED_MODES)
+    assert [DEVICE_CHOICES[i] for i in range(3)] == ["auto", "cpu", "cuda"]
+    numbers = [o.name() for o in algorithm.outputDefinitions() if isinstance(o, QgsProcessingOutputNumber)]
+    assert numbers == ["OVERALL_ACCURACY", "MACRO_F1", "KAPPA"]
+
+
+def test_trains_and_returns_scores(dataset, tmp_path):
+    feedback = RecordingFeedback()
+    results = run_algorithm("trainclassifier", training(dataset, tmp_path), feedback=feedback)
+    model = load_model(results["OUTPUT_MODEL"])
+    assert model.metadata["metrics"]["macro_f1"] == pytest.approx(results["MACRO_F1"])
+    for key in ("OVERALL_ACCURACY", "MACRO_F1", "KAPPA"):
+        assert -1 <= results[key] <= 1
+    assert "Confusion matrix" in (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert any(line.startswith("Epoch 2/2") for line in feedback.infos)
+    assert any(line.startswith("Device: CPU") for line in feedback.infos)
+
+
+def test_chains_after_sampling_in_a_graphical_model(scene, tmp_path):
+    model = QgsProcessingModelAlgorithm("chain", "tests")
+    sample = QgsProcessingModelChildAlgorithm("imagette:samplepatches")
+    sample.generateChildId(model)
+    for name, value in sampling(scene, tmp_path).items():
+        if name not in ("OUTPUT_DATASET", "OUTPUT_FOOTPRINTS"):
+            sample.addParameterSources(name, [QgsProcessingModelChildParameterSource.fromStaticValue(value)])
+    model.addChildAlgorithm(sample)
+    train = QgsProcessingModelChildAlgorithm("imagette:trainclassifier")
+    train.generateChildId(model)
+    train.addParameterSources(
+        "DATASET", [QgsProcessingModelChildParameterSource.fromChildOutput(sample.childId(), "OUTPUT_DATASET")]
+    )
+    for name, value in {
+        "EPOCHS": 1,
+        "DEVICE": 1,
+        "OUTPUT_MODEL": str(tmp_path / "model.pt"),
+        "OUTPUT_REPORT": str(tmp_path / "report.html"),
+    }.items():
+        train.addParameterSources(name, [QgsProcessingModelChildParameterSource.fromStaticValue(value)])
+    model.addChildAlgorithm(train)
+    import processing
+
+    results = processing.run(model, {})
+    assert (
+        load_model(tmp_path / "model.pt").metadata["dataset"]["path"]
+        == results["CHILD_RESULTS"][sample.childId()]["OUTPUT_DATASET"]
+    )
+    assert 0 <= results["CHILD_RESULTS"][train.childId()]["MACRO_F1"] <= 1
+
+
+def test_bad_inputs_are_explained(dataset, tmp_path):
+    with pytest.raises(QgsProcessingException, match="not an Imagette dataset"):
+        run_algorithm("trainclassifier", training(str(tmp_path), tmp_path))
+    with pytest.raises(QgsProcessingException, match="three different band numbers"):
+        run_algorithm("trainclassifier", training(dataset, tmp_path, RGB_BANDS="3,2"))
+    if not torch.cuda.is_available():
+        with pytest.raises(QgsProcessingException, match="CUDA was asked for"):
+            run_algorithm("trainclassifier", training(dataset, tmp_path, DEVICE=2))
+    assert not (tmp_path / "model.pt").exists()
