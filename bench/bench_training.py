@@ -41,7 +41,12 @@ def make_dataset(folder: Path, patch_size: int, patches: int) -> Path:
     folder.mkdir(parents=True)
     scene = make_scene(folder, cells=5, cell=4 * patch_size, bands=BANDS, seed=patch_size)
     return sample_scene(
-        scene, folder / "dataset", stride=max(1, patch_size // 4), max_per_class=patches // 5, validation_fraction=0.0
+        scene,
+        folder / "dataset",
+        patch_size=patch_size,
+        stride=max(1, patch_size // 4),
+        max_per_class=patches // 5,
+        validation_fraction=0.0,
     )
 
 
@@ -66,6 +71,7 @@ def run_training(dataset: Path, architecture: str, device: str, batch_size: int,
     seconds = statistics.median(h["seconds"] for h in result.history[1:])
     return {
         "patches": count,
+        "shape": f"{result.metadata['patch_size']}x{result.metadata['patch_size']}x{result.metadata['bands']['count']}",
         "patches_per_s": count / seconds,
         "wait_share": result.data_wait_share,
         "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # kilobytes on Linux
@@ -118,7 +124,7 @@ def main() -> None:
                 rows.append(
                     (
                         architecture,
-                        f"{patch_size}x{patch_size}x{BANDS}",
+                        f["shape"],
                         f["device"],
                         f["precision"],
                         batch,

@@ -296,8 +296,9 @@ class _Sampler:
             keep[np.flatnonzero(of_code)[mixed]] = False
         if not keep.any():
             return
-        windows = np.lib.stride_tricks.sliding_window_view(data, (size, size), axis=(1, 2))
-        patches = np.ascontiguousarray(windows[:, top_in[keep], left_in[keep]].transpose(1, 0, 2, 3))
+        # Windows spanning all bands: indexing by top-left gives (patches, bands, size, size) directly.
+        windows = np.lib.stride_tricks.sliding_window_view(data, (data.shape[0], size, size))[0]
+        patches = np.ascontiguousarray(windows[top_in[keep], left_in[keep]])
         if self.config.nodata_tolerance > 0:
             _fill_invalid(
                 patches, np.lib.stride_tricks.sliding_window_view(valid, (size, size))[top_in[keep], left_in[keep]]
