@@ -278,7 +278,8 @@ class SamplePatches(ImagetteAlgorithm):
         if layer is None:
             return {}
         renderer = layer.renderer()
-        if not self.categorized_on(renderer, field_name) and context.project().mapLayer(layer.id()) is None:
+        in_project = context.project() is not None and context.project().mapLayer(layer.id()) is not None
+        if not self.categorized_on(renderer, field_name) and not in_project:
             layer = QgsVectorLayer(layer.source(), layer.name(), layer.providerType())  # owns the renderer: keep it
             renderer = layer.renderer()
         if not self.categorized_on(renderer, field_name):

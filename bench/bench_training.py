@@ -139,11 +139,11 @@ def main() -> None:
         print("No CUDA GPU seen by this PyTorch: CPU rows only.")
     header = (
         "network",
-        "patches",
+        "patch (px x bands)",
         "device",
         "precision",
         "batch",
-        "dataset",
+        "patches",
         "patches/s",
         "waiting for data",
         "peak RSS (MB)",

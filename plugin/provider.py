@@ -19,11 +19,12 @@ class ImagetteProvider(QgsProcessingProvider):
         super().__init__()
         # Shipped models chain Imagette's own algorithms, which the registry finds only once this provider
         # is added: loading once more then resolves their steps, so their outputs are declared.
+        self.models_resolved = False
         QgsApplication.processingRegistry().providerAdded.connect(self.reload_when_added)
 
     def reload_when_added(self, provider_id):
-        if provider_id == self.id():
-            QgsApplication.processingRegistry().providerAdded.disconnect(self.reload_when_added)
+        if provider_id == self.id() and not self.models_resolved:
+            self.models_resolved = True
             self.refreshAlgorithms()
 
     def id(self):

@@ -210,8 +210,14 @@ def test_gpu_out_of_memory_halves_the_batch_and_goes_on(datasets):
     data = ds.open_dataset(datasets[3])
     progress = Recorder()
     trainer = _Trainer(
-        TrainingConfig(str(datasets[3]), "unused.pt", batch_size=32), data, np.zeros(len(data.labels), dtype=np.int64),
-        np.ones(3), build_model("small_cnn", 3, 3, 8), False, torch.device("cpu"), progress,
+        TrainingConfig(str(datasets[3]), "unused.pt", batch_size=32),
+        data,
+        np.zeros(len(data.labels), dtype=np.int64),
+        np.ones(3),
+        build_model("small_cnn", 3, 3, 8),
+        False,
+        torch.device("cpu"),
+        progress,
     )
     seen = []
 
@@ -230,6 +236,7 @@ def test_gpu_out_of_memory_halves_the_batch_and_goes_on(datasets):
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
 def test_cuda_training_uses_mixed_precision_and_saves_a_cpu_model(datasets, tmp_path):
     result = train_classifier(config(datasets[3], tmp_path, device="cuda", epochs=2), Recorder())
-    assert result.device.startswith("cuda") and result.metadata["training"]["mixed_precision"] in ("bfloat16", "float16")
+    assert result.device.startswith("cuda")
+    assert result.metadata["training"]["mixed_precision"] in ("bfloat16", "float16")
     model = load_model(result.model_path)
     assert all(t.device.type == "cpu" and t.is_contiguous() for t in model.network.state_dict().values())

@@ -204,6 +204,17 @@ def _module_name(network: nn.Module, target: nn.Module) -> str:
     return next(name for name, module in network.named_modules() if module is target)
 
 
+def freeze_backbone(network: PatchClassifier) -> None:
+    """Stops gradients everywhere but the classification layer (feature-extractor mode).
+
+    The backbone's BatchNorm layers must also stay in eval mode while training, so their
+    pretrained statistics are kept: training.py does that at the start of every epoch.
+    """
+    head = _module_name(network, network.head) + "."
+    for name, parameter in network.named_parameters():
+        parameter.requires_grad = name.startswith(head)
+
+
 def load_pretrained(
     network: PatchClassifier,
     checkpoint: Checkpoint,

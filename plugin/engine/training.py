@@ -41,7 +41,14 @@ from .errors import CanceledError, ImagetteError
 from .metrics import classification_scores, confusion_matrix, poorly_recognised
 from .modelfile import save_model
 from .models import ARCHITECTURES, RESNET_LAYOUTS, PatchClassifier, build_model
-from .pretrained import Checkpoint, LoadReport, imagenet_checkpoint, load_pretrained, read_checkpoint
+from .pretrained import (
+    Checkpoint,
+    LoadReport,
+    freeze_backbone,
+    imagenet_checkpoint,
+    load_pretrained,
+    read_checkpoint,
+)
 from .progress import Progress
 from .report import write_report
 from .versions import software_versions
@@ -97,7 +104,7 @@ class TrainingResult:
     stopped_early: bool
     batch_size: int  # after any halving for GPU memory
     data_wait_share: float  # share of training time spent waiting for batches
-    metadata: dict = field(repr=False, default_factory=dict)
+    metadata: dict = field(repr=False, default_factory=dict)  # as written in the model file
 
 
 def class_weights(targets: np.ndarray, num_classes: int) -> np.ndarray:
@@ -148,7 +155,6 @@ class _Prefetcher:
         self.queue: queue.Queue = queue.Queue(maxsize=depth)
         self.stop = threading.Event()
         self.waited = 0.0
-        self.count = len(items)
         self.thread = threading.Thread(target=self._produce, args=(make, items), name="imagette-batches", daemon=True)
 
     def _produce(self, make: Callable[[Any], Any], items: Sequence[Any]) -> None:
@@ -283,13 +289,12 @@ class _Trainer:
             size = self.batch_size
             try:
                 results.append(run(*self._to_device(x[start : start + size], y[start : start + size])))
-                start += size
             except torch.cuda.OutOfMemoryError:
-                failed = True
+                pass  # handled after the except block, once the failed step's tensors are freed
             else:
-                failed = False
-            if failed:  # outside the except block, so the failed step's tensors are freed first
-                self._halve_batch()
+                start += size
+                continue
+            self._halve_batch()
         return results
 
     def _halve_batch(self) -> None:
@@ -315,11 +320,10 @@ class _Trainer:
         self.scaler.update()
         return total.detach(), weight.detach()
 
-    def _set_learning_rate(self, fraction: float) -> float:
+    def _set_learning_rate(self, fraction: float) -> None:
         rate = scheduled_learning_rate(fraction, self.config.learning_rate)
         for group in self.optimizer.param_groups:
             group["lr"] = rate
-        return rate
 
     def train_epoch(self, epoch: int, indices: np.ndarray) -> float:
         """One pass over the training patches in a seeded random order; returns the mean weighted loss."""
@@ -447,14 +451,9 @@ def _initialise(
         return None
     report = load_pretrained(network, checkpoint, dataset.metadata["bands"]["names"], config.rgb_bands, progress)
     if config.pretrained_mode == "frozen":
-        for name, parameter in network.named_parameters():
-            parameter.requires_grad = name.startswith(_head_prefix(network))
+        freeze_backbone(network)
         progress.info("Frozen backbone: only the classification layer is trained.")
     return report
-
-
-def _head_prefix(network: PatchClassifier) -> str:
-    return next(name for name, module in network.named_modules() if module is network.head) + "."
 
 
 def _scores(confusion: np.ndarray | None, classes: list[dict]) -> dict:
