@@ -40,6 +40,8 @@ def test_zip_holds_only_the_plugin_and_qgis_process_lists_its_algorithms(tmp_pat
     plugins = tmp_path / "plugins"
     unzip(str(archive), str(plugins))
     listed = QgisProcess(tmp_path / "home", plugins).algorithms()
-    expected = {algorithm.id() for algorithm in QgsApplication.processingRegistry().providerById("imagette").algorithms()}
+    expected = {
+        algorithm.id() for algorithm in QgsApplication.processingRegistry().providerById("imagette").algorithms()
+    }
     assert set(listed) == expected
     assert "imagette:samplepatches" in expected

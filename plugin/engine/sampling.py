@@ -411,7 +411,11 @@ def _copy_selected(
             rows = selection[start : start + COPY_BATCH]
             first = int(rows[0])
             span = np.memmap(
-                candidates, dtype=dtype, mode="r", offset=first * row_bytes, shape=(int(rows[-1]) - first + 1, *patch_shape)
+                candidates,
+                dtype=dtype,
+                mode="r",
+                offset=first * row_bytes,
+                shape=(int(rows[-1]) - first + 1, *patch_shape),
             )
             batch = np.ascontiguousarray(span[rows - first])
             del span
