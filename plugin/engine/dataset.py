@@ -29,17 +29,10 @@ TRAIN, VALIDATION = 0, 1
 SPLIT_NAMES = ("train", "validation")
 
 
-@dataclass
-class Dataset:
-    """A dataset opened for reading; patches stay on disk until indexed."""
+class PatchMetadata:
+    """What datasets and model files both describe in their metadata: classes, patch size, bands."""
 
-    path: Path
     metadata: dict
-    patches: np.ndarray
-    labels: np.ndarray
-    split: np.ndarray
-    groups: np.ndarray
-    centres: np.ndarray
 
     @property
     def classes(self) -> list[ClassEntry]:
@@ -52,6 +45,19 @@ class Dataset:
     @property
     def band_count(self) -> int:
         return int(self.metadata["bands"]["count"])
+
+
+@dataclass
+class Dataset(PatchMetadata):
+    """A dataset opened for reading; patches stay on disk until indexed."""
+
+    path: Path
+    metadata: dict
+    patches: np.ndarray
+    labels: np.ndarray
+    split: np.ndarray
+    groups: np.ndarray
+    centres: np.ndarray
 
     def indices(self, split: int) -> np.ndarray:
         return np.flatnonzero(self.split == split)

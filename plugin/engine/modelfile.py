@@ -18,10 +18,11 @@ import pickle
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import torch
 
-from .classes import ClassEntry, table_from_dicts
+from .dataset import PatchMetadata
 from .errors import ImagetteError
 from .io import replaced_atomically
 from .models import ARCHITECTURES, PatchClassifier, build_model
@@ -32,24 +33,12 @@ EXTENSION = ".pt"
 
 
 @dataclass
-class ModelFile:
+class ModelFile(PatchMetadata):
     """A loaded model file: the rebuilt network (in eval mode) and its metadata."""
 
     architecture: str
     network: PatchClassifier
     metadata: dict
-
-    @property
-    def classes(self) -> list[ClassEntry]:
-        return table_from_dicts(self.metadata["classes"])
-
-    @property
-    def patch_size(self) -> int:
-        return int(self.metadata["patch_size"])
-
-    @property
-    def band_count(self) -> int:
-        return int(self.metadata["bands"]["count"])
 
 
 def save_model(path: str | Path, architecture: str, network: PatchClassifier, metadata: dict) -> None:
@@ -66,15 +55,10 @@ def save_model(path: str | Path, architecture: str, network: PatchClassifier, me
         torch.save(payload, temporary)
 
 
-def load_model(path: str | Path) -> ModelFile:
-    """Loads a model file without unpickling arbitrary objects, or explains what is wrong with it."""
-    path = Path(path)
-    if not path.is_file():
-        raise ImagetteError(
-            f"The model file '{path}' does not exist. Choose a file written by 'Train patch classifier'."
-        )
+def load_plain_data(path: Path, expected: str, fix: str) -> Any:
+    """torch.load restricted to tensors and plain data, so that reading a file never runs code from it."""
     try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
+        return torch.load(path, map_location="cpu", weights_only=True)
     except (
         pickle.UnpicklingError,
         RuntimeError,
@@ -85,9 +69,19 @@ def load_model(path: str | Path) -> ModelFile:
         TypeError,
     ) as error:
         raise ImagetteError(
-            f"'{path}' is not a valid Imagette model file, or it holds objects other than plain data and was "
-            f"refused for safety ({type(error).__name__}). Train the model again with 'Train patch classifier'."
+            f"'{path}' is not a valid {expected}: it is damaged, or it holds objects other than tensors and plain "
+            f"data and was refused for safety, so that no code from it runs ({type(error).__name__}). {fix}"
         ) from error
+
+
+def load_model(path: str | Path) -> ModelFile:
+    """Loads a model file without unpickling arbitrary objects, or explains what is wrong with it."""
+    path = Path(path)
+    if not path.is_file():
+        raise ImagetteError(
+            f"The model file '{path}' does not exist. Choose a file written by 'Train patch classifier'."
+        )
+    payload = load_plain_data(path, "Imagette model file", "Train the model again with 'Train patch classifier'.")
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise ImagetteError(
             f"'{path}' is not an Imagette model file. Choose a file written by 'Train patch classifier'."

@@ -14,10 +14,8 @@ the same z-scoring ImageNet's normalisation does.
 from __future__ import annotations
 
 import hashlib
-import pickle
 import re
 import urllib.request
-import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -28,6 +26,7 @@ from torch import Tensor, nn
 from .errors import ImagetteError
 from .io import replaced_atomically
 from .modelfile import FORMAT as MODEL_FORMAT
+from .modelfile import load_plain_data
 from .models import PatchClassifier
 from .progress import Progress
 
@@ -139,22 +138,9 @@ def read_checkpoint(path: str | Path) -> Checkpoint:
     path = Path(path)
     if not path.is_file():
         raise ImagetteError(f"The weights file '{path}' does not exist.")
-    try:
-        payload = torch.load(path, map_location="cpu", weights_only=True)
-    except (
-        pickle.UnpicklingError,
-        RuntimeError,
-        zipfile.BadZipFile,
-        EOFError,
-        ValueError,
-        AttributeError,
-        TypeError,
-    ) as error:
-        raise ImagetteError(
-            f"'{path}' is not a weights file PyTorch can read safely: it is damaged, or it holds objects other than "
-            f"tensors and plain data and was refused so that no code from it runs ({type(error).__name__}). "
-            "Use a checkpoint saved as a state_dict (torch.save(model.state_dict(), path))."
-        ) from error
+    payload = load_plain_data(
+        path, "weights file", "Use a checkpoint saved as a state_dict (torch.save(model.state_dict(), path))."
+    )
     rgb = not (isinstance(payload, dict) and payload.get("format") == MODEL_FORMAT)
     for key in ("state_dict", "model"):
         if isinstance(payload, dict) and isinstance(payload.get(key), dict):
