@@ -13,6 +13,7 @@ from ..plugin.engine.progress import Progress
 from ..plugin.engine.versions import package_version, plugin_version
 
 HELP_URL = "https://example.org/imagette#user-guide"
+GROUP_ID = "landcover"  # every Imagette algorithm and shipped model is in this group
 
 
 class FeedbackProgress(Progress):
@@ -74,7 +75,7 @@ class ImagetteAlgorithm(QgsProcessingAlgorithm):
         return self.tr("Land-cover classification")
 
     def groupId(self):  # noqa: N802
-        return "landcover"
+        return GROUP_ID
 
     def shortDescription(self):  # noqa: N802
         return self.tr(self.SHORT_DESCRIPTION)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from qgis.core import (
     QgsProcessingException,
     QgsProcessingParameterEnum,
@@ -119,6 +117,7 @@ class ClassifyRaster(ImagetteAlgorithm):
 
     def execute(self, parameters, context, feedback, progress):
         from ..plugin.engine.device import DEVICE_CHOICES
+        from ..plugin.engine.geotiff import side_car_path
         from ..plugin.engine.inference import METHODS, InferenceConfig, classify_raster
 
         raster = self.parameterAsRasterLayer(parameters, self.INPUT_RASTER, context)
@@ -148,7 +147,7 @@ class ClassifyRaster(ImagetteAlgorithm):
             # A classification without its style would look wrong when opened: leave nothing rather than that.
             for path in (result.output_path, result.confidence_path):
                 if path is not None:
-                    for leftover in (path, Path(f"{path}.aux.xml"), styling.style_path(path)):
+                    for leftover in (path, side_car_path(path), styling.style_path(path)):
                         leftover.unlink(missing_ok=True)
             raise
         styling.style_when_loaded(context, config.output_path, result.classes, result.model_name)

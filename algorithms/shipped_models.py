@@ -11,8 +11,9 @@ from pathlib import Path
 
 from qgis.core import QgsProcessingException, QgsProcessingModelAlgorithm
 
+from .base import GROUP_ID
+
 MODELS_DIR = Path(__file__).resolve().parents[1] / "models"
-GROUP_ID = "landcover"  # the group of every Imagette algorithm (base.ImagetteAlgorithm.groupId)
 FILE_PREFIX = "imagette_"
 
 

@@ -35,6 +35,7 @@ class ImagettePlugin:
         if self.train_action is not None:
             self.iface.removePluginRasterMenu(MENU, self.train_action)
             self.iface.removeRasterToolBarIcon(self.train_action)
+            self.train_action.deleteLater()  # its parent, the main window, outlives the plugin
             self.train_action = None
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)

@@ -95,6 +95,12 @@ def _colors(classes: Sequence[ClassEntry]) -> dict[int, tuple[int, int, int, int
     return colors
 
 
+def side_car_path(raster: str | Path) -> Path:
+    """Where GDAL keeps a file's PAM metadata: `<file>.aux.xml`."""
+    raster = Path(raster)
+    return raster.with_name(raster.name + ".aux.xml")
+
+
 def write_side_car(path: Path, classes: Sequence[ClassEntry]) -> Path:
     """Writes `<path>.aux.xml`: class names as GDAL category names (index = class code), and for
     16-bit maps the colour table.
@@ -114,6 +120,6 @@ def write_side_car(path: Path, classes: Sequence[ClassEntry]) -> Path:
     categories = ET.SubElement(band, "CategoryNames")
     for code in range(max(names) + 1):
         ET.SubElement(categories, "Category").text = names.get(code, "")
-    side_car = path.with_name(path.name + ".aux.xml")
+    side_car = side_car_path(path)
     ET.ElementTree(dataset).write(side_car, encoding="UTF-8", xml_declaration=False)
     return side_car

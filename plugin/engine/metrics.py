@@ -83,6 +83,11 @@ def classification_scores(confusion: np.ndarray) -> dict:
     }
 
 
+def is_poor(scores: dict) -> bool:
+    """Whether a per_class entry (from classification_scores) has a measured F1 below POOR_F1."""
+    return scores["f1"] is not None and scores["f1"] < POOR_F1
+
+
 def poorly_recognised(per_class: list[dict]) -> list[dict]:
     """The entries of per_class (from classification_scores) whose F1 is measured and below POOR_F1."""
-    return [entry for entry in per_class if entry["f1"] is not None and entry["f1"] < POOR_F1]
+    return [entry for entry in per_class if is_poor(entry)]

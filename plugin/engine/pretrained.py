@@ -14,6 +14,7 @@ the same z-scoring ImageNet's normalisation does.
 from __future__ import annotations
 
 import hashlib
+import http.client
 import re
 import urllib.request
 from collections.abc import Sequence
@@ -95,7 +96,7 @@ def imagenet_checkpoint(architecture: str, progress: Progress) -> Path:
     progress.info(f"ImageNet weights not in the torch hub cache; downloading {url} to {path}.")
     try:
         _download(url, path, progress)
-    except OSError as error:
+    except (OSError, http.client.HTTPException) as error:  # HTTPException: e.g. IncompleteRead of a cut download
         raise ImagetteError(
             f"The ImageNet weights for {architecture} are not on this computer and could not be downloaded "
             f"({error}). On a computer with internet access, download {url} and copy the file, keeping its "

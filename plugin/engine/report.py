@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .io import replaced_atomically
-from .metrics import POOR_F1
+from .metrics import is_poor
 
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
@@ -137,9 +137,8 @@ def _confusion_tables(metrics: dict, classes: list[dict]) -> str:
 def _per_class_table(metrics: dict, classes: list[dict]) -> str:
     rows = []
     for entry, scores in zip(classes, metrics["per_class"]):
-        poor = scores["f1"] is not None and scores["f1"] < POOR_F1
         rows.append(
-            f'<tr{" class=poor" if poor else ""}><td>{entry["code"]}</td><td class="name">{_swatch(entry)}</td>'
+            f'<tr{" class=poor" if is_poor(scores) else ""}><td>{entry["code"]}</td><td class="name">{_swatch(entry)}</td>'
             f"<td>{_number(scores['precision'])}</td><td>{_number(scores['recall'])}</td>"
             f"<td>{_number(scores['f1'])}</td><td>{scores['support']}</td></tr>"
         )
@@ -196,7 +195,7 @@ def _warnings(metadata: dict, classes: list[dict]) -> list[str]:
     for entry, scores in zip(classes, metrics["per_class"]):
         if scores["f1"] is None:
             notes.append(f"Class '{entry['name']}' has no validation patch and could not be measured.")
-        elif scores["f1"] < POOR_F1:
+        elif is_poor(scores):
             notes.append(
                 f"Overall accuracy {metrics['overall_accuracy']:.1%} hides class '{entry['name']}': F1 {scores['f1']:.2f}, "
                 f"only {scores['recall']:.0%} of its validation patches found. More or better polygons of it help most."

@@ -36,6 +36,7 @@ import torch
 from torch import Tensor, nn
 
 from . import dataset as ds
+from .classes import table_to_dicts
 from .device import DEVICE_CHOICES, normalize, select_device
 from .errors import CanceledError, ImagetteError
 from .metrics import classification_scores, confusion_matrix, poorly_recognised
@@ -519,7 +520,7 @@ def _prepare(config: TrainingConfig, progress: Progress) -> _Data:
         raise ImagetteError(
             f"The patches are {dataset.patch_size} px; the networks need at least {MIN_PATCH_SIZE} px. Sample larger patches."
         )
-    classes = [entry.to_dict() for entry in dataset.classes]
+    classes = table_to_dicts(dataset.classes)
     targets = _class_targets(dataset)
     train, validation = dataset.indices(ds.TRAIN), dataset.indices(ds.VALIDATION)
     if train.size < 2:
