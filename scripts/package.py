@@ -1,6 +1,6 @@
 """Builds the installable plugin zip: dist/imagette-<version>.zip with one imagette/ folder inside.
 
-Only what QGIS runs goes in (metadata, code, icon, licence, README, shipped models): no tests,
+Only what QGIS runs goes in (metadata, code, icon, licence, README and the guides it links, shipped models): no tests,
 benchmarks, demo, scripts or development files. Reads the working tree, so uncommitted files are
 packaged too; entries are sorted and timestamped alike, so the same tree gives the same zip.
 
@@ -16,7 +16,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = "imagette"
-INCLUDED = ("metadata.txt", "__init__.py", "icon.svg", "LICENSE", "README.md", "plugin", "algorithms", "models")
+INCLUDED = ("metadata.txt", "__init__.py", "icon.svg", "LICENSE", "README.md", "docs", "plugin", "algorithms", "models")
 SKIPPED_SUFFIXES = (".pyc", ".pyo")
 TIMESTAMP = (2020, 1, 1, 0, 0, 0)
 

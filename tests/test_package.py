@@ -16,7 +16,7 @@ sys.path.append("/usr/share/qgis/python")  # QGIS's own plugin installer
 from pyplugin_installer.unzip import unzip  # noqa: E402
 
 REQUIRED = {"metadata.txt", "__init__.py", "icon.svg", "LICENSE", "plugin", "algorithms"}
-ALLOWED = REQUIRED | {"README.md", "models"}
+ALLOWED = REQUIRED | {"README.md", "docs", "models"}  # docs: the guides the README links
 
 
 def test_zip_holds_only_the_plugin_and_qgis_process_lists_its_algorithms(tmp_path):
