@@ -97,7 +97,8 @@ def expected_probe_map(
     """Expected class code of each output pixel, found from the output's own georeferencing.
 
     Output pixel centre -> input pixel coordinates -> the patch centred there (its top-left must be a
-    whole pixel) -> the probe's class, or 0 when the patch leaves the raster or its centre is nodata.
+    whole pixel) -> the probe's class, or 0 when the patch leaves the raster or holds any nodata (the
+    probe model records no sampling tolerance, so training's default of none applies).
     """
     with rasterio.open(raster) as src:
         band = src.read(1)
@@ -112,10 +113,12 @@ def expected_probe_map(
     inside = (tops >= 0) & (lefts >= 0) & (tops + PROBE_PATCH <= band.shape[0]) & (lefts + PROBE_PATCH <= band.shape[1])
     expected = np.zeros(shape, dtype=np.int64)
     top, left = tops[inside], lefts[inside]
-    centre_valid = valid[top + PROBE_PATCH // 2, left + PROBE_PATCH // 2]
-    classes = probe_classes(np.where(valid, band, 0), top[centre_valid], left[centre_valid])
+    formed = np.array(
+        [valid[t : t + PROBE_PATCH, c : c + PROBE_PATCH].all() for t, c in zip(top, left)], dtype=bool
+    )
+    classes = probe_classes(np.where(valid, band, 0), top[formed], left[formed])
     values = np.zeros(top.size, dtype=np.int64)
-    values[centre_valid] = np.asarray(codes)[classes]
+    values[formed] = np.asarray(codes)[classes]
     expected[inside] = values
     return expected
 

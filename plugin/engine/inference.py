@@ -5,7 +5,8 @@ centre is the output pixel's centre. Output pixel j's patch has its top-left inp
 `offset + j * stride`, where offset = (stride - patch - (patch - stride) % 2) / 2; when patch - stride
 is odd the output grid is shifted half an input pixel up and left so that both centres coincide.
 The grid covers the whole raster (or the requested extent); output pixels whose patch leaves the
-raster, or whose centre input pixel is nodata, are 0 (nodata).
+raster, whose centre input pixel is nodata, or whose patch holds a larger share of nodata than the
+training patches were allowed (the dataset's nodata tolerance, 0 by default), are 0 (nodata).
 
 Methods.
 - per-patch: one forward pass per output pixel on the patch centred there (batched): the reference.
@@ -52,7 +53,7 @@ from .geotiff import (
     create_confidence_raster,
     write_side_car,
 )
-from .io import open_raster, read_with_mask, replaced_atomically
+from .io import box_shares, open_raster, read_with_mask, replaced_atomically
 from .modelfile import ModelFile, load_model
 from .models import PatchClassifier
 from .progress import Progress
@@ -484,6 +485,8 @@ class _TileClassifier:
         # channels_last suits both cuDNN and oneDNN: about twice as fast on the CPU too. (torch's type stubs
         # omit Module.to's memory_format.)
         self.network.to(device=device, memory_format=torch.channels_last)  # type: ignore[call-overload]
+        sampling = (model.metadata.get("dataset") or {}).get("sampling") or {}
+        self.nodata_tolerance = float(sampling.get("nodata_tolerance", 0.0))
         normalization = model.metadata["normalization"]
         self.mean = np.asarray(normalization["mean"], dtype=np.float32)
         self.std = np.asarray(normalization["std"], dtype=np.float32)
@@ -518,7 +521,9 @@ class _TileClassifier:
         lefts = grid.first(np.arange(*cols))
         window, data, valid = self.region(src, int(tops[0]), int(tops[-1]), int(lefts[0]), int(lefts[-1]))
         tops, lefts = tops - window.row_off, lefts - window.col_off
-        centre = valid[np.ix_(tops + size // 2, lefts + size // 2)]
+        # A patch can be formed where its centre holds data and it has no more nodata than training tolerated.
+        nodata_share = box_shares(~valid, tops[:, None], lefts[None, :], size)
+        centre = valid[np.ix_(tops + size // 2, lefts + size // 2)] & (nodata_share <= self.nodata_tolerance)
         index = np.full(centre.shape, -1, dtype=np.int64)
         confidence = np.zeros(centre.shape, dtype=np.float32)
         if not centre.any():

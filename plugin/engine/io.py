@@ -65,6 +65,32 @@ def read_with_mask(src: rasterio.DatasetReader, window: Window) -> tuple[np.ndar
     return data, valid
 
 
+def _box_sums(integral: np.ndarray, top: np.ndarray, left: np.ndarray, size: int) -> np.ndarray:
+    """Sums of size x size boxes with top-left corners (top, left), from a padded integral image."""
+    bottom, right = top + size, left + size
+    return integral[bottom, right] - integral[top, right] - integral[bottom, left] + integral[top, left]
+
+
+def _integral(mask: np.ndarray) -> np.ndarray:
+    out = np.zeros((mask.shape[0] + 1, mask.shape[1] + 1), dtype=np.int64)
+    np.cumsum(np.cumsum(mask, axis=0, dtype=np.int64), axis=1, out=out[1:, 1:])
+    return out
+
+
+def box_shares(mask: np.ndarray, top: np.ndarray, left: np.ndarray, size: int) -> np.ndarray:
+    """Share of True pixels in size x size boxes with top-left corners (top, left) (broadcastable arrays).
+
+    Only the span the boxes cover is integrated, and nothing when the mask is empty (the usual
+    nodata mask): polygons are small next to a chunk, and integrating whole chunks once per class
+    was most of the sampling time.
+    """
+    if not mask.any():
+        return np.zeros(np.broadcast(top, left).shape)
+    row0, col0 = top.min(), left.min()
+    integral = _integral(mask[row0 : top.max() + size, col0 : left.max() + size])
+    return _box_sums(integral, top - row0, left - col0, size) / size**2
+
+
 @contextmanager
 def replaced_atomically(target: str | Path) -> Iterator[Path]:
     """Yields a temporary file path beside target; on success it replaces target, else it is removed.

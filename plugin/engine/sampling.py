@@ -24,7 +24,7 @@ from rasterio.windows import transform as window_transform
 from . import dataset as ds
 from .classes import ClassEntry, table_to_dicts
 from .errors import ImagetteError
-from .io import band_names, open_raster, read_with_mask
+from .io import band_names, box_shares, open_raster, read_with_mask
 from .progress import Progress
 from .versions import software_versions
 
@@ -124,32 +124,6 @@ def _check_config(config: SamplingConfig) -> None:
         raise ImagetteError(
             "The vector layer has no feature with a class. Check the layer, the class field and the selection."
         )
-
-
-def _box_sums(integral: np.ndarray, top: np.ndarray, left: np.ndarray, size: int) -> np.ndarray:
-    """Sums of size x size boxes with top-left corners (top, left), from a padded integral image."""
-    bottom, right = top + size, left + size
-    return integral[bottom, right] - integral[top, right] - integral[bottom, left] + integral[top, left]
-
-
-def _integral(mask: np.ndarray) -> np.ndarray:
-    out = np.zeros((mask.shape[0] + 1, mask.shape[1] + 1), dtype=np.int64)
-    np.cumsum(np.cumsum(mask, axis=0, dtype=np.int64), axis=1, out=out[1:, 1:])
-    return out
-
-
-def _box_shares(mask: np.ndarray, top: np.ndarray, left: np.ndarray, size: int) -> np.ndarray:
-    """Share of True pixels in size x size boxes with top-left corners (top, left); at least one box.
-
-    Only the span the boxes cover is integrated, and nothing when the mask is empty (the usual
-    nodata mask): polygons are small next to a chunk, and integrating whole chunks once per class
-    was most of the sampling time.
-    """
-    if not mask.any():
-        return np.zeros(top.size)
-    row0, col0 = top.min(), left.min()
-    integral = _integral(mask[row0 : top.max() + size, col0 : left.max() + size])
-    return _box_sums(integral, top - row0, left - col0, size) / size**2
 
 
 class _Sampler:
@@ -282,7 +256,7 @@ class _Sampler:
             return
         data, valid = read_with_mask(self.src, halo)
         top_in, left_in = top - row0, left - col0  # relative to the halo window
-        invalid_share = _box_shares(~valid, top_in, left_in, size)
+        invalid_share = box_shares(~valid, top_in, left_in, size)
         keep = invalid_share <= self.config.nodata_tolerance
         self.rejected[REJECT_NODATA] += int((~keep).sum())
         codes = self.codes[index]
@@ -290,7 +264,7 @@ class _Sampler:
         from_polygon = np.array([not self.features[i].is_point for i in index], dtype=bool)
         for code in np.unique(codes[from_polygon]):
             of_code = from_polygon & (codes == code)
-            share = _box_shares(class_map == code, top_in[of_code], left_in[of_code], size)
+            share = box_shares(class_map == code, top_in[of_code], left_in[of_code], size)
             mixed = share < self.config.min_class_share
             self.rejected[REJECT_MIXED] += int((mixed & keep[of_code]).sum())
             keep[np.flatnonzero(of_code)[mixed]] = False
