@@ -113,9 +113,7 @@ def expected_probe_map(
     inside = (tops >= 0) & (lefts >= 0) & (tops + PROBE_PATCH <= band.shape[0]) & (lefts + PROBE_PATCH <= band.shape[1])
     expected = np.zeros(shape, dtype=np.int64)
     top, left = tops[inside], lefts[inside]
-    formed = np.array(
-        [valid[t : t + PROBE_PATCH, c : c + PROBE_PATCH].all() for t, c in zip(top, left)], dtype=bool
-    )
+    formed = np.array([valid[t : t + PROBE_PATCH, c : c + PROBE_PATCH].all() for t, c in zip(top, left)], dtype=bool)
     classes = probe_classes(np.where(valid, band, 0), top[formed], left[formed])
     values = np.zeros(top.size, dtype=np.int64)
     values[formed] = np.asarray(codes)[classes]
