@@ -316,4 +316,5 @@ class SamplePatches(ImagetteAlgorithm):
                 f"{metadata['counts']['validation'].get(code, 0)} validation patches."
             )
         for reason, count in metadata["rejected"].items():
-            progress.info(f"Rejected: {count} × {reason}.")
+            if count:
+                progress.info(f"Rejected: {count} × {reason}.")
