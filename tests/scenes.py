@@ -70,6 +70,30 @@ GAINS = {
 }
 
 
+def write_raster(
+    path: Path, data: np.ndarray, crs: str, transform, nodata=0, block: int = 256, descriptions=None
+) -> Path:
+    """Writes (bands, rows, cols) data as a tiled GeoTIFF, as orthophotos usually come."""
+    profile = dict(
+        driver="GTiff",
+        width=data.shape[2],
+        height=data.shape[1],
+        count=data.shape[0],
+        dtype=data.dtype.name,
+        crs=crs,
+        transform=transform,
+        nodata=nodata,
+        tiled=True,
+        blockxsize=block,
+        blockysize=block,
+    )
+    with rasterio.open(path, "w", **profile) as dst:
+        dst.write(data)
+        if descriptions:
+            dst.descriptions = tuple(descriptions)
+    return path
+
+
 def make_scene(
     folder: str | Path,
     *,
@@ -111,23 +135,8 @@ def make_scene(
         data[:, size - cell :, size - cell :] = nodata
         truth[size - cell :, size - cell :] = 0
     transform = from_origin(origin[0], origin[1], pixel_size, pixel_size)
-    path = Path(folder) / name
-    profile = dict(
-        driver="GTiff",
-        width=size,
-        height=size,
-        count=bands,
-        dtype=dtype,
-        crs=crs,
-        transform=transform,
-        nodata=nodata,
-        tiled=True,
-        blockxsize=256,
-        blockysize=256,
-    )
-    with rasterio.open(path, "w", **profile) as dst:
-        dst.write(data)
-        dst.descriptions = tuple(("blue", "green", "red", "nir", "swir1", "swir2", "band7", "band8")[:bands])
+    names = ("blue", "green", "red", "nir", "swir1", "swir2", "band7", "band8")[:bands]
+    path = write_raster(Path(folder) / name, data, crs, transform, nodata, descriptions=names)
     scene = Scene(path, truth, transform, crs, cell)
     margin = cell // 8
     names = {code: name for code, name, _ in classes}

@@ -20,6 +20,7 @@ from osgeo import gdal
 from rasterio.transform import from_origin
 from torch import nn
 
+from tests import scenes
 from tests.model_files import PROBE_PATCH, probe_classes, write_probe_model, write_random_model
 from tests.scenes import CLASS_COLORS, CLASSES, make_scene
 
@@ -56,22 +57,7 @@ class Recorder(Progress):
 
 
 def write_raster(path: Path, data: np.ndarray, nodata=0) -> Path:
-    profile = dict(
-        driver="GTiff",
-        width=data.shape[2],
-        height=data.shape[1],
-        count=data.shape[0],
-        dtype=data.dtype.name,
-        crs=CRS,
-        transform=from_origin(*ORIGIN, PIXEL, PIXEL),
-        nodata=nodata,
-        tiled=True,
-        blockxsize=64,
-        blockysize=64,
-    )
-    with rasterio.open(path, "w", **profile) as dst:
-        dst.write(data)
-    return path
+    return scenes.write_raster(path, data, CRS, from_origin(*ORIGIN, PIXEL, PIXEL), nodata, block=64)
 
 
 @pytest.fixture(scope="module")
