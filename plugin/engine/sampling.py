@@ -155,15 +155,15 @@ class _Sampler:
             boxes[index] = (min(rows), min(cols), max(rows), max(cols))
         return boxes
 
+    def touching(self, row0: float, row1: float, col0: float, col1: float) -> np.ndarray:
+        """Mask of the features whose pixel box reaches into rows [row0, row1) and cols [col0, col1)."""
+        boxes = self.pixel_boxes
+        return (boxes[:, 2] >= row0) & (boxes[:, 0] < row1) & (boxes[:, 3] >= col0) & (boxes[:, 1] < col1)
+
     def chunks(self) -> list[Window]:
         """Chunk windows that hold at least one feature."""
         height, width = self.src.height, self.src.width
-        inside = (
-            (self.pixel_boxes[:, 2] >= 0)
-            & (self.pixel_boxes[:, 0] <= height)
-            & (self.pixel_boxes[:, 3] >= 0)
-            & (self.pixel_boxes[:, 1] <= width)
-        )
+        inside = self.touching(0, height, 0, width)
         if not inside.any():
             raise ImagetteError(
                 "The vector layer does not overlap the raster: no feature lies inside the raster's extent. "
@@ -175,13 +175,7 @@ class _Sampler:
         windows = []
         for row in range(0, height, CHUNK):
             for col in range(0, width, CHUNK):
-                hit = (
-                    (self.pixel_boxes[:, 2] >= row)
-                    & (self.pixel_boxes[:, 0] < row + CHUNK)
-                    & (self.pixel_boxes[:, 3] >= col)
-                    & (self.pixel_boxes[:, 1] < col + CHUNK)
-                )
-                if hit.any():
+                if self.touching(row, row + CHUNK, col, col + CHUNK).any():
                     windows.append(Window(col, row, min(CHUNK, width - col), min(CHUNK, height - row)))
         return windows
 
@@ -233,10 +227,7 @@ class _Sampler:
         row1 = min(self.src.height, core.row_off + core.height + size)
         col1 = min(self.src.width, core.col_off + core.width + size)
         halo = Window(col0, row0, col1 - col0, row1 - row0)
-        boxes = self.pixel_boxes
-        selected = np.flatnonzero(
-            (boxes[:, 2] >= row0) & (boxes[:, 0] < row1) & (boxes[:, 3] >= col0) & (boxes[:, 1] < col1)
-        )
+        selected = np.flatnonzero(self.touching(row0, row1, col0, col1))
         polygons = [(self.features[i].geometry, i + 1) for i in selected if not self.features[i].is_point]
         shape = (int(halo.height), int(halo.width))
         transform = window_transform(halo, self.src.transform)
