@@ -5,6 +5,7 @@ from pathlib import Path
 from qgis.core import QgsApplication, QgsProcessingProvider
 from qgis.PyQt.QtGui import QIcon
 
+from ..algorithms.assess_accuracy import AssessAccuracy
 from ..algorithms.check_environment import CheckEnvironment
 from ..algorithms.classify_raster import ClassifyRaster
 from ..algorithms.sample_patches import SamplePatches
@@ -44,5 +45,6 @@ class ImagetteProvider(QgsProcessingProvider):
         self.addAlgorithm(TrainClassifier())
         self.addAlgorithm(ClassifyRaster())
         self.addAlgorithm(CheckEnvironment())
+        self.addAlgorithm(AssessAccuracy())
         for model in shipped_models():
             self.addAlgorithm(model)

@@ -281,3 +281,9 @@ def write_report(path: str | Path, metadata: dict) -> Path:
     with replaced_atomically(path) as temporary:
         temporary.write_text(render_report(metadata), encoding="utf-8")
     return Path(path)
+
+
+# Public names of the helpers other reports share (the accuracy assessment's).
+escape = _e
+format_number = _number
+key_value_table = _key_values

@@ -1,0 +1,261 @@
+"""imagette:assessaccuracy: scores a classification against reference polygons or points."""
+
+from __future__ import annotations
+
+import json
+
+from qgis.core import (
+    NULL,
+    QgsCoordinateTransform,
+    QgsFeature,
+    QgsFeatureSink,
+    QgsField,
+    QgsFields,
+    QgsGeometry,
+    QgsProcessing,
+    QgsProcessingException,
+    QgsProcessingOutputNumber,
+    QgsProcessingParameterFeatureSink,
+    QgsProcessingParameterFeatureSource,
+    QgsProcessingParameterField,
+    QgsProcessingParameterFileDestination,
+    QgsProcessingParameterRasterLayer,
+    QgsWkbTypes,
+)
+from qgis.PyQt.QtCore import QVariant
+
+from ..plugin.engine.assessment import AssessmentConfig, assess_accuracy, map_classes, match_reference_values
+from .base import ImagetteAlgorithm
+
+INTEGER_TYPES = (QVariant.Int, QVariant.UInt, QVariant.LongLong, QVariant.ULongLong)
+
+
+class AssessAccuracy(ImagetteAlgorithm):
+    NAME = "assessaccuracy"
+    DISPLAY_NAME = "Assess map accuracy"
+    SHORT_DESCRIPTION = "Scores a classification against reference polygons or points, with area-adjusted estimates."
+    TAGS = "accuracy,assessment,validation,confusion matrix,kappa,f1,area,olofsson,stratified,reference,map"
+    HELP = (
+        "Compares a classification raster with reference polygons or points and writes an HTML report: the confusion "
+        "matrix (rows reference, columns map), producer's and user's accuracy and F1 of every class, overall accuracy, "
+        "macro-F1 and kappa.\n\n"
+        "Polygons count the pixels whose centre lies inside them; a point counts the pixel under it. Pixels of map "
+        "nodata (0, or the raster's nodata value) are counted apart and left out; pixels inside overlapping polygons "
+        "of different classes are left out too. Classes found on one side only are reported, not refused.\n\n"
+        "With points drawn at random within each map class (stratified random sampling), the report adds the "
+        "area-adjusted estimates of Olofsson et al. (2014): overall, user's and producer's accuracy and the area of "
+        "each class, with 95 % confidence intervals, the map classes' shares of the whole raster serving as strata "
+        "weights.\n\n"
+        "Text class values are matched to the map's class names (category names in the raster or its .aux.xml, or the "
+        "labels of its .qml style), exactly, accents and case included; integer values are class codes. Works on any "
+        "integer classification, Imagette's or another tool's. The reference may be in any CRS."
+    )
+
+    INPUT_CLASSIFICATION = "INPUT_CLASSIFICATION"
+    REFERENCE = "REFERENCE"
+    CLASS_FIELD = "CLASS_FIELD"
+    OUTPUT_REPORT = "OUTPUT_REPORT"
+    OUTPUT_CONFUSION = "OUTPUT_CONFUSION"
+    OVERALL_ACCURACY = "OVERALL_ACCURACY"
+    MACRO_F1 = "MACRO_F1"
+    KAPPA = "KAPPA"
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        self.add_parameter(
+            QgsProcessingParameterRasterLayer(self.INPUT_CLASSIFICATION, self.tr("Classification")),
+            "The map to assess: a raster of integer class codes (band 1), such as the output of 'Classify raster'. "
+            "0, or the raster's nodata value, means no class.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterFeatureSource(
+                self.REFERENCE,
+                self.tr("Reference polygons or points"),
+                [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint],
+            ),
+            "The ground truth, in any CRS (reprojected to the map's). Points drawn at random within each map class "
+            "also give area-adjusted accuracy and class areas. Polygons must not be the training polygons.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterField(
+                self.CLASS_FIELD, self.tr("Reference class field"), parentLayerParameterName=self.REFERENCE
+            ),
+            "Field holding each reference feature's class: integers are the map's class codes; text is matched to the "
+            "map's class names exactly. Features with an empty class are skipped.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterFileDestination(
+                self.OUTPUT_REPORT, self.tr("Accuracy report"), self.tr("HTML files (*.html)")
+            ),
+            "HTML report: confusion matrix, per-class scores and, for points, area-adjusted estimates.",
+        )
+        self.add_parameter(
+            QgsProcessingParameterFeatureSink(
+                self.OUTPUT_CONFUSION,
+                self.tr("Confusion matrix table"),
+                QgsProcessing.TypeVector,
+                optional=True,
+                createByDefault=False,
+            ),
+            "Optional table without geometry: one row per reference class, a column of counts per map class "
+            "(map_<code>), the reference on nodata, producer's and user's accuracy and F1.",
+        )
+        for name, label in (
+            (self.OVERALL_ACCURACY, "Overall accuracy"),
+            (self.MACRO_F1, "Macro-F1"),
+            (self.KAPPA, "Kappa"),
+        ):
+            self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
+
+    def execute(self, parameters, context, feedback, progress):
+        raster = self.parameterAsRasterLayer(parameters, self.INPUT_CLASSIFICATION, context)
+        if raster is None:
+            raise QgsProcessingException(self.invalidRasterError(parameters, self.INPUT_CLASSIFICATION))
+        source = self.parameterAsSource(parameters, self.REFERENCE, context)
+        if source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, self.REFERENCE))
+        if not raster.crs().isValid():
+            raise QgsProcessingException(
+                f"The classification '{raster.name()}' has no coordinate reference system. Assign one "
+                "(Raster > Projections > Assign Projection) and run again."
+            )
+        field_name = self.parameterAsString(parameters, self.CLASS_FIELD, context)
+        field_index = source.fields().lookupField(field_name)
+        if field_index < 0:
+            raise QgsProcessingException(
+                f"The class field '{field_name}' does not exist in the reference layer. "
+                f"Its fields are: {', '.join(source.fields().names())}."
+            )
+        rows, skipped = self.reference_rows(context, source, field_index, raster.crs())
+        if skipped:
+            feedback.pushWarning(f"{skipped} reference feature(s) with an empty class or no geometry were skipped.")
+        table = map_classes(raster.source())
+        codes = match_reference_values(
+            (value for value, _ in rows), table, field_name, f"the classification '{raster.name()}'"
+        )
+        names = {codes[value]: str(value) for value, _ in rows if isinstance(value, str)}
+        features = [(geometry, codes[value]) for value, geometry in rows]
+        progress.info(
+            f"{len(features)} reference feature(s) in {len(set(codes.values()))} class(es); the map names "
+            f"{len([c for c in table.values() if c.name])} class(es)."
+        )
+        report_path = self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context)
+        config = AssessmentConfig(
+            classification_path=raster.source(),
+            features=features,
+            report_path=report_path,
+            reference_names=names,
+            reference_description=f"{source.sourceName()}, field '{field_name}' ({len(features)} features)",
+        )
+        result = assess_accuracy(config, progress)
+        scores = result.scores
+        progress.info(
+            f"Overall accuracy {self.percent(scores['overall_accuracy'])}, macro-F1 {self.fixed(scores['macro_f1'])}, "
+            f"kappa {self.fixed(scores['kappa'])} on {int(result.counts.confusion.sum())} reference "
+            f"{'point' if result.points else 'pixel'}(s)."
+        )
+        for entry, per_class in zip(result.classes, scores["per_class"]):
+            progress.info(
+                f"Class {entry.code} '{entry.label}': producer's accuracy {self.percent(per_class['recall'])}, "
+                f"user's accuracy {self.percent(per_class['precision'])}, F1 {self.fixed(per_class['f1'])}."
+            )
+        if result.estimates is not None:
+            estimates = result.estimates
+            interval = estimates["overall_accuracy_ci"]
+            progress.info(
+                f"Area-adjusted overall accuracy {self.percent(estimates['overall_accuracy'])}"
+                + ("" if interval is None else f" ± {interval:.1%} (95 %)")
+                + "; class areas and their intervals are in the report."
+            )
+        outputs = {
+            self.OUTPUT_REPORT: report_path,
+            self.OVERALL_ACCURACY: scores["overall_accuracy"],
+            self.MACRO_F1: scores["macro_f1"],
+            self.KAPPA: scores["kappa"],
+        }
+        sink_id = self.write_confusion(parameters, context, result)
+        if sink_id is not None:
+            outputs[self.OUTPUT_CONFUSION] = sink_id
+        return outputs
+
+    @staticmethod
+    def percent(value):
+        return "n/a" if value is None else f"{value:.1%}"
+
+    @staticmethod
+    def fixed(value):
+        return "n/a" if value is None else f"{value:.3f}"
+
+    def reference_rows(self, context, source, field_index, raster_crs):
+        """(class value, GeoJSON geometry in the raster CRS) of every feature with a class, and the skipped count."""
+        field = source.fields().at(field_index)
+        if field.type() in INTEGER_TYPES:
+            kind = "integer"
+        elif field.type() == QVariant.String:
+            kind = "text"
+        elif field.type() == QVariant.Double:
+            kind = "real"
+        else:
+            raise QgsProcessingException(
+                f"The class field '{field.name()}' is of type {field.typeName()}; use an integer or a text field."
+            )
+        transform = QgsCoordinateTransform(source.sourceCrs(), raster_crs, context.transformContext())
+        rows, skipped = [], 0
+        for feature in source.getFeatures():
+            value = feature.attribute(field_index)
+            geometry = QgsGeometry(feature.geometry())
+            if value is None or value == NULL or str(value).strip() == "" or geometry.isEmpty():
+                skipped += 1
+                continue
+            if kind == "real":
+                if float(value) != int(float(value)):
+                    raise QgsProcessingException(
+                        f"The class field '{field.name()}' holds {value}, which is not a class code (a whole number). "
+                        "Use an integer or a text field."
+                    )
+                value = int(float(value))
+            elif kind == "integer":
+                value = int(value)
+            else:
+                value = str(value)
+            geometry.transform(transform)
+            rows.append((value, json.loads(geometry.asJson())))
+        return rows, skipped
+
+    def write_confusion(self, parameters, context, result):
+        """Writes the optional confusion table; returns its id, or None when it was not asked for."""
+        if parameters.get(self.OUTPUT_CONFUSION) is None:
+            return None
+        fields = QgsFields()
+        fields.append(QgsField("reference_code", QVariant.Int))
+        fields.append(QgsField("reference_class", QVariant.String))
+        for entry in result.classes:
+            field = QgsField(f"map_{entry.code}", QVariant.LongLong)
+            field.setAlias(entry.label)
+            fields.append(field)
+        for name, kind in (
+            ("on_nodata", QVariant.LongLong),
+            ("total", QVariant.LongLong),
+            ("producers_accuracy", QVariant.Double),
+            ("users_accuracy", QVariant.Double),
+            ("f1", QVariant.Double),
+        ):
+            fields.append(QgsField(name, kind))
+        sink, sink_id = self.parameterAsSink(parameters, self.OUTPUT_CONFUSION, context, fields, QgsWkbTypes.NoGeometry)
+        if sink is None:
+            return None
+        mapped = result.counts.confusion.sum(axis=0)
+        for index, (entry, scores) in enumerate(zip(result.classes, result.scores["per_class"])):
+            row = result.counts.confusion[index]
+            feature = QgsFeature(fields)
+            feature.setAttributes(
+                [entry.code, entry.label]
+                + [int(value) for value in row]
+                + [int(result.counts.on_nodata[index]), int(row.sum())]
+                + [
+                    NULL if scores["recall"] is None else scores["recall"],
+                    scores["precision"] if mapped[index] else NULL,
+                    NULL if scores["f1"] is None else scores["f1"],
+                ]
+            )
+            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+        return sink_id
