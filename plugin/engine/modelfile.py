@@ -25,7 +25,7 @@ import torch
 from .dataset import PatchMetadata
 from .errors import ImagetteError
 from .io import replaced_atomically
-from .models import ARCHITECTURES, PatchClassifier, build_model
+from .models import ARCHITECTURES, Network, build_model
 
 FORMAT = "imagette-model"
 FORMAT_VERSION = 1
@@ -37,11 +37,11 @@ class ModelFile(PatchMetadata):
     """A loaded model file: the rebuilt network (in eval mode) and its metadata."""
 
     architecture: str
-    network: PatchClassifier
+    network: Network
     metadata: dict
 
 
-def save_model(path: str | Path, architecture: str, network: PatchClassifier, metadata: dict) -> None:
+def save_model(path: str | Path, architecture: str, network: Network, metadata: dict) -> None:
     """Writes the model file atomically: a crash or cancel never leaves a corrupt file at path."""
     state = {name: tensor.detach().cpu() for name, tensor in network.state_dict().items()}
     payload = {

@@ -1,8 +1,15 @@
-"""The networks: a small CNN trained from scratch and ResNet-18/34/50 with torchvision's parameter names.
+"""The networks, of two kinds.
 
-Every network is a PatchClassifier: forward_features() maps patches to a feature map, and the
+Patch classifiers (a small CNN trained from scratch, ResNet-18/34/50 with torchvision's parameter
+names) give one class per patch: forward_features() maps patches to a feature map, and the
 prediction is the linear `head` applied to that map's global average. Inference relies on this
-split to evaluate a network densely over a whole tile (see inference.py).
+split to evaluate a network densely over a whole tile (see dense.py).
+
+Segmentation networks (U-Nets, from scratch or on a ResNet encoder with torchvision's names)
+give one class per pixel: logits (N, classes, H, W) for patches (N, bands, H, W) of any size.
+
+Every network names the layers a pretrained backbone does not provide (NEW_LAYERS, name prefixes):
+they start from random weights and stay trainable when the backbone is frozen.
 """
 
 from __future__ import annotations
@@ -13,15 +20,30 @@ import torch
 from torch import Tensor, nn
 
 # Order of the ARCHITECTURE enum of imagette:trainclassifier: a public contract.
-ARCHITECTURES = ("small_cnn", "resnet18", "resnet34", "resnet50")
-ARCHITECTURE_LABELS = ("Small CNN (from scratch)", "ResNet-18", "ResNet-34", "ResNet-50")
+ARCHITECTURES = ("small_cnn", "resnet18", "resnet34", "resnet50", "unet", "unet_resnet18", "unet_resnet34")
+ARCHITECTURE_LABELS = (
+    "Small CNN (from scratch)",
+    "ResNet-18",
+    "ResNet-34",
+    "ResNet-50",
+    "U-Net (from scratch)",
+    "U-Net, ResNet-18 encoder",
+    "U-Net, ResNet-34 encoder",
+)
+SEGMENTATION_ARCHITECTURES = ("unet", "unet_resnet18", "unet_resnet34")
 SMALL_STEM_BELOW = 64  # patches smaller than this get a ResNet stem without downsampling
+
+
+def is_segmentation(architecture: str) -> bool:
+    """Whether the architecture gives one class per pixel (else one class per patch)."""
+    return architecture in SEGMENTATION_ARCHITECTURES
 
 
 class PatchClassifier(nn.Module):
     """A network that classifies a patch from the global average of its feature map."""
 
     head: nn.Linear
+    NEW_LAYERS: tuple[str, ...] = ("head.",)
 
     def forward_features(self, x: Tensor) -> Tensor:
         raise NotImplementedError
@@ -149,6 +171,8 @@ class ResNet(PatchClassifier):
             if isinstance(module, nn.Conv2d):
                 nn.init.kaiming_normal_(module.weight, mode="fan_out", nonlinearity="relu")
 
+    NEW_LAYERS = ("fc.",)
+
     @property
     def head(self) -> nn.Linear:  # type: ignore[override]
         return self.fc
@@ -178,11 +202,128 @@ RESNET_LAYOUTS: dict[str, tuple[type[BasicBlock | Bottleneck], tuple[int, ...]]]
 }
 
 
-def build_model(architecture: str, in_channels: int, num_classes: int, patch_size: int) -> PatchClassifier:
+class Segmenter(nn.Module):
+    """A network that gives class logits for every pixel: (N, bands, H, W) -> (N, classes, H, W).
+
+    Inputs of any size work: they are padded to a multiple of `divisor` (the total downsampling)
+    with zeros, the training mean after normalisation, and the logits cropped back.
+    """
+
+    divisor = 1
+    head: nn.Conv2d
+
+    def forward_padded(self, x: Tensor) -> Tensor:
+        raise NotImplementedError
+
+    def forward(self, x: Tensor) -> Tensor:
+        height, width = x.shape[-2:]
+        pad_h, pad_w = -height % self.divisor, -width % self.divisor
+        if pad_h or pad_w:
+            x = nn.functional.pad(x, (0, pad_w, 0, pad_h))
+        return self.forward_padded(x)[..., :height, :width]
+
+
+def _double_conv(in_channels: int, out_channels: int) -> nn.Sequential:
+    return nn.Sequential(*_conv_bn_relu(in_channels, out_channels), *_conv_bn_relu(out_channels, out_channels))
+
+
+class _UpBlock(nn.Module):
+    """Doubles the resolution, joins the encoder's map of that resolution, and convolves."""
+
+    def __init__(self, in_channels: int, skip_channels: int, out_channels: int) -> None:
+        super().__init__()
+        self.conv = _double_conv(in_channels + skip_channels, out_channels)
+
+    def forward(self, x: Tensor, skip: Tensor | None) -> Tensor:
+        x = nn.functional.interpolate(x, scale_factor=2.0, mode="nearest")
+        return self.conv(x if skip is None else torch.cat([x, skip], dim=1))
+
+
+class UNet(Segmenter):
+    """A compact U-Net trained from scratch: `depth` poolings, widths doubling from `width`.
+
+    About 0.47 M parameters at the defaults; fast enough for full-resolution maps on a CPU.
+    """
+
+    NEW_LAYERS = ("",)  # nothing comes from a pretrained backbone
+
+    def __init__(self, in_channels: int, num_classes: int, width: int = 16, depth: int = 3) -> None:
+        super().__init__()
+        self.divisor = 2**depth
+        widths = [width * 2**level for level in range(depth + 1)]
+        self.encoder = nn.ModuleList(
+            [_double_conv(in_channels, widths[0])] + [_double_conv(a, b) for a, b in zip(widths, widths[1:])]
+        )
+        self.decoder = nn.ModuleList(
+            [_UpBlock(widths[level + 1], widths[level], widths[level]) for level in reversed(range(depth))]
+        )
+        self.head = nn.Conv2d(widths[0], num_classes, kernel_size=1)
+
+    def forward_padded(self, x: Tensor) -> Tensor:
+        skips = []
+        for level, block in enumerate(self.encoder):
+            x = block(x if level == 0 else nn.functional.max_pool2d(x, 2))
+            skips.append(x)
+        x = skips.pop()
+        for block in self.decoder:
+            x = block(x, skips.pop())
+        return self.head(x)
+
+
+class ResNetUNet(Segmenter):
+    """A U-Net whose encoder is a torchvision ResNet, under torchvision's names (conv1, bn1, layer1..4).
+
+    ImageNet checkpoints load into the encoder as they do into the ResNet classifiers; the
+    decoder joins the encoder's maps at 1/16, 1/8, 1/4 and 1/2 of the input, then upsamples once
+    more to full resolution.
+    """
+
+    NEW_LAYERS = ("decoder.", "head.")
+    DECODER_WIDTHS = (256, 128, 64, 32, 16)
+    divisor = 32
+
+    def __init__(self, block: type[BasicBlock], layers: Sequence[int], in_channels: int, num_classes: int) -> None:
+        super().__init__()
+        encoder = ResNet(block, layers, in_channels)
+        self.conv1, self.bn1, self.relu, self.maxpool = encoder.conv1, encoder.bn1, encoder.relu, encoder.maxpool
+        self.layer1, self.layer2, self.layer3, self.layer4 = encoder.layer1, encoder.layer2, encoder.layer3, encoder.layer4
+        skips = (256, 128, 64, 64, 0)  # layer3, layer2, layer1, stem, none at full resolution
+        inputs = (512, *self.DECODER_WIDTHS[:-1])
+        self.decoder = nn.ModuleList(
+            [_UpBlock(i, s, o) for i, s, o in zip(inputs, skips, self.DECODER_WIDTHS)]
+        )
+        self.head = nn.Conv2d(self.DECODER_WIDTHS[-1], num_classes, kernel_size=1)
+
+    def forward_padded(self, x: Tensor) -> Tensor:
+        stem = self.relu(self.bn1(self.conv1(x)))
+        quarter = self.layer1(self.maxpool(stem))
+        eighth = self.layer2(quarter)
+        sixteenth = self.layer3(eighth)
+        x = self.layer4(sixteenth)
+        for block, skip in zip(self.decoder, (sixteenth, eighth, quarter, stem, None)):
+            x = block(x, skip)
+        return self.head(x)
+
+
+Network = PatchClassifier | Segmenter
+
+
+def build_model(architecture: str, in_channels: int, num_classes: int, patch_size: int) -> Network:
     """Builds an untrained network; the same call rebuilds a saved one before its weights load."""
     if architecture == "small_cnn":
         return SmallCNN(in_channels, num_classes)
     if architecture in RESNET_LAYOUTS:
         block, layers = RESNET_LAYOUTS[architecture]
         return ResNet(block, layers, in_channels, num_classes, small_stem=patch_size < SMALL_STEM_BELOW)
+    if architecture == "unet":
+        return UNet(in_channels, num_classes)
+    if architecture.startswith("unet_") and architecture.removeprefix("unet_") in RESNET_LAYOUTS:
+        block, layers = RESNET_LAYOUTS[architecture.removeprefix("unet_")]
+        return ResNetUNet(block, layers, in_channels, num_classes)  # type: ignore[arg-type]
     raise ValueError(f"Unknown architecture {architecture!r}; expected one of {', '.join(ARCHITECTURES)}.")
+
+
+def encoder_architecture(architecture: str) -> str:
+    """The ResNet whose ImageNet weights fit the architecture's backbone ('' for none)."""
+    name = architecture.removeprefix("unet_")
+    return name if name in RESNET_LAYOUTS else ""

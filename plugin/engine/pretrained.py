@@ -28,7 +28,7 @@ from .errors import ImagetteError
 from .io import replaced_atomically
 from .modelfile import FORMAT as MODEL_FORMAT
 from .modelfile import load_plain_data
-from .models import PatchClassifier
+from .models import Network
 from .progress import Progress
 
 # torchvision's IMAGENET1K_V1 weights, under the names torch.hub caches them as.
@@ -191,19 +191,18 @@ def _module_name(network: nn.Module, target: nn.Module) -> str:
     return next(name for name, module in network.named_modules() if module is target)
 
 
-def freeze_backbone(network: PatchClassifier) -> None:
-    """Stops gradients everywhere but the classification layer (feature-extractor mode).
+def freeze_backbone(network: Network) -> None:
+    """Stops gradients in the pretrained backbone: only the new layers (head, decoder) learn.
 
     The backbone's BatchNorm layers must also stay in eval mode while training, so their
     pretrained statistics are kept: training.py does that at the start of every epoch.
     """
-    head = _module_name(network, network.head) + "."
     for name, parameter in network.named_parameters():
-        parameter.requires_grad = name.startswith(head)
+        parameter.requires_grad = name.startswith(network.NEW_LAYERS)
 
 
 def load_pretrained(
-    network: PatchClassifier,
+    network: Network,
     checkpoint: Checkpoint,
     band_names: Sequence[str],
     rgb_bands: tuple[int, int, int] | None,
@@ -212,8 +211,10 @@ def load_pretrained(
     """Loads checkpoint weights into network, fitting the first layer and the head.
 
     An RGB checkpoint's first convolution is fitted to the dataset's bands (see adapt_first_conv);
-    the classification layer keeps its fresh initialisation when the class count differs.
-    Unexpected keys are reported and ignored; a missing one (other than the head) is an error,
+    one that already takes the dataset's band count (a multispectral checkpoint) loads as it is.
+    The new layers (network.NEW_LAYERS: the head, a decoder) keep their fresh initialisation where
+    the checkpoint has none or another shape; a classifier's `fc` is not used by a segmentation network.
+    Unexpected keys are reported and ignored; a missing one outside the new layers is an error,
     because a backbone loaded in part is almost always the wrong file.
 
     Args:
@@ -228,11 +229,18 @@ def load_pretrained(
     first = next(module for module in network.modules() if isinstance(module, nn.Conv2d))
     first_key = _module_name(network, first) + ".weight"
     head = _module_name(network, network.head)
-    weights = dict(checkpoint.weights)
-    if checkpoint.rgb and first_key in weights:
+    weights = _strip_wrapper_prefix(dict(checkpoint.weights), first_key)
+    bands = own[first_key].shape[1]
+    multispectral = first_key in weights and weights[first_key].shape[1] == bands != 3
+    if multispectral:
+        progress.info(f"The checkpoint's first layer already takes {bands} bands: it is loaded as it is.")
+    elif checkpoint.rgb and first_key in weights:
         weights[first_key] = _fit_first_layer(
             weights[first_key], own[first_key], band_names, rgb_bands, report, progress
         )
+    if "fc.weight" not in own and any(key.startswith("fc.") for key in weights):
+        progress.info("The checkpoint's classification layer (fc) has no use in a segmentation network: it is left out.")
+        weights = {key: value for key, value in weights.items() if not key.startswith("fc.")}
     head_keys = {f"{head}.weight", f"{head}.bias"}
     if any(key in weights and weights[key].shape != own[key].shape for key in head_keys):
         report.head_dropped = True
@@ -252,7 +260,9 @@ def load_pretrained(
         )
     missing, unexpected = network.load_state_dict(weights, strict=False)
     # Old torchvision files predate BatchNorm's num_batches_tracked counter, which holds no weights.
-    missing = [key for key in missing if key not in head_keys and not key.endswith("num_batches_tracked")]
+    missing = [
+        key for key in missing if not key.startswith(network.NEW_LAYERS) and not key.endswith("num_batches_tracked")
+    ]
     if missing:
         raise ImagetteError(
             f"The weights in '{checkpoint.source}' lack {len(missing)} of this network's tensors "
@@ -268,6 +278,20 @@ def load_pretrained(
         )
     progress.info(f"Pretrained weights loaded from '{checkpoint.source}': {report.loaded} tensors, the whole backbone.")
     return report
+
+
+# Prefixes under which training frameworks save a ResNet: timm/torchvision wrappers, MoCo-style encoders.
+WRAPPER_PREFIXES = ("module.", "model.", "backbone.", "encoder.", "encoder_q.", "module.encoder_q.")
+
+
+def _strip_wrapper_prefix(weights: dict[str, Tensor], first_key: str) -> dict[str, Tensor]:
+    """The weights with a wrapper's prefix removed, when the first layer is found only under that prefix."""
+    if first_key in weights:
+        return weights
+    for prefix in sorted(WRAPPER_PREFIXES, key=len, reverse=True):
+        if prefix + first_key in weights:
+            return {key.removeprefix(prefix): value for key, value in weights.items() if key.startswith(prefix)}
+    return weights
 
 
 def _fit_first_layer(

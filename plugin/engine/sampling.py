@@ -1,9 +1,17 @@
-"""Cuts training patches (imagettes) out of a raster inside labelled polygons or at labelled points.
+"""Cuts training patches (imagettes) and their masks out of a raster inside labelled polygons or at points.
 
 The raster is read by chunks (a square of CHUNK pixels plus a halo of one patch), only where
 features are, so memory does not grow with the raster and patches that share pixels share reads.
 Validation is split by feature, and training patches that overlap a validation patch are dropped,
-so no validation pixel is ever seen in training.
+so no validation pixel is ever seen in training. Each patch's mask labels the pixels whose centre
+lies in a feature of the patch's own split, so a validation polygon is never a label in training.
+
+Small features next to the patch get what they can hold:
+- the class share of a patch counts its own class's pixels against what the patch could hold of
+  its feature (the patch's area, or the feature's when smaller), so a polygon smaller than the
+  patch still gives patches;
+- with the default stride, a feature's grid is tightened (down to 1 px) until it gives about
+  MIN_PATCHES_PER_FEATURE patch centres.
 """
 
 from __future__ import annotations
@@ -12,6 +20,7 @@ import json
 import os
 import tempfile
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -30,6 +39,8 @@ from .versions import software_versions
 
 CHUNK = 1024
 COPY_BATCH = 1024
+MIN_PATCHES_PER_FEATURE = 4  # the default grid is tightened inside features too small for this many
+FEW_TRAINING_PATCHES = 20  # below this, a class is said to have too few patches to learn from
 
 REJECT_EDGE = "patch crosses the raster edge"
 REJECT_NODATA = "patch holds too much nodata"
@@ -73,6 +84,14 @@ class SamplingConfig:
     def grid_stride(self) -> int:
         return self.stride or max(1, self.patch_size // 2)
 
+    def feature_strides(self, pixel_area: float) -> np.ndarray:
+        """Grid stride inside each feature: the stride asked for, else the default tightened for small features."""
+        areas = np.array([polygon_area(f.geometry) for f in self.features]) / pixel_area
+        if self.stride:
+            return np.full(len(self.features), self.stride, dtype=np.int64)
+        fitting = np.floor(np.sqrt(areas / MIN_PATCHES_PER_FEATURE)).astype(np.int64)
+        return np.clip(fitting, 1, self.grid_stride)  # points get 1; they give one patch each anyway
+
 
 @dataclass
 class SamplingResult:
@@ -88,6 +107,17 @@ class SamplingResult:
         half_y = self.metadata["patch_size"] * abs(self.metadata["pixel_size"][1]) / 2
         for (x, y), code, split in zip(self.centres, self.labels, self.split):
             yield x - half_x, y - half_y, x + half_x, y + half_y, int(code), ds.SPLIT_NAMES[split]
+
+
+def _ring_area(ring: list) -> float:
+    xy = np.asarray(ring, dtype=np.float64)[:, :2]
+    return 0.5 * abs(float(np.dot(xy[:-1, 0], xy[1:, 1]) - np.dot(xy[1:, 0], xy[:-1, 1])))
+
+
+def polygon_area(geometry: dict) -> float:
+    """Area of a GeoJSON-like Polygon or MultiPolygon in squared CRS units (0 for points)."""
+    polygons = {"Polygon": [geometry["coordinates"]], "MultiPolygon": geometry["coordinates"]}.get(geometry["type"], [])
+    return sum(_ring_area(rings[0]) - sum(_ring_area(hole) for hole in rings[1:]) for rings in polygons)
 
 
 @dataclass
@@ -140,6 +170,13 @@ class _Sampler:
         self.features = config.features
         self.codes = np.array([f.code for f in self.features], dtype=np.int64)
         self.pixel_boxes = self._pixel_boxes()
+        pixel_area = abs(src.transform.a * src.transform.e - src.transform.b * src.transform.d)
+        self.strides = config.feature_strides(pixel_area)
+        # Pixels of a patch its feature can fill: the patch, or the feature when smaller (points: the patch).
+        areas = np.array([polygon_area(f.geometry) for f in self.features]) / pixel_area
+        self.fillable = np.where(areas > 0, np.clip(areas, 1, self.size**2), self.size**2) / self.size**2
+        # One feature-index map per candidate patch (feature index + 1, 0 outside): the masks are made from them.
+        self.map_dtype = np.dtype(np.uint16 if len(self.features) < 2**16 - 1 else np.int32)
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
@@ -179,49 +216,57 @@ class _Sampler:
                     windows.append(Window(col, row, min(CHUNK, width - col), min(CHUNK, height - row)))
         return windows
 
-    def run_pass_one(self, patch_file) -> _Candidates:
+    def run_pass_one(self, patch_file, map_file) -> _Candidates:
         windows = self.chunks()
+        tightened = int((self.strides < self.config.grid_stride).sum())
+        if tightened:
+            self.progress.info(
+                f"{tightened} feature(s) are too small for {MIN_PATCHES_PER_FEATURE} patch centres on the grid of "
+                f"{self.config.grid_stride} px: their grid is tightened (down to {int(self.strides.min())} px)."
+            )
         found = _Candidates()
         for window in self.progress.iterate(windows, len(windows), 0, 80):
-            self._sample_chunk(window, found, patch_file)
+            self._sample_chunk(window, found, patch_file, map_file)
         return found
 
     def _candidates_in_core(self, core: Window, halo: Window, feature_map: np.ndarray, selected: np.ndarray):
-        """Centre pixels (absolute rows, cols) and feature index of every candidate in the chunk core."""
-        stride = self.config.grid_stride
-        offset = stride // 2
-        first_row = core.row_off + (offset - core.row_off) % stride
-        first_col = core.col_off + (offset - core.col_off) % stride
-        grid_rows = np.arange(first_row, core.row_off + core.height, stride)
-        grid_cols = np.arange(first_col, core.col_off + core.width, stride)
-        rr, cc = np.meshgrid(grid_rows, grid_cols, indexing="ij")
-        feature_index = feature_map[rr - halo.row_off, cc - halo.col_off] - 1
-        keep = feature_index >= 0
-        rows, cols, index = rr[keep], cc[keep], feature_index[keep]
+        """Centre pixels (absolute rows, cols) and feature index of every candidate in the chunk core.
+
+        A pixel of feature f is a centre when its row and column fall on f's grid (stride s, offset s // 2).
+        """
+        top, left = core.row_off - halo.row_off, core.col_off - halo.col_off
+        feature_index = feature_map[top : top + core.height, left : left + core.width].astype(np.int64) - 1
+        rr, cc = np.nonzero(feature_index >= 0)
+        index = feature_index[rr, cc]
+        rows, cols = rr + core.row_off, cc + core.col_off
+        stride = self.strides[index]
+        keep = (rows % stride == stride // 2) & (cols % stride == stride // 2)
+        rows, cols, index = rows[keep], cols[keep], index[keep]
         point_rows, point_cols, point_index = [], [], []
-        inverse = ~self.src.transform
-        for i in selected:
-            feature = self.features[i]
-            if not feature.is_point:
-                continue
-            coords = (
-                [feature.geometry["coordinates"]]
-                if feature.geometry["type"] == "Point"
-                else feature.geometry["coordinates"]
-            )
-            for x, y in (c[:2] for c in coords):
-                col, row = (int(np.floor(v)) for v in inverse * (x, y))
-                if core.row_off <= row < core.row_off + core.height and core.col_off <= col < core.col_off + core.width:
-                    point_rows.append(row)
-                    point_cols.append(col)
-                    point_index.append(i)
+        for i, row, col in self._point_pixels(selected):
+            if core.row_off <= row < core.row_off + core.height and core.col_off <= col < core.col_off + core.width:
+                point_rows.append(row)
+                point_cols.append(col)
+                point_index.append(i)
         if point_rows:
             rows = np.concatenate([rows, point_rows])
             cols = np.concatenate([cols, point_cols])
             index = np.concatenate([index, point_index])
         return rows.astype(np.int64), cols.astype(np.int64), index.astype(np.int64)
 
-    def _sample_chunk(self, core: Window, found: _Candidates, patch_file) -> None:
+    def _point_pixels(self, selected: np.ndarray) -> Iterator[tuple[int, int, int]]:
+        """(feature index, row, col) of the pixel under every point of the selected point features."""
+        inverse = ~self.src.transform
+        for i in selected:
+            geometry = self.features[i].geometry
+            if geometry["type"] not in ("Point", "MultiPoint"):
+                continue
+            coords = [geometry["coordinates"]] if geometry["type"] == "Point" else geometry["coordinates"]
+            for x, y in (c[:2] for c in coords):
+                col, row = (int(np.floor(v)) for v in inverse * (x, y))
+                yield int(i), row, col
+
+    def _sample_chunk(self, core: Window, found: _Candidates, patch_file, map_file) -> None:
         size, before = self.size, self.before
         row0, col0 = max(0, core.row_off - size), max(0, core.col_off - size)
         row1 = min(self.src.height, core.row_off + core.height + size)
@@ -239,6 +284,9 @@ class _Sampler:
         rows, cols, index = self._candidates_in_core(core, halo, feature_map, selected)
         if rows.size == 0:
             return
+        for i, row, col in self._point_pixels(selected):  # a point labels the pixel under it in the masks
+            if row0 <= row < row1 and col0 <= col < col1:
+                feature_map[row - row0, col - col0] = i + 1
         top, left = rows - before, cols - before  # absolute top-left of each patch
         inside = (top >= 0) & (left >= 0) & (top + size <= self.src.height) & (left + size <= self.src.width)
         self.rejected[REJECT_EDGE] += int((~inside).sum())
@@ -256,7 +304,7 @@ class _Sampler:
         for code in np.unique(codes[from_polygon]):
             of_code = from_polygon & (codes == code)
             share = box_shares(class_map == code, top_in[of_code], left_in[of_code], size)
-            mixed = share < self.config.min_class_share
+            mixed = share < self.config.min_class_share * self.fillable[index[of_code]]
             self.rejected[REJECT_MIXED] += int((mixed & keep[of_code]).sum())
             keep[np.flatnonzero(of_code)[mixed]] = False
         if not keep.any():
@@ -269,6 +317,8 @@ class _Sampler:
                 patches, np.lib.stride_tricks.sliding_window_view(valid, (size, size))[top_in[keep], left_in[keep]]
             )
         patch_file.write(patches.tobytes())
+        maps = np.lib.stride_tricks.sliding_window_view(feature_map, (size, size))[top_in[keep], left_in[keep]]
+        map_file.write(maps.astype(self.map_dtype).tobytes())
         found.add(rows[keep], cols[keep], codes[keep], np.array([self.features[i].feature_id for i in index[keep]]))
 
     def split(self, codes: np.ndarray, groups: np.ndarray) -> np.ndarray:
@@ -360,34 +410,29 @@ class _BandStatistics:
         return mean.tolist(), np.maximum(std, 1e-6).tolist()
 
 
-def _copy_selected(
-    candidates: Path, target: Path, selection: np.ndarray, training: np.ndarray, patch_shape: tuple, dtype, progress
-) -> tuple[list[float], list[float]]:
-    """Copies the selected candidate patches to target, in order, and returns the training band statistics.
+def _copy_rows(candidates: Path, target: Path, selection: np.ndarray, row_shape: tuple, dtype, convert) -> None:
+    """Copies the selected rows of a raw candidate file to target, in order, through convert(batch, start).
 
     Each batch maps only the span of rows it needs and unmaps it after, so memory stays flat
-    whatever the number of patches.
+    whatever the number of patches. start is the batch's position in the selection.
     """
-    row_bytes = int(np.prod(patch_shape)) * dtype.itemsize
-    statistics = _BandStatistics(patch_shape[0])
-    batches = range(0, selection.size, COPY_BATCH)
+    row_bytes = int(np.prod(row_shape)) * np.dtype(dtype).itemsize
     with open(target, "wb") as out:
-        for start in progress.iterate(batches, len(batches), 80, 95):
+        for start in range(0, selection.size, COPY_BATCH):
             rows = selection[start : start + COPY_BATCH]
             first = int(rows[0])
             span = np.memmap(
-                candidates,
-                dtype=dtype,
-                mode="r",
-                offset=first * row_bytes,
-                shape=(int(rows[-1]) - first + 1, *patch_shape),
+                candidates, dtype=dtype, mode="r", offset=first * row_bytes, shape=(int(rows[-1]) - first + 1, *row_shape)
             )
             batch = np.ascontiguousarray(span[rows - first])
             del span
-            out.write(batch.tobytes())
-            if training[start : start + COPY_BATCH].any():
-                statistics.add(batch[training[start : start + COPY_BATCH]])
-    return statistics.result()
+            out.write(np.ascontiguousarray(convert(batch, start)).tobytes())
+
+
+def mask_dtype(codes: np.ndarray) -> np.dtype:
+    """The smallest unsigned type that holds every class code."""
+    largest = int(codes.max(initial=0))
+    return np.dtype(np.uint8 if largest < 2**8 else np.uint16 if largest < 2**16 else np.uint32)
 
 
 def _count_table(codes: np.ndarray, split: np.ndarray) -> dict[str, dict[str, int]]:
@@ -414,9 +459,9 @@ def sample_patches(config: SamplingConfig, progress: Progress | None = None) -> 
                 f"The patch size ({size} px) is larger than the raster ({src.width} x {src.height} px). Choose a smaller patch size."
             )
         sampler = _Sampler(config, src, progress)
-        raw_path = Path(work) / "candidates.bin"
-        with open(raw_path, "wb") as patch_file:
-            rows, cols, codes, groups = sampler.run_pass_one(patch_file).arrays()
+        raw_path, maps_path = Path(work) / "candidates.bin", Path(work) / "candidate_maps.bin"
+        with open(raw_path, "wb") as patch_file, open(maps_path, "wb") as map_file:
+            rows, cols, codes, groups = sampler.run_pass_one(patch_file, map_file).arrays()
         if np.unique(codes).size < 2:
             found = ", ".join(sorted({e.name for e in config.classes if e.code in set(codes.tolist())})) or "none"
             raise ImagetteError(
@@ -429,12 +474,35 @@ def sample_patches(config: SamplingConfig, progress: Progress | None = None) -> 
         selection = np.flatnonzero(keep)
         progress.check_canceled()
 
+        feature_split = _feature_split(config.features, groups, split)
         codes, groups, split = codes[selection], groups[selection], split[selection]
         bands, dtype = src.count, np.dtype(src.dtypes[0])
-        mean, std = _copy_selected(
-            raw_path, Path(work) / ds.PATCHES_FILE, selection, split == ds.TRAIN, (bands, size, size), dtype, progress
-        )
+        statistics = _BandStatistics(bands)
+
+        def measured(batch: np.ndarray, start: int) -> np.ndarray:
+            training = split[start : start + len(batch)] == ds.TRAIN
+            if training.any():
+                statistics.add(batch[training])
+            progress.set_percent(80 + 10 * start / max(selection.size, 1))
+            progress.check_canceled()
+            return batch
+
+        _copy_rows(raw_path, Path(work) / ds.PATCHES_FILE, selection, (bands, size, size), dtype, measured)
         raw_path.unlink()
+        mean, std = statistics.result()
+        # Row s of the lookup labels a feature's pixels in patches of split s: its code if it is of that split.
+        masks_dtype = mask_dtype(sampler.codes)
+        lookup = np.zeros((2, len(config.features) + 1), dtype=masks_dtype)
+        for split_index in (ds.TRAIN, ds.VALIDATION):
+            lookup[split_index, 1:] = np.where(feature_split == split_index, sampler.codes, 0)
+
+        def masked(maps: np.ndarray, start: int) -> np.ndarray:
+            progress.set_percent(90 + 5 * start / max(selection.size, 1))
+            return lookup[split[start : start + len(maps), None, None], maps]
+
+        _copy_rows(maps_path, Path(work) / ds.MASKS_FILE, selection, (size, size), sampler.map_dtype, masked)
+        maps_path.unlink()
+        _warn_few_patches(sampler, codes, split)
         top_left = np.stack([rows[selection], cols[selection]]) - size // 2
         xs, ys = src.transform * (top_left[1] + size / 2, top_left[0] + size / 2)
         centres = np.column_stack([xs, ys]).astype(np.float64)
@@ -461,6 +529,7 @@ def sample_patches(config: SamplingConfig, progress: Progress | None = None) -> 
                 "seed": config.seed,
             },
             "counts": _count_table(codes, split),
+            "masks": {"dtype": masks_dtype.name, "unlabelled": 0},
             "rejected": dict(sampler.rejected),
             "warnings": sampler.warnings,
             "provenance": config.provenance,
@@ -473,10 +542,49 @@ def sample_patches(config: SamplingConfig, progress: Progress | None = None) -> 
             ("centres", centres),
         ):
             np.save(Path(work) / f"{name}.npy", array)
+        _write_features(Path(work) / ds.FEATURES_FILE, config.features, feature_split, src.crs)
         (Path(work) / ds.METADATA_FILE).write_text(json.dumps(metadata, indent=1, ensure_ascii=False), encoding="utf-8")
         _publish(Path(work), output)
     progress.set_percent(100)
     return SamplingResult(output, metadata, centres, codes, split)
+
+
+def _feature_split(features: list[LabelledFeature], groups: np.ndarray, split: np.ndarray) -> np.ndarray:
+    """Split of every feature: that of its patches; training for a feature that gave none."""
+    split_of_id = dict(zip(groups.tolist(), split.tolist()))
+    return np.array([split_of_id.get(f.feature_id, ds.TRAIN) for f in features], dtype=np.int64)
+
+
+def _write_features(path: Path, features: list[LabelledFeature], feature_split: np.ndarray, crs) -> None:
+    """The features as GeoJSON in the raster's CRS, with their code and split: map-level validation reads them."""
+    collection = {
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": crs.to_string()}},
+        "features": [
+            {
+                "type": "Feature",
+                "id": feature.feature_id,
+                "properties": {"code": feature.code, "split": ds.SPLIT_NAMES[int(part)]},
+                "geometry": feature.geometry,
+            }
+            for feature, part in zip(features, feature_split)
+        ],
+    }
+    path.write_text(json.dumps(collection), encoding="utf-8")
+
+
+def _warn_few_patches(sampler: _Sampler, codes: np.ndarray, split: np.ndarray) -> None:
+    """Names the classes with too few training patches to learn from, and what to change."""
+    names = {entry.code: entry.name for entry in sampler.config.classes}
+    for code in np.unique(sampler.codes):
+        count = int(((codes == code) & (split == ds.TRAIN)).sum())
+        if count < FEW_TRAINING_PATCHES:
+            features = int((sampler.codes == code).sum())
+            sampler.warn(
+                f"Class '{names.get(int(code), code)}' has {count} training patch(es) from {features} feature(s): too "
+                f"few to learn from (aim for {FEW_TRAINING_PATCHES} or more). Digitise more or larger polygons of this "
+                "class, choose a smaller patch size, or lower the minimum class share."
+            )
 
 
 def _publish(work: Path, output: Path) -> None:

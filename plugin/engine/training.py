@@ -21,10 +21,8 @@ the last epoch; its scores are reported as unavailable (None), never guessed fro
 from __future__ import annotations
 
 import math
-import queue
-import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -36,12 +34,13 @@ import torch
 from torch import Tensor, nn
 
 from . import dataset as ds
+from .batches import UNLABELLED, PatchTargets, PixelTargets, Prefetcher, dihedral, radiometric_jitter
 from .classes import table_to_dicts
 from .device import DEVICE_CHOICES, normalize, select_device
 from .errors import CanceledError, ImagetteError
 from .metrics import classification_scores, confusion_matrix, poorly_recognised
 from .modelfile import save_model
-from .models import ARCHITECTURES, RESNET_LAYOUTS, PatchClassifier, build_model
+from .models import ARCHITECTURES, Network, build_model, encoder_architecture, is_segmentation
 from .pretrained import (
     Checkpoint,
     LoadReport,
@@ -59,7 +58,6 @@ PRETRAINED_MODES = ("finetune", "frozen", "scratch")
 MIN_PATCH_SIZE = 8  # both network families downsample 8 times
 WEIGHT_DECAY = 0.01
 WARMUP = 0.1  # share of training spent raising the learning rate
-PREFETCH = 3  # batches prepared ahead of the network
 
 
 @dataclass
@@ -108,9 +106,10 @@ class TrainingResult:
     metadata: dict = field(repr=False, default_factory=dict)  # as written in the model file
 
 
-def class_weights(targets: np.ndarray, num_classes: int) -> np.ndarray:
-    """Balanced weights n / (K * n_k) of the classes in targets; 0 for a class without patches."""
-    counts = np.bincount(targets, minlength=num_classes).astype(np.float64)
+def class_weights(counts: np.ndarray) -> np.ndarray:
+    """Balanced weights n / (K * n_k) from per-class counts of targets; 0 for a class without any."""
+    counts = np.asarray(counts, dtype=np.float64)
+    num_classes = counts.size
     present = counts > 0
     weights = np.zeros(num_classes)
     weights[present] = counts.sum() / (present.sum() * counts[present])
@@ -123,77 +122,6 @@ def scheduled_learning_rate(fraction: float, peak: float) -> float:
         return peak * (0.04 + 0.96 * fraction / WARMUP)
     done = min(1.0, (fraction - WARMUP) / (1.0 - WARMUP))
     return peak * (0.001 + 0.999 * 0.5 * (1.0 + math.cos(math.pi * done)))
-
-
-def dihedral(patches: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """Each (bands, P, P) patch turned by a random multiple of 90 degrees and maybe mirrored."""
-    operations = rng.integers(0, 8, len(patches))
-    out = np.empty_like(patches)
-    for operation in range(8):
-        chosen = np.flatnonzero(operations == operation)
-        if chosen.size:
-            turned = np.rot90(patches[chosen], operation % 4, axes=(2, 3))
-            out[chosen] = turned[..., ::-1] if operation >= 4 else turned
-    return out
-
-
-def radiometric_jitter(patches: np.ndarray, strength: float, rng: np.random.Generator) -> np.ndarray:
-    """Random per-patch, per-band gain (1 +- strength) and offset (std strength) on normalised values."""
-    shape = (patches.shape[0], patches.shape[1], 1, 1)
-    gain = rng.uniform(1 - strength, 1 + strength, shape).astype(np.float32)
-    offset = rng.normal(0, strength, shape).astype(np.float32)
-    return patches * gain + offset
-
-
-class _Prefetcher:
-    """Runs make(item) for each item in a background thread, a few items ahead of the consumer.
-
-    Used as a context manager so the thread stops when the consumer stops (a cancel, an error).
-    waited is the time the consumer spent blocked waiting for the next item.
-    """
-
-    def __init__(self, make: Callable[[Any], Any], items: Sequence[Any], depth: int = PREFETCH) -> None:
-        self.queue: queue.Queue = queue.Queue(maxsize=depth)
-        self.stop = threading.Event()
-        self.waited = 0.0
-        self.thread = threading.Thread(target=self._produce, args=(make, items), name="imagette-batches", daemon=True)
-
-    def _produce(self, make: Callable[[Any], Any], items: Sequence[Any]) -> None:
-        try:
-            for item in items:
-                if self.stop.is_set():
-                    return
-                self._put((True, make(item)))
-            self._put((False, None))
-        except BaseException as error:  # handed to the consumer, which raises it
-            self._put((False, error))
-
-    def _put(self, entry: tuple) -> None:
-        while not self.stop.is_set():
-            try:
-                self.queue.put(entry, timeout=0.1)
-                return
-            except queue.Full:
-                continue
-
-    def __enter__(self) -> _Prefetcher:
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.stop.set()
-        self.thread.join()
-
-    def __iter__(self) -> Iterator[Any]:
-        while True:
-            start = time.perf_counter()
-            ok, value = self.queue.get()
-            self.waited += time.perf_counter() - start
-            if not ok:
-                if value is not None:
-                    raise value
-                return
-            yield value
 
 
 @contextmanager
@@ -230,9 +158,9 @@ class _Trainer:
         self,
         config: TrainingConfig,
         dataset: ds.Dataset,
-        targets: np.ndarray,
+        targets: PatchTargets | PixelTargets,
         weights: np.ndarray,
-        network: PatchClassifier,
+        network: Network,
         frozen: bool,
         device: torch.device,
         progress: Progress,
@@ -259,22 +187,25 @@ class _Trainer:
         self.train_time = 0.0
 
     def _losses(self, logits: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
-        """Weighted sum of per-patch cross-entropies, and the sum of their weights."""
-        per_patch = nn.functional.cross_entropy(logits.float(), y, reduction="none")
-        weight = self.class_weight[y]
-        return (per_patch * weight).sum(), weight.sum()
+        """Weighted sum of the cross-entropies of the labelled targets (patches or pixels), and of their weights."""
+        labelled = y != UNLABELLED
+        y = y.clamp_min(0)
+        per_target = nn.functional.cross_entropy(logits.float(), y, reduction="none")
+        weight = self.class_weight[y] * labelled
+        return (per_target * weight).sum(), weight.sum()
 
     def _load(self, item: tuple[np.ndarray, int | None]) -> tuple[Tensor, Tensor]:
         """Reads, normalises and augments one batch (runs in the background thread)."""
         indices, seed = item
         x = normalize(self.patches[indices], self.mean, self.std)
+        y = self.targets(indices)
         if seed is not None:
             rng = np.random.default_rng(seed)
             if self.config.augmentation:
-                x = dihedral(x, rng)
+                x, y = dihedral(x, rng, y) if self.targets.spatial else (dihedral(x, rng), y)
             if self.config.jitter > 0:
                 x = radiometric_jitter(x, self.config.jitter, rng)
-        xt, yt = torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(self.targets[indices])
+        xt, yt = torch.from_numpy(np.ascontiguousarray(x)), torch.from_numpy(np.ascontiguousarray(y))
         if self.device.type == "cuda":
             xt, yt = xt.pin_memory(), yt.pin_memory()
         return xt, yt
@@ -341,14 +272,14 @@ class _Trainer:
         )
         self.network.train()
         if self.frozen:  # the backbone's BatchNorm keeps its pretrained statistics
-            for module in self.network.modules():
-                if isinstance(module, nn.BatchNorm2d):
+            for name, module in self.network.named_modules():
+                if isinstance(module, nn.BatchNorm2d) and not name.startswith(self.network.NEW_LAYERS):
                     module.eval()
         loss_sum = torch.zeros((), device=self.device)
         weight_sum = torch.zeros((), device=self.device)
         seen = 0
         started = time.perf_counter()
-        with _Prefetcher(self._load, list(zip(batches, seeds))) as loader:
+        with Prefetcher(self._load, list(zip(batches, seeds))) as loader:
             start, end = 100 * epoch / epochs, 100 * (epoch + 1) / epochs
             for x, y in self.progress.iterate(loader, len(batches), start, end):
                 self._set_learning_rate((epoch + seen / order.size) / epochs)
@@ -383,9 +314,10 @@ class _Trainer:
             ):
                 logits = self.network(x)
             total, weight = self._losses(logits, y)
-            return total, weight, logits.argmax(1), y
+            labelled = y != UNLABELLED
+            return total, weight, logits.argmax(1)[labelled], y[labelled]
 
-        with _Prefetcher(self._load, [(batch, None) for batch in batches]) as loader:
+        with Prefetcher(self._load, [(batch, None) for batch in batches]) as loader:
             for x, y in self.progress.iterate(loader, len(batches), percent, percent):
                 for total, weight, guess, truth in self._in_parts(x, y, run):
                     loss_sum += float(total)
@@ -420,19 +352,8 @@ def _check_config(config: TrainingConfig) -> None:
         raise ImagetteError("The patience and the jitter strength cannot be negative.")
 
 
-def _class_targets(dataset: ds.Dataset) -> np.ndarray:
-    """Network output index of each patch (classes sorted by code)."""
-    codes = np.array([entry.code for entry in dataset.classes])
-    targets = np.searchsorted(codes, dataset.labels)
-    if dataset.labels.size and (targets.max() >= codes.size or not np.array_equal(codes[targets], dataset.labels)):
-        raise ImagetteError(
-            f"The dataset '{dataset.path}' has labels missing from its class table. Sample the patches again."
-        )
-    return targets.astype(np.int64)
-
-
 def _initialise(
-    network: PatchClassifier, config: TrainingConfig, dataset: ds.Dataset, progress: Progress
+    network: Network, config: TrainingConfig, dataset: ds.Dataset, progress: Progress
 ) -> LoadReport | None:
     """Loads pretrained weights as the configuration asks, and freezes the backbone in frozen mode."""
     checkpoint: Checkpoint | None = None
@@ -441,8 +362,8 @@ def _initialise(
             progress.warning("A weights file was given but 'no pretraining' was chosen: the file is not used.")
     elif config.weights_file:
         checkpoint = read_checkpoint(config.weights_file)
-    elif config.architecture in RESNET_LAYOUTS:
-        checkpoint = read_checkpoint(imagenet_checkpoint(config.architecture, progress))
+    elif encoder_architecture(config.architecture):
+        checkpoint = read_checkpoint(imagenet_checkpoint(encoder_architecture(config.architecture), progress))
     elif config.pretrained_mode == "frozen":
         raise ImagetteError(
             "A frozen backbone needs pretrained weights: give a weights file, or choose a ResNet or fine-tuning."
@@ -457,8 +378,11 @@ def _initialise(
     return report
 
 
-def _scores(confusion: np.ndarray | None, classes: list[dict]) -> dict:
-    """Validation scores with class codes and names, or None scores when there was no validation."""
+def _scores(confusion: np.ndarray | None, classes: list[dict], unit: str) -> dict:
+    """Validation scores with class codes and names, or None scores when there was no validation.
+
+    unit names what was counted: patches (patch classifiers) or labelled pixels (segmentation).
+    """
     if confusion is None:
         return {
             "available": False,
@@ -468,10 +392,11 @@ def _scores(confusion: np.ndarray | None, classes: list[dict]) -> dict:
             "per_class": [],
             "confusion_matrix": [],
             "validation_patches": 0,
+            "unit": unit,
         }
     scores = classification_scores(confusion)
     scores["per_class"] = [{"code": c["code"], "name": c["name"], **s} for c, s in zip(classes, scores["per_class"])]
-    return {"available": True, **scores, "validation_patches": int(confusion.sum())}
+    return {"available": True, **scores, "validation_patches": int(confusion.sum()), "unit": unit}
 
 
 def _log_scores(metrics: dict, progress: Progress) -> None:
@@ -483,7 +408,7 @@ def _log_scores(metrics: dict, progress: Progress) -> None:
         return
     progress.info(
         f"Validation: overall accuracy {metrics['overall_accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f}, "
-        f"kappa {metrics['kappa']:.3f} on {metrics['validation_patches']} patches."
+        f"kappa {metrics['kappa']:.3f} on {metrics['validation_patches']} {metrics['unit']}."
     )
     for entry in metrics["per_class"]:
         if entry["f1"] is None:
@@ -508,7 +433,7 @@ class _Data:
 
     dataset: ds.Dataset
     classes: list[dict]
-    targets: np.ndarray
+    targets: PatchTargets | PixelTargets
     train: np.ndarray
     validation: np.ndarray
     weights: np.ndarray
@@ -521,17 +446,17 @@ def _prepare(config: TrainingConfig, progress: Progress) -> _Data:
             f"The patches are {dataset.patch_size} px; the networks need at least {MIN_PATCH_SIZE} px. Sample larger patches."
         )
     classes = table_to_dicts(dataset.classes)
-    targets = _class_targets(dataset)
+    targets = PixelTargets(dataset) if is_segmentation(config.architecture) else PatchTargets(dataset)
     train, validation = dataset.indices(ds.TRAIN), dataset.indices(ds.VALIDATION)
     if train.size < 2:
         raise ImagetteError(f"The dataset '{dataset.path}' has {train.size} training patch(es); at least 2 are needed.")
-    counts = np.bincount(targets[train], minlength=len(classes))
+    counts = targets.counts(train, len(classes))
     for entry, count in zip(classes, counts):
         if count == 0:
             progress.warning(
-                f"Class {entry['code']} '{entry['name']}' has no training patch: the model cannot learn it."
+                f"Class {entry['code']} '{entry['name']}' has no training {targets.unit}: the model cannot learn it."
             )
-    weights = class_weights(targets[train], len(classes)) if config.class_weighting else (counts > 0).astype(np.float64)
+    weights = class_weights(counts) if config.class_weighting else (counts > 0).astype(np.float64)
     if config.class_weighting:
         progress.info("Class weights: " + ", ".join(f"'{c['name']}' {w:.2f}" for c, w in zip(classes, weights)) + ".")
     progress.info(
@@ -694,7 +619,7 @@ def train_classifier(config: TrainingConfig, progress: Progress | None = None) -
     network = trainer.network.to("cpu", memory_format=torch.contiguous_format)
     if fit.best_state is not None:  # always set once an epoch has completed
         network.load_state_dict(fit.best_state)
-    metrics = {**_scores(fit.best_confusion, data.classes), "epoch": fit.best_epoch}
+    metrics = {**_scores(fit.best_confusion, data.classes, data.targets.unit), "epoch": fit.best_epoch}
     _log_scores(metrics, progress)
     metadata = _model_metadata(config, data, fit, trainer, pretrained, metrics, duration)
     wait_share = metadata["training"]["data_wait_share"]
