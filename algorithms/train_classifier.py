@@ -18,7 +18,15 @@ from .base import ImagetteAlgorithm
 # Labels of the enums, in the order of the engine's ids (models.ARCHITECTURES, device.DEVICE_CHOICES,
 # training.PRETRAINED_MODES). Kept here because those modules import torch, which the plugin must
 # not do when it loads; tests/test_alg_train.py checks that both lists match.
-ARCHITECTURE_OPTIONS = ("Small CNN (from scratch)", "ResNet-18", "ResNet-34", "ResNet-50")
+ARCHITECTURE_OPTIONS = (
+    "Small CNN (from scratch)",
+    "ResNet-18",
+    "ResNet-34",
+    "ResNet-50",
+    "U-Net (from scratch)",
+    "U-Net, ResNet-18 encoder",
+    "U-Net, ResNet-34 encoder",
+)
 DEVICE_OPTIONS = ("Auto (CUDA GPU, then Apple GPU, then CPU)", "CPU", "CUDA GPU")
 PRETRAINED_OPTIONS = (
     "Fine-tune every layer",
@@ -47,8 +55,11 @@ def parse_rgb_bands(text: str) -> tuple[int, int, int] | None:
 class TrainClassifier(ImagetteAlgorithm):
     NAME = "trainclassifier"
     DISPLAY_NAME = "Train patch classifier"
-    SHORT_DESCRIPTION = "Trains a CNN that classifies patches, from a dataset of labelled patches."
-    TAGS = "train,classifier,cnn,resnet,deep learning,pytorch,land cover,patch,imagette,gpu,fine-tune,pretrained"
+    SHORT_DESCRIPTION = "Trains a CNN that classifies patches or segments pixels, from a dataset of labelled patches."
+    TAGS = (
+        "train,classifier,cnn,resnet,u-net,unet,segmentation,deep learning,pytorch,land cover,patch,imagette,gpu,"
+        "fine-tune,pretrained"
+    )
     NEEDS_TORCH = True
     HELP = (
         "Trains a convolutional network on the dataset written by 'Sample training patches' and saves one model file "
@@ -58,6 +69,11 @@ class TrainClassifier(ImagetteAlgorithm):
         "default; worth it with many patches, subtle classes, RGB or RGB+NIR images, and a GPU. Their first layer is "
         "fitted to your bands (red, green and blue found by band name, or set 'RGB bands'); for patches under 64 px "
         "the stem does not downsample, instead of blowing patches up.\n\n"
+        "U-Nets are segmentation networks: they learn from every labelled pixel of a patch (the polygons' masks) "
+        "and give one class per pixel, so class boundaries and parcels narrower than a patch are mapped at the "
+        "image's resolution. The plain U-Net trains from scratch and is fast on a CPU; the ResNet-18/34 encoders load "
+        "ImageNet weights like the ResNets. Sample larger patches for them (64 to 256 px): a U-Net learns from "
+        "context, and its scores are measured on the labelled pixels of the validation patches.\n\n"
         "ImageNet weights come from the 'Pretrained weights file', else from the torch hub cache (downloaded there "
         "when online). Offline, the error message says which file to copy where.\n\n"
         "Defaults need no tuning: AdamW with warm-up and cosine decay, class-weighted loss, flips and rotations, "
