@@ -101,6 +101,12 @@ def test_returned_keys_are_declared_outputs(scene, tmp_path):
             "MODEL": str(tmp_path / "model.pt"),
             "OUTPUT_CLASSIFICATION": str(tmp_path / "classes.tif"),
         },
+        "assessaccuracy": {
+            "INPUT_CLASSIFICATION": str(tmp_path / "classes.tif"),
+            "REFERENCE": str(scene.vector),
+            "CLASS_FIELD": "classe",
+            "OUTPUT_REPORT": str(tmp_path / "accuracy.html"),
+        },
     }
     tools = {a.name(): a for a in ALGORITHMS.values() if not isinstance(a, QgsProcessingModelAlgorithm)}
     assert set(tools) == set(runs), "give every new algorithm a run here"

@@ -74,14 +74,19 @@ def _xml_root(path: Path) -> ET.Element | None:
         return None
 
 
-def _side_car_classes(path: Path) -> tuple[dict[int, str], dict[int, str]]:
-    """Names and colours from GDAL's `<file>.aux.xml`: a raster attribute table, else category names."""
+def _side_car_classes(path: Path) -> tuple[dict[int, str], dict[int, str], dict[int, str]]:
+    """Names and colours from GDAL's `<file>.aux.xml`: a raster attribute table, else category names.
+
+    Returns:
+        (names, colours of the attribute table, colours of the colour table).
+    """
     names: dict[int, str] = {}
     colors: dict[int, str] = {}
+    palette: dict[int, str] = {}
     root = _xml_root(side_car_path(path))
     band = None if root is None else root.find("PAMRasterBand")
     if band is None:
-        return names, colors
+        return names, colors, palette
     table = band.find("GDALRasterAttributeTable")
     if table is not None:
         usages = {}
@@ -111,9 +116,9 @@ def _side_car_classes(path: Path) -> tuple[dict[int, str], dict[int, str]]:
     color_table = band.find("ColorTable")
     if color_table is not None:
         for code, entry in enumerate(color_table.findall("Entry")):
-            if code not in colors and entry.get("c4", "255") != "0":
-                colors[code] = _hex(*(int(entry.get(key, "0")) for key in ("c1", "c2", "c3")))
-    return names, colors
+            if entry.get("c4", "255") != "0":
+                palette[code] = _hex(*(int(entry.get(key, "0")) for key in ("c1", "c2", "c3")))
+    return names, colors, palette
 
 
 def _style_classes(path: Path) -> tuple[dict[int, str], dict[int, str]]:
@@ -143,13 +148,12 @@ def map_classes(path: str | Path) -> dict[int, MapClass]:
 
     Looked for, first found wins for each code: Imagette's class table in the GeoTIFF's tags; a GDAL
     raster attribute table or category names in `<file>.aux.xml`; the labels of a paletted style saved
-    as `<file>.qml`. Colours also come from the file's colour table. A raster with none of these
+    as `<file>.qml`. Classes so found take missing colours from the file's colour table. A raster with none of these
     (a plain integer GeoTIFF) gives an empty table: its classes are known by their codes only.
     """
     path = Path(path)
     names: dict[int, str] = {}
     colors: dict[int, str] = {}
-    file_colors: dict[int, str] = {}
     try:
         with rasterio.open(path) as src:
             table = src.tags().get(CLASS_TABLE_TAG)
@@ -166,13 +170,18 @@ def map_classes(path: str | Path) -> dict[int, MapClass]:
                 colors[int(entry["code"])] = str(entry["color"])
         except (ValueError, KeyError, TypeError):
             pass  # a damaged tag: the other sources still tell
-    file_colors = {code: _hex(*rgba[:3]) for code, rgba in palette.items() if rgba[3] > 0}
-    for found_names, found_colors in (_side_car_classes(path), _style_classes(path), ({}, file_colors)):
+    side_names, side_colors, side_palette = _side_car_classes(path)
+    style_names, style_colors = _style_classes(path)
+    for found_names, found_colors in ((side_names, side_colors), (style_names, style_colors)):
         for code, name in found_names.items():
             names.setdefault(code, name)
         for code, color in found_colors.items():
             colors.setdefault(code, color)
-    return {code: MapClass(code, names.get(code), colors.get(code)) for code in sorted(set(names) | set(colors))}
+    # Colour tables span every value (often opaque black where unused): they colour known classes only.
+    file_palette = {code: _hex(*rgba[:3]) for code, rgba in palette.items() if rgba[3] > 0}
+    for code in set(names) | set(colors):
+        colors.setdefault(code, side_palette.get(code) or file_palette.get(code) or "")
+    return {code: MapClass(code, names.get(code), colors[code] or None) for code in sorted(set(names) | set(colors))}
 
 
 def _plain(text: str) -> str:
