@@ -240,3 +240,7 @@ def test_a_reference_outside_the_map_is_refused_with_the_reason(tmp_path):
     path = write_map(tmp_path / "carte.tif", MAP, CLASSES)
     with pytest.raises(ImagetteError, match="No reference pixel lies inside the classification.*coordinate reference"):
         assess_accuracy(AssessmentConfig(str(path), [(box(100, 100, 110, 110), 1)]))
+    with pytest.raises(
+        ImagetteError, match="All 1 reference point\\(s\\) inside the classification fall on its nodata"
+    ):
+        assess_accuracy(AssessmentConfig(str(path), [(point(2.5, 3.5), 1)]))

@@ -638,6 +638,11 @@ def assess_accuracy(config: AssessmentConfig, progress: Progress | None = None) 
             + "). Check that the reference covers the map's area and that both have the right coordinate "
             "reference system."
         )
+    if counts.confusion.sum() == 0:
+        raise ImagetteError(
+            f"All {counts.nodata_pixels} reference {'point' if points else 'pixel'}(s) inside the classification fall "
+            "on its nodata: there is nothing to score. Check that the map covers the reference, and its nodata value."
+        )
     classes = [table.get(code) or MapClass(code, config.reference_names.get(code)) for code in codes]
     classes = [
         MapClass(entry.code, entry.name or config.reference_names.get(entry.code), entry.color or palette_color(i))
@@ -718,6 +723,11 @@ def _percent(value: float | None, interval: float | None = None) -> str:
     return f"{value:.1%}" + ("" if interval is None else f" ± {interval:.1%}")
 
 
+def _area(value: float) -> str:
+    """Large areas to the unit with thousands separators, small ones to four significant digits."""
+    return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
+
+
 def _confusion_table(result: AssessmentResult, unit: str) -> str:
     classes, counts = result.classes, result.counts
     head = "".join(f'<th class="name">{_swatch(entry)}</th>' for entry in classes)
@@ -778,13 +788,14 @@ def _estimates_table(result: AssessmentResult) -> str:
             f"<td>{estimates['strata_sample'][i]}</td>"
             f"<td>{_percent(estimates['users_accuracy'][i], estimates['users_accuracy_ci'][i])}</td>"
             f"<td>{_percent(estimates['producers_accuracy'][i], estimates['producers_accuracy_ci'][i])}</td>"
-            f"<td>{estimates['mapped_area'][i]:,.2f}</td><td>{estimates['area'][i]:,.2f}"
-            + ("" if estimates["area_ci"][i] is None else f" ± {estimates['area_ci'][i]:,.2f}")
+            f"<td>{_area(estimates['mapped_area'][i])}</td><td>{_area(estimates['area'][i])}"
+            + ("" if estimates["area_ci"][i] is None else f" ± {_area(estimates['area_ci'][i])}")
             + "</td></tr>"
         )
     return (
-        f"<p>Area-adjusted overall accuracy: <b>{_percent(estimates['overall_accuracy'], estimates['overall_accuracy_ci'])}</b> "
-        f"(95 % confidence interval), from {estimates['sample_size']} points.</p>"
+        f"<p>Area-adjusted overall accuracy: <b>{_percent(estimates['overall_accuracy'], estimates['overall_accuracy_ci'])}</b>"
+        + ("" if estimates["overall_accuracy_ci"] is None else " (95 % confidence interval)")
+        + f", from {estimates['sample_size']} points.</p>"
         '<table><tr><th class="name">map class (stratum)</th><th>W<sub>i</sub> (map share)</th><th>points</th>'
         f"<th>user's accuracy</th><th>producer's accuracy</th><th>mapped area ({unit})</th>"
         f"<th>estimated area ({unit})</th></tr>{''.join(rows)}</table>"
