@@ -155,5 +155,3 @@ class Prefetcher:
                     raise value
                 return
             yield value
-
-

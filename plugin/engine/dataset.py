@@ -112,7 +112,9 @@ def open_dataset(path: str | Path) -> Dataset:
         patches = np.memmap(folder / PATCHES_FILE, dtype=metadata["bands"]["dtype"], mode="r", shape=shape)
         arrays = {name: np.load(folder / f"{name}.npy") for name in ("labels", "split", "groups", "centres")}
         if "masks" in metadata:
-            arrays["masks"] = np.memmap(folder / MASKS_FILE, dtype=metadata["masks"]["dtype"], mode="r", shape=(count, size, size))
+            arrays["masks"] = np.memmap(
+                folder / MASKS_FILE, dtype=metadata["masks"]["dtype"], mode="r", shape=(count, size, size)
+            )
     except (OSError, ValueError) as error:
         raise ImagetteError(
             f"The dataset '{folder}' is incomplete or damaged ({error}). Sample the patches again."

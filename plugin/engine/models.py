@@ -211,6 +211,7 @@ class Segmenter(nn.Module):
 
     divisor = 1
     head: nn.Conv2d
+    NEW_LAYERS: tuple[str, ...] = ("head.",)
 
     def forward_padded(self, x: Tensor) -> Tensor:
         raise NotImplementedError
@@ -286,12 +287,15 @@ class ResNetUNet(Segmenter):
         super().__init__()
         encoder = ResNet(block, layers, in_channels)
         self.conv1, self.bn1, self.relu, self.maxpool = encoder.conv1, encoder.bn1, encoder.relu, encoder.maxpool
-        self.layer1, self.layer2, self.layer3, self.layer4 = encoder.layer1, encoder.layer2, encoder.layer3, encoder.layer4
+        self.layer1, self.layer2, self.layer3, self.layer4 = (
+            encoder.layer1,
+            encoder.layer2,
+            encoder.layer3,
+            encoder.layer4,
+        )
         skips = (256, 128, 64, 64, 0)  # layer3, layer2, layer1, stem, none at full resolution
         inputs = (512, *self.DECODER_WIDTHS[:-1])
-        self.decoder = nn.ModuleList(
-            [_UpBlock(i, s, o) for i, s, o in zip(inputs, skips, self.DECODER_WIDTHS)]
-        )
+        self.decoder = nn.ModuleList([_UpBlock(i, s, o) for i, s, o in zip(inputs, skips, self.DECODER_WIDTHS)])
         self.head = nn.Conv2d(self.DECODER_WIDTHS[-1], num_classes, kernel_size=1)
 
     def forward_padded(self, x: Tensor) -> Tensor:

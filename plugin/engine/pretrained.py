@@ -239,7 +239,9 @@ def load_pretrained(
             weights[first_key], own[first_key], band_names, rgb_bands, report, progress
         )
     if "fc.weight" not in own and any(key.startswith("fc.") for key in weights):
-        progress.info("The checkpoint's classification layer (fc) has no use in a segmentation network: it is left out.")
+        progress.info(
+            "The checkpoint's classification layer (fc) has no use in a segmentation network: it is left out."
+        )
         weights = {key: value for key, value in weights.items() if not key.startswith("fc.")}
     head_keys = {f"{head}.weight", f"{head}.bias"}
     if any(key in weights and weights[key].shape != own[key].shape for key in head_keys):

@@ -422,7 +422,11 @@ def _copy_rows(candidates: Path, target: Path, selection: np.ndarray, row_shape:
             rows = selection[start : start + COPY_BATCH]
             first = int(rows[0])
             span = np.memmap(
-                candidates, dtype=dtype, mode="r", offset=first * row_bytes, shape=(int(rows[-1]) - first + 1, *row_shape)
+                candidates,
+                dtype=dtype,
+                mode="r",
+                offset=first * row_bytes,
+                shape=(int(rows[-1]) - first + 1, *row_shape),
             )
             batch = np.ascontiguousarray(span[rows - first])
             del span

@@ -352,9 +352,7 @@ def _check_config(config: TrainingConfig) -> None:
         raise ImagetteError("The patience and the jitter strength cannot be negative.")
 
 
-def _initialise(
-    network: Network, config: TrainingConfig, dataset: ds.Dataset, progress: Progress
-) -> LoadReport | None:
+def _initialise(network: Network, config: TrainingConfig, dataset: ds.Dataset, progress: Progress) -> LoadReport | None:
     """Loads pretrained weights as the configuration asks, and freezes the backbone in frozen mode."""
     checkpoint: Checkpoint | None = None
     if config.pretrained_mode == "scratch":

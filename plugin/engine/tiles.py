@@ -1,0 +1,278 @@
+"""How a tile of the output grid becomes classes, for each kind of network.
+
+Both kinds read their own input window around a tile (its halo), normalise it with the model's band
+statistics and return, for every output pixel of the tile, the class index (-1: nodata) and the
+probability of that class. Inference asks them and need not know which kind it holds.
+
+- PatchTiles (patch classifiers): an output pixel is the class of the patch centred on it, evaluated
+  densely over the tile or patch by patch (see dense.py). An output pixel is nodata when its patch
+  leaves the raster, its centre input pixel is nodata, or its patch holds a larger share of nodata
+  than the training patches were allowed (the dataset's nodata tolerance, 0 by default).
+- PixelTiles (segmentation networks): the network runs once over the tile's input pixels and a halo
+  of context, and an output pixel of `stride` input pixels averages their class probabilities.
+  The halo is wide enough (half a training patch, at least four times the network's downsampling)
+  that the tiling does not show, and windows start on multiples of the downsampling so that the
+  network's pooling sees the same pixel blocks whatever the tile. Nodata input pixels give nodata.
+
+Memory. Tiles are sized from a memory budget (a share of the GPU's free memory, or CPU_BUDGET; for
+patch classifiers on the CPU also so that one convolution takes about a second, the time a cancel
+may take); nothing the size of the raster is allocated.
+"""
+
+from __future__ import annotations
+
+import math
+from contextlib import nullcontext
+
+import numpy as np
+import torch
+from rasterio.windows import Window
+from torch import nn
+
+from .dense import AnyNetwork, DenseNetwork, dense_logits, inference_copy, patch_logits, to_dense
+from .device import normalize
+from .grid import OutputGrid, aligned_tile, default_stride, output_grid
+from .io import box_shares, read_with_mask
+from .modelfile import ModelFile
+from .models import PatchClassifier, Segmenter, is_segmentation
+from .progress import Progress
+
+METHODS = ("dense", "per_patch")  # order of the METHOD enum of imagette:classifyraster: a public contract
+SEGMENTATION = "per_pixel"  # the method of segmentation networks, whatever METHOD says
+CPU_BUDGET = 512 * 2**20  # bytes of activations per forward pass on the CPU
+# Multiply-adds of the largest convolution of a forward pass on the CPU: about a second on two cores.
+# Cancel is checked between convolutions, so this is how long a cancel may take.
+CPU_CONVOLUTION_MACS = 1e11
+GPU_SHARE = 0.5  # share of the GPU's free memory one forward pass may use
+BATCHES_PER_TILE = 4  # per-patch tiles hold a few batches, so batches stay full after block alignment
+SEGMENTATION_COPIES = 2  # activations alive at once per convolution output (upsampled and joined copies)
+
+
+def device_limits(device: torch.device) -> tuple[float, float]:
+    """Bytes of activations and multiply-adds of one convolution that one forward pass may take."""
+    if device.type == "cuda":
+        free, _ = torch.cuda.mem_get_info(device)
+        return free * GPU_SHARE, math.inf
+    return CPU_BUDGET, CPU_CONVOLUTION_MACS
+
+
+class TileClassifier:
+    """What both kinds share: the network on its device, the normalisation, the grid and tile size."""
+
+    grid: OutputGrid
+    method: str
+    tile: int  # output pixels per tile side
+    network: nn.Module
+
+    def __init__(self, model: ModelFile, device: torch.device) -> None:
+        self.model, self.device = model, device
+        normalization = model.metadata["normalization"]
+        self.mean = np.asarray(normalization["mean"], dtype=np.float32)
+        self.std = np.asarray(normalization["std"], dtype=np.float32)
+
+    def _on_device(self, network: AnyNetwork) -> AnyNetwork:
+        # channels_last suits both cuDNN and oneDNN: about twice as fast on the CPU too. (torch's type stubs
+        # omit Module.to's memory_format.)
+        return network.to(device=self.device, memory_format=torch.channels_last)  # type: ignore[call-overload]
+
+    def _input(self, data: np.ndarray, valid: np.ndarray) -> torch.Tensor:
+        x = torch.from_numpy(normalize(data[None], self.mean, self.std, valid[None])).to(self.device)
+        return x.contiguous(memory_format=torch.channels_last)
+
+    def autocast(self):
+        if self.device.type != "cuda":
+            return nullcontext()
+        dtype = torch.bfloat16 if torch.cuda.is_bf16_supported() else torch.float16
+        return torch.autocast("cuda", dtype=dtype)
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def classify(self, src, rows: tuple[int, int], cols: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        """Class index and top probability of full-grid output rows [r0, r1) x cols [c0, c1); index -1 is nodata."""
+        raise NotImplementedError
+
+
+class PatchTiles(TileClassifier):
+    """Patch classifiers: one class per patch, centred on each output pixel."""
+
+    def __init__(
+        self, model: ModelFile, grid: OutputGrid, device: torch.device, plan: tuple[str, int, int], dense: DenseNetwork
+    ) -> None:
+        super().__init__(model, device)
+        self.grid, self.dense = grid, dense
+        self.method, self.tile, self.batch = plan
+        self.per_patch = self.method == "per_patch"
+        assert isinstance(model.network, PatchClassifier)
+        self.patch_network = self._on_device(inference_copy(model.network) if self.per_patch else dense.network)
+        self.network = self.patch_network
+        sampling = (model.metadata.get("dataset") or {}).get("sampling") or {}
+        self.nodata_tolerance = float(sampling.get("nodata_tolerance", 0.0))
+
+    def describe(self) -> str:
+        return f"method {self.method}" + (f", {self.batch} patches per batch" if self.per_patch else "")
+
+    def region(
+        self, src, first_row: int, last_row: int, first_col: int, last_col: int
+    ) -> tuple[Window, np.ndarray, np.ndarray]:
+        """The input window holding patches with top-left pixels first..last (and, for dense, their margins)."""
+        size = self.grid.patch_size
+        row0, row1, col0, col1 = first_row, last_row + size, first_col, last_col + size
+        if not self.per_patch:
+            real = self.dense.real_stride
+            aligned = self.grid.offset % real  # dense positions must fall on patch corners
+            before = real * math.ceil(self.dense.margin_before / real)
+            row0, col0 = max(aligned, row0 - before), max(aligned, col0 - before)
+            row1 = min(src.height, row1 + self.dense.margin_after)
+            col1 = min(src.width, col1 + self.dense.margin_after)
+        window = Window(col0, row0, col1 - col0, row1 - row0)
+        data, valid = read_with_mask(src, window)
+        return window, data, valid
+
+    def classify(self, src, rows: tuple[int, int], cols: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        grid, size = self.grid, self.grid.patch_size
+        tops = grid.first(np.arange(*rows))
+        lefts = grid.first(np.arange(*cols))
+        window, data, valid = self.region(src, int(tops[0]), int(tops[-1]), int(lefts[0]), int(lefts[-1]))
+        tops, lefts = tops - window.row_off, lefts - window.col_off
+        # A patch can be formed where its centre holds data and it has no more nodata than training tolerated.
+        nodata_share = box_shares(~valid, tops[:, None], lefts[None, :], size)
+        centre = valid[np.ix_(tops + size // 2, lefts + size // 2)] & (nodata_share <= self.nodata_tolerance)
+        index = np.full(centre.shape, -1, dtype=np.int64)
+        confidence = np.zeros(centre.shape, dtype=np.float32)
+        if not centre.any():
+            return index, confidence
+        x = self._input(data, valid)
+        with torch.inference_mode(), self.autocast():
+            if self.per_patch:
+                probability = torch.zeros(int(centre.sum()), dtype=torch.float32)
+                best = torch.zeros(int(centre.sum()), dtype=torch.int64)
+                at_rows, at_cols = np.nonzero(centre)
+                for start in range(0, at_rows.size, self.batch):
+                    chunk = slice(start, start + self.batch)
+                    logits = patch_logits(self.patch_network, x[0], tops[at_rows[chunk]], lefts[at_cols[chunk]], size)
+                    top_probability, top_index = torch.softmax(logits, dim=1).max(dim=1)
+                    probability[chunk], best[chunk] = top_probability.cpu(), top_index.cpu()
+                index[centre], confidence[centre] = best.numpy(), probability.numpy()
+            else:
+                logits = dense_logits(self.dense, x, int(tops[0]), int(lefts[0]), len(tops), len(lefts))
+                probability, best = torch.softmax(logits, dim=0).max(dim=0)
+                index[centre] = best.cpu().numpy()[centre]
+                confidence[centre] = probability.cpu().numpy()[centre]
+        return index, confidence
+
+
+def _plan(
+    method: str, batch_size: int, tile_size: int, dense: DenseNetwork, device: torch.device, progress: Progress
+) -> tuple[str, int, int]:
+    """The method to run, the tile side in output pixels and the batch size in patches.
+
+    Batches and dense tiles are as large as the device's limits allow, a dense tile using as much
+    memory as a batch. When dense tiles cannot pay off (the receptive-field margin outweighs the
+    work that overlapping patches share, as when patches do not overlap at all), patches are
+    evaluated one by one instead: the faster way, said in the log.
+    """
+    memory, convolution = device_limits(device)
+    batch = batch_size or max(1, int(min(memory / dense.bytes_per_patch, convolution / dense.largest_macs_per_patch)))
+    if method == "dense":
+        side = min(
+            math.sqrt(batch * dense.bytes_per_patch / dense.bytes_per_pixel),
+            math.sqrt(convolution / dense.largest_macs_per_pixel),
+        )
+        tile = tile_size or aligned_tile(max(1, int((side - dense.region_size(1)) // dense.stride) + 1))
+        if dense.pays_off(tile):
+            return "dense", tile, batch
+        progress.info(
+            f"Dense tiles that fit in memory ({tile} x {tile} output pixels, read with the network's receptive field "
+            f"of {dense.margin_before + dense.margin_after} px around them) would cost more than evaluating their "
+            "patches one by one at this stride: evaluating per patch instead."
+        )
+    return "per_patch", tile_size or aligned_tile(max(1, math.isqrt(BATCHES_PER_TILE * batch))), batch
+
+
+def activation_bytes(network: nn.Module, bands: int, divisor: int) -> float:
+    """Bytes of activations per input pixel of a forward pass, measured on a small probe input."""
+    side = 4 * divisor
+    outputs: list[int] = []
+    hooks = [
+        module.register_forward_hook(lambda _m, _i, out: outputs.append(out.numel()))
+        for module in network.modules()
+        if isinstance(module, nn.Conv2d)
+    ]
+    try:
+        weight = next(network.parameters())
+        with torch.inference_mode():
+            network(torch.zeros(1, bands, side, side, dtype=weight.dtype, device=weight.device))
+    finally:
+        for hook in hooks:
+            hook.remove()
+    return 4.0 * SEGMENTATION_COPIES * sum(outputs) / side**2
+
+
+class PixelTiles(TileClassifier):
+    """Segmentation networks: class probabilities of every input pixel, averaged over each output pixel."""
+
+    method = SEGMENTATION
+
+    def __init__(self, model: ModelFile, grid: OutputGrid, device: torch.device, tile_size: int) -> None:
+        super().__init__(model, device)
+        self.grid = grid
+        network = model.network
+        assert isinstance(network, Segmenter)
+        self.divisor = network.divisor
+        context = max(model.patch_size // 2, 4 * self.divisor)
+        self.halo = self.divisor * math.ceil(context / self.divisor)
+        self.network = self._on_device(inference_copy(network))
+        memory, _ = device_limits(device)
+        side = math.sqrt(memory / activation_bytes(self.network, model.band_count, self.divisor))
+        self.tile = tile_size or aligned_tile(max(1, int((side - 2 * self.halo) // grid.stride)))
+
+    def describe(self) -> str:
+        return f"per-pixel segmentation with a halo of {self.halo} px"
+
+    def classify(self, src, rows: tuple[int, int], cols: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        stride = self.grid.stride
+        top, bottom = rows[0] * stride, rows[1] * stride  # input pixels of the tile
+        left, right = cols[0] * stride, cols[1] * stride
+        row0 = max(0, (top - self.halo) // self.divisor * self.divisor)
+        col0 = max(0, (left - self.halo) // self.divisor * self.divisor)
+        row1, col1 = min(src.height, bottom + self.halo), min(src.width, right + self.halo)
+        data, valid = read_with_mask(src, Window(col0, row0, col1 - col0, row1 - row0))
+        with torch.inference_mode(), self.autocast():
+            logits = self.network(self._input(data, valid))
+        probabilities = torch.softmax(logits.float(), dim=1)[
+            :, :, top - row0 : bottom - row0, left - col0 : right - col0
+        ]
+        weight = torch.from_numpy(valid[top - row0 : bottom - row0, left - col0 : right - col0]).to(self.device)
+        weight = weight[None, None].float()
+        if stride > 1:  # an output pixel averages its input pixels that hold data
+            probabilities = nn.functional.avg_pool2d(probabilities * weight, stride)
+            weight = nn.functional.avg_pool2d(weight, stride)
+            probabilities = probabilities / weight.clamp_min(1e-12)
+        confidence, best = probabilities[0].max(dim=0)
+        index = np.where(weight[0, 0].cpu().numpy() > 0, best.cpu().numpy(), -1)
+        return index, confidence.cpu().numpy().astype(np.float32)
+
+
+def tile_classifier(
+    model: ModelFile,
+    src,
+    stride: int,
+    method: str,
+    batch_size: int,
+    tile_size: int,
+    extent: tuple[float, float, float, float] | None,
+    device: torch.device,
+    progress: Progress,
+) -> TileClassifier:
+    """The tile classifier of the model's kind; stride 0 takes the kind's default output pixel size."""
+    if is_segmentation(model.architecture):
+        stride = stride or 1
+        grid = output_grid(stride, stride, src.transform, src.width, src.height, extent)
+        if method != METHODS[0]:
+            progress.info("A segmentation network classifies every pixel at once: the method choice does not apply.")
+        return PixelTiles(model, grid, device, tile_size)
+    stride = stride or default_stride(model.patch_size)
+    grid = output_grid(model.patch_size, stride, src.transform, src.width, src.height, extent)
+    dense = to_dense(model.network, model.patch_size, stride, model.band_count)  # type: ignore[arg-type]
+    return PatchTiles(model, grid, device, _plan(method, batch_size, tile_size, dense, device, progress), dense)
