@@ -3,8 +3,8 @@
 The output grid and its tiles are in grid.py; how a tile becomes classes, for each kind of network,
 in tiles.py (and dense.py for patch classifiers). This module checks the inputs, runs the tiles
 with progress and cancel, and writes the outputs: each tile is classified and written at its
-offset, so nothing the size of the raster is allocated. classify_extent() gives the same map of
-a small extent in memory, for map-level validation.
+offset, so nothing the size of the raster is allocated. classify_extents() gives the same map over
+small extents in memory, for map-level validation.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +34,7 @@ from .geotiff import (
     create_confidence_raster,
     write_side_car,
 )
-from .grid import tiles
+from .grid import output_grid, tiles
 from .io import open_raster, replaced_atomically
 from .modelfile import ModelFile, load_model
 from .progress import Progress
@@ -183,30 +183,37 @@ def _classified_tiles(
             )
 
 
-def classify_extent(
+def classify_extents(
     model: ModelFile,
     src,
-    extent: tuple[float, float, float, float],
+    extents: Sequence[tuple[float, float, float, float]],
     device: torch.device,
     progress: Progress,
-) -> tuple[np.ndarray, Affine]:
-    """Class codes (NODATA_CODE where none) of the map of an extent, in memory, and their transform.
+) -> Iterator[tuple[np.ndarray, Affine]]:
+    """Class codes (NODATA_CODE where none) of the map over each extent, in memory, and their transform.
 
-    The same tiles, grid and defaults as classify_raster, so the codes are those of the map a person
-    gets. Meant for small extents: the array covers the whole extent.
+    The same tile classifier, grid and defaults as classify_raster over the whole raster, so the codes
+    are those of the map a person gets; only the tiles that cover each extent are classified. Meant
+    for small extents (around validation polygons): each array covers its whole extent.
     """
     quiet = _Quiet(progress)
-    classifier = tile_classifier(model, src, 0, METHODS[0], 0, 0, extent, device, quiet)
-    grid = classifier.grid
+    classifier = tile_classifier(model, src, 0, METHODS[0], 0, 0, None, device, quiet)
+    full = classifier.grid
     codes = np.array([entry.code for entry in model.classes], dtype=np.int64)
-    out = np.full((grid.height, grid.width), NODATA_CODE, dtype=np.int64)
-    for window, index, _ in _classified_tiles(classifier, src, tiles(grid, src, classifier.tile), quiet):
-        out[window.toslices()] = to_codes(index, codes)
-    return out, grid.transform(src.transform)
+    with _cancel_between_layers(classifier.network, quiet):
+        for extent in extents:
+            grid = output_grid(full.patch_size, full.stride, src.transform, src.width, src.height, extent)
+            out = np.full((grid.height, grid.width), NODATA_CODE, dtype=np.int64)
+            for rows, cols in tiles(grid, src, classifier.tile):
+                index, _ = classifier.classify(src, rows, cols)
+                out[rows[0] - grid.row0 : rows[1] - grid.row0, cols[0] - grid.col0 : cols[1] - grid.col0] = to_codes(
+                    index, codes
+                )
+            yield out, grid.transform(src.transform)
 
 
 class _Quiet(Progress):
-    """Forwards only cancel checks: classify_extent runs inside another stage's progress."""
+    """Forwards only cancel checks: classify_extents runs inside another stage's progress."""
 
     def __init__(self, outer: Progress) -> None:
         self.outer = outer

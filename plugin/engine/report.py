@@ -127,7 +127,7 @@ def _confusion_tables(metrics: dict, classes: list[dict]) -> str:
             )
         shares.append(f'<tr><th class="name">{_swatch(entry)}</th>{"".join(cells)}</tr>')
     return (
-        '<p class="note">Rows: true class (validation patches); columns: predicted class.</p>'
+        f'<p class="note">Rows: true class (validation {_e(metrics.get("unit", "patches"))}); columns: predicted class.</p>'
         f'<h3>Counts</h3><table><tr><th class="name">true \\ predicted</th>{head}<th>total</th></tr>{"".join(counts)}</table>'
         "<h3>Row-normalised (recall on the diagonal)</h3>"
         f'<table><tr><th class="name">true \\ predicted</th>{head}</tr>{"".join(shares)}</table>'
@@ -253,9 +253,22 @@ def render_report(metadata: dict) -> str:
         "Time waiting for data": f"{training['data_wait_share']:.1%} of training time",
         "Software": ", ".join(f"{k} {v}" for k, v in metadata.get("software", {}).items()),
     }
+    if metrics.get("level") == "map":
+        measured = (
+            f"Scores are the map's: every pixel whose centre lies in one of the {metrics['validation_features']} "
+            "validation features (never seen in training), classified as 'Classify raster' does with its defaults, "
+            f"against the feature's class: {metrics['validation_patches']} map pixels "
+            f"({metrics['map_nodata_pixels']} nodata map pixels left out). The epoch was chosen on the patch-level "
+            "scores, at the end of this report."
+        )
+    else:
+        measured = (
+            f"Scores are measured on the validation {_e(metrics.get('unit', 'patches'))}, whose polygons were never "
+            "seen in training. They are patch-level: the map, borders included, usually scores lower."
+        )
     sections = [
         f"<h1>Imagette training report</h1><p class=note>Written {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. "
-        "Scores are measured on the validation patches, whose polygons were never seen in training.</p>",
+        f"{measured}</p>",
         f'<div class="cards">{cards}</div>',
         "".join(f'<div class="warn">{_e(note)}</div>' for note in _warnings(metadata, classes)),
         "<h2>Learning curves</h2>",
@@ -268,6 +281,16 @@ def render_report(metadata: dict) -> str:
             _per_class_table(metrics, classes),
             "<h2>Confusion matrix</h2>",
             _confusion_tables(metrics, classes),
+        ]
+    patch_level = metrics.get("patch_level")
+    if metrics.get("level") == "map" and patch_level:
+        sections += [
+            f"<h2>Patch-level scores (validation {_e(patch_level['unit'])}, used for early stopping)</h2>"
+            f"<p class=note>Macro-F1 {_number(patch_level['macro_f1'])}, overall accuracy "
+            f"{_number(patch_level['overall_accuracy'])}, kappa {_number(patch_level['kappa'])}. These patches lie "
+            "mostly inside one class, away from borders: they are easier than the map.</p>",
+            _per_class_table(patch_level, classes),
+            _confusion_tables(patch_level, classes),
         ]
     sections += ["<h2>Dataset</h2>", _dataset_table(metadata, classes), "<h2>Parameters</h2>", _key_values(parameters)]
     return (

@@ -39,7 +39,7 @@ from .classes import table_to_dicts
 from .device import DEVICE_CHOICES, normalize, select_device
 from .errors import CanceledError, ImagetteError
 from .metrics import classification_scores, confusion_matrix, poorly_recognised
-from .modelfile import save_model
+from .modelfile import ModelFile, save_model
 from .models import ARCHITECTURES, Network, build_model, encoder_architecture, is_segmentation
 from .pretrained import (
     Checkpoint,
@@ -51,6 +51,7 @@ from .pretrained import (
 )
 from .progress import Progress
 from .report import write_report
+from .validation import validate_map
 from .versions import software_versions
 
 # Order of the PRETRAINED_MODE enum of imagette:trainclassifier.
@@ -58,6 +59,8 @@ PRETRAINED_MODES = ("finetune", "frozen", "scratch")
 MIN_PATCH_SIZE = 8  # both network families downsample 8 times
 WEIGHT_DECAY = 0.01
 WARMUP = 0.1  # share of training spent raising the learning rate
+MIN_STEPS_PER_EPOCH = 20  # small datasets repeat their patches within an epoch up to this many batches
+PIXEL_BATCH_PATCH = 32  # a segmentation batch holds as many pixels as batch_size patches of this side
 
 
 @dataclass
@@ -114,6 +117,17 @@ def class_weights(counts: np.ndarray) -> np.ndarray:
     weights = np.zeros(num_classes)
     weights[present] = counts.sum() / (present.sum() * counts[present])
     return weights
+
+
+def batch_patches(batch_size: int, patch_size: int, segmentation: bool) -> int:
+    """Patches per batch: batch_size, or for segmentation as many pixels as batch_size patches of 32 px.
+
+    Segmentation patches are large (64 to 256 px); counting pixels keeps a step's cost and memory
+    comparable across patch sizes, and the default batch usable on a CPU.
+    """
+    if not segmentation:
+        return batch_size
+    return max(2, batch_size * PIXEL_BATCH_PATCH**2 // patch_size**2)
 
 
 def scheduled_learning_rate(fraction: float, peak: float) -> float:
@@ -173,7 +187,7 @@ class _Trainer:
         self.device = device
         self.progress = progress
         self.frozen = frozen
-        self.batch_size = config.batch_size
+        self.batch_size = batch_patches(config.batch_size, dataset.patch_size, targets.spatial)
         cuda = device.type == "cuda"
         self.memory_format = torch.channels_last if cuda else torch.contiguous_format
         # memory_format is a documented argument of Module.to() that torch's type stubs lack.
@@ -258,10 +272,15 @@ class _Trainer:
             group["lr"] = rate
 
     def train_epoch(self, epoch: int, indices: np.ndarray) -> float:
-        """One pass over the training patches in a seeded random order; returns the mean weighted loss."""
+        """One pass over the training patches in a seeded random order; returns the mean weighted loss.
+
+        A small dataset passes several times, in new orders and augmentations, so that an epoch takes at
+        least MIN_STEPS_PER_EPOCH optimiser steps: a few dozen patches still get a trained network.
+        """
         epochs = self.config.epochs
         rng = np.random.default_rng([self.config.seed, epoch])
-        order = rng.permutation(indices)
+        passes = max(1, math.ceil(MIN_STEPS_PER_EPOCH * self.batch_size / max(indices.size, 1)))
+        order = np.concatenate([rng.permutation(indices) for _ in range(passes)])
         parts = max(1, -(-order.size // self.batch_size))
         # Sorted within a batch: the gradient does not depend on order and the memmap is read forward.
         batches = [np.sort(part) for part in np.array_split(order, parts)]
@@ -414,7 +433,7 @@ def _log_scores(metrics: dict, progress: Progress) -> None:
             continue
         progress.info(
             f"  {entry['code']} '{entry['name']}': precision {entry['precision']:.3f}, recall {entry['recall']:.3f}, "
-            f"F1 {entry['f1']:.3f}, {entry['support']} patches."
+            f"F1 {entry['f1']:.3f}, {entry['support']} {metrics['unit']}."
         )
     poor = poorly_recognised(metrics["per_class"])
     if poor:
@@ -423,6 +442,38 @@ def _log_scores(metrics: dict, progress: Progress) -> None:
             f"Overall accuracy {metrics['overall_accuracy']:.1%} hides poorly recognised classes: {names}. Look at the "
             "confusion matrix in the report; more or better polygons of these classes help most."
         )
+
+
+def _map_level(model: ModelFile, data: _Data, device: torch.device, progress: Progress) -> dict:
+    """The headline scores: the map's on the validation features, else the patch-level ones, said so.
+
+    Returns the metrics with "level" ("map" or "patch") and the patch-level scores under "patch_level".
+    """
+    patch_level = model.metadata["metrics"]
+    if not patch_level["available"]:
+        return {**patch_level, "level": "patch", "patch_level": patch_level}
+    progress.info(
+        f"Patch-level validation (early stopping): macro-F1 {patch_level['macro_f1']:.3f}, overall accuracy "
+        f"{patch_level['overall_accuracy']:.3f} on {patch_level['validation_patches']} {patch_level['unit']}. "
+        "Classifying the map around the validation features, as 'Classify raster' would…"
+    )
+    validation = validate_map(model, data.dataset, device, progress)
+    if validation.counts is None or not validation.counts.confusion.any():
+        progress.warning(
+            f"The map could not be scored on the validation features: {validation.reason or 'no map pixel fell in them'}. "
+            "The scores below are patch-level: they measure easy validation patches and are usually higher than the "
+            "map's. Keep the raster where it was sampled from to get map-level scores."
+        )
+        return {**patch_level, "level": "patch", "patch_level": patch_level}
+    scores = _scores(validation.counts.confusion, data.classes, "map pixels")
+    return {
+        **scores,
+        "epoch": patch_level["epoch"],
+        "level": "map",
+        "validation_features": validation.features,
+        "map_nodata_pixels": validation.counts.nodata_pixels,
+        "patch_level": patch_level,
+    }
 
 
 @dataclass
@@ -459,7 +510,13 @@ def _prepare(config: TrainingConfig, progress: Progress) -> _Data:
         progress.info("Class weights: " + ", ".join(f"'{c['name']}' {w:.2f}" for c, w in zip(classes, weights)) + ".")
     progress.info(
         f"Dataset: {train.size} training and {validation.size} validation patches of {dataset.patch_size} px, "
-        f"{dataset.band_count} bands, {len(classes)} classes."
+        f"{dataset.band_count} bands, {len(classes)} classes"
+        + (
+            f"; batches of {batch_patches(config.batch_size, dataset.patch_size, True)} patches (the pixels of "
+            f"{config.batch_size} patches of {PIXEL_BATCH_PATCH} px)."
+            if targets.spatial
+            else "."
+        )
     )
     return _Data(dataset, classes, targets, train, validation, weights)
 
@@ -617,9 +674,11 @@ def train_classifier(config: TrainingConfig, progress: Progress | None = None) -
     network = trainer.network.to("cpu", memory_format=torch.contiguous_format)
     if fit.best_state is not None:  # always set once an epoch has completed
         network.load_state_dict(fit.best_state)
-    metrics = {**_scores(fit.best_confusion, data.classes, data.targets.unit), "epoch": fit.best_epoch}
-    _log_scores(metrics, progress)
-    metadata = _model_metadata(config, data, fit, trainer, pretrained, metrics, duration)
+    patch_level = {**_scores(fit.best_confusion, data.classes, data.targets.unit), "epoch": fit.best_epoch}
+    metadata = _model_metadata(config, data, fit, trainer, pretrained, patch_level, duration)
+    metadata["metrics"] = _map_level(ModelFile(config.architecture, network.eval(), metadata), data, device, progress)
+    _log_scores(metadata["metrics"], progress)
+    metrics = metadata["metrics"]
     wait_share = metadata["training"]["data_wait_share"]
     progress.info(
         f"Training took {duration:.1f} s; {wait_share:.1%} of the training time was spent waiting for patches."

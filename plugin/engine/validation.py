@@ -1,0 +1,70 @@
+"""Map-level validation: the scores of the map a person gets, on the validation polygons.
+
+Validation patches are the easy cases (mostly inside one class, away from borders); the map is used
+everywhere. So the headline scores of a training run are those of the map: every pixel of the map
+whose centre lies in a validation feature (borders included), classified by the same tile classifier,
+grid and defaults as 'Classify raster', against the feature's class. Map pixels that are nodata
+(input nodata, patches that cannot be formed) are left out and counted. Only windows around the
+validation features are read and classified, so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from rasterio.errors import RasterioIOError
+
+from . import dataset as ds
+from .assessment import ReferenceCounts, reference_confusion
+from .errors import ImagetteError
+from .inference import classify_extents
+from .io import open_raster
+from .modelfile import ModelFile
+from .progress import Progress
+
+
+@dataclass
+class MapValidation:
+    """What map-level validation measured, or why it could not."""
+
+    counts: ReferenceCounts | None
+    features: int
+    reason: str = ""  # why counts is None
+
+
+def _bounds(geometry: dict) -> tuple[float, float, float, float]:
+    coordinates = np.array(_flatten(geometry["coordinates"]), dtype=np.float64).reshape(-1, 2)
+    return (*coordinates.min(axis=0), *coordinates.max(axis=0))
+
+
+def _flatten(coordinates) -> list[float]:
+    if isinstance(coordinates[0], (int, float)):
+        return [float(coordinates[0]), float(coordinates[1])]
+    return [value for part in coordinates for value in _flatten(part)]
+
+
+def validate_map(model: ModelFile, dataset: ds.Dataset, device: torch.device, progress: Progress) -> MapValidation:
+    """Scores the model's map on the dataset's validation features; counts is None when it cannot."""
+    features = dataset.features(ds.VALIDATION)
+    if not features:
+        reason = (
+            "the dataset has no validation features"
+            if dataset.metadata["format_version"] >= 2
+            else "the dataset was sampled by an earlier version of Imagette, which did not keep its polygons"
+        )
+        return MapValidation(None, 0, reason)
+    raster = dataset.metadata["raster"]
+    codes = [entry.code for entry in model.classes]
+    try:
+        with open_raster(raster) as src:
+            counts = ReferenceCounts(codes, np.zeros((len(codes),) * 2, dtype=np.int64), np.zeros(len(codes), np.int64))
+            extents = [_bounds(geometry) for geometry, _ in features]
+            for (geometry, code), (classes, transform) in zip(
+                features, classify_extents(model, src, extents, device, progress)
+            ):
+                counts += reference_confusion(classes, transform, [(geometry, code)], codes)
+    except (ImagetteError, RasterioIOError, OSError) as error:
+        return MapValidation(None, len(features), f"the source raster '{raster}' cannot be read any more ({error})")
+    return MapValidation(counts, len(features))
