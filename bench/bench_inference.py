@@ -2,7 +2,8 @@
 
 Writes a seeded 4-band uint16 tiled GeoTIFF (10000 x 10000 px by default), then classifies it with the
 small CNN (32 px patches) and ResNet-18 (64 px patches) at strides 1, 4 and the patch size, with both
-methods, on the CPU and on CUDA when this PyTorch sees a GPU. Every case runs in a fresh Python process
+methods, and the U-Net (64 px patches) at full resolution (stride 1), on the CPU and on CUDA when this
+PyTorch sees a GPU. Every case runs in a fresh Python process
 so the peak memory (ru_maxrss) is its own. Untrained weights: speed does not depend on them.
 
 A case that would take longer than --seconds over the whole raster is measured on a centred window
@@ -16,6 +17,7 @@ GDAL_CACHEMAX=--gdal-cache MB and the table says so.
 
     .venv/bin/python bench/bench_inference.py                          # the figures in docs/classification.md
     .venv/bin/python bench/bench_inference.py --size 4000 --seconds 10 --memory-size 0
+    .venv/bin/python bench/bench_inference.py --networks unet --memory-network unet   # the U-Net rows
 """
 
 from __future__ import annotations
@@ -42,7 +44,8 @@ from tests.headless import plugin_dir  # noqa: E402
 
 sys.path.insert(0, str(plugin_dir()))
 
-NETWORKS = (("small_cnn", 32), ("resnet18", 32), ("resnet18", 64))  # ResNet-18 below 64 px has a small stem
+# ResNet-18 below 64 px has a small stem; a U-Net classifies every pixel, so only stride 1 and one method apply.
+NETWORKS = (("small_cnn", 32), ("resnet18", 32), ("resnet18", 64), ("unet", 64))
 CALIBRATION_OUTPUT_PIXELS = 24  # side, in output pixels, of the window that estimates a case's speed
 
 
@@ -144,6 +147,8 @@ def main() -> None:
     parser.add_argument("--memory-size", type=int, default=20000, help="raster side of the memory check (0: none)")
     parser.add_argument("--gdal-cache", type=int, default=128, help="GDAL_CACHEMAX of the workers, in MB")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--networks", nargs="+", default=[a for a, _ in NETWORKS], help="architectures to measure")
+    parser.add_argument("--memory-network", default=NETWORKS[0][0], help="architecture of the memory check")
     parser.add_argument("--workdir", type=Path, help="keep rasters and models here (default: a temporary folder)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -170,13 +175,15 @@ def main() -> None:
         workdir = args.workdir or Path(temporary)
         workdir.mkdir(parents=True, exist_ok=True)
         raster = prepared_raster(workdir / f"raster{args.size}.tif", args.size, args.seed)
-        for architecture, patch in NETWORKS:
+        networks = [(a, p) for a, p in NETWORKS if a in args.networks]
+        for architecture, patch in networks:
             model = workdir / f"{architecture}_{patch}.pt"
             write_model(model, architecture, patch, raster)
+            segmentation = architecture == "unet"
             for device in devices:
-                for stride in (1, 4, patch):
+                for stride in (1,) if segmentation else (1, 4, patch):
                     speeds = {}
-                    for method in ("dense", "per_patch"):
+                    for method in ("dense",) if segmentation else ("dense", "per_patch"):
                         case = dict(
                             raster=str(raster),
                             model=str(model),
@@ -189,14 +196,14 @@ def main() -> None:
                         speeds[method] = figures["megapixels_per_s"]
                         full = args.size**2 / 1e6 / figures["megapixels_per_s"]
                         measured = "whole raster" if figures["side"] >= args.size else f"{figures['side']} px window"
-                        ran = method if figures["method"] == method else f"{method} (ran per-patch)"
+                        ran = method if figures["method"] in (method, "per_pixel") else f"{method} (ran per-patch)"
                         rows.append(
                             (
                                 architecture,
                                 patch,
                                 device,
                                 stride,
-                                ran,
+                                figures["method"] if segmentation else ran,
                                 f"{figures['megapixels_per_s']:.3g}",
                                 _duration(full),
                                 measured,
@@ -207,8 +214,8 @@ def main() -> None:
                         print(" | ".join(str(v) for v in rows[-1]), flush=True)
         if args.memory_size:
             big = prepared_raster(workdir / f"raster{args.memory_size}.tif", args.memory_size, args.seed)
-            architecture, patch = NETWORKS[0]
-            stride = patch // 4  # the fastest case where dense pays off
+            architecture, patch = next((a, p) for a, p in NETWORKS if a == args.memory_network)
+            stride = 1 if architecture == "unet" else patch // 4  # the fastest case where dense pays off
             case = dict(
                 raster=str(big),
                 model=str(workdir / f"{architecture}_{patch}.pt"),

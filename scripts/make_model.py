@@ -39,6 +39,8 @@ HELP = (
     "patches inside the polygons, 'Train patch classifier' trains a CNN on them (validation split by polygon) and "
     "writes the model and its HTML report, and 'Classify raster' classifies the whole image with it into a styled "
     "layer.\n\n"
+    "Either kind of network works: a patch classifier (small CNN, ResNets) gives one class per patch, a U-Net one "
+    "class per pixel, at the image's resolution. For a U-Net, set the patch size to 64 px or more.\n\n"
     "Read the report before trusting the map: the per-class F1 and the confusion matrix show classes that overall "
     "accuracy hides. Open the model in the graphical modeler to change any other option of the three steps."
 )
