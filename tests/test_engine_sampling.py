@@ -59,3 +59,29 @@ def test_patches_across_chunk_seams_are_found_once_and_cut_exactly(tmp_path, mon
     for index, (row, col) in enumerate(zip(np.round(rows).astype(int), np.round(cols).astype(int))):
         assert np.array_equal(dataset.patches[index], data[:, row - 8 : row + 8, col - 8 : col + 8])
     assert dataset.metadata["counts"]["validation"] == {"1": 0, "2": 0}
+
+
+def test_polygons_smaller_than_the_patch_still_give_patches_and_thin_classes_are_named(tmp_path):
+    # 10 x 10 px polygons hold a tenth of a 32 px patch: against the whole patch they would all be refused,
+    # and the default grid (16 px) would miss most of them. Coarse pixels and small polygons look like this.
+    transform = from_origin(0.0, 300.0, 1.0, 1.0)
+    data = np.random.default_rng(1).integers(1, 200, (2, 300, 300), dtype=np.uint8)
+    path = tmp_path / "coarse.tif"
+    with rasterio.open(
+        path, "w", driver="GTiff", width=300, height=300, count=2, dtype="uint8", crs="EPSG:32631", transform=transform
+    ) as dst:
+        dst.write(data)
+    features = [
+        square(i, 1 + i % 2, transform, 40 + 50 * (i // 4), 40 + 50 * (i % 4), 50 + 50 * (i // 4), 50 + 50 * (i % 4))
+        for i in range(16)
+    ]
+    features.append(square(99, 3, transform, 250, 250, 256, 256))  # one tiny polygon of a third class
+    classes = [ClassEntry(1, "a", "#000000"), ClassEntry(2, "b", "#ffffff"), ClassEntry(3, "tiny", "#ff0000")]
+    result = sample_patches(SamplingConfig(str(path), features, classes, str(tmp_path / "ds"), patch_size=32))
+    dataset = open_dataset(result.dataset_path)
+    per_feature = np.bincount(dataset.groups, minlength=100)
+    assert np.all(per_feature[:16] >= 4)  # about four centres each on the tightened grid (10 / 2 = 5 px)
+    assert per_feature[99] >= 1
+    warnings = result.metadata["warnings"]
+    assert any("'tiny'" in w and "too few to learn from" in w and "Digitise more" in w for w in warnings)
+    assert not any("'a'" in w and "too few" in w for w in warnings)
