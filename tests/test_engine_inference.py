@@ -12,8 +12,8 @@ import pytest
 import rasterio
 import torch
 from imagette.plugin.engine.classes import ClassEntry
-from imagette.plugin.engine.errors import CanceledError, ImagetteError
 from imagette.plugin.engine.dense import dense_logits, to_dense
+from imagette.plugin.engine.errors import CanceledError, ImagetteError
 from imagette.plugin.engine.inference import InferenceConfig, classify_raster
 from imagette.plugin.engine.models import BasicBlock, PatchClassifier, build_model
 from imagette.plugin.engine.progress import Progress
