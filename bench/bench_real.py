@@ -590,9 +590,8 @@ def main() -> None:
     qgis = start_qgis()  # noqa: F841  (kept alive until the end)
     start = time.perf_counter()
     available = scenes()
-    results = [(available[key], benchmark_scene(key, available[key], args)) for key in args.scenes]
-    for scene, rows in results:
-        print_table(scene, rows)
+    for key in args.scenes:
+        print_table(available[key], benchmark_scene(key, available[key], args))  # each table as soon as it is ready
     print(f"\nTotal {time.perf_counter() - start:.0f} s; outputs in {args.output}")
 
 
