@@ -1,4 +1,5 @@
-"""Writes models/imagette_landcover.model3: Sample training patches -> Train patch classifier -> Classify raster.
+"""Writes the shipped models: models/imagette_landcover.model3 (Sample training patches -> Train patch
+classifier -> Classify raster) and models/imagette_landcover_assessed.model3 (the same, then Assess map accuracy).
 
 Built with QgsProcessingModelAlgorithm, so the file is what the graphical modeler itself would save.
 The model's inputs are clones of the algorithms' own parameters (same defaults, limits and help).
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 os.environ.setdefault("QT_HASH_SEED", "0")  # Qt then writes XML attributes in the same order every time
@@ -30,69 +32,131 @@ from qgis.core import (  # noqa: E402
 )
 from qgis.PyQt.QtCore import QPointF  # noqa: E402
 
-TARGET = REPO / "models" / "imagette_landcover.model3"
-NAME = "Land-cover map from polygons"
 GROUP = "Land-cover classification"
-SHORT_DESCRIPTION = "Samples patches in labelled polygons, trains a CNN on them and classifies the raster, in one run."
-HELP = (
+
+
+@dataclass
+class ModelSpec:
+    """One shipped model: its file, name and help, its inputs and its steps.
+
+    inputs: model input -> (algorithm whose parameter it clones, that parameter's name, help in the model's
+    context or None for the algorithm's, advanced). steps: (child id, algorithm, {parameter: model input or
+    (child id, child output)}, {model output: (child output, description)}).
+    """
+
+    target: Path
+    name: str
+    short_description: str
+    help: str
+    inputs: dict[str, tuple[str, str, str | None, bool]]
+    steps: tuple
+
+
+LANDCOVER = ModelSpec(
+    REPO / "models" / "imagette_landcover.model3",
+    "Land-cover map from polygons",
+    "Samples patches in labelled polygons, trains a CNN on them and classifies the raster, in one run.",
     "Makes a land-cover map from an image and a few labelled polygons, in one run: 'Sample training patches' cuts "
     "patches inside the polygons, 'Train patch classifier' trains a CNN on them (validation split by polygon) and "
     "writes the model and its HTML report, and 'Classify raster' classifies the whole image with it into a styled "
     "layer.\n\n"
     "Either kind of network works: a patch classifier (small CNN, ResNets) gives one class per patch, a U-Net one "
     "class per pixel, at the image's resolution. For a U-Net, set the patch size to 64 px or more.\n\n"
-    "Read the report before trusting the map: the per-class F1 and the confusion matrix show classes that overall "
-    "accuracy hides. Open the model in the graphical modeler to change any other option of the three steps."
+    "Read the report before trusting the map: its scores are the map's on the validation polygons, with the "
+    "per-class F1 and the confusion matrix that show classes overall accuracy hides. Open the model in the "
+    "graphical modeler to change any other option of the three steps.",
+    {
+        "INPUT_RASTER": (
+            "samplepatches",
+            "INPUT_RASTER",
+            "The image to map: patches are sampled from it, then it is classified.",
+            False,
+        ),
+        "INPUT_VECTOR": ("samplepatches", "INPUT_VECTOR", None, False),
+        "CLASS_FIELD": ("samplepatches", "CLASS_FIELD", None, False),
+        "ARCHITECTURE": ("trainclassifier", "ARCHITECTURE", None, False),
+        "PATCH_SIZE": ("samplepatches", "PATCH_SIZE", None, True),
+        "EPOCHS": ("trainclassifier", "EPOCHS", None, True),
+        "DEVICE": (
+            "trainclassifier",
+            "DEVICE",
+            "Where training and classification run: auto takes a GPU when there is one.",
+            True,
+        ),
+    },
+    (
+        (
+            "sample",
+            "samplepatches",
+            {
+                "INPUT_RASTER": "INPUT_RASTER",
+                "INPUT_VECTOR": "INPUT_VECTOR",
+                "CLASS_FIELD": "CLASS_FIELD",
+                "PATCH_SIZE": "PATCH_SIZE",
+            },
+            {},
+        ),
+        (
+            "train",
+            "trainclassifier",
+            {
+                "DATASET": ("sample", "OUTPUT_DATASET"),
+                "ARCHITECTURE": "ARCHITECTURE",
+                "EPOCHS": "EPOCHS",
+                "DEVICE": "DEVICE",
+            },
+            {"MODEL": ("OUTPUT_MODEL", "Model file"), "REPORT": ("OUTPUT_REPORT", "Training report")},
+        ),
+        (
+            "classify",
+            "classifyraster",
+            {"INPUT_RASTER": "INPUT_RASTER", "MODEL": ("train", "OUTPUT_MODEL"), "DEVICE": "DEVICE"},
+            {"CLASSIFICATION": ("OUTPUT_CLASSIFICATION", "Land-cover map")},
+        ),
+    ),
 )
-# Model input -> (algorithm whose parameter it clones, help in the model's context, advanced)
-INPUTS = {
-    "INPUT_RASTER": ("samplepatches", "The image to map: patches are sampled from it, then it is classified.", False),
-    "INPUT_VECTOR": ("samplepatches", None, False),
-    "CLASS_FIELD": ("samplepatches", None, False),
-    "ARCHITECTURE": ("trainclassifier", None, False),
-    "PATCH_SIZE": ("samplepatches", None, True),
-    "EPOCHS": ("trainclassifier", None, True),
-    "DEVICE": ("trainclassifier", "Where training and classification run: auto takes a GPU when there is one.", True),
-}
-# child id, algorithm, {parameter: model input or (child id, child output)}, {model output: (child output, description)}
-STEPS = (
+ASSESSED = ModelSpec(
+    REPO / "models" / "imagette_landcover_assessed.model3",
+    "Land-cover map from polygons, assessed against reference data",
+    "Makes a land-cover map from labelled polygons and assesses it against independent reference data, in one run.",
+    "Does what 'Land-cover map from polygons' does, then 'Assess map accuracy' scores the map against a reference "
+    "layer you trust (polygons or, better, a stratified random sample of points, independent of the training "
+    "polygons): confusion matrix, producer's and user's accuracy, F1, and for points the area-adjusted estimates "
+    "with confidence intervals.",
+    {
+        **LANDCOVER.inputs,
+        "REFERENCE": (
+            "assessaccuracy",
+            "REFERENCE",
+            "Reference polygons or points to assess the map against, independent of the training polygons.",
+            False,
+        ),
+        "REFERENCE_CLASS_FIELD": ("assessaccuracy", "CLASS_FIELD", None, False),
+    },
     (
-        "sample",
-        "samplepatches",
-        {
-            "INPUT_RASTER": "INPUT_RASTER",
-            "INPUT_VECTOR": "INPUT_VECTOR",
-            "CLASS_FIELD": "CLASS_FIELD",
-            "PATCH_SIZE": "PATCH_SIZE",
-        },
-        {},
-    ),
-    (
-        "train",
-        "trainclassifier",
-        {
-            "DATASET": ("sample", "OUTPUT_DATASET"),
-            "ARCHITECTURE": "ARCHITECTURE",
-            "EPOCHS": "EPOCHS",
-            "DEVICE": "DEVICE",
-        },
-        {"MODEL": ("OUTPUT_MODEL", "Model file"), "REPORT": ("OUTPUT_REPORT", "Training report")},
-    ),
-    (
-        "classify",
-        "classifyraster",
-        {"INPUT_RASTER": "INPUT_RASTER", "MODEL": ("train", "OUTPUT_MODEL"), "DEVICE": "DEVICE"},
-        {"CLASSIFICATION": ("OUTPUT_CLASSIFICATION", "Land-cover map")},
+        *LANDCOVER.steps,
+        (
+            "assess",
+            "assessaccuracy",
+            {
+                "INPUT_CLASSIFICATION": ("classify", "OUTPUT_CLASSIFICATION"),
+                "REFERENCE": "REFERENCE",
+                "CLASS_FIELD": "REFERENCE_CLASS_FIELD",
+            },
+            {"ACCURACY_REPORT": ("OUTPUT_REPORT", "Accuracy report")},
+        ),
     ),
 )
+MODELS = (LANDCOVER, ASSESSED)
 
 
-def build_model() -> QgsProcessingModelAlgorithm:
+def build_model(spec: ModelSpec) -> QgsProcessingModelAlgorithm:
     registry = QgsApplication.processingRegistry()
-    model = QgsProcessingModelAlgorithm(NAME, GROUP)
-    help_content = {"ALG_DESC": HELP, "SHORT_DESCRIPTION": SHORT_DESCRIPTION, "ALG_CREATOR": "Imagette"}
-    for column, (name, (algorithm, help_text, advanced)) in enumerate(INPUTS.items()):
-        definition = registry.algorithmById(f"imagette:{algorithm}").parameterDefinition(name).clone()
+    model = QgsProcessingModelAlgorithm(spec.name, GROUP)
+    help_content = {"ALG_DESC": spec.help, "SHORT_DESCRIPTION": spec.short_description, "ALG_CREATOR": "Imagette"}
+    for column, (name, (algorithm, cloned, help_text, advanced)) in enumerate(spec.inputs.items()):
+        definition = registry.algorithmById(f"imagette:{algorithm}").parameterDefinition(cloned).clone()
+        definition.setName(name)
         if help_text:
             definition.setHelp(help_text)
         if advanced:
@@ -102,7 +166,7 @@ def build_model() -> QgsProcessingModelAlgorithm:
         component.setPosition(QPointF(120 + 220 * column, 60))
         model.addModelParameter(definition, component)
 
-    for row, (child_id, algorithm, sources, outputs) in enumerate(STEPS):
+    for row, (child_id, algorithm, sources, outputs) in enumerate(spec.steps):
         child = QgsProcessingModelChildAlgorithm(f"imagette:{algorithm}")
         child.setChildId(child_id)
         child.setDescription(registry.algorithmById(f"imagette:{algorithm}").displayName())
@@ -134,13 +198,13 @@ def main() -> None:
 
     plugin = imagette.classFactory(None)
     plugin.initProcessing()
-    model = build_model()
-    TARGET.parent.mkdir(exist_ok=True)
-    if not model.toFile(str(TARGET)):
-        sys.exit(f"Cannot write {TARGET}")
-    print(
-        f"{TARGET}: inputs {', '.join(INPUTS)}; outputs {', '.join(d.name() for d in model.destinationParameterDefinitions())}"
-    )
+    for spec in MODELS:
+        model = build_model(spec)
+        spec.target.parent.mkdir(exist_ok=True)
+        if not model.toFile(str(spec.target)):
+            sys.exit(f"Cannot write {spec.target}")
+        outputs = ", ".join(d.name() for d in model.destinationParameterDefinitions())
+        print(f"{spec.target}: inputs {', '.join(spec.inputs)}; outputs {outputs}")
     plugin.unload()
     app.exitQgis()
 

@@ -1,4 +1,4 @@
-"""The shipped graphical model: listed with the plugin, up to date with its generator, and runnable headless."""
+"""The shipped graphical models: listed with the plugin, up to date with their generator, and runnable headless."""
 
 from __future__ import annotations
 
@@ -7,16 +7,17 @@ import pytest
 import rasterio
 from qgis.core import QgsApplication, QgsProcessingModelAlgorithm
 
-from scripts.make_model import TARGET, build_model
+from scripts.make_model import ASSESSED, LANDCOVER, MODELS, build_model
 from tests.headless import QgisProcess
 
 
-def test_model_file_is_what_the_generator_writes(tmp_path):
+@pytest.mark.parametrize("spec", MODELS, ids=lambda spec: spec.target.stem)
+def test_model_file_is_what_the_generator_writes(spec, tmp_path):
     """The file clones the algorithms' parameters: when they change, run scripts/make_model.py again."""
-    fresh = tmp_path / TARGET.name
-    assert build_model().toFile(str(fresh))
+    fresh = tmp_path / spec.target.name
+    assert build_model(spec).toFile(str(fresh))
     committed, regenerated = QgsProcessingModelAlgorithm(), QgsProcessingModelAlgorithm()
-    assert committed.fromFile(str(TARGET)) and regenerated.fromFile(str(fresh))
+    assert committed.fromFile(str(spec.target)) and regenerated.fromFile(str(fresh))
     assert committed.toVariant() == regenerated.toVariant()
 
 
@@ -45,7 +46,7 @@ def test_model_file_runs_in_qgis_process(scene, tmp_path):
         "classify:CLASSIFICATION": tmp_path / "classes.tif",
     }
     answer = qgis.run(
-        TARGET,
+        LANDCOVER.target,
         {
             "INPUT_RASTER": scene.raster,
             "INPUT_VECTOR": scene.vector,
@@ -64,3 +65,20 @@ def test_model_file_runs_in_qgis_process(scene, tmp_path):
     # Text classes get codes 1..5; 0 is nodata (the scene's nodata corner and its edges).
     assert 0 in codes and len(codes - {0}) >= 2 and codes <= {0, 1, 2, 3, 4, 5}
     assert "Peupleraie" in (tmp_path / "report.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_assessed_model_scores_the_map_against_the_reference(scene, tmp_path):
+    model = QgsApplication.processingRegistry().algorithmById("imagette:landcover_assessed")
+    assert model is not None and "assess:ACCURACY_REPORT" in {output.name() for output in model.outputDefinitions()}
+    outputs = {
+        "train:MODEL": tmp_path / "model.pt",
+        "train:REPORT": tmp_path / "report.html",
+        "classify:CLASSIFICATION": tmp_path / "classes.tif",
+        "assess:ACCURACY_REPORT": tmp_path / "accuracy.html",
+    }
+    parameters = {"INPUT_RASTER": scene.raster, "INPUT_VECTOR": scene.vector, "CLASS_FIELD": "classe", "EPOCHS": 2}
+    reference = {"REFERENCE": scene.vector, "REFERENCE_CLASS_FIELD": "classe", "DEVICE": 1}
+    answer = QgisProcess(tmp_path / "home").run(ASSESSED.target, {**parameters, **reference, **outputs})
+    assert answer["results"]["assess:ACCURACY_REPORT"] == str(tmp_path / "accuracy.html")
+    assert "Peupleraie" in (tmp_path / "accuracy.html").read_text(encoding="utf-8")

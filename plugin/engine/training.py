@@ -38,7 +38,7 @@ from .batches import UNLABELLED, PatchTargets, PixelTargets, Prefetcher, dihedra
 from .classes import table_to_dicts
 from .device import DEVICE_CHOICES, normalize, select_device
 from .errors import CanceledError, ImagetteError
-from .metrics import classification_scores, confusion_matrix, poorly_recognised
+from .metrics import classification_scores, confusion_matrix
 from .modelfile import ModelFile, save_model
 from .models import ARCHITECTURES, Network, build_model, encoder_architecture, is_segmentation
 from .pretrained import (
@@ -51,7 +51,7 @@ from .pretrained import (
 )
 from .progress import Progress
 from .report import write_report
-from .validation import validate_map
+from .scoring import log_scores, map_level, scores_of
 from .versions import software_versions
 
 # Order of the PRETRAINED_MODE enum of imagette:trainclassifier.
@@ -395,87 +395,6 @@ def _initialise(network: Network, config: TrainingConfig, dataset: ds.Dataset, p
     return report
 
 
-def _scores(confusion: np.ndarray | None, classes: list[dict], unit: str) -> dict:
-    """Validation scores with class codes and names, or None scores when there was no validation.
-
-    unit names what was counted: patches (patch classifiers) or labelled pixels (segmentation).
-    """
-    if confusion is None:
-        return {
-            "available": False,
-            "overall_accuracy": None,
-            "macro_f1": None,
-            "kappa": None,
-            "per_class": [],
-            "confusion_matrix": [],
-            "validation_patches": 0,
-            "unit": unit,
-        }
-    scores = classification_scores(confusion)
-    scores["per_class"] = [{"code": c["code"], "name": c["name"], **s} for c, s in zip(classes, scores["per_class"])]
-    return {"available": True, **scores, "validation_patches": int(confusion.sum()), "unit": unit}
-
-
-def _log_scores(metrics: dict, progress: Progress) -> None:
-    if not metrics["available"]:
-        progress.warning(
-            "The dataset has no validation patches: accuracy, macro-F1 and kappa are unavailable and early stopping was "
-            "off (the last epoch is kept). Sample again with a validation fraction above 0 to measure the model."
-        )
-        return
-    progress.info(
-        f"Validation: overall accuracy {metrics['overall_accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f}, "
-        f"kappa {metrics['kappa']:.3f} on {metrics['validation_patches']} {metrics['unit']}."
-    )
-    for entry in metrics["per_class"]:
-        if entry["f1"] is None:
-            progress.warning(f"Class {entry['code']} '{entry['name']}' has no validation patch: it cannot be measured.")
-            continue
-        progress.info(
-            f"  {entry['code']} '{entry['name']}': precision {entry['precision']:.3f}, recall {entry['recall']:.3f}, "
-            f"F1 {entry['f1']:.3f}, {entry['support']} {metrics['unit']}."
-        )
-    poor = poorly_recognised(metrics["per_class"])
-    if poor:
-        names = ", ".join(f"'{e['name']}' (F1 {e['f1']:.2f}, recall {e['recall']:.2f})" for e in poor)
-        progress.warning(
-            f"Overall accuracy {metrics['overall_accuracy']:.1%} hides poorly recognised classes: {names}. Look at the "
-            "confusion matrix in the report; more or better polygons of these classes help most."
-        )
-
-
-def _map_level(model: ModelFile, data: _Data, device: torch.device, progress: Progress) -> dict:
-    """The headline scores: the map's on the validation features, else the patch-level ones, said so.
-
-    Returns the metrics with "level" ("map" or "patch") and the patch-level scores under "patch_level".
-    """
-    patch_level = model.metadata["metrics"]
-    if not patch_level["available"]:
-        return {**patch_level, "level": "patch", "patch_level": patch_level}
-    progress.info(
-        f"Patch-level validation (early stopping): macro-F1 {patch_level['macro_f1']:.3f}, overall accuracy "
-        f"{patch_level['overall_accuracy']:.3f} on {patch_level['validation_patches']} {patch_level['unit']}. "
-        "Classifying the map around the validation features, as 'Classify raster' would…"
-    )
-    validation = validate_map(model, data.dataset, device, progress)
-    if validation.counts is None or not validation.counts.confusion.any():
-        progress.warning(
-            f"The map could not be scored on the validation features: {validation.reason or 'no map pixel fell in them'}. "
-            "The scores below are patch-level: they measure easy validation patches and are usually higher than the "
-            "map's. Keep the raster where it was sampled from to get map-level scores."
-        )
-        return {**patch_level, "level": "patch", "patch_level": patch_level}
-    scores = _scores(validation.counts.confusion, data.classes, "map pixels")
-    return {
-        **scores,
-        "epoch": patch_level["epoch"],
-        "level": "map",
-        "validation_features": validation.features,
-        "map_nodata_pixels": validation.counts.nodata_pixels,
-        "patch_level": patch_level,
-    }
-
-
 @dataclass
 class _Data:
     """The dataset as training sees it: output index of every patch, splits and class weights."""
@@ -674,10 +593,12 @@ def train_classifier(config: TrainingConfig, progress: Progress | None = None) -
     network = trainer.network.to("cpu", memory_format=torch.contiguous_format)
     if fit.best_state is not None:  # always set once an epoch has completed
         network.load_state_dict(fit.best_state)
-    patch_level = {**_scores(fit.best_confusion, data.classes, data.targets.unit), "epoch": fit.best_epoch}
+    patch_level = {**scores_of(fit.best_confusion, data.classes, data.targets.unit), "epoch": fit.best_epoch}
     metadata = _model_metadata(config, data, fit, trainer, pretrained, patch_level, duration)
-    metadata["metrics"] = _map_level(ModelFile(config.architecture, network.eval(), metadata), data, device, progress)
-    _log_scores(metadata["metrics"], progress)
+    metadata["metrics"] = map_level(
+        ModelFile(config.architecture, network.eval(), metadata), data.dataset, device, progress
+    )
+    log_scores(metadata["metrics"], progress)
     metrics = metadata["metrics"]
     wait_share = metadata["training"]["data_wait_share"]
     progress.info(

@@ -1,0 +1,99 @@
+"""The scores a training run reports: patch-level during training, map-level as its headline, and their log.
+
+Patch-level scores (validation patches, or their labelled pixels for segmentation) choose the best
+epoch. The headline scores are the map's on the validation features (see validation.py), because
+validation patches are the easy cases and a person publishes the map; when the map cannot be scored,
+the patch-level ones stand in, said so in the log and the report.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from . import dataset as ds
+from .metrics import classification_scores, poorly_recognised
+from .modelfile import ModelFile
+from .progress import Progress
+from .validation import validate_map
+
+
+def scores_of(confusion: np.ndarray | None, classes: list[dict], unit: str) -> dict:
+    """Validation scores with class codes and names, or None scores when there was no validation.
+
+    unit names what was counted: patches (patch classifiers) or labelled pixels (segmentation).
+    """
+    if confusion is None:
+        return {
+            "available": False,
+            "overall_accuracy": None,
+            "macro_f1": None,
+            "kappa": None,
+            "per_class": [],
+            "confusion_matrix": [],
+            "validation_patches": 0,
+            "unit": unit,
+        }
+    scores = classification_scores(confusion)
+    scores["per_class"] = [{"code": c["code"], "name": c["name"], **s} for c, s in zip(classes, scores["per_class"])]
+    return {"available": True, **scores, "validation_patches": int(confusion.sum()), "unit": unit}
+
+
+def log_scores(metrics: dict, progress: Progress) -> None:
+    if not metrics["available"]:
+        progress.warning(
+            "The dataset has no validation patches: accuracy, macro-F1 and kappa are unavailable and early stopping was "
+            "off (the last epoch is kept). Sample again with a validation fraction above 0 to measure the model."
+        )
+        return
+    progress.info(
+        f"Validation: overall accuracy {metrics['overall_accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f}, "
+        f"kappa {metrics['kappa']:.3f} on {metrics['validation_patches']} {metrics['unit']}."
+    )
+    for entry in metrics["per_class"]:
+        if entry["f1"] is None:
+            progress.warning(f"Class {entry['code']} '{entry['name']}' has no validation patch: it cannot be measured.")
+            continue
+        progress.info(
+            f"  {entry['code']} '{entry['name']}': precision {entry['precision']:.3f}, recall {entry['recall']:.3f}, "
+            f"F1 {entry['f1']:.3f}, {entry['support']} {metrics['unit']}."
+        )
+    poor = poorly_recognised(metrics["per_class"])
+    if poor:
+        names = ", ".join(f"'{e['name']}' (F1 {e['f1']:.2f}, recall {e['recall']:.2f})" for e in poor)
+        progress.warning(
+            f"Overall accuracy {metrics['overall_accuracy']:.1%} hides poorly recognised classes: {names}. Look at the "
+            "confusion matrix in the report; more or better polygons of these classes help most."
+        )
+
+
+def map_level(model: ModelFile, dataset: ds.Dataset, device: torch.device, progress: Progress) -> dict:
+    """The headline scores: the map's on the validation features, else the patch-level ones, said so.
+
+    Returns the metrics with "level" ("map" or "patch") and the patch-level scores under "patch_level".
+    """
+    patch_level = model.metadata["metrics"]
+    if not patch_level["available"]:
+        return {**patch_level, "level": "patch", "patch_level": patch_level}
+    progress.info(
+        f"Patch-level validation (early stopping): macro-F1 {patch_level['macro_f1']:.3f}, overall accuracy "
+        f"{patch_level['overall_accuracy']:.3f} on {patch_level['validation_patches']} {patch_level['unit']}. "
+        "Classifying the map around the validation features, as 'Classify raster' would…"
+    )
+    validation = validate_map(model, dataset, device, progress)
+    if validation.counts is None or not validation.counts.confusion.any():
+        progress.warning(
+            f"The map could not be scored on the validation features: {validation.reason or 'no map pixel fell in them'}. "
+            "The scores below are patch-level: they measure easy validation patches and are usually higher than the "
+            "map's. Keep the raster where it was sampled from to get map-level scores."
+        )
+        return {**patch_level, "level": "patch", "patch_level": patch_level}
+    scores = scores_of(validation.counts.confusion, model.metadata["classes"], "map pixels")
+    return {
+        **scores,
+        "epoch": patch_level["epoch"],
+        "level": "map",
+        "validation_features": validation.features,
+        "map_nodata_pixels": validation.counts.nodata_pixels,
+        "patch_level": patch_level,
+    }
