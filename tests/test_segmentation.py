@@ -32,7 +32,14 @@ from tests.training_data import Recorder, sample_scene
 def sampled(tmp_path_factory):
     folder = tmp_path_factory.mktemp("masks")
     scene = make_scene(folder, cells=4, cell=48, seed=2)
-    return scene, ds.open_dataset(sample_scene(scene, folder / "dataset", patch_size=32, validation_fraction=0.3))
+    with rasterio.open(scene.raster, "r+") as dst:  # nodata pixels inside the first polygon
+        data = dst.read()
+        data[:, 12:18, 12:18] = 0
+        dst.write(data)
+    scene.truth[12:18, 12:18] = 0
+    # A nodata tolerance, so that some patches hold nodata pixels: those are never labels.
+    dataset = sample_scene(scene, folder / "dataset", patch_size=32, validation_fraction=0.3, nodata_tolerance=0.3)
+    return scene, ds.open_dataset(dataset)
 
 
 def test_masks_label_exactly_the_features_of_the_patch_split(sampled):
@@ -46,12 +53,16 @@ def test_masks_label_exactly_the_features_of_the_patch_split(sampled):
     assert by_split[ds.VALIDATION].any() and by_split[ds.TRAIN].any()
     size = data.patch_size
     inverse = ~scene.transform
+    holes = 0  # nodata pixels inside a feature of the patch's split: the case the mask must leave unlabelled
     for index, ((x, y), split) in enumerate(zip(data.centres, data.split)):
         col, row = (round(v - size / 2) for v in inverse * (x, y))
-        expected = by_split[int(split)][row : row + size, col : col + size]
+        window = (slice(row, row + size), slice(col, col + size))
+        expected = np.where(scene.truth[window] > 0, by_split[int(split)][window], 0)  # truth 0: nodata
         np.testing.assert_array_equal(data.masks[index], expected)
+        holes += int(np.sum((scene.truth[window] == 0) & (by_split[int(split)][window] > 0)))
         if split == ds.TRAIN:  # a validation polygon is never a label in a training patch
             assert not np.any(by_split[ds.VALIDATION][row : row + size, col : col + size] & data.masks[index])
+    assert holes > 0
 
 
 def test_masked_loss_learns_the_labelled_pixels_despite_adversarial_unlabelled_ones(tmp_path):

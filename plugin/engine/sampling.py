@@ -317,7 +317,8 @@ class _Sampler:
                 patches, np.lib.stride_tricks.sliding_window_view(valid, (size, size))[top_in[keep], left_in[keep]]
             )
         patch_file.write(patches.tobytes())
-        maps = np.lib.stride_tricks.sliding_window_view(feature_map, (size, size))[top_in[keep], left_in[keep]]
+        labelled = np.where(valid, feature_map, 0)  # nodata pixels are never labels
+        maps = np.lib.stride_tricks.sliding_window_view(labelled, (size, size))[top_in[keep], left_in[keep]]
         map_file.write(maps.astype(self.map_dtype).tobytes())
         found.add(rows[keep], cols[keep], codes[keep], np.array([self.features[i].feature_id for i in index[keep]]))
 
