@@ -6,14 +6,11 @@ import json
 
 from qgis.core import (
     NULL,
-    QgsCoordinateTransform,
     QgsFeature,
     QgsFeatureSink,
     QgsField,
     QgsFields,
-    QgsGeometry,
     QgsProcessing,
-    QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
@@ -26,8 +23,7 @@ from qgis.PyQt.QtCore import QVariant
 
 from ..plugin.engine.assessment import AssessmentConfig, assess_accuracy, map_classes, match_reference_values
 from .base import ImagetteAlgorithm
-
-INTEGER_TYPES = (QVariant.Int, QVariant.UInt, QVariant.LongLong, QVariant.ULongLong)
+from .labels import class_rows, resolve_layers
 
 
 class AssessAccuracy(ImagetteAlgorithm):
@@ -107,25 +103,12 @@ class AssessAccuracy(ImagetteAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
 
     def execute(self, parameters, context, feedback, progress):
-        raster = self.parameterAsRasterLayer(parameters, self.INPUT_CLASSIFICATION, context)
-        if raster is None:
-            raise QgsProcessingException(self.invalidRasterError(parameters, self.INPUT_CLASSIFICATION))
-        source = self.parameterAsSource(parameters, self.REFERENCE, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.REFERENCE))
-        if not raster.crs().isValid():
-            raise QgsProcessingException(
-                f"The classification '{raster.name()}' has no coordinate reference system. Assign one "
-                "(Raster > Projections > Assign Projection) and run again."
-            )
         field_name = self.parameterAsString(parameters, self.CLASS_FIELD, context)
-        field_index = source.fields().lookupField(field_name)
-        if field_index < 0:
-            raise QgsProcessingException(
-                f"The class field '{field_name}' does not exist in the reference layer. "
-                f"Its fields are: {', '.join(source.fields().names())}."
-            )
-        rows, skipped = self.reference_rows(context, source, field_index, raster.crs())
+        raster, source, field_index = resolve_layers(
+            self, parameters, context, self.INPUT_CLASSIFICATION, self.REFERENCE, self.CLASS_FIELD, "classification"
+        )
+        labelled, _, skipped = class_rows(context, source, field_index, raster.crs())
+        rows = [(value, json.loads(geometry.asJson())) for _, value, geometry in labelled]
         if skipped:
             feedback.pushWarning(f"{skipped} reference feature(s) with an empty class or no geometry were skipped.")
         table = map_classes(raster.source())
@@ -184,42 +167,6 @@ class AssessAccuracy(ImagetteAlgorithm):
     @staticmethod
     def fixed(value):
         return "n/a" if value is None else f"{value:.3f}"
-
-    def reference_rows(self, context, source, field_index, raster_crs):
-        """(class value, GeoJSON geometry in the raster CRS) of every feature with a class, and the skipped count."""
-        field = source.fields().at(field_index)
-        if field.type() in INTEGER_TYPES:
-            kind = "integer"
-        elif field.type() == QVariant.String:
-            kind = "text"
-        elif field.type() == QVariant.Double:
-            kind = "real"
-        else:
-            raise QgsProcessingException(
-                f"The class field '{field.name()}' is of type {field.typeName()}; use an integer or a text field."
-            )
-        transform = QgsCoordinateTransform(source.sourceCrs(), raster_crs, context.transformContext())
-        rows, skipped = [], 0
-        for feature in source.getFeatures():
-            value = feature.attribute(field_index)
-            geometry = QgsGeometry(feature.geometry())
-            if value is None or value == NULL or str(value).strip() == "" or geometry.isEmpty():
-                skipped += 1
-                continue
-            if kind == "real":
-                if float(value) != int(float(value)):
-                    raise QgsProcessingException(
-                        f"The class field '{field.name()}' holds {value}, which is not a class code (a whole number). "
-                        "Use an integer or a text field."
-                    )
-                value = int(float(value))
-            elif kind == "integer":
-                value = int(value)
-            else:
-                value = str(value)
-            geometry.transform(transform)
-            rows.append((value, json.loads(geometry.asJson())))
-        return rows, skipped
 
     def write_confusion(self, parameters, context, result):
         """Writes the optional confusion table; returns its id, or None when it was not asked for."""

@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 
 from qgis.core import (
-    NULL,
     QgsCategorizedSymbolRenderer,
-    QgsCoordinateTransform,
     QgsFeature,
     QgsFeatureSink,
     QgsField,
@@ -31,8 +29,7 @@ from qgis.PyQt.QtCore import QVariant
 from ..plugin.engine.classes import ClassEntry, check_code, codes_for_names, palette_color
 from ..plugin.engine.sampling import LabelledFeature, SamplingConfig, sample_patches
 from .base import ImagetteAlgorithm
-
-INTEGER_TYPES = (QVariant.Int, QVariant.UInt, QVariant.LongLong, QVariant.ULongLong)
+from .labels import class_rows, resolve_layers
 
 
 class SamplePatches(ImagetteAlgorithm):
@@ -175,24 +172,10 @@ class SamplePatches(ImagetteAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
 
     def execute(self, parameters, context, feedback, progress):
-        raster = self.parameterAsRasterLayer(parameters, self.INPUT_RASTER, context)
-        if raster is None:
-            raise QgsProcessingException(self.invalidRasterError(parameters, self.INPUT_RASTER))
-        source = self.parameterAsSource(parameters, self.INPUT_VECTOR, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, self.INPUT_VECTOR))
-        if not raster.crs().isValid():
-            raise QgsProcessingException(
-                f"The raster '{raster.name()}' has no coordinate reference system. Assign one "
-                "(Raster > Projections > Assign Projection) and run again."
-            )
         field_name = self.parameterAsString(parameters, self.CLASS_FIELD, context)
-        field_index = source.fields().lookupField(field_name)
-        if field_index < 0:
-            raise QgsProcessingException(
-                f"The class field '{field_name}' does not exist in the vector layer. "
-                f"Its fields are: {', '.join(source.fields().names())}."
-            )
+        raster, source, field_index = resolve_layers(
+            self, parameters, context, self.INPUT_RASTER, self.INPUT_VECTOR, self.CLASS_FIELD, "raster"
+        )
         features, classes, skipped = self.labelled_features(parameters, context, source, field_index, raster.crs())
         if skipped:
             feedback.pushWarning(f"{skipped} feature(s) with an empty class or no geometry were skipped.")
@@ -235,29 +218,14 @@ class SamplePatches(ImagetteAlgorithm):
 
     def labelled_features(self, parameters, context, source, field_index, raster_crs):
         """Features reprojected to the raster CRS as GeoJSON, with class codes and the class table."""
-        field = source.fields().at(field_index)
-        is_integer = field.type() in INTEGER_TYPES
-        if not is_integer and field.type() != QVariant.String:
-            raise QgsProcessingException(
-                f"The class field '{field.name()}' is of type {field.typeName()}; use an integer or a text field."
-            )
-        transform = QgsCoordinateTransform(source.sourceCrs(), raster_crs, context.transformContext())
-        rows, skipped = [], 0
-        for feature in source.getFeatures():
-            value = feature.attribute(field_index)
-            geometry = QgsGeometry(feature.geometry())
-            if value is None or value == NULL or str(value).strip() == "" or geometry.isEmpty():
-                skipped += 1
-                continue
-            geometry.transform(transform)
-            rows.append((feature.id(), int(value) if is_integer else str(value).strip(), geometry))
+        rows, is_integer, skipped = class_rows(context, source, field_index, raster_crs)
         if is_integer:
             codes = {value: value for _, value, _ in rows}
         else:
             codes = codes_for_names(value for _, value, _ in rows)
         for code in set(codes.values()):
             check_code(code)
-        style = self.style_of(parameters, context, field.name())
+        style = self.style_of(parameters, context, source.fields().at(field_index).name())
         classes = []
         for index, (value, code) in enumerate(sorted(codes.items(), key=lambda item: item[1])):
             label, color = style.get(str(value), (None, None))

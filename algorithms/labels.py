@@ -1,0 +1,69 @@
+"""Labelled vector layers as both sampling and accuracy assessment read them: the layers resolved with
+clear messages, and every feature's class value with its geometry in the raster's CRS."""
+
+from __future__ import annotations
+
+from qgis.core import NULL, QgsCoordinateTransform, QgsGeometry, QgsProcessingException
+from qgis.PyQt.QtCore import QVariant
+
+INTEGER_TYPES = (QVariant.Int, QVariant.UInt, QVariant.LongLong, QVariant.ULongLong)
+
+
+def resolve_layers(algorithm, parameters, context, raster_name: str, vector_name: str, field_name: str, what: str):
+    """The raster layer, the vector source and the class field's index, or a message naming what is wrong.
+
+    what names the raster in messages ("raster", "classification").
+    """
+    raster = algorithm.parameterAsRasterLayer(parameters, raster_name, context)
+    if raster is None:
+        raise QgsProcessingException(algorithm.invalidRasterError(parameters, raster_name))
+    source = algorithm.parameterAsSource(parameters, vector_name, context)
+    if source is None:
+        raise QgsProcessingException(algorithm.invalidSourceError(parameters, vector_name))
+    if not raster.crs().isValid():
+        raise QgsProcessingException(
+            f"The {what} '{raster.name()}' has no coordinate reference system. Assign one "
+            "(Raster > Projections > Assign Projection) and run again."
+        )
+    field = algorithm.parameterAsString(parameters, field_name, context)
+    field_index = source.fields().lookupField(field)
+    if field_index < 0:
+        raise QgsProcessingException(
+            f"The class field '{field}' does not exist in the vector layer. "
+            f"Its fields are: {', '.join(source.fields().names())}."
+        )
+    return raster, source, field_index
+
+
+def class_rows(
+    context, source, field_index: int, raster_crs
+) -> tuple[list[tuple[int, int | str, QgsGeometry]], bool, int]:
+    """(feature id, class value, geometry in the raster CRS) of every feature with a class and a geometry.
+
+    Returns the rows, whether the values are integer codes (else text, outer spaces removed), and how
+    many features were skipped for an empty class or geometry. A real field counts as integer codes
+    when every value is a whole number.
+    """
+    field = source.fields().at(field_index)
+    real = field.type() == QVariant.Double
+    if field.type() not in INTEGER_TYPES and field.type() != QVariant.String and not real:
+        raise QgsProcessingException(
+            f"The class field '{field.name()}' is of type {field.typeName()}; use an integer or a text field."
+        )
+    integer = field.type() in INTEGER_TYPES or real
+    transform = QgsCoordinateTransform(source.sourceCrs(), raster_crs, context.transformContext())
+    rows, skipped = [], 0
+    for feature in source.getFeatures():
+        value = feature.attribute(field_index)
+        geometry = QgsGeometry(feature.geometry())
+        if value is None or value == NULL or str(value).strip() == "" or geometry.isEmpty():
+            skipped += 1
+            continue
+        if real and float(value) != int(float(value)):
+            raise QgsProcessingException(
+                f"The class field '{field.name()}' holds {value}, which is not a class code (a whole number). "
+                "Use an integer or a text field."
+            )
+        geometry.transform(transform)
+        rows.append((feature.id(), int(float(value)) if integer else str(value).strip(), geometry))
+    return rows, integer, skipped
