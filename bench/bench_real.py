@@ -62,6 +62,7 @@ NETWORKS: dict[str, Network] = {
     "small_cnn": Network("Small CNN", {"ARCHITECTURE": 0}),
     "resnet18": Network("ResNet-18 (scratch)", {"ARCHITECTURE": 1, "PRETRAINED_MODE": 2}),
     "unet": Network("U-Net (64 px)", {"ARCHITECTURE": 4}, patch_size=64),
+    "unet32": Network("U-Net (32 px, the sampling default)", {"ARCHITECTURE": 4}),
 }
 
 

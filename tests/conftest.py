@@ -64,6 +64,27 @@ def run_algorithm(name: str, parameters: dict, feedback=None, context=None) -> d
     return processing.run(f"imagette:{name}", parameters, feedback=feedback, context=context)
 
 
+def sample_and_train(scene, folder, patch_size: int, **training) -> dict:
+    """Samples the scene's polygons and trains on them through processing.run; returns the training outputs.
+
+    training holds trainclassifier parameters (ARCHITECTURE, EPOCHS...); training runs on the CPU, seed 1.
+    """
+    sampled = run_algorithm(
+        "samplepatches",
+        {
+            "INPUT_RASTER": str(scene.raster),
+            "INPUT_VECTOR": str(scene.vector),
+            "CLASS_FIELD": "classe",
+            "PATCH_SIZE": patch_size,
+            "OUTPUT_DATASET": str(folder / "dataset"),
+            "OUTPUT_FOOTPRINTS": str(folder / "footprints.gpkg"),
+        },
+    )
+    outputs = {"OUTPUT_MODEL": str(folder / "model.pt"), "OUTPUT_REPORT": str(folder / "report.html")}
+    parameters = {"DATASET": sampled["OUTPUT_DATASET"], "DEVICE": 1, "SEED": 1, **outputs, **training}
+    return run_algorithm("trainclassifier", parameters)
+
+
 @pytest.fixture(scope="session")
 def scene(tmp_path_factory):
     """A 384 x 384 px, 4-band uint16 scene with nodata and its polygons (text field) in another CRS."""

@@ -12,7 +12,7 @@ import rasterio
 from imagette.plugin.engine.metrics import classification_scores, confusion_matrix
 from imagette.plugin.engine.modelfile import load_model
 
-from tests.conftest import run_algorithm
+from tests.conftest import run_algorithm, sample_and_train
 from tests.scenes import CLASSES
 
 pytestmark = pytest.mark.slow
@@ -21,30 +21,7 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def trained_model(scene, tmp_path_factory):
     folder = tmp_path_factory.mktemp("chain")
-    sampled = run_algorithm(
-        "samplepatches",
-        {
-            "INPUT_RASTER": str(scene.raster),
-            "INPUT_VECTOR": str(scene.vector),
-            "CLASS_FIELD": "classe",
-            "PATCH_SIZE": 32,
-            "OUTPUT_DATASET": str(folder / "dataset"),
-            "OUTPUT_FOOTPRINTS": str(folder / "footprints.gpkg"),
-        },
-    )
-    trained = run_algorithm(
-        "trainclassifier",
-        {
-            "DATASET": sampled["OUTPUT_DATASET"],
-            "ARCHITECTURE": 0,
-            "EPOCHS": 6,
-            "BATCH_SIZE": 32,
-            "DEVICE": 1,
-            "SEED": 1,
-            "OUTPUT_MODEL": str(folder / "model.pt"),
-            "OUTPUT_REPORT": str(folder / "report.html"),
-        },
-    )
+    trained = sample_and_train(scene, folder, 32, ARCHITECTURE=0, EPOCHS=6, BATCH_SIZE=32)
     return trained["OUTPUT_MODEL"]
 
 

@@ -22,7 +22,7 @@ from imagette.plugin.engine.training import TrainingConfig, train_classifier
 from rasterio.features import rasterize
 from rasterio.transform import from_origin
 
-from tests.conftest import run_algorithm
+from tests.conftest import run_algorithm, sample_and_train
 from tests.model_files import metadata
 from tests.scenes import CLASS_COLORS, CLASSES, make_scene, write_raster
 from tests.training_data import Recorder, sample_scene
@@ -172,31 +172,8 @@ def test_multispectral_checkpoint_loads_as_it_is(architecture):
 @pytest.fixture(scope="module")
 def trained_unet(scene, tmp_path_factory):
     """A U-Net trained briefly through processing.run on the fixture scene: (algorithm outputs, folder)."""
-    tmp_path = tmp_path_factory.mktemp("chain_unet")
-    sampled = run_algorithm(
-        "samplepatches",
-        {
-            "INPUT_RASTER": str(scene.raster),
-            "INPUT_VECTOR": str(scene.vector),
-            "CLASS_FIELD": "classe",
-            "PATCH_SIZE": 64,
-            "OUTPUT_DATASET": str(tmp_path / "dataset"),
-            "OUTPUT_FOOTPRINTS": str(tmp_path / "footprints.gpkg"),
-        },
-    )
-    trained = run_algorithm(
-        "trainclassifier",
-        {
-            "DATASET": sampled["OUTPUT_DATASET"],
-            "ARCHITECTURE": 4,
-            "EPOCHS": 3,
-            "DEVICE": 1,
-            "SEED": 1,
-            "OUTPUT_MODEL": str(tmp_path / "unet.pt"),
-            "OUTPUT_REPORT": str(tmp_path / "report.html"),
-        },
-    )
-    return trained, tmp_path
+    folder = tmp_path_factory.mktemp("chain_unet")
+    return sample_and_train(scene, folder, 64, ARCHITECTURE=4, EPOCHS=3), folder
 
 
 @pytest.mark.slow
