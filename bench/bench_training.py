@@ -29,8 +29,8 @@ from tests.headless import plugin_dir  # noqa: E402
 sys.path.insert(0, str(plugin_dir()))
 
 BANDS = 4
-# (architecture, patch size, CPU batch, CUDA batch)
-CONFIGURATIONS = (("small_cnn", 32, 64, 256), ("resnet18", 64, 64, 256))
+# (architecture, patch size, CPU batch, CUDA batch); a U-Net's batch counts the pixels of that many 32 px patches
+CONFIGURATIONS = (("small_cnn", 32, 64, 256), ("resnet18", 64, 64, 256), ("unet", 64, 64, 256))
 
 
 def make_dataset(folder: Path, patch_size: int, patches: int) -> Path:
@@ -86,6 +86,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--epochs", type=int, default=3, help="epochs per run (at least 2)")
     parser.add_argument("--patches", type=int, default=2000, help="patches in each dataset")
+    parser.add_argument(
+        "--networks", nargs="+", default=[c[0] for c in CONFIGURATIONS], help="architectures to measure"
+    )
     parser.add_argument("--worker", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
@@ -99,6 +102,8 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="imagette-bench-") as temporary:
         for architecture, patch_size, cpu_batch, cuda_batch in CONFIGURATIONS:
+            if architecture not in args.networks:
+                continue
             start = time.perf_counter()
             dataset = make_dataset(Path(temporary) / f"p{patch_size}", patch_size, args.patches)
             print(
