@@ -77,9 +77,12 @@ class TrainClassifier(ImagetteAlgorithm):
         "ImageNet weights come from the 'Pretrained weights file', else from the torch hub cache (downloaded there "
         "when online). Offline, the error message says which file to copy where.\n\n"
         "Defaults need no tuning: AdamW with warm-up and cosine decay, class-weighted loss, flips and rotations, "
-        "early stopping on validation macro-F1 (the best epoch is kept). Scores are measured on the validation "
-        "patches: overall accuracy, macro-F1 (every class counts the same) and kappa; the log warns when a class has "
-        "an F1 below 0.5. Canceling after the first epoch keeps the best model so far.\n\n"
+        "early stopping on validation macro-F1 (the best epoch is kept).\n\n"
+        "The scores say how good the map will be: the map is classified, as 'Classify raster' would, around the "
+        "validation polygons, and every pixel whose centre lies in one is scored against its class, borders "
+        "included: overall accuracy, macro-F1 (every class counts the same) and kappa; the log warns when a class has "
+        "an F1 below 0.5. The scores on the validation patches follow in the report (they are easier, and choose "
+        "the epoch). Canceling after the first epoch keeps the best model so far.\n\n"
         "The same seed on the CPU gives the same model. On a CUDA GPU, mixed precision is used and the batch is "
         "halved if the GPU runs out of memory. The Imagette menu also starts training as a background task."
     )
@@ -202,9 +205,9 @@ class TrainClassifier(ImagetteAlgorithm):
             advanced=True,
         )
         for name, label in (
-            (self.OVERALL_ACCURACY, "Overall accuracy (validation)"),
-            (self.MACRO_F1, "Macro-F1 (validation)"),
-            (self.KAPPA, "Kappa (validation)"),
+            (self.OVERALL_ACCURACY, "Overall accuracy (map, validation polygons)"),
+            (self.MACRO_F1, "Macro-F1 (map, validation polygons)"),
+            (self.KAPPA, "Kappa (map, validation polygons)"),
         ):
             self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
 
