@@ -247,6 +247,12 @@ class ReferenceCounts:
     ambiguous: int = 0
     other: int = 0
 
+    @classmethod
+    def empty(cls, codes: Sequence[int]) -> ReferenceCounts:
+        """Counts of nothing yet, over codes."""
+        size = len(codes)
+        return cls(list(codes), np.zeros((size, size), dtype=np.int64), np.zeros(size, dtype=np.int64))
+
     @property
     def nodata_pixels(self) -> int:
         return int(self.on_nodata.sum())
@@ -303,7 +309,7 @@ def reference_confusion(
     """
     codes = [int(code) for code in codes]
     size = len(codes)
-    counts = ReferenceCounts(codes, np.zeros((size, size), dtype=np.int64), np.zeros(size, dtype=np.int64))
+    counts = ReferenceCounts.empty(codes)
     if size == 0 or class_array.size == 0:
         return counts
     rows, cols = class_array.shape
@@ -491,7 +497,8 @@ class AssessmentResult:
     report_path: str | None = None
 
 
-def _bounds(geometry: Geometry) -> tuple[float, float, float, float]:
+def geometry_bounds(geometry: Geometry) -> tuple[float, float, float, float]:
+    """xmin, ymin, xmax, ymax of a GeoJSON-like geometry (NaN when it has no coordinates)."""
     xs: list[float] = []
     ys: list[float] = []
 
@@ -597,10 +604,10 @@ def assess_accuracy(config: AssessmentConfig, progress: Progress | None = None) 
         map_pixels, map_nodata = _histogram(src, nodata, progress, 0, 50)
         reference_codes = sorted({code for _, code in features})
         codes = sorted(set(reference_codes) | set(map_pixels))
-        counts = ReferenceCounts(
-            codes, np.zeros((len(codes), len(codes)), dtype=np.int64), np.zeros(len(codes), dtype=np.int64)
+        counts = ReferenceCounts.empty(codes)
+        boxes = np.array(
+            [_pixel_box(geometry_bounds(geometry), src.transform) for geometry, _ in features], dtype=float
         )
-        boxes = np.array([_pixel_box(_bounds(geometry), src.transform) for geometry, _ in features], dtype=float)
         inside = (
             (boxes[:, 1] >= 0) & (boxes[:, 0] < src.height) & (boxes[:, 3] >= 0) & (boxes[:, 2] < src.width)
         ) & ~np.isnan(boxes).any(axis=1)

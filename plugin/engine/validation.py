@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 import torch
 from rasterio.errors import RasterioIOError
 
 from . import dataset as ds
-from .assessment import ReferenceCounts, reference_confusion
+from .assessment import ReferenceCounts, geometry_bounds, reference_confusion
 from .errors import ImagetteError
 from .inference import classify_extents
 from .io import open_raster
@@ -34,17 +33,6 @@ class MapValidation:
     reason: str = ""  # why counts is None
 
 
-def _bounds(geometry: dict) -> tuple[float, float, float, float]:
-    coordinates = np.array(_flatten(geometry["coordinates"]), dtype=np.float64).reshape(-1, 2)
-    return (*coordinates.min(axis=0), *coordinates.max(axis=0))
-
-
-def _flatten(coordinates) -> list[float]:
-    if isinstance(coordinates[0], (int, float)):
-        return [float(coordinates[0]), float(coordinates[1])]
-    return [value for part in coordinates for value in _flatten(part)]
-
-
 def validate_map(model: ModelFile, dataset: ds.Dataset, device: torch.device, progress: Progress) -> MapValidation:
     """Scores the model's map on the dataset's validation features; counts is None when it cannot."""
     features = dataset.features(ds.VALIDATION)
@@ -59,8 +47,8 @@ def validate_map(model: ModelFile, dataset: ds.Dataset, device: torch.device, pr
     codes = [entry.code for entry in model.classes]
     try:
         with open_raster(raster) as src:
-            counts = ReferenceCounts(codes, np.zeros((len(codes),) * 2, dtype=np.int64), np.zeros(len(codes), np.int64))
-            extents = [_bounds(geometry) for geometry, _ in features]
+            counts = ReferenceCounts.empty(codes)
+            extents = [geometry_bounds(geometry) for geometry, _ in features]
             for (geometry, code), (classes, transform) in zip(
                 features, classify_extents(model, src, extents, device, progress)
             ):
