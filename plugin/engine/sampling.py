@@ -84,9 +84,9 @@ class SamplingConfig:
     def grid_stride(self) -> int:
         return self.stride or max(1, self.patch_size // 2)
 
-    def feature_strides(self, pixel_area: float) -> np.ndarray:
-        """Grid stride inside each feature: the stride asked for, else the default tightened for small features."""
-        areas = np.array([polygon_area(f.geometry) for f in self.features]) / pixel_area
+    def feature_strides(self, areas: np.ndarray) -> np.ndarray:
+        """Grid stride inside each feature (areas in pixels): the stride asked for, else the default tightened
+        for small features."""
         if self.stride:
             return np.full(len(self.features), self.stride, dtype=np.int64)
         fitting = np.floor(np.sqrt(areas / MIN_PATCHES_PER_FEATURE)).astype(np.int64)
@@ -171,9 +171,9 @@ class _Sampler:
         self.codes = np.array([f.code for f in self.features], dtype=np.int64)
         self.pixel_boxes = self._pixel_boxes()
         pixel_area = abs(src.transform.a * src.transform.e - src.transform.b * src.transform.d)
-        self.strides = config.feature_strides(pixel_area)
-        # Pixels of a patch its feature can fill: the patch, or the feature when smaller (points: the patch).
         areas = np.array([polygon_area(f.geometry) for f in self.features]) / pixel_area
+        self.strides = config.feature_strides(areas)
+        # Share of a patch its feature can fill: the patch, or the feature when smaller (points: the patch).
         self.fillable = np.where(areas > 0, np.clip(areas, 1, self.size**2), self.size**2) / self.size**2
         # One feature-index map per candidate patch (feature index + 1, 0 outside): the masks are made from them.
         self.map_dtype = np.dtype(np.uint16 if len(self.features) < 2**16 - 1 else np.int32)
