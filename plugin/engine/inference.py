@@ -55,8 +55,10 @@ class InferenceConfig:
         device: one of device.DEVICE_CHOICES.
         batch_size: patches evaluated per forward pass; the dense method's tiles use as much memory
             as that many patches. 0 sizes it to the device's memory.
-        stride: output pixel size in input pixels; 0 chooses default_stride(patch size).
-        method: one of METHODS; dense evaluates per patch where dense tiles cannot pay off (see tiles.py); segmentation networks ignore it.
+        stride: output pixel size in input pixels; 0 chooses the default: an eighth of the patch for patch
+            classifiers (grid.default_stride), 1 (full resolution) for segmentation networks.
+        method: one of METHODS; dense evaluates per patch where dense tiles cannot pay off (see tiles.py).
+            Segmentation networks ignore it.
         extent: (xmin, ymin, xmax, ymax) in the raster's CRS; the output covers only this area,
             snapped outwards to the output grid. None: the whole raster.
         tile_size: output pixels per tile side; 0 sizes tiles from the memory budget.
