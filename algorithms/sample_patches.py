@@ -27,9 +27,12 @@ from qgis.core import (
 from qgis.PyQt.QtCore import QVariant
 
 from ..plugin.engine.classes import ClassEntry, check_code, codes_for_names, palette_color
+from ..plugin.engine.dataset import MIN_PATCH_SIZE
 from ..plugin.engine.sampling import LabelledFeature, SamplingConfig, sample_patches
 from .base import ImagetteAlgorithm
 from .labels import class_rows, resolve_layers
+
+MAX_PATCH_SIZE = 1024
 
 
 class SamplePatches(ImagetteAlgorithm):
@@ -96,9 +99,17 @@ class SamplePatches(ImagetteAlgorithm):
             "1, 2, ... in alphabetical order. Features with an empty class are skipped.",
         )
         self.add_parameter(
-            number(self.PATCH_SIZE, self.tr("Patch size (pixels)"), number.Integer, 32, minValue=2, maxValue=1024),
-            "Side of the square patch the classifier sees, in raster pixels. Larger patches see more context but need "
-            "larger polygons; 16 to 64 suits most orthophotos and Sentinel-2 scenes.",
+            number(
+                self.PATCH_SIZE,
+                self.tr("Patch size (pixels)"),
+                number.Integer,
+                32,
+                minValue=MIN_PATCH_SIZE,
+                maxValue=MAX_PATCH_SIZE,
+            ),
+            f"Side of the square patch the classifier sees, in raster pixels, from {MIN_PATCH_SIZE} (every network "
+            f"halves it three times) to {MAX_PATCH_SIZE}. Larger patches see more context but need larger polygons; "
+            "16 to 64 suits most orthophotos and Sentinel-2 scenes.",
         )
         self.add_parameter(
             number(
@@ -172,6 +183,9 @@ class SamplePatches(ImagetteAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
 
     def execute(self, parameters, context, feedback, progress):
+        deps.require_rasterio()  # the engine reads with rasterio, imported here: the provider loads without it
+        from ..plugin.engine.sampling import SamplingConfig, sample_patches
+
         field_name = self.parameterAsString(parameters, self.CLASS_FIELD, context)
         raster, source, field_index = resolve_layers(
             self, parameters, context, self.INPUT_RASTER, self.INPUT_VECTOR, self.CLASS_FIELD, "raster"
@@ -218,6 +232,8 @@ class SamplePatches(ImagetteAlgorithm):
 
     def labelled_features(self, parameters, context, source, field_index, raster_crs):
         """Features reprojected to the raster CRS as GeoJSON, with class codes and the class table."""
+        from ..plugin.engine.sampling import LabelledFeature
+
         rows, is_integer, skipped = class_rows(context, source, field_index, raster_crs)
         if is_integer:
             codes = {value: value for _, value, _ in rows}

@@ -34,7 +34,12 @@ PATCHES_FILE = "patches.bin"
 MASKS_FILE = "masks.bin"
 FEATURES_FILE = "features.geojson"
 TRAIN, VALIDATION = 0, 1
+MIN_PATCH_SIZE = 8  # every network downsamples 8 times (training.MIN_PATCH_SIZE): sampling refuses smaller patches
 SPLIT_NAMES = ("train", "validation")
+ARRAY_FILES = ("labels", "split", "groups", "centres")  # one row per patch each
+# The metadata training reads; a dataset without one of them is refused on opening.
+METADATA_KEYS = ("count", "patch_size", "bands", "classes", "normalization", "pixel_size", "crs", "crs_name", "raster")
+NESTED_KEYS = {"bands": ("count", "dtype", "names"), "normalization": ("mean", "std"), "masks": ("dtype",)}
 
 
 class PatchMetadata:
@@ -100,23 +105,75 @@ def open_dataset(path: str | Path) -> Dataset:
         metadata = json.loads(meta_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise ImagetteError(f"Cannot read '{meta_path}': {error}. Sample the patches again.") from error
+    if not isinstance(metadata, dict):
+        metadata = {}
     if metadata.get("format") != FORMAT or metadata.get("format_version") not in READABLE_VERSIONS:
         raise ImagetteError(
             f"'{folder}' holds format {metadata.get('format')!r} version {metadata.get('format_version')!r}; "
             f"this Imagette reads {FORMAT!r} versions {', '.join(map(str, READABLE_VERSIONS))}. Sample the patches again."
         )
+    problem = _metadata_problem(metadata)
+    if problem is not None:
+        raise _damaged(folder, problem)
     count = int(metadata["count"])
     size = int(metadata["patch_size"])
-    shape = (count, int(metadata["bands"]["count"]), size, size)
+    bands = int(metadata["bands"]["count"])
+    shape = (count, bands, size, size)
     try:
-        patches = np.memmap(folder / PATCHES_FILE, dtype=metadata["bands"]["dtype"], mode="r", shape=shape)
-        arrays = {name: np.load(folder / f"{name}.npy") for name in ("labels", "split", "groups", "centres")}
+        dtype = np.dtype(metadata["bands"]["dtype"])
+        _check_file_size(folder / PATCHES_FILE, count * bands * size * size * dtype.itemsize)
+        patches = np.memmap(folder / PATCHES_FILE, dtype=dtype, mode="r", shape=shape)
+        arrays = {name: np.load(folder / f"{name}.npy") for name in ARRAY_FILES}
         if "masks" in metadata:
-            arrays["masks"] = np.memmap(
-                folder / MASKS_FILE, dtype=metadata["masks"]["dtype"], mode="r", shape=(count, size, size)
-            )
-    except (OSError, ValueError) as error:
-        raise ImagetteError(
-            f"The dataset '{folder}' is incomplete or damaged ({error}). Sample the patches again."
-        ) from error
+            masks_dtype = np.dtype(metadata["masks"]["dtype"])
+            _check_file_size(folder / MASKS_FILE, count * size * size * masks_dtype.itemsize)
+            arrays["masks"] = np.memmap(folder / MASKS_FILE, dtype=masks_dtype, mode="r", shape=(count, size, size))
+    except (OSError, ValueError, TypeError) as error:
+        raise _damaged(folder, str(error)) from error
+    for name in ARRAY_FILES:
+        rows = arrays[name].shape[0] if arrays[name].ndim else 0
+        if rows != count:
+            raise _damaged(folder, f"{name}.npy has {rows} row(s) for {count} patch(es)")
+    if arrays["centres"].shape[1:] != (2,):
+        raise _damaged(folder, f"centres.npy has shape {arrays['centres'].shape}, not ({count}, 2)")
     return Dataset(folder, metadata, patches, **arrays)
+
+
+def _damaged(folder: Path, problem: str) -> ImagetteError:
+    return ImagetteError(
+        f"The dataset '{folder}' is incomplete, damaged or was edited after sampling: {problem}. "
+        "Sample the patches again with 'Sample training patches'."
+    )
+
+
+def _check_file_size(path: Path, expected: int) -> None:
+    actual = path.stat().st_size
+    if actual != expected:
+        raise ValueError(
+            f"{path.name} holds {actual} bytes where the metadata (patch count x bands x size x size) needs {expected}"
+        )
+
+
+def _metadata_problem(metadata: dict) -> str | None:
+    """What training would miss in a dataset's metadata, or None when it has every key it reads."""
+    missing = [key for key in METADATA_KEYS if key not in metadata]
+    if metadata.get("format_version", 0) >= 2 and "masks" not in metadata:
+        missing.append("masks")
+    for key, subkeys in NESTED_KEYS.items():
+        if key in metadata:  # a missing one is named above when it is needed
+            value = metadata[key]
+            missing += [f"{key}.{sub}" for sub in subkeys if not isinstance(value, dict) or sub not in value]
+    if missing:
+        return f"{METADATA_FILE} lacks {', '.join(repr(key) for key in missing)}"
+    try:
+        count, size, bands = int(metadata["count"]), int(metadata["patch_size"]), int(metadata["bands"]["count"])
+        classes = table_from_dicts(metadata["classes"])
+        means, stds = list(metadata["normalization"]["mean"]), list(metadata["normalization"]["std"])
+    except (KeyError, TypeError, ValueError) as error:
+        return f"{METADATA_FILE} is malformed ({type(error).__name__}: {error})"
+    if count < 0 or size < 1 or bands < 1 or not classes or len(means) != bands or len(stds) != bands:
+        return (
+            f"{METADATA_FILE} does not add up ({count} patch(es) of {size} px, {bands} band(s), {len(means)} band "
+            f"mean(s), {len(stds)} band deviation(s), {len(classes)} class(es))"
+        )
+    return None

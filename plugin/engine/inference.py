@@ -10,7 +10,6 @@ small extents in memory, for map-level validation.
 from __future__ import annotations
 
 import os
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager
@@ -35,7 +34,7 @@ from .geotiff import (
     write_side_car,
 )
 from .grid import output_grid, tiles
-from .io import open_raster, replaced_atomically
+from .io import check_writable, open_raster, replaced_atomically
 from .modelfile import ModelFile, load_model
 from .progress import Progress
 from .tiles import METHODS, TileClassifier, tile_classifier
@@ -151,20 +150,6 @@ def _check_config(config: InferenceConfig) -> None:
             raise ImagetteError(f"Imagette writes GeoTIFF files: give '{path}' a .tif extension.")
 
 
-def _check_writable(path: Path) -> None:
-    """Says 'cannot write here' before any work rather than after it."""
-    try:
-        if path.is_dir():
-            raise IsADirectoryError("it is a folder")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.TemporaryFile(dir=path.parent):
-            pass
-    except OSError as error:
-        raise ImagetteError(
-            f"Cannot write the output '{path}': {error}. Choose a file in a folder where you can write."
-        ) from error
-
-
 def to_codes(index: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """Class codes of output indices; index -1 (nodata) becomes NODATA_CODE."""
     return np.where(index >= 0, codes[np.maximum(index, 0)], NODATA_CODE)
@@ -253,7 +238,7 @@ def classify_raster(config: InferenceConfig, progress: Progress | None = None) -
     confidence_path = Path(config.confidence_path) if config.confidence_path else None
     for path in (output_path, confidence_path):
         if path is not None:
-            _check_writable(path)
+            check_writable(path)
     with open_raster(config.raster_path) as src, ExitStack() as outputs:
         _check_inputs(model, src, config, progress)
         _use_all_cpu_threads()

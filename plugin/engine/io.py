@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -38,6 +39,30 @@ def open_raster(path: str) -> rasterio.DatasetReader:
             f"The raster '{path}' has data type {src.dtypes[0]}; Imagette reads {', '.join(SUPPORTED_DTYPES)}."
         )
     return src
+
+
+def check_writable(path: str | Path, what: str = "output", folder: bool = False) -> None:
+    """Says 'cannot write here' before any work rather than after it.
+
+    Creates the missing folders (as writing would) and a temporary file in the folder that will hold
+    the output: path's parent, or path itself when folder is True. Refuses a file path that is a
+    folder, a folder path that is a file, and a folder that cannot be written.
+    """
+    path = Path(path)
+    try:
+        if folder and path.exists() and not path.is_dir():
+            raise NotADirectoryError("it is a file, not a folder")
+        if not folder and path.is_dir():
+            raise IsADirectoryError("it is a folder")
+        parent = path if folder else path.parent
+        parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=parent):
+            pass
+    except OSError as error:
+        place = "a folder" if folder else "a file in a folder"
+        raise ImagetteError(
+            f"Cannot write the {what} '{path}': {error.strerror or error}. Choose {place} where you can write."
+        ) from error
 
 
 def band_names(src: rasterio.DatasetReader) -> list[str]:

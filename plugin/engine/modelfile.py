@@ -14,14 +14,13 @@ somebody else's file never runs code from it:
 
 from __future__ import annotations
 
-import pickle
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
 
+from .classes import table_from_dicts
 from .dataset import PatchMetadata
 from .errors import ImagetteError
 from .io import replaced_atomically
@@ -30,6 +29,8 @@ from .models import ARCHITECTURES, Network, build_model
 FORMAT = "imagette-model"
 FORMAT_VERSION = 1
 EXTENSION = ".pt"
+# What inference reads from a model file's metadata; a file without one of them is refused on opening.
+METADATA_KEYS = ("bands", "normalization", "patch_size", "classes")
 
 
 @dataclass
@@ -56,22 +57,50 @@ def save_model(path: str | Path, architecture: str, network: Network, metadata: 
 
 
 def load_plain_data(path: Path, expected: str, fix: str) -> Any:
-    """torch.load restricted to tensors and plain data, so that reading a file never runs code from it."""
+    """torch.load restricted to tensors and plain data, so that reading a file never runs code from it.
+
+    Whatever the reader raises inside (the safe unpickler's errors, IndexError on a text file renamed .pt,
+    zip and EOF errors on a truncated file), the person gets one message: the file is not a valid `expected`.
+    """
     try:
         return torch.load(path, map_location="cpu", weights_only=True)
-    except (
-        pickle.UnpicklingError,
-        RuntimeError,
-        zipfile.BadZipFile,
-        EOFError,
-        ValueError,
-        AttributeError,
-        TypeError,
-    ) as error:
+    except MemoryError:
+        raise
+    except Exception as error:  # noqa: BLE001 - any failure of the reader means the same thing: not a valid file
         raise ImagetteError(
             f"'{path}' is not a valid {expected}: it is damaged, or it holds objects other than tensors and plain "
             f"data and was refused for safety, so that no code from it runs ({type(error).__name__}). {fix}"
         ) from error
+
+
+def _metadata_problem(metadata: Any) -> str | None:
+    """What is missing or malformed in a model file's metadata, or None when inference has all it needs."""
+    if not isinstance(metadata, dict):
+        return "it has no metadata"
+    missing = [key for key in METADATA_KEYS if key not in metadata]
+    if missing:
+        return f"its metadata lacks {', '.join(repr(key) for key in missing)}"
+    try:
+        bands = int(metadata["bands"]["count"])
+        patch_size = int(metadata["patch_size"])
+        classes = table_from_dicts(metadata["classes"])
+        normalization = metadata["normalization"]
+        means, stds = list(normalization["mean"]), list(normalization["std"])
+    except (KeyError, TypeError, ValueError, IndexError) as error:
+        return f"its metadata is malformed ({type(error).__name__}: {error})"
+    if bands < 1 or patch_size < 1 or len(classes) < 2 or len(means) != bands or len(stds) != bands:
+        return (
+            f"its metadata does not add up ({bands} band(s), {len(means)} band mean(s), {len(stds)} band "
+            f"deviation(s), {len(classes)} class(es), patch size {patch_size})"
+        )
+    return None
+
+
+def _not_a_model(path: Path, reason: str) -> ImagetteError:
+    return ImagetteError(
+        f"'{path}' is not a valid Imagette model file: {reason}. Choose a file written by 'Train patch classifier', "
+        "or train the model again."
+    )
 
 
 def load_model(path: str | Path) -> ModelFile:
@@ -83,23 +112,27 @@ def load_model(path: str | Path) -> ModelFile:
         )
     payload = load_plain_data(path, "Imagette model file", "Train the model again with 'Train patch classifier'.")
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise ImagetteError(
-            f"'{path}' is not an Imagette model file. Choose a file written by 'Train patch classifier'."
-        )
+        raise _not_a_model(path, "it was not written by Imagette")
     if payload.get("format_version") != FORMAT_VERSION or payload.get("architecture") not in ARCHITECTURES:
         raise ImagetteError(
             f"'{path}' is an Imagette model of format version {payload.get('format_version')} with architecture "
             f"{payload.get('architecture')!r}, which this version of Imagette cannot read. Update the plugin or train again."
         )
-    metadata = payload["metadata"]
-    network = build_model(
-        payload["architecture"], int(metadata["bands"]["count"]), len(metadata["classes"]), int(metadata["patch_size"])
-    )
+    metadata: Any = payload.get("metadata")
+    problem = _metadata_problem(metadata)
+    if problem is None and not isinstance(payload.get("state_dict"), dict):
+        problem = "it holds no weights"
+    if problem is not None:
+        raise _not_a_model(path, problem)
     try:
+        network = build_model(
+            payload["architecture"],
+            int(metadata["bands"]["count"]),
+            len(metadata["classes"]),
+            int(metadata["patch_size"]),
+        )
         network.load_state_dict(payload["state_dict"])
-    except RuntimeError as error:
-        raise ImagetteError(
-            f"The weights in '{path}' do not match its architecture ({error}). The file is damaged; train again."
-        ) from error
+    except (RuntimeError, ValueError, TypeError, KeyError, IndexError) as error:
+        raise _not_a_model(path, f"its weights do not match its architecture ({error})") from error
     network.eval()
     return ModelFile(payload["architecture"], network, metadata)

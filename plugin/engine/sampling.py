@@ -16,8 +16,10 @@ Small features next to the patch get what they can hold:
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import shutil
 import tempfile
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -33,7 +35,7 @@ from rasterio.windows import transform as window_transform
 from . import dataset as ds
 from .classes import ClassEntry, table_to_dicts
 from .errors import ImagetteError
-from .io import band_names, box_shares, open_raster, read_with_mask
+from .io import band_names, box_shares, check_writable, open_raster, read_with_mask
 from .progress import Progress
 from .versions import software_versions
 
@@ -41,6 +43,8 @@ CHUNK = 1024
 COPY_BATCH = 1024
 MIN_PATCHES_PER_FEATURE = 4  # the default grid is tightened inside features too small for this many
 FEW_TRAINING_PATCHES = 20  # below this, a class is said to have too few patches to learn from
+# Errors of a write that the person can fix by freeing space or choosing another folder.
+WRITE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM)
 
 REJECT_EDGE = "patch crosses the raster edge"
 REJECT_NODATA = "patch holds too much nodata"
@@ -144,8 +148,12 @@ class _Candidates:
 
 
 def _check_config(config: SamplingConfig) -> None:
-    if config.patch_size < 2:
-        raise ImagetteError(f"The patch size must be at least 2 pixels (got {config.patch_size}).")
+    if config.patch_size < ds.MIN_PATCH_SIZE:
+        raise ImagetteError(
+            f"The patch size must be at least {ds.MIN_PATCH_SIZE} pixels (got {config.patch_size}): every network "
+            f"halves its input 3 times, so smaller patches cannot be trained on. Choose a patch size of {ds.MIN_PATCH_SIZE} "
+            "or more (16 to 64 suits most imagery)."
+        )
     if not 0 <= config.validation_fraction < 1:
         raise ImagetteError(f"The validation fraction must be between 0 and 1 (got {config.validation_fraction}).")
     if not 0 <= config.min_class_share <= 1 or not 0 <= config.nodata_tolerance <= 1:
@@ -456,7 +464,33 @@ def sample_patches(config: SamplingConfig, progress: Progress | None = None) -> 
     progress = progress or Progress()
     _check_config(config)
     output = Path(config.output_dir)
-    output.mkdir(parents=True, exist_ok=True)
+    created = _first_missing(output)
+    try:
+        check_writable(output, "dataset folder", folder=True)
+        return _sample_into(config, output, progress)
+    except OSError as error:
+        if error.errno not in WRITE_ERRORS:
+            raise
+        raise ImagetteError(
+            f"Cannot write the dataset in '{output}': {error.strerror}. Free some disk space or choose another "
+            "folder; an earlier dataset there is left as it was."
+        ) from error
+    finally:
+        if created is not None and not (output / ds.METADATA_FILE).is_file():
+            shutil.rmtree(created, ignore_errors=True)  # only folders this run made: nothing else is in them
+
+
+def _first_missing(folder: Path) -> Path | None:
+    """The outermost of folder and its parents that does not exist yet (None when folder exists)."""
+    missing = None
+    for candidate in (folder.absolute(), *folder.absolute().parents):
+        if candidate.exists():
+            break
+        missing = candidate
+    return missing
+
+
+def _sample_into(config: SamplingConfig, output: Path, progress: Progress) -> SamplingResult:
     with open_raster(config.raster_path) as src, tempfile.TemporaryDirectory(prefix=".imagette-", dir=output) as work:
         size = config.patch_size
         if size > src.width or size > src.height:

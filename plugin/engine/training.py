@@ -21,6 +21,8 @@ the last epoch; its scores are reported as unavailable (None), never guessed fro
 from __future__ import annotations
 
 import math
+import os
+import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -38,8 +40,9 @@ from .batches import UNLABELLED, PatchTargets, PixelTargets, Prefetcher, dihedra
 from .classes import table_to_dicts
 from .device import DEVICE_CHOICES, normalize, select_device
 from .errors import CanceledError, ImagetteError
+from .io import check_writable
 from .metrics import classification_scores, confusion_matrix
-from .modelfile import ModelFile, save_model
+from .modelfile import EXTENSION, ModelFile, save_model
 from .models import ARCHITECTURES, Network, build_model, encoder_architecture, is_segmentation
 from .pretrained import (
     Checkpoint,
@@ -564,6 +567,31 @@ def _model_metadata(
     }
 
 
+def _save_or_rescue(config: TrainingConfig, network: Network, metadata: dict) -> None:
+    """Writes the model file; when that fails after training (disk full, folder gone read-only), writes it to
+    the system temp folder instead and raises an error naming that file: a trained model is never lost."""
+    try:
+        save_model(config.output_model, config.architecture, network, metadata)
+        return
+    except (OSError, RuntimeError) as error:  # torch reports a failed write as RuntimeError (inline_container)
+        failure = error
+    handle, rescue = tempfile.mkstemp(prefix="imagette-model-", suffix=EXTENSION)
+    os.close(handle)
+    try:
+        save_model(rescue, config.architecture, network, metadata)
+    except (OSError, RuntimeError) as error:
+        Path(rescue).unlink(missing_ok=True)
+        raise ImagetteError(
+            f"The trained model could not be written to '{config.output_model}' ({failure}), nor to the temporary "
+            f"folder ({error}). Free some disk space and train again."
+        ) from failure
+    raise ImagetteError(
+        f"The trained model could not be written to '{config.output_model}' ({failure}). It was saved to "
+        f"'{rescue}' instead: move that file where you want it (free some space or choose a folder where you can "
+        "write), or train again."
+    ) from failure
+
+
 def train_classifier(config: TrainingConfig, progress: Progress | None = None) -> TrainingResult:
     """Trains a network on a dataset folder and writes the model file (and the HTML report if asked).
 
@@ -576,6 +604,9 @@ def train_classifier(config: TrainingConfig, progress: Progress | None = None) -
     """
     progress = progress or Progress()
     _check_config(config)
+    check_writable(config.output_model, "model file")
+    if config.output_report:
+        check_writable(config.output_report, "report")
     data = _prepare(config, progress)
     device = select_device(config.device, progress)
     started = time.perf_counter()
@@ -604,11 +635,17 @@ def train_classifier(config: TrainingConfig, progress: Progress | None = None) -
     progress.info(
         f"Training took {duration:.1f} s; {wait_share:.1%} of the training time was spent waiting for patches."
     )
-    save_model(config.output_model, config.architecture, network, metadata)
+    _save_or_rescue(config, network, metadata)
     progress.info(
         f"Model written to {config.output_model}" + (" (canceled run: best epoch so far)." if fit.canceled else ".")
     )
-    report_path = write_report(config.output_report, metadata) if config.output_report else None
+    try:
+        report_path = write_report(config.output_report, metadata) if config.output_report else None
+    except OSError as error:
+        raise ImagetteError(
+            f"The model was written to '{config.output_model}', but the report '{config.output_report}' could not "
+            f"be written: {error}. Free some space or choose another folder for the report; the model is complete."
+        ) from error
     if report_path:
         progress.info(f"Report written to {report_path}.")
     progress.set_percent(100)
