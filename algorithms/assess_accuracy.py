@@ -21,7 +21,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from ..plugin.engine.assessment import AssessmentConfig, assess_accuracy, map_classes, match_reference_values
+from ..plugin import deps
 from .base import ImagetteAlgorithm
 from .labels import class_rows, resolve_layers
 
@@ -103,6 +103,9 @@ class AssessAccuracy(ImagetteAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
 
     def execute(self, parameters, context, feedback, progress):
+        deps.require_rasterio()  # the engine reads with rasterio, imported here: the provider loads without it
+        from ..plugin.engine.assessment import AssessmentConfig, assess_accuracy, map_classes, match_reference_values
+
         field_name = self.parameterAsString(parameters, self.CLASS_FIELD, context)
         raster, source, field_index = resolve_layers(
             self, parameters, context, self.INPUT_CLASSIFICATION, self.REFERENCE, self.CLASS_FIELD, "classification"

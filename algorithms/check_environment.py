@@ -14,6 +14,8 @@ from qgis.core import (
 from ..plugin import deps
 from .base import ImagetteAlgorithm
 
+NBSP = "\u00a0"
+
 
 class CheckEnvironment(ImagetteAlgorithm):
     NAME = "checkenvironment"
@@ -28,7 +30,7 @@ class CheckEnvironment(ImagetteAlgorithm):
         "where pretrained ResNet weights are looked for (the torch hub cache) and whether they are there.\n\n"
         "When something is missing or wrong (PyTorch not installed or too old, a CPU-only PyTorch on a machine with "
         "an NVIDIA GPU, two different GDAL libraries in QGIS), the log gives the exact command to run for the "
-        "Python that this QGIS uses. It runs without PyTorch installed, and says so."
+        "Python that this QGIS uses. It runs without PyTorch or rasterio installed, and says what to install."
     )
 
     OUTPUT_REPORT = "OUTPUT_REPORT"
@@ -48,7 +50,8 @@ class CheckEnvironment(ImagetteAlgorithm):
             ),
             "Optional HTML file with the same report, to keep or to send along with a question or a bug report.",
         )
-        self.addOutput(QgsProcessingOutputString(self.REPORT, self.tr("Report (text)")))
+        # One line: Processing's dialog prints results as a Python dict, where a multi-line text reads as '\n's.
+        self.addOutput(QgsProcessingOutputString(self.REPORT, self.tr("Summary (one line)")))
         self.addOutput(QgsProcessingOutputString(self.TORCH_VERSION, self.tr("PyTorch version (empty when missing)")))
         self.addOutput(QgsProcessingOutputBoolean(self.CUDA_AVAILABLE, self.tr("CUDA GPU available")))
         self.addOutput(QgsProcessingOutputString(self.DEVICE, self.tr("Device 'auto' uses (cuda, mps, cpu)")))
@@ -57,14 +60,15 @@ class CheckEnvironment(ImagetteAlgorithm):
         from osgeo import gdal
 
         environment = deps.check_environment({"QGIS": Qgis.QGIS_VERSION, deps.QGIS_GDAL_LABEL: gdal.__version__})
-        for line in environment.text(with_advice=False).splitlines():
+        # The log is HTML in the dialog: leading spaces collapse there, non-breaking ones keep the indentation.
+        for line in environment.text(with_advice=False, indent=NBSP * 2).splitlines():
             progress.info(line)
         for item in environment.advice:
             progress.warning(item)
         if not environment.advice:
             progress.info("Everything Imagette needs is in place.")
         results = {
-            self.REPORT: environment.text(),
+            self.REPORT: environment.summary(),
             self.TORCH_VERSION: environment.torch_version,
             self.CUDA_AVAILABLE: environment.cuda_available,
             self.DEVICE: environment.device,

@@ -26,9 +26,9 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
+from ..plugin import deps
 from ..plugin.engine.classes import ClassEntry, check_code, codes_for_names, palette_color
 from ..plugin.engine.dataset import MIN_PATCH_SIZE
-from ..plugin.engine.sampling import LabelledFeature, SamplingConfig, sample_patches
 from .base import ImagetteAlgorithm
 from .labels import class_rows, resolve_layers
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import platform
 import re
 import shutil
 import sys
@@ -17,17 +18,55 @@ from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
 
+from .engine.errors import ImagetteError
 from .engine.progress import Progress
-from .engine.versions import software_versions
+from .engine.versions import package_version, plugin_version
 
-TORCH_REQUIREMENT = "torch>=2.1"
+# The oldest torch the engine runs on: training builds torch.amp.GradScaler(device) (torch 2.3; before it only
+# torch.cuda.amp.GradScaler existed). The rest is older: torch.load(weights_only=True) (1.13),
+# torch.cuda.OutOfMemoryError (1.13), torch.autocast and torch.cuda.is_bf16_supported (1.10),
+# torch.nn.utils.fusion.fuse_conv_bn_eval, torch.inference_mode (1.9). Python 3.13 needs torch 2.5 or newer,
+# which pip picks by itself.
+TORCH_REQUIREMENT = "torch>=2.3"
 CUDA_INDEX_URL = "https://download.pytorch.org/whl/cu126"
 QGIS_GDAL_LABEL = "GDAL (QGIS)"
 GIB = 1024**3
 
 
 def torch_available() -> bool:
-    return importlib.util.find_spec("torch") is not None
+    """Whether torch is installed in this Python, found without importing it (importing takes seconds)."""
+    try:
+        return importlib.util.find_spec("torch") is not None
+    except (ImportError, ValueError):  # a finder that refuses it, or a module left half-imported
+        return False
+
+
+def import_problem(name: str) -> str | None:
+    """Why `import name` fails here ("ModuleNotFoundError: ..."), or None when it imports."""
+    try:
+        importlib.import_module(name)
+    except Exception as error:  # a broken install fails in many ways (missing DLL, ABI mismatch): report any
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+def debian_like() -> bool:
+    """A Debian or Ubuntu system, whose Python comes without pip and refuses ensurepip."""
+    return sys.platform.startswith("linux") and Path("/etc/debian_version").exists()
+
+
+def pip_available() -> bool:
+    try:
+        return importlib.util.find_spec("pip") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def get_pip_advice() -> str:
+    """How to get pip into QGIS's Python when it has none (Debian does not pull python3-pip in with QGIS)."""
+    if debian_like():
+        return "pip is not installed for this Python: first run  sudo apt install python3-pip"
+    return f'pip is not installed for this Python: first run  "{qgis_python()}" -m ensurepip --user'
 
 
 def qgis_python() -> str:
@@ -62,9 +101,11 @@ def install_command() -> str:
 
 def install_advice() -> str:
     """What to tell a person whose QGIS has no torch."""
-    lines = [
-        f"PyTorch is not installed in the Python that QGIS uses ({qgis_python()}).",
-        f"Install it with:  {install_command()}",
+    lines = [f"PyTorch is not installed in the Python that QGIS uses ({qgis_python()})."]
+    if not pip_available():
+        lines.append(get_pip_advice())
+    lines += [
+        f"Install PyTorch with:  {install_command()}",
         "For a CPU-only build (much smaller), add:  --index-url https://download.pytorch.org/whl/cpu",
     ]
     if sys.platform == "win32":
@@ -73,6 +114,32 @@ def install_advice() -> str:
         lines.append("On macOS, use the python3 inside QGIS.app (Contents/MacOS/bin/python3).")
     lines.append("Then restart QGIS.")
     return "\n".join(lines)
+
+
+def rasterio_advice() -> str:
+    """What to tell a person whose QGIS Python cannot import rasterio."""
+    lines = [f"rasterio is not installed in the Python that QGIS uses ({qgis_python()})."]
+    if debian_like():
+        # The Debian package shares QGIS's GDAL; a pip wheel brings a second GDAL into the process.
+        lines.append("Install Debian's package, which uses QGIS's own GDAL:  sudo apt install python3-rasterio")
+    elif sys.platform == "win32":
+        lines.append("Install python3-rasterio with the OSGeo4W installer that installed QGIS (Advanced install).")
+    else:
+        if not pip_available():
+            lines.append(get_pip_advice())
+        lines.append(f'Install it with:  {pip_install()} "rasterio"')
+    lines.append("Then restart QGIS.")
+    return "\n".join(lines)
+
+
+def require_rasterio() -> None:
+    """Raises an ImagetteError that says what to install when rasterio cannot be imported.
+
+    Called by the algorithms that read rasters before they import the engine modules that need it.
+    """
+    problem = import_problem("rasterio")
+    if problem is not None:
+        raise ImagetteError(f"{rasterio_advice()}\n({problem})")
 
 
 def cuda_install_command() -> str:
@@ -89,16 +156,30 @@ class Environment:
     torch_version: str = ""  # empty when torch cannot be imported
     cuda_available: bool = False
     device: str = ""  # what DEVICE 'auto' resolves to (cuda, mps or cpu); empty without torch
+    missing: list[str] = field(default_factory=list)  # modules that cannot be imported: torch, rasterio, numpy
 
-    def text(self, with_advice: bool = True) -> str:
+    def text(self, with_advice: bool = True, indent: str = "  ") -> str:
+        """The report as lines of text; indent starts each row (QGIS's log keeps only non-breaking spaces)."""
         lines = ["Imagette deep-learning environment"]
         for title, rows in self.sections:
             lines.append(f"{title}:")
-            lines.extend(f"  {label}: {value}" for label, value in rows)
+            lines.extend(f"{indent}{label}: {value}" for label, value in rows)
         if with_advice:
             lines.append("What to do:" if self.advice else "Everything Imagette needs is in place.")
-            lines.extend(f"  - {item}" for item in self.advice)
+            for item in self.advice:
+                first, *rest = item.splitlines()
+                lines.append(f"{indent}- {first}")
+                lines.extend(f"{indent}  {line}" for line in rest)
         return "\n".join(lines)
+
+    def summary(self) -> str:
+        """One line: the torch version and device, and what is missing or needs fixing."""
+        torch = f"torch {self.torch_version} on {self.device}" if self.torch_version else "no PyTorch"
+        if self.missing:
+            return f"{torch}; cannot be imported: {', '.join(self.missing)} (the log and report say what to install)."
+        if self.advice:
+            return f"{torch}; {len(self.advice)} thing(s) to fix (the log and report say how)."
+        return f"{torch}; everything Imagette needs is in place."
 
     def html(self) -> str:
         parts = ["<!DOCTYPE html><html><head><meta charset='utf-8'><title>Imagette environment</title></head><body>"]
@@ -133,31 +214,32 @@ def check_environment(host: dict[str, str]) -> Environment:
     Args:
         host: versions only the caller knows (QGIS's own, the GDAL QGIS runs), label -> value.
     """
-    versions = software_versions()
     env = Environment()
-    env.sections.append(
-        (
-            "Software",
-            [
-                ("Imagette", str(versions["imagette"])),
-                *host.items(),
-                ("Python", f"{versions['python']} ({qgis_python()})"),
-                ("numpy", str(versions["numpy"])),
-                ("rasterio", str(versions["rasterio"])),
-                ("GDAL (rasterio)", str(versions["gdal"])),
-            ],
-        )
-    )
-    qgis_gdal = host.get(QGIS_GDAL_LABEL)
-    if qgis_gdal and qgis_gdal != versions["gdal"]:
+    rows = [("Imagette", plugin_version()), *host.items(), ("Python", f"{platform.python_version()} ({qgis_python()})")]
+    rows.append(("numpy", _module_version("numpy", env)))
+    rows.append(("rasterio", _module_version("rasterio", env)))
+    rasterio_gdal = None
+    if "rasterio" not in env.missing:
+        rasterio_gdal = str(sys.modules["rasterio"].__gdal_version__)
+    rows.append(("GDAL (rasterio)", rasterio_gdal or "-"))
+    env.sections.append(("Software", rows))
+    if "rasterio" in env.missing:
+        env.advice.append(rasterio_advice())
+    if "numpy" in env.missing:
         env.advice.append(
-            f"rasterio runs GDAL {versions['gdal']} and QGIS GDAL {qgis_gdal}: two GDAL libraries in one process can "
+            "numpy cannot be imported: QGIS's Python installation is broken; reinstall QGIS (Debian: python3-numpy)."
+        )
+    qgis_gdal = host.get(QGIS_GDAL_LABEL)
+    if qgis_gdal and rasterio_gdal and qgis_gdal != rasterio_gdal:
+        env.advice.append(
+            f"rasterio runs GDAL {rasterio_gdal} and QGIS GDAL {qgis_gdal}: two GDAL libraries in one process can "
             "crash QGIS. Use the rasterio that comes with QGIS (Debian/Ubuntu: python3-rasterio; OSGeo4W: "
             "python3-rasterio) and uninstall the pip one."
         )
     try:
         import torch
     except Exception as error:  # a broken install fails in many ways (missing DLL, ABI mismatch): report any
+        env.missing.append("torch")
         env.sections.append(("PyTorch", [("torch", f"cannot be imported ({type(error).__name__}: {error})")]))
         env.advice.append(install_advice())
         return env
@@ -165,14 +247,24 @@ def check_environment(host: dict[str, str]) -> Environment:
     return env
 
 
+def _module_version(name: str, env: Environment) -> str:
+    """The module's version as plain text, or why it cannot be imported (then name goes to env.missing)."""
+    problem = import_problem(name)
+    if problem is not None:
+        env.missing.append(name)
+        return f"cannot be imported ({problem})"
+    return str(getattr(sys.modules[name], "__version__", None) or package_version(name) or "unknown")
+
+
 def _describe_torch(torch, env: Environment) -> None:
     from .engine.device import select_device
     from .engine.pretrained import DOWNLOAD_URL, TORCHVISION_FILES, hub_checkpoint_path
 
-    env.torch_version = torch.__version__
-    env.cuda_available = torch.cuda.is_available()
+    # torch.__version__ is a TorchVersion, a str subclass that QGIS does not take as text: plain str.
+    env.torch_version = str(torch.__version__)
+    env.cuda_available = bool(torch.cuda.is_available())
     rows = [
-        ("torch", torch.__version__),
+        ("torch", env.torch_version),
         ("Built for CUDA", torch.version.cuda or "no (CPU-only build)"),
         ("CPU threads", f"{torch.get_num_threads()} (of {os.cpu_count()} logical cores)"),
         ("CUDA available", "yes" if env.cuda_available else "no"),
@@ -194,9 +286,9 @@ def _describe_torch(torch, env: Environment) -> None:
     rows.append(("DEVICE 'auto' uses", " ".join(choice.lines).removeprefix("Device: ")))
     env.sections.append(("PyTorch", rows))
 
-    if _version_tuple(torch.__version__) < _version_tuple(TORCH_REQUIREMENT.split(">=")[1]):
+    if _version_tuple(env.torch_version) < _version_tuple(TORCH_REQUIREMENT.split(">=")[1]):
         env.advice.append(
-            f"torch {torch.__version__} is too old for Imagette; upgrade it:  {install_command()} --upgrade"
+            f"torch {env.torch_version} is too old for Imagette; upgrade it:  {install_command()} --upgrade"
         )
     if not env.cuda_available and shutil.which("nvidia-smi"):
         if torch.version.cuda is None:
