@@ -258,7 +258,6 @@ def _module_version(name: str, env: Environment) -> str:
 
 def _describe_torch(torch, env: Environment) -> None:
     from .engine.device import select_device
-    from .engine.pretrained import DOWNLOAD_URL, TORCHVISION_FILES, hub_checkpoint_path
 
     # torch.__version__ is a TorchVersion, a str subclass that QGIS does not take as text: plain str.
     env.torch_version = str(torch.__version__)
@@ -304,6 +303,11 @@ def _describe_torch(torch, env: Environment) -> None:
 
     hub = Path(torch.hub.get_dir())
     weights = [("torch hub cache", f"{hub} (TORCH_HOME moves it)")]
+    if "rasterio" in env.missing:  # engine.pretrained writes files through engine.io, which imports rasterio
+        env.sections.append(("Pretrained weights", weights))
+        return
+    from .engine.pretrained import DOWNLOAD_URL, TORCHVISION_FILES, hub_checkpoint_path
+
     for architecture in TORCHVISION_FILES:
         path = hub_checkpoint_path(architecture)
         weights.append((f"{architecture} ImageNet weights", f"{path} ({'present' if path.is_file() else 'absent'})"))

@@ -1,37 +1,120 @@
-"""imagette:checkenvironment with torch (this venv) and without it (QGIS's own Python through qgis_process)."""
+"""imagette:checkenvironment with torch (this venv), and the plugin in qgis_process with torch or rasterio
+made unimportable (an import blocker installed by sitecustomize, so `import torch` really fails)."""
 
 from __future__ import annotations
 
-import subprocess
+import textwrap
 
 import pytest
 import torch
+from imagette.plugin import deps
 from imagette.plugin.engine.pretrained import TORCHVISION_FILES
 
 from tests.conftest import run_algorithm
 from tests.headless import QgisProcess
 
+ALGORITHMS = ("samplepatches", "trainclassifier", "classifyraster", "checkenvironment", "assessaccuracy")
+
 
 def test_reports_torch_devices_and_weights(tmp_path):
     results = run_algorithm("checkenvironment", {"OUTPUT_REPORT": str(tmp_path / "environment.html")})
-    assert results["TORCH_VERSION"] == torch.__version__
+    assert type(results["TORCH_VERSION"]) is str and results["TORCH_VERSION"] == torch.__version__
     assert results["CUDA_AVAILABLE"] == torch.cuda.is_available()
     mps = torch.backends.mps.is_available()
-    assert results["DEVICE"] == ("cuda" if torch.cuda.is_available() else "mps" if mps else "cpu")
-    report = results["REPORT"]
-    assert "GDAL (QGIS)" in report and "GDAL (rasterio)" in report and "numpy" in report
-    assert str(torch.hub.get_dir()) in report
-    assert all(name in report for name in TORCHVISION_FILES.values())
+    device = "cuda" if torch.cuda.is_available() else "mps" if mps else "cpu"
+    assert results["DEVICE"] == device
+    assert results["REPORT"].startswith(f"torch {torch.__version__} on {device};") and "\n" not in results["REPORT"]
     html = (tmp_path / "environment.html").read_text(encoding="utf-8")
+    assert "GDAL (QGIS)" in html and "GDAL (rasterio)" in html and "numpy" in html
+    assert str(torch.hub.get_dir()) in html
+    assert all(name in html for name in TORCHVISION_FILES.values())
     assert "<h2>PyTorch</h2>" in html and torch.__version__ in html
 
 
-def test_without_torch_it_runs_and_says_what_to_install(tmp_path):
-    if subprocess.run(["/usr/bin/python3", "-c", "import torch"], capture_output=True).returncode == 0:
-        pytest.skip("QGIS's own Python has torch here")
+def test_torch_floor_is_the_one_the_code_needs():
+    # torch.amp.GradScaler(device), which training builds, appeared in torch 2.3.
+    assert deps.TORCH_REQUIREMENT == "torch>=2.3"
+    assert '"torch>=2.3"' in deps.install_command()
+
+
+def qgis_without(home, *modules: str) -> QgisProcess:
+    """qgis_process.bin whose Python cannot import these modules (ModuleNotFoundError, as when not installed)."""
+    blocker = home / "blocker"
+    blocker.mkdir(parents=True)
+    (blocker / "sitecustomize.py").write_text(
+        textwrap.dedent(
+            f"""
+            import sys
+
+            BLOCKED = {set(modules)!r}
+
+            class Blocker:
+                def find_spec(self, name, path=None, target=None):
+                    if name.split(".")[0] in BLOCKED:
+                        raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
+                    return None
+
+            sys.meta_path.insert(0, Blocker())
+            """
+        ),
+        encoding="utf-8",
+    )
+    qgis = QgisProcess(home)
+    qgis.env["PYTHONPATH"] = f"{blocker}:{qgis.env['PYTHONPATH']}"
+    return qgis
+
+
+def log_text(answer: dict) -> str:
+    """qgis_process --json gives the log as lists of lines by kind (info, warning...)."""
+    log = answer["log"]
+    return "\n".join(line for lines in log.values() for line in lines) if isinstance(log, dict) else str(log)
+
+
+def test_qgis_process_prints_the_torch_version(tmp_path):
     qgis = QgisProcess(tmp_path / "home")
-    qgis.env["PYTHONPATH"] = ""  # QGIS's own Python only: the venv's torch is out of reach
-    results = qgis.run("imagette:checkenvironment", {})["results"]
+    output = qgis.call("run", "imagette:checkenvironment")
+    assert f"TORCH_VERSION:\t{torch.__version__}" in output
+    assert "\u00a0\u00a0torch: " in output  # indented rows survive the HTML log
+
+
+def test_without_torch_it_runs_and_says_what_to_install(tmp_path):
+    qgis = qgis_without(tmp_path / "home", "torch")
+    answer = qgis.run("imagette:checkenvironment", {})
+    results = answer["results"]
     assert results["TORCH_VERSION"] == "" and results["CUDA_AVAILABLE"] is False and results["DEVICE"] == ""
-    assert "torch: cannot be imported" in results["REPORT"]
-    assert "-m pip install --user" in results["REPORT"] and '"torch>=' in results["REPORT"]
+    assert results["REPORT"] == "no PyTorch; cannot be imported: torch (the log and report say what to install)."
+    log = log_text(answer)
+    assert "torch: cannot be imported (ModuleNotFoundError" in log
+    assert "-m pip install --user" in log and '"torch>=2.3"' in log
+    # The algorithms that need torch refuse with the same advice, before any work.
+    with pytest.raises(RuntimeError, match="PyTorch is not installed"):
+        qgis.run(
+            "imagette:trainclassifier",
+            {
+                "DATASET": str(tmp_path),
+                "OUTPUT_MODEL": str(tmp_path / "m.pt"),
+                "OUTPUT_REPORT": str(tmp_path / "r.html"),
+            },
+        )
+
+
+def test_without_rasterio_the_provider_loads_and_the_check_says_what_to_install(tmp_path, scene):
+    qgis = qgis_without(tmp_path / "home", "rasterio")
+    listed = qgis.algorithms()
+    assert all(f"imagette:{name}" in listed for name in ALGORITHMS)
+    answer = qgis.run("imagette:checkenvironment", {})
+    assert "cannot be imported: rasterio" in answer["results"]["REPORT"]
+    assert answer["results"]["TORCH_VERSION"] == torch.__version__  # torch itself is fine
+    assert "rasterio: cannot be imported (ModuleNotFoundError" in log_text(answer)
+    assert "sudo apt install python3-rasterio" in log_text(answer)
+    with pytest.raises(RuntimeError, match="rasterio is not installed"):
+        qgis.run(
+            "imagette:samplepatches",
+            {
+                "INPUT_RASTER": str(scene.raster),
+                "INPUT_VECTOR": str(scene.vector),
+                "CLASS_FIELD": "classe",
+                "OUTPUT_DATASET": str(tmp_path / "dataset"),
+                "OUTPUT_FOOTPRINTS": "TEMPORARY_OUTPUT",
+            },
+        )
