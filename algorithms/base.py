@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import platform
+import traceback
 
 from qgis.core import Qgis, QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingParameterDefinition
 from qgis.PyQt.QtCore import QCoreApplication
@@ -41,6 +42,25 @@ def version_line() -> str:
     return (
         f"Imagette {plugin_version()} · QGIS {Qgis.QGIS_VERSION} · Python {platform.python_version()} · "
         f"torch {torch} · rasterio {package_version('rasterio')} · numpy {package_version('numpy')}"
+    )
+
+
+def unexpected_error_message(tool: str, error: BaseException) -> str:
+    """One sentence for an error the engine did not explain: what went wrong and what to try."""
+    what = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+    if isinstance(error, MemoryError) or "out of memory" in str(error).lower():
+        return (
+            f"'{tool}' ran out of memory ({what}). Close other programs, choose a smaller batch size or patch size, "
+            "or run on the CPU, then run again."
+        )
+    if isinstance(error, OSError):
+        return (
+            f"'{tool}' could not read or write a file ({what}). Check that the files exist, that the disk has free "
+            "space and that you may write to the output folders, then run again."
+        )
+    return (
+        f"'{tool}' stopped on an unexpected error ({what}). Check the inputs and run again; if it happens again, "
+        f"report it as a bug to Imagette {plugin_version()} with the details from the log."
     )
 
 
@@ -104,6 +124,11 @@ class ImagetteAlgorithm(QgsProcessingAlgorithm):
             return self.execute(parameters, context, feedback, FeedbackProgress(feedback))
         except ImagetteError as error:
             raise QgsProcessingException(str(error)) from error
+        except QgsProcessingException:
+            raise
+        except Exception as error:  # noqa: BLE001 - a bug or a fault of the machine: one sentence, details logged
+            feedback.reportError("Details for a bug report:\n" + traceback.format_exc(), False)
+            raise QgsProcessingException(unexpected_error_message(self.displayName(), error)) from error
 
     def execute(self, parameters, context, feedback, progress: Progress) -> dict:
         raise NotImplementedError

@@ -42,7 +42,8 @@ def class_rows(
 
     Returns the rows, whether the values are integer codes (else text, outer spaces removed), and how
     many features were skipped for an empty class or geometry. A real field counts as integer codes
-    when every value is a whole number.
+    when every value is a whole number. A layer without a CRS is taken to be in the raster's CRS, and the
+    log (the context's feedback) says so.
     """
     field = source.fields().at(field_index)
     real = field.type() == QVariant.Double
@@ -51,7 +52,16 @@ def class_rows(
             f"The class field '{field.name()}' is of type {field.typeName()}; use an integer or a text field."
         )
     integer = field.type() in INTEGER_TYPES or real
-    transform = QgsCoordinateTransform(source.sourceCrs(), raster_crs, context.transformContext())
+    transform = None
+    if source.sourceCrs().isValid():
+        transform = QgsCoordinateTransform(source.sourceCrs(), raster_crs, context.transformContext())
+    elif context.feedback() is not None:
+        assumed = raster_crs.authid() or raster_crs.description()
+        context.feedback().pushWarning(
+            "The vector layer has no coordinate reference system (a shapefile without its .prj file, for "
+            f"instance): its coordinates were taken to be in the raster's CRS ({assumed}). If they are not, "
+            "assign the layer its CRS (Vector > Data Management Tools > Assign Projection) and run again."
+        )
     rows, skipped = [], 0
     for feature in source.getFeatures():
         value = feature.attribute(field_index)
@@ -64,6 +74,7 @@ def class_rows(
                 f"The class field '{field.name()}' holds {value}, which is not a class code (a whole number). "
                 "Use an integer or a text field."
             )
-        geometry.transform(transform)
+        if transform is not None:
+            geometry.transform(transform)
         rows.append((feature.id(), int(float(value)) if integer else str(value).strip(), geometry))
     return rows, integer, skipped

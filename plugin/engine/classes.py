@@ -5,6 +5,9 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
+from functools import lru_cache
+
+import numpy as np
 
 from .errors import ImagetteError
 
@@ -47,8 +50,53 @@ class ClassEntry:
         return cls(int(data["code"]), str(data["name"]), str(data["color"]))
 
 
+GRID_STEP = 0x22  # candidate colours for classes past PALETTE: the RGB cube in steps of 34 (8^3 colours)
+READABLE_LIGHTNESS = (30.0, 85.0)  # CIELAB L*: darker or lighter colours are hard to tell apart on a map
+
+
+def _lab(rgb: np.ndarray) -> np.ndarray:
+    """CIELAB (D65) of sRGB colours of shape (n, 3) in 0..255: distances there follow what people see."""
+    linear = rgb / 255.0
+    linear = np.where(linear <= 0.04045, linear / 12.92, ((linear + 0.055) / 1.055) ** 2.4)
+    xyz = linear @ np.array([[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]]).T
+    xyz /= np.array([0.9505, 1.0, 1.089])
+    f = np.where(xyz > (6 / 29) ** 3, np.cbrt(xyz), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    return np.column_stack([116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])])
+
+
+def _hex_to_rgb(color: str) -> tuple[int, int, int]:
+    return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
+
+
+@lru_cache(maxsize=1)
+def _extended_palette() -> tuple[str, ...]:
+    """PALETTE, then readable colours of the RGB grid, each the farthest (in CIELAB) from all chosen before.
+
+    Every class up to len(_extended_palette()) (a few hundred) thus gets its own colour, the first
+    ones as far apart as the grid allows.
+    """
+    levels = np.arange(0, 256, GRID_STEP)
+    grid = np.array(np.meshgrid(levels, levels, levels, indexing="ij")).reshape(3, -1).T.astype(np.float64)
+    lab = _lab(grid)
+    low, high = READABLE_LIGHTNESS
+    readable = (lab[:, 0] >= low) & (lab[:, 0] <= high)
+    grid, lab = grid[readable], lab[readable]
+    chosen = list(PALETTE)
+    chosen_lab = _lab(np.array([_hex_to_rgb(c) for c in PALETTE], dtype=np.float64))
+    nearest = np.min(np.linalg.norm(lab[:, None] - chosen_lab[None], axis=2), axis=1)
+    for _ in range(len(grid)):
+        best = int(np.argmax(nearest))
+        if nearest[best] <= 0:
+            break
+        chosen.append("#{:02x}{:02x}{:02x}".format(*grid[best].astype(int)))
+        nearest = np.minimum(nearest, np.linalg.norm(lab - lab[best], axis=1))
+    return tuple(chosen)
+
+
 def palette_color(index: int) -> str:
-    return PALETTE[index % len(PALETTE)]
+    """Colour of the index-th class (0-based): its own, readable and as distinct from the others as can be."""
+    palette = _extended_palette()
+    return palette[index % len(palette)]
 
 
 def name_sort_key(name: str) -> tuple[str, str]:

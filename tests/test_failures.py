@@ -1,0 +1,506 @@
+"""Faults a person meets (damaged files, unwritable or full folders, odd inputs) end in one clear message,
+with nothing half-written left and nothing that worked lost. Real files, real torch, GDAL and file systems.
+
+A full disk is a small tmpfs and a read-only folder a read-only tmpfs when the tests run as root (where
+permissions do not stop writes); without root, read-only folders are made with chmod and the full-disk
+tests are skipped.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+import rasterio
+import torch
+from imagette.algorithms.base import ImagetteAlgorithm
+from imagette.plugin.engine import dataset as ds
+from imagette.plugin.engine import training
+from imagette.plugin.engine.classes import PALETTE, ClassEntry, _hex_to_rgb, _lab, palette_color
+from imagette.plugin.engine.errors import ImagetteError
+from imagette.plugin.engine.modelfile import load_model
+from imagette.plugin.engine.sampling import LabelledFeature, SamplingConfig, sample_patches
+from imagette.plugin.engine.training import TrainingConfig, train_classifier
+from osgeo import ogr
+from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingException
+
+from tests.conftest import RecordingFeedback, run_algorithm
+from tests.model_files import write_probe_model
+from tests.scenes import CLASSES, make_scene, write_polygons
+from tests.training_data import Recorder, sample_scene, small_dataset
+
+SAMPLE_AGAIN = "edited after sampling.*Sample the patches again"
+
+
+class ErrorFeedback(RecordingFeedback):
+    """Also keeps the errors the log shows."""
+
+    def __init__(self):
+        super().__init__()
+        self.errors: list[str] = []
+
+    def reportError(self, error, fatalError=False):  # noqa: N802, N803
+        self.errors.append(error)
+        super().reportError(error, fatalError)
+
+
+def _mount(folder: Path, options: str) -> bool:
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        return False
+    folder.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True)
+    return done.returncode == 0
+
+
+@pytest.fixture
+def read_only_folder(tmp_path):
+    """An empty folder nobody may write to: chmod 555, or a read-only tmpfs for root."""
+    folder = tmp_path / "read-only"
+    if os.geteuid() != 0:
+        folder.mkdir()
+        folder.chmod(0o555)
+        yield folder
+        folder.chmod(0o755)
+    elif _mount(folder, "ro,size=1m"):
+        yield folder
+        subprocess.run(["umount", str(folder)], check=True)
+    else:
+        pytest.skip("runs as root and cannot mount a read-only file system")
+
+
+@pytest.fixture
+def full_disk(tmp_path):
+    """A folder on a 64 KiB file system: room for the up-front checks, not for a model or a dataset."""
+    folder = tmp_path / "full"
+    if not _mount(folder, "size=64k"):
+        pytest.skip("needs root to mount a small tmpfs")
+    yield folder
+    gc.collect()  # a failed torch.save keeps its file open until its traceback is freed
+    subprocess.run(["umount", "--lazy", str(folder)], check=True)
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory) -> Path:
+    return small_dataset(tmp_path_factory.mktemp("failures"))
+
+
+@pytest.fixture(scope="module")
+def probe(tmp_path_factory):
+    """A probe model and a raster it can classify."""
+    folder = tmp_path_factory.mktemp("probe")
+    scene = make_scene(folder, cells=2, cell=48, bands=2, classes=CLASSES[:3], nodata_block=False)
+    classes = [ClassEntry(code, name, PALETTE[code]) for code, name, _ in CLASSES[:3]]
+    with rasterio.open(scene.raster) as src:
+        wkt = src.crs.to_wkt()
+    return scene.raster, write_probe_model(folder / "probe.pt", classes, wkt)
+
+
+def copy_dataset(source: Path, target: Path) -> Path:
+    shutil.copytree(source, target)
+    return target
+
+
+def edit_metadata(folder: Path, edit) -> None:
+    path = folder / ds.METADATA_FILE
+    metadata = json.loads(path.read_text(encoding="utf-8"))
+    edit(metadata)
+    path.write_text(json.dumps(metadata), encoding="utf-8")
+
+
+def train(dataset: Path, model: Path, **config) -> training.TrainingResult:
+    return train_classifier(TrainingConfig(str(dataset), str(model), epochs=1, device="cpu", **config), Recorder())
+
+
+# 1. Model files -----------------------------------------------------------------------------------------
+
+
+def _text_renamed(path: Path, source: Path) -> None:
+    path.write_text("see notes.txt\n", encoding="utf-8")  # the reader fails with IndexError on this one
+
+
+def _hello(path: Path, source: Path) -> None:
+    path.write_text("hello world\n", encoding="utf-8")  # and with KeyError on this one
+
+
+def _truncated(path: Path, source: Path) -> None:
+    path.write_bytes(source.read_bytes()[:300])
+
+
+def _without(key: str):
+    def damage(path: Path, source: Path) -> None:
+        payload = torch.load(source, weights_only=True)
+        del payload["metadata"][key]
+        torch.save(payload, path)
+
+    return damage
+
+
+def _classes_malformed(path: Path, source: Path) -> None:
+    payload = torch.load(source, weights_only=True)
+    payload["metadata"]["classes"] = [{"code": 1}]
+    torch.save(payload, path)
+
+
+def _weights_of_another_network(path: Path, source: Path) -> None:
+    payload = torch.load(source, weights_only=True)
+    metadata = payload["metadata"]
+    metadata["bands"]["count"] = 5
+    metadata["normalization"] = {"mean": [0.0] * 5, "std": [1.0] * 5}
+    torch.save(payload, path)
+
+
+def _plain_state_dict(path: Path, source: Path) -> None:
+    torch.save(torch.load(source, weights_only=True)["state_dict"], path)
+
+
+@pytest.mark.parametrize(
+    "damage, reason",
+    [
+        (_text_renamed, "IndexError"),
+        (_hello, "KeyError"),
+        (_truncated, "damaged"),
+        (_without("normalization"), "lacks 'normalization'"),
+        (_without("classes"), "lacks 'classes'"),
+        (_classes_malformed, "malformed"),
+        (_weights_of_another_network, "weights do not match"),
+        (_plain_state_dict, "not written by Imagette"),
+    ],
+    ids=[
+        "text-renamed",
+        "hello",
+        "truncated",
+        "no-normalization",
+        "no-classes",
+        "bad-classes",
+        "wrong-bands",
+        "state-dict",
+    ],
+)
+def test_anything_but_a_valid_model_file_is_refused_by_one_message(probe, tmp_path, damage, reason):
+    raster, good = probe
+    bad = tmp_path / "model.pt"
+    damage(bad, good)
+    with pytest.raises(ImagetteError, match="is not a valid Imagette model file") as caught:
+        load_model(bad)
+    assert reason in str(caught.value)
+    output = tmp_path / "map.tif"
+    with pytest.raises(QgsProcessingException, match=f"'{bad}' is not a valid Imagette model file"):
+        run_algorithm(
+            "classifyraster", {"INPUT_RASTER": str(raster), "MODEL": str(bad), "OUTPUT_CLASSIFICATION": str(output)}
+        )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.pt"]  # nothing written, not even a partial
+
+
+# 2. Datasets edited or damaged after sampling ----------------------------------------------------------
+
+
+def _fewer(metadata):
+    metadata["count"] -= 3
+
+
+def _more_bands(metadata):
+    metadata["bands"]["count"] += 1
+    metadata["normalization"]["mean"].append(0.0)
+    metadata["normalization"]["std"].append(1.0)
+
+
+def _fewer_means(metadata):
+    metadata["normalization"]["mean"].pop()
+
+
+def _drop(*keys):
+    def edit(metadata):
+        target = metadata
+        for key in keys[:-1]:
+            target = target[key]
+        del target[keys[-1]]
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    "edit, problem",
+    [
+        (_fewer, "patches.bin holds"),
+        (_more_bands, "patches.bin holds"),
+        (_fewer_means, "does not add up"),
+        (_drop("normalization"), "lacks 'normalization'"),
+        (_drop("bands", "dtype"), "lacks 'bands.dtype'"),
+        (_drop("masks"), "lacks 'masks'"),
+        (_drop("raster"), "lacks 'raster'"),
+    ],
+    ids=["count-smaller", "band-added", "means-short", "no-normalization", "no-dtype", "no-masks", "no-raster"],
+)
+def test_a_dataset_edited_after_sampling_is_refused_before_training(dataset, tmp_path, edit, problem):
+    edited = copy_dataset(dataset, tmp_path / "dataset")
+    edit_metadata(edited, edit)
+    with pytest.raises(ImagetteError, match=SAMPLE_AGAIN) as caught:
+        train(edited, tmp_path / "model.pt")
+    assert problem in str(caught.value)
+    assert not (tmp_path / "model.pt").exists()
+
+
+@pytest.mark.parametrize("name, rows", [("labels.npy", 2), ("centres.npy", 5), ("masks.bin", None)])
+def test_a_damaged_dataset_file_is_refused_through_the_algorithm(dataset, tmp_path, name, rows):
+    damaged = copy_dataset(dataset, tmp_path / "dataset")
+    path = damaged / name
+    if rows is None:
+        path.write_bytes(path.read_bytes()[:-64])  # a truncated copy
+    else:
+        np.save(path, np.load(path)[:rows])
+    model = tmp_path / "model.pt"
+    with pytest.raises(QgsProcessingException, match=SAMPLE_AGAIN) as caught:
+        run_algorithm(
+            "trainclassifier",
+            {
+                "DATASET": str(damaged),
+                "EPOCHS": 1,
+                "DEVICE": 1,
+                "OUTPUT_MODEL": str(model),
+                "OUTPUT_REPORT": str(tmp_path / "report.html"),
+            },
+        )
+    assert name in str(caught.value)
+    assert not model.exists()
+
+
+# 3. Training into a folder that cannot be written ------------------------------------------------------
+
+
+def test_training_into_a_read_only_folder_is_refused_before_any_epoch(dataset, read_only_folder, tmp_path):
+    progress = Recorder()
+    with pytest.raises(ImagetteError, match="Cannot write the model file .*Choose a file in a folder where you can"):
+        train_classifier(
+            TrainingConfig(str(dataset), str(read_only_folder / "model.pt"), epochs=1, device="cpu"), progress
+        )
+    assert not any(line.startswith("Dataset:") for line in progress.lines)  # refused before reading the dataset
+    with pytest.raises(ImagetteError, match="Cannot write the report"):
+        train(dataset, tmp_path / "model.pt", output_report=str(read_only_folder / "report.html"))
+    assert list(read_only_folder.iterdir()) == [] and not (tmp_path / "model.pt").exists()
+
+
+def test_a_model_path_that_is_a_folder_or_under_a_file_is_refused(dataset, tmp_path):
+    with pytest.raises(ImagetteError, match="Cannot write the model file .*it is a folder"):
+        train(dataset, tmp_path)
+    blocker = tmp_path / "a file"
+    blocker.write_text("keep me", encoding="utf-8")
+    with pytest.raises(QgsProcessingException, match="Cannot write the model file"):
+        run_algorithm(
+            "trainclassifier",
+            {
+                "DATASET": str(dataset),
+                "EPOCHS": 1,
+                "DEVICE": 1,
+                "OUTPUT_MODEL": str(blocker / "model.pt"),
+                "OUTPUT_REPORT": str(tmp_path / "report.html"),
+            },
+        )
+    assert blocker.read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_model_that_cannot_be_saved_after_training_is_kept_in_the_temp_folder(
+    dataset, full_disk, tmp_path, monkeypatch
+):
+    system_temp = tmp_path / "system-temp"
+    system_temp.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))  # where the system temp folder is, not a fake
+    target = full_disk / "model.pt"
+    with pytest.raises(ImagetteError, match="could not be written to .*saved to .* instead") as caught:
+        train(dataset, target)
+    (rescued,) = system_temp.glob("imagette-model-*.pt")
+    assert str(rescued) in str(caught.value)
+    assert load_model(rescued).metadata["training"]["epochs_run"] == 1  # the whole trained model
+    assert list(full_disk.iterdir()) == []  # no partial file on the full disk
+
+
+# 4 and 3. Sampling: folders that cannot be written, failed runs leave nothing ----------------------------
+
+
+@pytest.fixture(scope="module")
+def small_scene(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("small-scene")
+    scene = make_scene(folder, cells=4, cell=32, classes=CLASSES[:3], seed=3)
+    scene.vector = write_polygons(scene, folder / "labels.gpkg")
+    return scene
+
+
+def sample(scene, output, vector=None, feedback=None, **extra):
+    parameters = {
+        "INPUT_RASTER": str(scene.raster),
+        "INPUT_VECTOR": str(vector or scene.vector),
+        "CLASS_FIELD": "classe",
+        "PATCH_SIZE": 8,
+        "OUTPUT_DATASET": str(output),
+        "OUTPUT_FOOTPRINTS": "TEMPORARY_OUTPUT",
+        **extra,
+    }
+    return run_algorithm("samplepatches", parameters, feedback=feedback)
+
+
+def test_sampling_into_a_read_only_folder_or_onto_a_file_is_refused(small_scene, read_only_folder, tmp_path):
+    with pytest.raises(QgsProcessingException, match="Cannot write the dataset folder .*Choose a folder where"):
+        sample(small_scene, read_only_folder / "dataset")
+    assert list(read_only_folder.iterdir()) == []
+    existing = tmp_path / "dataset"
+    existing.write_text("a file, not a folder", encoding="utf-8")
+    with pytest.raises(QgsProcessingException, match="Cannot write the dataset folder .*it is a file, not a folder"):
+        sample(small_scene, existing)
+    assert existing.read_text(encoding="utf-8") == "a file, not a folder"
+
+
+def test_sampling_onto_a_full_disk_is_refused_and_leaves_nothing(small_scene, full_disk):
+    output = full_disk / "new" / "dataset"
+    with pytest.raises(QgsProcessingException, match="Cannot write the dataset in .*No space left.*Free some disk"):
+        sample(small_scene, output)
+    assert list(full_disk.iterdir()) == []
+
+
+def test_failed_or_canceled_sampling_leaves_no_folder_it_created(small_scene, tmp_path):
+    output = tmp_path / "new" / "dataset"
+    far = make_scene(tmp_path, origin=(900000.0, 4000000.0), name="far.tif", cells=2, cell=32)
+    with pytest.raises(QgsProcessingException, match="does not overlap"):
+        sample(far, output, vector=small_scene.vector)
+    assert not (tmp_path / "new").exists()
+    features, table = _features(small_scene)
+    config = SamplingConfig(str(small_scene.raster), features, table, str(output), patch_size=8)
+    with pytest.raises(ImagetteError, match="Canceled"):
+        sample_patches(config, Recorder(cancel_above=50))
+    assert not (tmp_path / "new").exists()
+    sample_patches(config)  # a folder that existed before is kept, and with it an earlier dataset
+    before = (output / ds.METADATA_FILE).read_bytes()
+    with pytest.raises(ImagetteError, match="Canceled"):
+        sample_patches(config, Recorder(cancel_above=50))
+    assert (output / ds.METADATA_FILE).read_bytes() == before and ds.open_dataset(output).patches.size
+
+
+def _features(scene):
+    features = [
+        LabelledFeature(
+            index,
+            code,
+            {"type": "Polygon", "coordinates": [ring]},
+            (min(x for x, _ in ring), min(y for _, y in ring), max(x for x, _ in ring), max(y for _, y in ring)),
+        )
+        for index, (code, _, ring) in enumerate(scene.polygons)
+    ]
+    return features, [ClassEntry(code, name, PALETTE[code]) for code, name, _ in CLASSES[:3]]
+
+
+# 5. Patch sizes ------------------------------------------------------------------------------------------
+
+
+def test_patch_sizes_no_network_can_use_are_refused(small_scene, tmp_path):
+    features, table = _features(small_scene)
+    for size in (2, 7):
+        with pytest.raises(ImagetteError, match=f"at least 8 pixels \\(got {size}\\).*Choose a patch size of 8"):
+            sample_patches(
+                SamplingConfig(str(small_scene.raster), features, table, str(tmp_path / "d"), patch_size=size)
+            )
+    assert not (tmp_path / "d").exists()
+    assert ds.MIN_PATCH_SIZE == training.MIN_PATCH_SIZE
+    algorithm = QgsApplication.processingRegistry().algorithmById("imagette:samplepatches")
+    parameter = algorithm.parameterDefinition("PATCH_SIZE")
+    assert (parameter.minimum(), parameter.maximum()) == (8, 1024)
+    assert "from 8" in parameter.help() and "to 1024" in parameter.help()
+    for size in (1, 7, 2048):
+        with pytest.raises(QgsProcessingException):
+            sample(small_scene, tmp_path / "d", PATCH_SIZE=size)
+    sample_scene(small_scene, tmp_path / "eight", CLASSES[:3], patch_size=8)
+    assert ds.open_dataset(tmp_path / "eight").patch_size == 8
+
+
+# 6. A vector layer without a CRS -------------------------------------------------------------------------
+
+
+def write_without_crs(scene, path: Path) -> Path:
+    """The scene's polygons as a shapefile with no .prj, as GDAL writes it when no CRS is given."""
+    driver = ogr.GetDriverByName("ESRI Shapefile")
+    source = driver.CreateDataSource(str(path))
+    layer = source.CreateLayer("labels", None, ogr.wkbPolygon)
+    layer.CreateField(ogr.FieldDefn("classe", ogr.OFTString))
+    for _code, name, ring in scene.polygons:
+        feature = ogr.Feature(layer.GetLayerDefn())
+        feature.SetField("classe", name)
+        wkt = "POLYGON((" + ", ".join(f"{x} {y}" for x, y in ring) + "))"
+        feature.SetGeometry(ogr.CreateGeometryFromWkt(wkt))
+        layer.CreateFeature(feature)
+    source = None  # closes and writes the file
+    assert not path.with_suffix(".prj").exists()
+    return path
+
+
+def test_a_vector_without_crs_is_said_to_be_taken_in_the_raster_crs(small_scene, tmp_path):
+    vector = write_without_crs(small_scene, tmp_path / "labels.shp")
+    feedback = RecordingFeedback()
+    result = sample(small_scene, tmp_path / "dataset", vector=vector, feedback=feedback)
+    (warning,) = [w for w in feedback.warnings if "no coordinate reference system" in w]
+    assert "taken to be in the raster's CRS (EPSG:32631)" in warning and "Assign Projection" in warning
+    assert result["TOTAL_PATCHES"] > 0  # here the assumption was right
+    far = make_scene(tmp_path, origin=(900000.0, 4000000.0), name="far.tif", cells=2, cell=32)
+    feedback = RecordingFeedback()
+    with pytest.raises(QgsProcessingException, match="does not overlap"):
+        sample(far, tmp_path / "far", vector=vector, feedback=feedback)
+    assert any("vector layer has no coordinate reference system" in w for w in feedback.warnings)
+    assert not (tmp_path / "far").exists()
+
+
+# 7. Colours for many classes ---------------------------------------------------------------------------
+
+
+def test_every_class_gets_its_own_readable_colour():
+    colours = [palette_color(index) for index in range(60)]
+    assert colours[: len(PALETTE)] == list(PALETTE)  # the first classes keep their colour-blind-safe colours
+    assert len(set(colours)) == len(colours)
+    lab = _lab(np.array([_hex_to_rgb(c) for c in colours], dtype=np.float64))
+    distance = np.linalg.norm(lab[:, None] - lab[None], axis=2) + np.eye(len(colours)) * 1e9
+    assert distance.min() > 15  # CIELAB ΔE: clearly different side by side (Okabe-Ito's closest pair: 18.6)
+    added = lab[len(PALETTE) :, 0]
+    assert added.min() >= 30 and added.max() <= 85  # neither black nor washed out
+    assert len({palette_color(index) for index in range(300)}) == 300
+
+
+# 8. Errors that are not the engine's ------------------------------------------------------------------
+
+
+class ReadsAMissingFile(ImagetteAlgorithm):
+    """An algorithm whose work fails the way a bug or a machine fault does: an OSError from the file system."""
+
+    NAME, DISPLAY_NAME = "readsamissingfile", "Reads a missing file"
+
+    def initAlgorithm(self, config=None):  # noqa: N802
+        pass
+
+    def execute(self, parameters, context, feedback, progress):
+        return json.loads(Path("/nonexistent/imagette/settings.json").read_text())
+
+
+class Divides(ReadsAMissingFile):
+    NAME, DISPLAY_NAME = "divides", "Divides"
+
+    def execute(self, parameters, context, feedback, progress):
+        return {"RATIO": len(parameters) / 0}
+
+
+@pytest.mark.parametrize(
+    "algorithm, sentence",
+    [
+        (ReadsAMissingFile, "'Reads a missing file' could not read or write a file (FileNotFoundError: "),
+        (Divides, "'Divides' stopped on an unexpected error (ZeroDivisionError: division by zero). Check the inputs"),
+    ],
+)
+def test_an_unexpected_error_is_one_sentence_with_the_traceback_in_the_log(algorithm, sentence):
+    feedback = ErrorFeedback()
+    with pytest.raises(QgsProcessingException) as caught:
+        algorithm().processAlgorithm({}, QgsProcessingContext(), feedback)
+    message = str(caught.value)
+    assert message.startswith(sentence) and "Traceback" not in message and "\n" not in message
+    (details,) = feedback.errors
+    assert details.startswith("Details for a bug report:\nTraceback (most recent call last)")
+    assert "in execute" in details
