@@ -1,6 +1,7 @@
 """The QGIS plugin: registers the Processing provider and the menu actions. No logic lives here."""
 
 from qgis.core import QgsApplication
+from qgis.PyQt import sip
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
@@ -14,6 +15,8 @@ class ImagettePlugin:
         self.iface = iface
         self.provider = None
         self.train_action = None
+        # Python must keep the dialog (a Python subclass) alive while it is open, or its Run does nothing.
+        self.training_dialog = None
 
     def initProcessing(self):  # noqa: N802 (QGIS calls it, also in qgis_process)
         self.provider = ImagetteProvider()
@@ -29,14 +32,25 @@ class ImagettePlugin:
     def train_in_background(self):
         from .tasks import open_training_dialog  # imported on use: nothing extra at QGIS start-up
 
-        open_training_dialog(self.iface)
+        dialog = self.training_dialog
+        if dialog is not None and not sip.isdeleted(dialog) and dialog.isVisible():
+            dialog.raise_()
+            dialog.activateWindow()
+            return
+        self.training_dialog = open_training_dialog(self.iface)
 
     def unload(self):
+        if self.training_dialog is not None and not sip.isdeleted(self.training_dialog):
+            self.training_dialog.close()
+            self.training_dialog.deleteLater()
+        self.training_dialog = None
         if self.train_action is not None:
             self.iface.removePluginRasterMenu(MENU, self.train_action)
             self.iface.removeRasterToolBarIcon(self.train_action)
             self.train_action.deleteLater()  # its parent, the main window, outlives the plugin
             self.train_action = None
+        # Python must keep the dialog (a Python subclass) alive while it is open, or its Run does nothing.
+        self.training_dialog = None
         if self.provider is not None:
             QgsApplication.processingRegistry().removeProvider(self.provider)
             self.provider = None

@@ -4,13 +4,16 @@ start_training_task() is the whole mechanism and needs no GUI (the tests run it 
 The menu action adds Processing's own parameter dialog, whose Run button hands the parameters
 to start_training_task() and closes, and a message bar with a link to the report at the end.
 The worker thread never touches the GUI: the task's `executed` signal is delivered on the
-main thread, where the callback runs.
+main thread, where the callback runs. The dialog is a Python subclass: whoever opens it keeps a
+reference (the plugin does), or Python collects the subclass while the window stays, and Run
+falls back to the C++ base that does nothing.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 from qgis.core import (
     Qgis,
@@ -21,9 +24,28 @@ from qgis.core import (
     QgsProcessingFeedback,
 )
 
+from . import deps
+
 ALGORITHM_ID = "imagette:trainclassifier"
 
 Callback = Callable[[bool, dict, QgsProcessingFeedback], None]
+
+
+class TaskFeedback(QgsProcessingFeedback):
+    """A feedback that also keeps the log lines and the errors as Python text (pushed from the worker thread)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.infos: list[str] = []
+        self.errors: list[str] = []
+
+    def pushInfo(self, info):  # noqa: N802
+        self.infos.append(info)
+        super().pushInfo(info)
+
+    def reportError(self, error, fatalError=False):  # noqa: N802, N803
+        self.errors.append(error)
+        super().reportError(error, fatalError)
 
 
 @dataclass
@@ -54,13 +76,16 @@ def start_training_task(parameters: dict, on_finished: Callback | None = None) -
         on_finished: called on the main thread with (successful, results, feedback) when the task ends.
 
     Raises:
-        QgsProcessingException: the provider is not loaded or a parameter value is invalid.
+        QgsProcessingException: the provider is not loaded, torch is not installed (with the advice) or a
+            parameter value is invalid.
     """
     algorithm = QgsApplication.processingRegistry().createAlgorithmById(ALGORITHM_ID)
     if algorithm is None:
         raise QgsProcessingException(f"The algorithm {ALGORITHM_ID} is not available: enable the Imagette plugin.")
+    if not deps.torch_available():  # told now, not as a failed task
+        raise QgsProcessingException(deps.install_advice())
     context = QgsProcessingContext()
-    feedback = QgsProcessingFeedback()
+    feedback = TaskFeedback()
     valid, message = algorithm.checkParameterValues(parameters, context)
     if not valid:
         raise QgsProcessingException(message)
@@ -78,32 +103,78 @@ def start_training_task(parameters: dict, on_finished: Callback | None = None) -
     return task
 
 
-def show_result(iface, successful: bool, results: dict, feedback: QgsProcessingFeedback) -> None:
-    """Tells the person how the background training ended, with a button that opens the report."""
+def push_message(bar, title: str, text: str, level, duration: int = 0):
+    """Pushes text to a message bar: its first line, with a Details button showing the whole text when longer.
+
+    Returns the message bar item (its `details` attribute holds the details box once shown).
+    """
     from qgis.gui import QgsMessageBar
+    from qgis.PyQt.QtWidgets import QMessageBox, QPushButton
+
+    first, _, rest = text.strip().partition("\n")
+    item = QgsMessageBar.createMessage(title, first)
+    item.details = None
+    if rest.strip():
+        button = QPushButton("Details…")
+
+        def show_details() -> None:
+            icon = QMessageBox.Critical if level == Qgis.Critical else QMessageBox.Information
+            box = QMessageBox(icon, title, text.strip(), QMessageBox.Close, bar.window())
+            item.details = box  # referenced: a collected box would vanish at once
+            box.show()
+
+        button.clicked.connect(show_details)
+        item.details_button = button
+        item.layout().addWidget(button)
+    bar.pushWidget(item, level, duration)
+    return item
+
+
+def result_message(successful: bool, results: dict, feedback: QgsProcessingFeedback) -> tuple[str, object, bool]:
+    """How a background training ended: (message, Qgis message level, whether a report can be opened)."""
+    model, report = results.get("OUTPUT_MODEL"), results.get("OUTPUT_REPORT")
+    saved = bool(model) and Path(model).is_file()
+    f1 = results.get("MACRO_F1")
+    score = f"validation macro-F1 {f1:.3f}" if isinstance(f1, float) else "no validation patches, no scores"
+    if feedback.isCanceled():
+        # A cancel after the first epoch ends the algorithm normally with the best model so far, yet the task
+        # counts as unsuccessful; before it, nothing is written.
+        if saved:
+            return f"Training canceled; the best model so far was saved ({score}): {model}", Qgis.Warning, bool(report)
+        return "Training canceled before the first epoch ended: no model was written.", Qgis.Warning, False
+    if successful:
+        return f"Training finished ({score}): {model}", Qgis.Success, bool(report)
+    errors = [error for error in getattr(feedback, "errors", []) if error.strip()]
+    if errors:
+        reason = errors[-1].strip()
+    else:
+        lines = [line for line in feedback.textLog().splitlines() if line.strip()]
+        reason = lines[-1] if lines else "see the Processing log"
+    return f"Training failed: {reason}", Qgis.Critical, False
+
+
+def show_result(iface, successful: bool, results: dict, feedback: QgsProcessingFeedback):
+    """Tells the person how the background training ended, with a button that opens the report."""
     from qgis.PyQt.QtCore import QUrl
     from qgis.PyQt.QtGui import QDesktopServices
     from qgis.PyQt.QtWidgets import QPushButton
 
-    bar = iface.messageBar()
-    if not successful:
-        errors = [line for line in feedback.textLog().splitlines() if line.strip()]
-        reason = errors[-1] if errors else "see the log"
-        bar.pushMessage("Imagette", f"Training failed or was canceled: {reason}", Qgis.Critical, 0)
-        return
-    f1 = results.get("MACRO_F1")
-    score = f"validation macro-F1 {f1:.3f}" if isinstance(f1, float) else "no validation patches, no scores"
-    state = "canceled; the best model so far was saved" if feedback.isCanceled() else "finished"
-    item = QgsMessageBar.createMessage("Imagette", f"Training {state} ({score}): {results.get('OUTPUT_MODEL')}")
-    button = QPushButton("Open report")
-    report = results.get("OUTPUT_REPORT")
-    button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(report)))
-    item.layout().addWidget(button)
-    bar.pushWidget(item, Qgis.Warning if feedback.isCanceled() else Qgis.Success, 0)
+    message, level, has_report = result_message(successful, results, feedback)
+    item = push_message(iface.messageBar(), "Imagette", message, level)
+    if has_report:
+        report = results.get("OUTPUT_REPORT")
+        button = QPushButton("Open report")
+        button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(report)))
+        item.report_button = button
+        item.layout().addWidget(button)
+    return item
 
 
-def open_training_dialog(iface) -> None:
-    """Shows Processing's parameter dialog for training; Run starts the background task and closes it."""
+def open_training_dialog(iface):
+    """Shows Processing's parameter dialog for training; Run starts the background task and closes it.
+
+    Returns the dialog: the caller must keep it referenced while it is open (see the module's docstring).
+    """
     from processing.gui.AlgorithmDialog import AlgorithmDialog
     from processing.gui.AlgorithmDialogBase import AlgorithmDialogBase
 
@@ -116,7 +187,7 @@ def open_training_dialog(iface) -> None:
             try:
                 start_training_task(parameters, lambda ok, results, fb: show_result(iface, ok, results, fb))
             except QgsProcessingException as error:
-                self.messageBar().pushMessage("", str(error), level=Qgis.Warning, duration=8)
+                push_message(self.messageBar(), "", str(error), Qgis.Warning)
                 return
             iface.messageBar().pushMessage(
                 "Imagette", "Training started in the background: progress and cancel in the task manager.", Qgis.Info, 5
@@ -127,3 +198,4 @@ def open_training_dialog(iface) -> None:
     dialog = BackgroundTrainingDialog(algorithm, parent=iface.mainWindow())
     dialog.setWindowTitle(f"{algorithm.displayName()} (in the background)")
     dialog.show()
+    return dialog
