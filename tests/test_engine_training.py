@@ -91,9 +91,11 @@ def test_every_architecture_trains_a_step(architecture, bands, datasets, tmp_pat
     )
     model = load_model(result.model_path)
     assert model.architecture == architecture and model.band_count == bands
-    torch.manual_seed(3)
-    untrained = build_model(architecture, bands, 3, 8).state_dict()
-    assert any(not torch.equal(untrained[k], v) for k, v in model.network.state_dict().items() if v.is_floating_point())
+    torch.manual_seed(3)  # the training's seed: the network it started from
+    untrained = dict(build_model(architecture, bands, 3, 8).named_parameters())
+    trained = model.network.state_dict()
+    # Learnable parameters only: BatchNorm's running statistics change without any optimiser step.
+    assert any(not torch.equal(value, trained[name]) for name, value in untrained.items())
     assert np.isfinite(result.history[0]["train_loss"])
     with torch.no_grad():
         expected = (2, 3, 8, 8) if is_segmentation(architecture) else (2, 3)  # per pixel or per patch
