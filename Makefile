@@ -2,7 +2,8 @@
 SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
-DEBS := qgis qgis-providers python3-qgis python3-rasterio python3-venv
+# xvfb: the virtual X server tests/test_desktop.py drives the QGIS GUI on (skipped, with the reason, without it).
+DEBS := qgis qgis-providers python3-qgis python3-rasterio python3-venv xvfb
 PIP_PACKAGES := torch==2.13.0 pytest==9.2.0 ruff==0.17.6 mypy==2.4.1
 # A local CPU build of torch lies in /opt/wheels on the project's machines; elsewhere PyPI serves it.
 PIP_FIND := $(if $(wildcard /opt/wheels),--find-links /opt/wheels)

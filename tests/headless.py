@@ -60,3 +60,23 @@ class QgisProcess:
     def algorithms(self) -> dict:
         """Algorithms of the imagette provider as qgis_process lists them, by id."""
         return json.loads(self.call("--json", "list"))["providers"]["imagette"]["algorithms"]
+
+
+def import_blocker(folder: Path, *modules: str) -> Path:
+    """A folder whose sitecustomize.py makes importing these modules fail as if they were not installed.
+
+    Put it first on PYTHONPATH of a Python or qgis_process.bin: `import torch` then raises ModuleNotFoundError.
+    """
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "sitecustomize.py").write_text(
+        "import sys\n\n"
+        f"BLOCKED = {sorted(modules)!r}\n\n\n"
+        "class Blocker:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] in BLOCKED:\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "        return None\n\n\n"
+        "sys.meta_path.insert(0, Blocker())\n",
+        encoding="utf-8",
+    )
+    return folder

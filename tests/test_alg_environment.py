@@ -3,15 +3,13 @@ made unimportable (an import blocker installed by sitecustomize, so `import torc
 
 from __future__ import annotations
 
-import textwrap
-
 import pytest
 import torch
 from imagette.plugin import deps
 from imagette.plugin.engine.pretrained import TORCHVISION_FILES
 
 from tests.conftest import run_algorithm
-from tests.headless import QgisProcess
+from tests.headless import QgisProcess, import_blocker
 
 ALGORITHMS = ("samplepatches", "trainclassifier", "classifyraster", "checkenvironment", "assessaccuracy")
 
@@ -39,26 +37,7 @@ def test_torch_floor_is_the_one_the_code_needs():
 
 def qgis_without(home, *modules: str) -> QgisProcess:
     """qgis_process.bin whose Python cannot import these modules (ModuleNotFoundError, as when not installed)."""
-    blocker = home / "blocker"
-    blocker.mkdir(parents=True)
-    (blocker / "sitecustomize.py").write_text(
-        textwrap.dedent(
-            f"""
-            import sys
-
-            BLOCKED = {set(modules)!r}
-
-            class Blocker:
-                def find_spec(self, name, path=None, target=None):
-                    if name.split(".")[0] in BLOCKED:
-                        raise ModuleNotFoundError(f"No module named {{name!r}}", name=name)
-                    return None
-
-            sys.meta_path.insert(0, Blocker())
-            """
-        ),
-        encoding="utf-8",
-    )
+    blocker = import_blocker(home / "blocker", *modules)
     qgis = QgisProcess(home)
     qgis.env["PYTHONPATH"] = f"{blocker}:{qgis.env['PYTHONPATH']}"
     return qgis

@@ -1,0 +1,238 @@
+"""One QGIS desktop session on an X display, driven as a person would; run by tests/test_desktop.py.
+
+    python tests/desktop_session.py SCENARIO FOLDER      # DISPLAY set, QT_QPA_PLATFORM=xcb
+
+It starts QgsApplication with its GUI, Processing, and the plugin through classFactory with an
+interface built from real widgets (a main window with its Raster menu, a raster toolbar and a message
+bar: the parts of QgisInterface the plugin uses, as QgisInterface itself only exists inside the QGIS
+application). It then opens the dialog through the menu action, fills it, presses Run and waits for
+the task, and prints what a person would have seen as one JSON line (the test asserts on it).
+
+Scenarios: 'train' (finished, failed and canceled runs), 'notorch' (run with torch unimportable).
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from tests.headless import plugin_dir  # noqa: E402
+
+sys.path.insert(0, str(plugin_dir()))
+sys.path.append("/usr/share/qgis/python/plugins")
+
+from qgis.core import QgsApplication  # noqa: E402
+
+APP = QgsApplication([], True)
+APP.initQgis()
+
+import processing  # noqa: E402
+from processing.core.Processing import Processing  # noqa: E402
+from qgis.gui import QgsMessageBar  # noqa: E402
+from qgis.PyQt import sip  # noqa: E402
+from qgis.PyQt.QtWidgets import QApplication, QMainWindow, QVBoxLayout, QWidget  # noqa: E402
+
+Processing.initialize()
+
+ACTION_TEXT = "Train patch classifier in background…"
+TIMEOUT_S = 300  # only so that a broken task fails the test instead of hanging it
+
+
+class DesktopInterface:
+    """The part of QgisInterface the plugin uses, made of real widgets."""
+
+    def __init__(self) -> None:
+        window = QMainWindow()
+        window.setWindowTitle("QGIS (test desktop)")
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        self.bar = QgsMessageBar(central)
+        layout.addWidget(self.bar)
+        window.setCentralWidget(central)
+        self.raster_menu = window.menuBar().addMenu("&Raster")
+        self.raster_toolbar = window.addToolBar("Raster")
+        window.resize(1000, 700)
+        window.show()
+        # As in QGIS, the main window is a C++ object without a lasting Python wrapper: mainWindow() gives a
+        # fresh wrapper each time, which Python collects with whatever was only referenced through it.
+        sip.transferto(window, None)
+        self.window_address = sip.unwrapinstance(window)
+
+    def mainWindow(self):  # noqa: N802
+        return sip.wrapinstance(self.window_address, QMainWindow)
+
+    def messageBar(self):  # noqa: N802
+        return self.bar
+
+    def plugin_menu(self, name: str):
+        for action in self.raster_menu.actions():
+            if action.menu() is not None and action.text() == name:
+                return action.menu()
+        return None
+
+    def addPluginToRasterMenu(self, name, action):  # noqa: N802
+        menu = self.plugin_menu(name) or self.raster_menu.addMenu(name)
+        menu.addAction(action)
+
+    def removePluginRasterMenu(self, name, action):  # noqa: N802
+        menu = self.plugin_menu(name)
+        if menu is not None:
+            menu.removeAction(action)
+
+    def addRasterToolBarIcon(self, action):  # noqa: N802
+        self.raster_toolbar.addAction(action)
+
+    def removeRasterToolBarIcon(self, action):  # noqa: N802
+        self.raster_toolbar.removeAction(action)
+
+
+def wait(condition, seconds: float = TIMEOUT_S) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        QApplication.processEvents()
+        if condition():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def menu_action(iface: DesktopInterface):
+    """The plugin's action, found as a person finds it: Raster > Imagette > Train ... in background…"""
+    menu = iface.plugin_menu("&Imagette")
+    return next(action for action in menu.actions() if action.text() == ACTION_TEXT)
+
+
+def open_dialog(iface: DesktopInterface):
+    """Triggers the menu action and finds the window it opened among the top-level widgets."""
+    menu_action(iface).trigger()
+    gc.collect()  # what used to take the dialog's Python side away
+    QApplication.processEvents()
+    dialogs = [w for w in QApplication.topLevelWidgets() if w.isVisible() and "(in the background)" in w.windowTitle()]
+    assert len(dialogs) == 1, [w.windowTitle() for w in QApplication.topLevelWidgets() if w.isVisible()]
+    return dialogs[0]
+
+
+def current_message(bar) -> dict | None:
+    """The message a bar shows now (the last pushed): its text and the labels of its buttons."""
+    from qgis.PyQt.QtWidgets import QPushButton
+
+    item = bar.currentItem()
+    if item is None:
+        return None
+    return {"text": item.text(), "buttons": [button.text() for button in item.findChildren(QPushButton)]}
+
+
+def run_from_dialog(iface, parameters: dict, cancel_after_first_epoch: bool = False) -> dict:
+    """Opens the dialog from the menu, fills it, presses Run, waits for the task's end; what was seen."""
+    from imagette.plugin import tasks
+
+    dialog = open_dialog(iface)
+    seen: dict = {"dialog_class": type(dialog).__name__}
+    if not hasattr(dialog, "setParameters"):  # only the C++ window is left: Python collected the dialog
+        dialog.close()
+        return seen
+    dialog.setParameters(parameters)
+    dialog.runButton().click()
+    running = tasks.running_tasks()
+    manager = QgsApplication.taskManager()
+    seen["tasks_in_manager"] = [task.description() for task in manager.tasks() if task in running]
+    seen["dialog_visible_after_run"] = dialog.isVisible()
+    seen["dialog_message"] = current_message(dialog.messageBar())
+    if not running:
+        seen["details"] = details_of(dialog.messageBar())
+        dialog.close()
+        return seen
+    seen["started_messages"] = [item.text() for item in iface.bar.items()]
+    if cancel_after_first_epoch:
+        run = tasks._RUNNING[0]
+        seen["epoch_1_seen"] = wait(lambda: any(line.startswith("Epoch 1/") for line in run.feedback.infos))
+        run.task.cancel()  # what the task manager's cancel button does
+    seen["ended"] = wait(lambda: not tasks.running_tasks())
+    seen["result_message"] = current_message(iface.bar)
+    seen["details"] = details_of(iface.bar)
+    return seen
+
+
+def details_of(bar) -> str | None:
+    """Presses the current message's Details button, if any, and returns the text the box shows."""
+    item = bar.currentItem()
+    button = getattr(item, "details_button", None) if item is not None else None
+    if button is None:
+        return None
+    button.click()
+    QApplication.processEvents()
+    text = item.details.text()
+    item.details.close()
+    return text
+
+
+def scenario_train(folder: Path, iface) -> dict:
+    from tests.scenes import make_scene, write_polygons
+
+    (folder / "scene").mkdir()
+    scene = make_scene(folder / "scene")
+    scene.vector = write_polygons(scene, folder / "scene" / "labels.gpkg")
+    sampled = processing.run(
+        "imagette:samplepatches",
+        {
+            "INPUT_RASTER": str(scene.raster),
+            "INPUT_VECTOR": str(scene.vector),
+            "CLASS_FIELD": "classe",
+            "PATCH_SIZE": 16,
+            "MAX_PER_CLASS": 60,
+            "OUTPUT_DATASET": str(folder / "dataset"),
+            "OUTPUT_FOOTPRINTS": "TEMPORARY_OUTPUT",
+        },
+    )
+
+    def parameters(name: str, dataset: str, epochs: int) -> dict:
+        return {
+            "DATASET": dataset,
+            "EPOCHS": epochs,
+            "DEVICE": 1,
+            "OUTPUT_MODEL": str(folder / f"{name}.pt"),
+            "OUTPUT_REPORT": str(folder / f"{name}.html"),
+        }
+
+    not_a_dataset = folder / "empty"
+    not_a_dataset.mkdir()
+    return {
+        "finished": run_from_dialog(iface, parameters("finished", sampled["OUTPUT_DATASET"], 1)),
+        "failed": run_from_dialog(iface, parameters("failed", str(not_a_dataset), 1)),
+        "canceled": run_from_dialog(
+            iface, parameters("canceled", sampled["OUTPUT_DATASET"], 200), cancel_after_first_epoch=True
+        ),
+    }
+
+
+def scenario_notorch(folder: Path, iface) -> dict:
+    (folder / "dataset").mkdir()
+    parameters = {
+        "DATASET": str(folder / "dataset"),
+        "EPOCHS": 1,
+        "OUTPUT_MODEL": str(folder / "model.pt"),
+        "OUTPUT_REPORT": str(folder / "report.html"),
+    }
+    return {"notorch": run_from_dialog(iface, parameters)}
+
+
+def main() -> None:
+    scenario, folder = sys.argv[1], Path(sys.argv[2])
+    iface = DesktopInterface()
+    import imagette
+
+    plugin = imagette.classFactory(iface)
+    plugin.initGui()
+    seen = {"scenario": scenario, "menu_titles": [a.text() for a in iface.raster_menu.actions()]}
+    seen.update({"train": scenario_train, "notorch": scenario_notorch}[scenario](folder, iface))
+    plugin.unload()
+    print("DESKTOP-RESULT " + json.dumps(seen))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""The real desktop path of background training, under a virtual X server (Xvfb).
+
+Each test runs tests/desktop_session.py in its own process with QgsApplication's GUI on the Xvfb
+display (QT_QPA_PLATFORM=xcb), so the display-less QgsApplication of this process is left alone.
+Skipped, saying why, where Xvfb is missing or does not start (`make test` installs Debian's xvfb).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import select
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.headless import REPO, import_blocker
+
+pytestmark = pytest.mark.desktop
+SESSION = REPO / "tests" / "desktop_session.py"
+START_S = 20
+
+
+@pytest.fixture(scope="module")
+def display():
+    """A fresh Xvfb display (':N'), stopped after the module's tests."""
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        pytest.skip("Xvfb is not installed (Debian package xvfb; `make test` installs it): desktop tests skipped")
+    read, write = os.pipe()
+    server = subprocess.Popen(
+        [xvfb, "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    os.close(write)
+    ready, _, _ = select.select([read], [], [], START_S)
+    number = os.read(read, 64).decode().strip() if ready else ""
+    os.close(read)
+    if not number:
+        server.kill()
+        _, errors = server.communicate()
+        pytest.skip(f"Xvfb did not start within {START_S} s: {errors.decode(errors='replace')[-500:]}")
+    yield f":{number}"
+    server.terminate()
+    server.wait(10)
+
+
+def desktop_session(display, scenario: str, folder, blocked: tuple[str, ...] = ()) -> dict:
+    """Runs one desktop session and returns what it saw."""
+    env = {**os.environ, "DISPLAY": display, "QT_QPA_PLATFORM": "xcb", "HOME": str(folder / "home")}
+    if blocked:
+        blocker = import_blocker(folder / "blocker", *blocked)
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(blocker), env.get("PYTHONPATH", "")) if p)
+    process = subprocess.run(
+        [sys.executable, str(SESSION), scenario, str(folder)], env=env, capture_output=True, text=True, timeout=600
+    )
+    lines = [line for line in process.stdout.splitlines() if line.startswith("DESKTOP-RESULT ")]
+    assert process.returncode == 0 and lines, f"{process.stdout[-3000:]}\n{process.stderr[-5000:]}"
+    return json.loads(lines[-1].removeprefix("DESKTOP-RESULT "))
+
+
+@pytest.mark.slow
+def test_menu_action_runs_training_as_a_task_and_tells_how_it_ended(display, tmp_path):
+    seen = desktop_session(display, "train", tmp_path)
+    assert seen["menu_titles"] == ["&Imagette"]
+
+    finished = seen["finished"]
+    # The dialog found among the windows after a garbage collection is still the plugin's subclass.
+    assert finished["dialog_class"] == "BackgroundTrainingDialog"
+    assert finished["tasks_in_manager"] == ["Executing “Train patch classifier”"]
+    assert finished["dialog_visible_after_run"] is False
+    assert (
+        "Training started in the background: progress and cancel in the task manager." in finished["started_messages"]
+    )
+    assert finished["ended"]
+    assert finished["result_message"]["text"].startswith("Training finished (validation macro-F1 ")
+    assert finished["result_message"]["text"].endswith(str(tmp_path / "finished.pt"))
+    assert finished["result_message"]["buttons"] == ["Open report"]
+
+    failed = seen["failed"]
+    assert failed["ended"] and failed["result_message"]["buttons"] == []
+    # The whole reason, not the log's last line.
+    assert failed["result_message"]["text"] == (
+        f"Training failed: '{tmp_path / 'empty'}' is not an Imagette dataset: it has no dataset.json. "
+        "Choose the folder written by 'Sample training patches'."
+    )
+
+    canceled = seen["canceled"]
+    assert canceled["epoch_1_seen"] and canceled["ended"]
+    assert canceled["result_message"]["text"].startswith("Training canceled; the best model so far was saved")
+    assert canceled["result_message"]["buttons"] == ["Open report"]
+    assert (tmp_path / "canceled.pt").is_file() and (tmp_path / "canceled.html").is_file()
+
+
+def test_missing_torch_is_told_in_the_dialog_before_any_task(display, tmp_path):
+    seen = desktop_session(display, "notorch", tmp_path, blocked=("torch",))["notorch"]
+    assert seen["tasks_in_manager"] == [] and seen["dialog_visible_after_run"] is True
+    message = seen["dialog_message"]
+    assert message["text"].startswith("PyTorch is not installed in the Python that QGIS uses")
+    assert message["buttons"] == ["Details…"]
+    assert "-m pip install --user" in seen["details"] and '"torch>=2.3"' in seen["details"]
+    assert seen["details"].rstrip().endswith("Then restart QGIS.")
