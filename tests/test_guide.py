@@ -1,0 +1,31 @@
+"""The Help buttons point at the user guide shipped in the plugin, never at a placeholder address."""
+
+from __future__ import annotations
+
+import zipfile
+
+from imagette.plugin import guide
+from qgis.core import QgsApplication
+from qgis.PyQt.QtCore import QUrl
+
+from tests.headless import REPO
+
+
+def test_every_algorithm_has_a_shipped_guide_page(tmp_path):
+    import sys
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    import package
+
+    packaged = {name.removeprefix("imagette/") for name in zipfile.ZipFile(package.build(tmp_path)).namelist()}
+    provider = QgsApplication.processingRegistry().providerById("imagette")
+    for algorithm in provider.algorithms():
+        url = QUrl(guide.guide_url(algorithm.name()))
+        assert url.isLocalFile() and url.toString().startswith("file:///")
+        path = guide.guide_path(algorithm.name())
+        assert path.is_file(), path
+        assert path.relative_to(guide.PLUGIN_DIR).as_posix() in packaged
+
+
+def test_metadata_has_no_placeholder_address():
+    assert "example.org" not in (REPO / "metadata.txt").read_text(encoding="utf-8")
