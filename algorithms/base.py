@@ -8,12 +8,11 @@ import traceback
 from qgis.core import Qgis, QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingParameterDefinition
 from qgis.PyQt.QtCore import QCoreApplication
 
-from ..plugin import deps
+from ..plugin import deps, guide
 from ..plugin.engine.errors import ImagetteError
 from ..plugin.engine.progress import Progress
 from ..plugin.engine.versions import package_version, plugin_version
 
-HELP_URL = "https://example.org/imagette#user-guide"
 GROUP_ID = "landcover"  # every Imagette algorithm and shipped model is in this group
 
 
@@ -107,7 +106,7 @@ class ImagetteAlgorithm(QgsProcessingAlgorithm):
         return self.tr(self.TAGS).split(",")
 
     def helpUrl(self):  # noqa: N802
-        return HELP_URL
+        return guide.guide_url(self.NAME)
 
     def add_parameter(self, parameter, help_text: str, advanced: bool = False) -> None:
         """Adds a parameter with the help shown in its tooltip and the dialog's help panel."""

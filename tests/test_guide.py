@@ -20,6 +20,8 @@ def test_every_algorithm_has_a_shipped_guide_page(tmp_path):
     packaged = {name.removeprefix("imagette/") for name in zipfile.ZipFile(package.build(tmp_path)).namelist()}
     provider = QgsApplication.processingRegistry().providerById("imagette")
     for algorithm in provider.algorithms():
+        if algorithm.name() in guide.GUIDES:  # the Help button of Imagette's own algorithms
+            assert algorithm.helpUrl() == guide.guide_url(algorithm.name())
         url = QUrl(guide.guide_url(algorithm.name()))
         assert url.isLocalFile() and url.toString().startswith("file:///")
         path = guide.guide_path(algorithm.name())
