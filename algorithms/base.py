@@ -115,9 +115,20 @@ class ImagetteAlgorithm(QgsProcessingAlgorithm):
             parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
         self.addParameter(parameter)
 
+    def checkParameterValues(self, parameters, context):  # noqa: N802
+        """Refuses a run that needs torch where torch is missing, before it starts.
+
+        Told here, the advice appears once: the dialog shows it in a message box and qgis_process or
+        processing.run() print it once. Raised from processAlgorithm, QGIS would log it twice (runPrepared
+        writes the exception to the message log, and so does the feedback's reportError).
+        """
+        if self.NEEDS_TORCH and not deps.torch_available():
+            return False, deps.install_advice()
+        return super().checkParameterValues(parameters, context)
+
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         feedback.pushInfo(version_line())
-        if self.NEEDS_TORCH and not deps.torch_available():
+        if self.NEEDS_TORCH and not deps.torch_available():  # a caller that skipped checkParameterValues
             raise QgsProcessingException(deps.install_advice())
         try:
             return self.execute(parameters, context, feedback, FeedbackProgress(feedback))

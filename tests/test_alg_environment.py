@@ -65,8 +65,8 @@ def test_without_torch_it_runs_and_says_what_to_install(tmp_path):
     log = log_text(answer)
     assert "torch: cannot be imported (ModuleNotFoundError" in log
     assert "-m pip install --user" in log and '"torch>=2.3"' in log
-    # The algorithms that need torch refuse with the same advice, before any work.
-    with pytest.raises(RuntimeError, match="PyTorch is not installed"):
+    # The algorithms that need torch refuse with the same advice, before any work, and say it once.
+    with pytest.raises(RuntimeError, match="PyTorch is not installed") as refused:
         qgis.run(
             "imagette:trainclassifier",
             {
@@ -75,6 +75,7 @@ def test_without_torch_it_runs_and_says_what_to_install(tmp_path):
                 "OUTPUT_REPORT": str(tmp_path / "r.html"),
             },
         )
+    assert str(refused.value).count("PyTorch is not installed") == 1
 
 
 def test_without_rasterio_the_provider_loads_and_the_check_says_what_to_install(tmp_path, scene):
@@ -97,3 +98,26 @@ def test_without_rasterio_the_provider_loads_and_the_check_says_what_to_install(
                 "OUTPUT_FOOTPRINTS": "TEMPORARY_OUTPUT",
             },
         )
+
+
+def test_missing_torch_is_logged_once_in_the_message_log(monkeypatch, scene, tmp_path):
+    """The dialog and processing.run() check the parameters first: the advice reaches QGIS's log once, not twice
+    (raised from processAlgorithm, QGIS logged it from runPrepared and again from the feedback)."""
+    from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingException
+
+    monkeypatch.setattr(deps, "torch_available", lambda: False)
+    logged = []
+    QgsApplication.messageLog().messageReceived.connect(lambda message, tag, level: logged.append(message))
+    parameters = {
+        "INPUT_RASTER": str(scene.raster),
+        "MODEL": str(tmp_path / "m.pt"),
+        "OUTPUT_CLASSIFICATION": str(tmp_path / "c.tif"),
+    }
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("imagette:classifyraster")
+    valid, message = algorithm.checkParameterValues(parameters, QgsProcessingContext())  # what the dialog asks
+    assert not valid and message.startswith("PyTorch is not installed") and "Then restart QGIS." in message
+    with pytest.raises(QgsProcessingException, match="PyTorch is not installed"):
+        run_algorithm("classifyraster", parameters)
+    QgsApplication.processEvents()
+    assert sum("PyTorch is not installed" in message for message in logged) == 1
+    assert not (tmp_path / "c.tif").exists()
