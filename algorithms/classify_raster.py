@@ -28,7 +28,9 @@ class ClassifyRaster(ImagetteAlgorithm):
     HELP = (
         "Classifies every part of a raster with a model file written by 'Train patch classifier', and writes a "
         "GeoTIFF of class codes, styled with the model's class names and colours.\n\n"
-        "Each output pixel covers STRIDE x STRIDE input pixels and gets the class of the patch centred on it. "
+        "Output pixel size, in input pixels: an output pixel is that many input pixels on a side. A patch "
+        "classifier gives it the class of the patch centred on it (by default an output pixel is an eighth of the "
+        "patch); a U-Net classifies at full resolution by default (an output pixel is 1 input pixel). "
         "Output pixels whose patch would leave the raster, or whose centre is nodata, are nodata (0). The output "
         "is in the raster's CRS; class codes are those of the training classes.\n\n"
         "The dense method evaluates the network once over each tile of the raster and is many times faster; it "
@@ -73,14 +75,15 @@ class ClassifyRaster(ImagetteAlgorithm):
         self.add_parameter(
             number(
                 self.STRIDE,
-                self.tr("Output pixel size, in input pixels (0 = an eighth of the patch)"),
+                self.tr("Output pixel size, in input pixels (0 = automatic)"),
                 number.Integer,
                 0,
                 minValue=0,
             ),
-            "Each output pixel covers this many input pixels in each direction and gets the class of the patch centred "
-            "on it. 1 gives a class per input pixel (slow); the default, an eighth of the model's patch size (4 for "
-            "32 px patches), resolves details of about half a patch.",
+            "Output pixel size, in input pixels: an output pixel is that many input pixels on a side. 0 chooses it: "
+            "an eighth of the patch for a patch classifier (4 for 32 px patches; each output pixel gets the class of "
+            "the patch centred on it, which resolves details of about half a patch), 1 input pixel (full "
+            "resolution) for a U-Net. 1 with a patch classifier gives a class per input pixel, slowly.",
         )
         self.add_parameter(
             QgsProcessingParameterExtent(self.EXTENT, self.tr("Extent to classify"), optional=True),

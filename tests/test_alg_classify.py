@@ -154,3 +154,19 @@ def test_cancel_leaves_nothing_behind(scene, model, tmp_path):
         classify(scene, model, output / "classes.tif", feedback, OUTPUT_CONFIDENCE=confidence, STRIDE=4, BATCH_SIZE=16)
     assert feedback.progress() < 50  # stopped after the first of many tiles
     assert list(output.iterdir()) == []
+
+
+def test_the_stride_has_one_wording_in_the_help_the_dialog_and_the_guide():
+    from pathlib import Path
+
+    from qgis.core import QgsApplication
+
+    algorithm = QgsApplication.processingRegistry().algorithmById("imagette:classifyraster")
+    stride = algorithm.parameterDefinition("STRIDE")
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "classification.md").read_text(encoding="utf-8")
+    wording = "output pixel size, in input pixels"
+    for text in (algorithm.shortHelpString(), stride.description(), stride.help(), guide):
+        assert wording in text.lower()
+        assert "STRIDE x STRIDE" not in text and "`STRIDE` x `STRIDE`" not in text
+    for text in (algorithm.shortHelpString(), stride.help(), guide):  # the default differs by kind of network
+        assert "an eighth of the patch" in text and "U-Net" in text and "1 input pixel" in text
