@@ -166,6 +166,12 @@ def build_model(spec: ModelSpec) -> QgsProcessingModelAlgorithm:
         component.setPosition(QPointF(120 + 220 * column, 60))
         model.addModelParameter(definition, component)
 
+    # The order of the dialog's inputs: QGIS (3.22.x and 3.28+) saves it as the model's 'parameterOrder' and
+    # applies it on load; without it, the inputs come in the order of their names (CLASS_FIELD above its layer).
+    # The essential inputs in the order of spec.inputs, then the advanced ones.
+    essential = [name for name, (*_, advanced) in spec.inputs.items() if not advanced]
+    model.setParameterOrder(essential + [name for name in spec.inputs if name not in essential])
+
     for row, (child_id, algorithm, sources, outputs) in enumerate(spec.steps):
         child = QgsProcessingModelChildAlgorithm(f"imagette:{algorithm}")
         child.setChildId(child_id)

@@ -82,3 +82,15 @@ def test_assessed_model_scores_the_map_against_the_reference(scene, tmp_path):
     answer = QgisProcess(tmp_path / "home").run(ASSESSED.target, {**parameters, **reference, **outputs})
     assert answer["results"]["assess:ACCURACY_REPORT"] == str(tmp_path / "accuracy.html")
     assert "Peupleraie" in (tmp_path / "accuracy.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("spec", MODELS, ids=lambda spec: spec.target.stem)
+def test_inputs_come_in_the_order_a_person_fills_them(spec):
+    """Not sorted by name (QGIS's order without the model's parameterOrder): the layer before its class field."""
+    model = QgsProcessingModelAlgorithm()
+    assert model.fromFile(str(spec.target))
+    inputs = [p.name() for p in model.parameterDefinitions() if not p.isDestination()]
+    assert inputs[:4] == ["INPUT_RASTER", "INPUT_VECTOR", "CLASS_FIELD", "ARCHITECTURE"]
+    if spec is ASSESSED:
+        assert inputs[4:6] == ["REFERENCE", "REFERENCE_CLASS_FIELD"]
+    assert inputs[-3:] == ["PATCH_SIZE", "EPOCHS", "DEVICE"]  # the advanced ones last
