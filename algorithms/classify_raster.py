@@ -38,7 +38,8 @@ class ClassifyRaster(ImagetteAlgorithm):
         "padding at its border. The per-patch method is there to check results, and for small areas.\n\n"
         "The raster must have the bands the model was trained on, in the same order; a different pixel size or "
         "CRS gives a warning. The style is saved beside the GeoTIFF (.qml), the GeoTIFF carries a colour table "
-        "and category names (in its .aux.xml), and the loaded layer is named after the model."
+        "and category names (in its .aux.xml), and the loaded layer is named after the model and the raster "
+        "('model — raster'). The confidence raster opens on a colour ramp from 0 (unsure) to 1 (sure)."
     )
 
     INPUT_RASTER = "INPUT_RASTER"
@@ -146,6 +147,8 @@ class ClassifyRaster(ImagetteAlgorithm):
         result = classify_raster(config, progress)
         try:
             styling.save_default_style(result.output_path, result.classes)
+            if result.confidence_path is not None:
+                styling.save_default_style(result.confidence_path, None)  # the 0..1 ramp
         except Exception:
             # A classification without its style would look wrong when opened: leave nothing rather than that.
             for path in (result.output_path, result.confidence_path):
@@ -153,7 +156,11 @@ class ClassifyRaster(ImagetteAlgorithm):
                     for leftover in (path, side_car_path(path), styling.style_path(path)):
                         leftover.unlink(missing_ok=True)
             raise
-        styling.style_when_loaded(context, config.output_path, result.classes, result.model_name)
+        # Named after the model and the raster, so that two runs can be told apart in the layers panel.
+        run_name = f"{result.model_name} — {raster.name()}"
+        styling.style_when_loaded(context, config.output_path, result.classes, run_name)
+        if confidence:
+            styling.style_when_loaded(context, confidence, None, f"{run_name} (confidence)")
         outputs = {self.OUTPUT_CLASSIFICATION: config.output_path}
         if confidence:
             outputs[self.OUTPUT_CONFIDENCE] = confidence

@@ -13,10 +13,16 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from qgis.core import (
+    QgsColorRampShader,
+    QgsFillSymbol,
     QgsPalettedRasterRenderer,
     QgsProcessingContext,
     QgsProcessingLayerPostProcessorInterface,
     QgsRasterLayer,
+    QgsRasterShader,
+    QgsRuleBasedRenderer,
+    QgsSingleBandPseudoColorRenderer,
+    QgsVectorLayer,
 )
 from qgis.PyQt.QtGui import QColor
 
@@ -24,7 +30,11 @@ from .engine.classes import ClassEntry
 from .engine.errors import ImagetteError
 
 # Post-processors waiting for QGIS to call them (QGIS calls each once); each leaves once it has run.
-_PENDING: list[ClassStyler] = []
+_PENDING: list[QgsProcessingLayerPostProcessorInterface] = []
+
+# The confidence ramp: viridis (dark purple = unsure, yellow = sure), readable by colour-blind people and in grey.
+VIRIDIS = ("#440154", "#3b528b", "#21918c", "#5ec962", "#fde725")
+SPLIT_LABELS = {"train": "training", "validation": "validation"}
 
 
 def class_renderer(layer: QgsRasterLayer, classes: Sequence[ClassEntry]) -> QgsPalettedRasterRenderer:
@@ -33,17 +43,58 @@ def class_renderer(layer: QgsRasterLayer, classes: Sequence[ClassEntry]) -> QgsP
     return QgsPalettedRasterRenderer(layer.dataProvider(), 1, data)
 
 
+def confidence_renderer(layer: QgsRasterLayer) -> QgsSingleBandPseudoColorRenderer:
+    """Band 1 on a viridis ramp from 0 to 1, with a legend of 0, 0.25, ... 1; 0 (nodata) stays transparent."""
+    items = [
+        QgsColorRampShader.ColorRampItem(index / (len(VIRIDIS) - 1), QColor(color), f"{index / (len(VIRIDIS) - 1):g}")
+        for index, color in enumerate(VIRIDIS)
+    ]
+    ramp = QgsColorRampShader(0.0, 1.0)
+    ramp.setColorRampType(QgsColorRampShader.Interpolated)
+    ramp.setColorRampItemList(items)
+    shader = QgsRasterShader(0.0, 1.0)
+    shader.setRasterShaderFunction(ramp)
+    renderer = QgsSingleBandPseudoColorRenderer(layer.dataProvider(), 1, shader)
+    renderer.setClassificationMin(0.0)
+    renderer.setClassificationMax(1.0)
+    return renderer
+
+
+def footprint_renderer(classes: Sequence[ClassEntry]) -> QgsRuleBasedRenderer:
+    """One rule per class in its colour, with a rule per split under it: training patches filled, validation
+    patches hatched, so both the class and the split show on the map and in the legend."""
+    root = QgsRuleBasedRenderer.Rule(None)
+    for entry in classes:
+        parent = QgsRuleBasedRenderer.Rule(None, 0, 0, f'"class_code" = {entry.code}', entry.name)
+        color = QColor(entry.color)
+        fill = QColor(color)
+        fill.setAlpha(110)
+        for split, style in (("train", "solid"), ("validation", "b_diagonal")):
+            symbol = QgsFillSymbol.createSimple(
+                {
+                    "color": fill.name(QColor.HexArgb),
+                    "style": style,
+                    "outline_color": color.name(),
+                    "outline_width": "0.4",
+                }
+            )
+            parent.appendChild(QgsRuleBasedRenderer.Rule(symbol, 0, 0, f"\"split\" = '{split}'", SPLIT_LABELS[split]))
+        root.appendChild(parent)
+    return QgsRuleBasedRenderer(root)
+
+
 def style_path(raster: str | Path) -> Path:
     """Where QGIS looks for a file's default style: the same name with .qml."""
     return Path(raster).with_suffix(".qml")
 
 
-def save_default_style(raster: str | Path, classes: Sequence[ClassEntry]) -> Path:
-    """Writes the paletted style as the raster's default style (.qml), replacing any older one."""
+def save_default_style(raster: str | Path, classes: Sequence[ClassEntry] | None) -> Path:
+    """Writes the raster's default style (.qml), replacing any older one: the paletted style of the classes, or
+    with classes None the confidence ramp."""
     layer = QgsRasterLayer(str(raster), Path(raster).stem, "gdal")
     if not layer.isValid():
-        raise ImagetteError(f"QGIS cannot open the classification '{raster}' it has just written, to style it.")
-    layer.setRenderer(class_renderer(layer, classes))
+        raise ImagetteError(f"QGIS cannot open the raster '{raster}' it has just written, to style it.")
+    layer.setRenderer(confidence_renderer(layer) if classes is None else class_renderer(layer, classes))
     target = style_path(raster)
     message, saved = layer.saveNamedStyle(str(target))
     if not saved:
@@ -52,24 +103,36 @@ def save_default_style(raster: str | Path, classes: Sequence[ClassEntry]) -> Pat
 
 
 class ClassStyler(QgsProcessingLayerPostProcessorInterface):
-    """Gives the loaded classification its paletted renderer and the model's name."""
+    """Gives a loaded layer its style and name: the paletted renderer of the classes for a classification, the
+    confidence ramp (classes None) for a confidence raster, the class and split rules for patch footprints."""
 
-    def __init__(self, classes: Sequence[ClassEntry], name: str) -> None:
+    def __init__(self, classes: Sequence[ClassEntry] | None, name: str | None) -> None:
         super().__init__()
-        self.classes = list(classes)
+        self.classes = None if classes is None else list(classes)
         self.name = name
 
     def postProcessLayer(self, layer, context, feedback):  # noqa: N802 (QGIS's name)
         if isinstance(layer, QgsRasterLayer):
-            layer.setRenderer(class_renderer(layer, self.classes))
+            if self.classes is None:
+                layer.setRenderer(confidence_renderer(layer))
+            else:
+                layer.setRenderer(class_renderer(layer, self.classes))
+        elif isinstance(layer, QgsVectorLayer) and self.classes is not None:
+            layer.setRenderer(footprint_renderer(self.classes))
+        if self.name:
             layer.setName(self.name)
-            layer.triggerRepaint()
+        layer.triggerRepaint()
         if self in _PENDING:
             _PENDING.remove(self)
 
 
-def style_when_loaded(context: QgsProcessingContext, output: str, classes: Sequence[ClassEntry], name: str) -> None:
-    """Styles and names the output layer when Processing loads it into the project, if it does."""
+def style_when_loaded(
+    context: QgsProcessingContext, output: str, classes: Sequence[ClassEntry] | None, name: str | None = None
+) -> None:
+    """Styles (and names, given a name) the output layer when Processing loads it into the project, if it does.
+
+    classes: the class table for a classification or footprints; None for a confidence raster.
+    """
     if not context.willLoadLayerOnCompletion(output):
         return
     styler = ClassStyler(classes, name)

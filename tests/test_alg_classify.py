@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import processing
 import pytest
@@ -17,6 +19,7 @@ from qgis.core import (
     QgsProject,
     QgsRasterLayer,
     QgsRectangle,
+    QgsSingleBandPseudoColorRenderer,
 )
 from qgis.PyQt.QtGui import QColor
 
@@ -51,6 +54,16 @@ def assert_class_style(renderer, classes=SCENE_CLASSES):
     ]
 
 
+def assert_confidence_style(renderer):
+    """A ramp from 0 to 1 with a legend that reads 0 ... 1, not a grey band stretched to the data."""
+    assert isinstance(renderer, QgsSingleBandPseudoColorRenderer)
+    assert (renderer.classificationMin(), renderer.classificationMax()) == (0.0, 1.0)
+    legend = [label for label, _ in renderer.legendSymbologyItems()]
+    assert legend[0] == "0" and legend[-1] == "1" and len(legend) == 5
+    colors = {color.name() for _, color in renderer.legendSymbologyItems()}
+    assert len(colors) == 5  # a colour ramp, not shades of grey
+
+
 def test_the_classification_is_styled_wherever_the_file_goes(scene, model, tmp_path):
     output, confidence = tmp_path / "carte.tif", tmp_path / "confiance.tif"
     result = classify(scene, model, output, OUTPUT_CONFIDENCE=str(confidence))
@@ -59,8 +72,12 @@ def test_the_classification_is_styled_wherever_the_file_goes(scene, model, tmp_p
         "carte.qml",
         "carte.tif",
         "carte.tif.aux.xml",
+        "confiance.qml",
         "confiance.tif",
+        "confiance.tif.aux.xml",  # GDAL's statistics, cached when QGIS opened it
     ]
+    ramp = QgsRasterLayer(str(confidence), "confiance", "gdal")  # loads confiance.qml; kept: its renderer dies with it
+    assert_confidence_style(ramp.renderer())
 
     layer = QgsRasterLayer(str(output), "carte", "gdal")  # loads carte.qml as its default style
     assert layer.isValid() and layer.crs() == QgsCoordinateReferenceSystem(scene.crs)
@@ -82,23 +99,31 @@ def test_the_classification_is_styled_wherever_the_file_goes(scene, model, tmp_p
         assert ((top > 0) == (values > 0)).all() and top.max() <= 1 and top[top > 0].min() >= 1 / len(SCENE_CLASSES)
 
 
-def test_from_the_toolbox_the_loaded_layer_is_styled_and_named_after_the_model(scene, model, tmp_path):
-    output = tmp_path / "classes.tif"
+def test_from_the_toolbox_the_loaded_layers_are_styled_and_named_after_the_model_and_raster(scene, model, tmp_path):
+    output, confidence = tmp_path / "classes.tif", tmp_path / "confidence.tif"
     parameters = {
         "INPUT_RASTER": str(scene.raster),
         "MODEL": str(model),
         "STRIDE": 16,
         "OUTPUT_CLASSIFICATION": str(output),
+        "OUTPUT_CONFIDENCE": str(confidence),
     }
     processing.runAndLoadResults("imagette:classifyraster", parameters)
     project = QgsProject.instance()
-    loaded = [layer for layer in project.mapLayers().values() if layer.source() == str(output)]
+    loaded = {
+        Path(layer.source()).name: layer
+        for layer in project.mapLayers().values()
+        if layer.source() in (str(output), str(confidence))
+    }
     try:
-        assert len(loaded) == 1
-        assert loaded[0].name() == "modèle forêts"
-        assert_class_style(loaded[0].renderer())
+        assert sorted(loaded) == ["classes.tif", "confidence.tif"]
+        # Two runs with other models or rasters get other names: "<model file's stem> — <raster layer's name>".
+        assert loaded["classes.tif"].name() == f"modèle forêts — {scene.raster.stem}"
+        assert_class_style(loaded["classes.tif"].renderer())
+        assert loaded["confidence.tif"].name() == f"modèle forêts — {scene.raster.stem} (confidence)"
+        assert_confidence_style(loaded["confidence.tif"].renderer())
     finally:
-        project.removeMapLayers([layer.id() for layer in loaded])
+        project.removeMapLayers([layer.id() for layer in loaded.values()])
 
 
 def test_an_extent_in_another_crs_limits_the_output(scene, model, tmp_path):
