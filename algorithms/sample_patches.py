@@ -26,13 +26,16 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from ..plugin import deps
+from ..plugin import deps, styling
 from ..plugin.engine.classes import ClassEntry, check_code, codes_for_names, palette_color
 from ..plugin.engine.dataset import MIN_PATCH_SIZE
 from .base import ImagetteAlgorithm
 from .labels import class_rows, resolve_layers
 
 MAX_PATCH_SIZE = 1024
+# A class field giving more than this share of more than this many features their own class is refused.
+UNIQUE_CLASS_SHARE = 0.8
+UNIQUE_CLASS_FEATURES = 10
 
 
 class SamplePatches(ImagetteAlgorithm):
@@ -57,8 +60,10 @@ class SamplePatches(ImagetteAlgorithm):
         "validation, stratified per class and seeded, and training patches that share a pixel with a validation "
         "patch are dropped, so validation scores are not inflated by pixels seen in training.\n\n"
         "Integer class values are kept as class codes; text values get codes 1, 2, ... in alphabetical order. "
-        "Class colours come from the layer's categorized style on the class field when it has one. "
-        "The footprints layer shows where every patch came from and its split."
+        "Class colours come from the layer's categorized style on the class field when it has one. A class "
+        "field that gives nearly every feature its own class (an identifier such as fid, QGIS's first choice) is "
+        "refused, and the message names the fields that look like classes. "
+        "The footprints layer shows where every patch came from, in its class colour, validation patches hatched."
     )
 
     INPUT_RASTER = "INPUT_RASTER"
@@ -214,6 +219,7 @@ class SamplePatches(ImagetteAlgorithm):
         self.report(result, progress)
 
         sink, sink_id = self.footprint_sink(parameters, context, raster.crs())
+        styling.style_when_loaded(context, sink_id, classes)  # by class colour, validation hatched
         names = {entry.code: entry.name for entry in classes}
         for xmin, ymin, xmax, ymax, code, split in result.footprints():
             feature = QgsFeature()
@@ -235,6 +241,7 @@ class SamplePatches(ImagetteAlgorithm):
         from ..plugin.engine.sampling import LabelledFeature
 
         rows, is_integer, skipped = class_rows(context, source, field_index, raster_crs)
+        self.check_class_field(parameters, context, source, field_index, [value for _, value, _ in rows])
         if is_integer:
             codes = {value: value for _, value, _ in rows}
         else:
@@ -259,21 +266,65 @@ class SamplePatches(ImagetteAlgorithm):
             )
         return features, classes, skipped
 
-    def style_of(self, parameters, context, field_name):
-        """Labels and colours of the layer's categorized style on the class field, keyed by value as text.
+    def check_class_field(self, parameters, context, source, field_index, values):
+        """Refuses a class field that gives nearly every feature its own class, naming the likely class fields.
+
+        QGIS offers the layer's first field (often 'fid') as the class field, and a Processing parameter cannot
+        have a default that depends on the layer. Run as is, every polygon would become its own class, none
+        could be validated, and the log would fill with warnings: refused before any work, the message names
+        the fields that look like classes instead.
+        """
+        if len(values) <= UNIQUE_CLASS_FEATURES or len(set(values)) <= UNIQUE_CLASS_SHARE * len(values):
+            return
+        fields = source.fields()
+        name = fields.at(field_index).name()
+        styled = self.categorized_field(parameters, context)
+        candidates = []
+        for index, field in enumerate(fields):
+            if index == field_index or not (field.type() == QVariant.String or field.name() == styled):
+                continue
+            distinct = len(source.uniqueValues(index))
+            if 2 <= distinct <= UNIQUE_CLASS_SHARE * len(values):
+                candidates.append((field.name() != styled, field.name(), distinct))
+        hints = [
+            f"'{field}' ({distinct} classes{', used by the layer style' if field == styled else ''})"
+            for _, field, distinct in sorted(candidates)
+        ]
+        hint = f" Choose {' or '.join(hints)} as the class field." if hints else " Choose the field naming the class."
+        raise QgsProcessingException(
+            f"The class field '{name}' gives {len(set(values))} classes to {len(values)} features: nearly every "
+            f"feature has its own class, so '{name}' is probably not the class field (an identifier?).{hint}"
+        )
+
+    def categorized_field(self, parameters, context):
+        """The field the layer's categorized style uses (its saved default style for a file), or None."""
+        layer, renderer = self.renderer_of(parameters, context, None)
+        if isinstance(renderer, QgsCategorizedSymbolRenderer) and layer is not None:
+            return renderer.classAttribute()
+        return None
+
+    def renderer_of(self, parameters, context, field_name):
+        """(layer, renderer) of the input layer; its saved default style when the loaded one is not categorized
+        on field_name (any field for None) and the layer is not in the project. Keep the layer while using the
+        renderer: it owns it.
 
         A layer given as a file path has no style in Processing; its saved default style (a .qml beside
         it, or the GeoPackage's own) is read from a separate copy, so no shared layer is changed.
         """
         layer = self.parameterAsVectorLayer(parameters, self.INPUT_VECTOR, context)
         if layer is None:
-            return {}
+            return None, None
         renderer = layer.renderer()
         in_project = context.project() is not None and context.project().mapLayer(layer.id()) is not None
         if not self.categorized_on(renderer, field_name) and not in_project:
-            layer = QgsVectorLayer(layer.source(), layer.name(), layer.providerType())  # owns the renderer: keep it
+            layer = QgsVectorLayer(layer.source(), layer.name(), layer.providerType())
             renderer = layer.renderer()
-        if not self.categorized_on(renderer, field_name):
+        return layer, renderer
+
+    def style_of(self, parameters, context, field_name):
+        """Labels and colours of the layer's categorized style on the class field, keyed by value as text."""
+        layer, renderer = self.renderer_of(parameters, context, field_name)  # layer kept: it owns the renderer
+        if layer is None or not self.categorized_on(renderer, field_name):
             return {}
         return {
             str(category.value()): (category.label() or None, category.symbol().color().name())
@@ -283,7 +334,8 @@ class SamplePatches(ImagetteAlgorithm):
 
     @staticmethod
     def categorized_on(renderer, field_name):
-        return isinstance(renderer, QgsCategorizedSymbolRenderer) and renderer.classAttribute() == field_name
+        """Whether renderer is categorized on field_name (on any field for None)."""
+        return isinstance(renderer, QgsCategorizedSymbolRenderer) and field_name in (None, renderer.classAttribute())
 
     def footprint_sink(self, parameters, context, crs):
         fields = QgsFields()

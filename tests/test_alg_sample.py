@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import processing
 import pytest
 import rasterio
 from imagette.plugin.engine.dataset import TRAIN, VALIDATION, open_dataset
@@ -19,6 +20,7 @@ from qgis.core import (
     QgsVectorLayer,
     QgsWkbTypes,
 )
+from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor
 
 from tests.conftest import RecordingFeedback, run_algorithm
@@ -328,3 +330,65 @@ def test_metadata_records_what_training_needs(scene, tmp_path):
     assert np.allclose(meta["normalization"]["mean"], train.mean(axis=(0, 2, 3)))
     assert np.allclose(meta["normalization"]["std"], train.std(axis=(0, 2, 3)), rtol=1e-6)
     assert meta["software"]["rasterio"] == rasterio.__version__
+
+
+def test_an_identifier_as_class_field_is_refused_naming_the_class_fields(scene, tmp_path):
+    # QGIS's dialog offers the first field, 'fid': every polygon would be its own class.
+    with pytest.raises(QgsProcessingException) as refused:
+        sample(scene.raster, scene.vector, tmp_path, field="fid")
+    message = str(refused.value)
+    assert "'fid' gives 15 classes to 15 features" in message and "probably not the class field" in message
+    assert "Choose 'classe' (5 classes) as the class field." in message
+    assert not (tmp_path / "dataset").exists()
+
+
+def test_the_field_of_the_categorized_style_is_named_first(tmp_path):
+    made = make_scene(tmp_path, seed=4)
+    vector = write_polygons(made, tmp_path / "labels.gpkg", field_type="integer", styled=True)
+    with pytest.raises(QgsProcessingException, match="Choose 'code' \\(5 classes, used by the layer style\\)"):
+        sample(made.raster, vector, tmp_path, field="fid")
+
+
+def test_from_the_toolbox_footprints_show_class_colours_and_the_split(scene, tmp_path):
+    from qgis.core import QgsRenderContext, QgsRuleBasedRenderer
+
+    footprints = tmp_path / "footprints.gpkg"
+    parameters = {
+        "INPUT_RASTER": str(scene.raster),
+        "INPUT_VECTOR": str(scene.vector),
+        "CLASS_FIELD": "classe",
+        "PATCH_SIZE": 32,
+        "OUTPUT_DATASET": str(tmp_path / "dataset"),
+        "OUTPUT_FOOTPRINTS": str(footprints),
+    }
+    processing.runAndLoadResults("imagette:samplepatches", parameters)
+    project = QgsProject.instance()
+    loaded = [layer for layer in project.mapLayers().values() if layer.source().startswith(str(footprints))]
+    try:
+        assert len(loaded) == 1
+        layer = loaded[0]
+        renderer = layer.renderer()
+        assert isinstance(renderer, QgsRuleBasedRenderer)
+        # The legend: each class in its colour, with its training and validation patches under it.
+        table = open_dataset(tmp_path / "dataset").classes
+        colors = {entry.code: entry.color for entry in table}
+        classes = renderer.rootRule().children()
+        assert [rule.label() for rule in classes] == [entry.name for entry in table]
+        assert all([child.label() for child in rule.children()] == ["training", "validation"] for rule in classes)
+        # On the map: a patch is drawn in its class colour, filled for training, hatched for validation.
+        context = QgsRenderContext()
+        renderer.startRender(context, layer.fields())
+        try:
+            seen = set()
+            for feature in layer.getFeatures():
+                (symbol,) = renderer.symbolsForFeature(feature, context)
+                fill = symbol.symbolLayer(0)
+                assert fill.strokeColor().name() == colors[feature["class_code"]]
+                style = {"train": Qt.SolidPattern, "validation": Qt.BDiagPattern}[feature["split"]]
+                assert fill.brushStyle() == style
+                seen.add(feature["split"])
+        finally:
+            renderer.stopRender(context)
+        assert seen == {"train", "validation"}
+    finally:
+        project.removeMapLayers([layer.id() for layer in loaded])
