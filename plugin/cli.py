@@ -1,0 +1,222 @@
+"""The `imagette` command: the engine without QGIS, on one machine or a Dask cluster.
+
+    imagette classify INPUT MODEL OUTPUT [--stride N] [--method dense|patch] [--device auto|cpu|cuda]
+                      [--confidence PATH] [--workers N | --scheduler ADDRESS] [--block-size PX]
+
+Installed by `pip install .` from the plugin folder (console script `imagette`), or run as
+`python3 -m imagette` with the plugin folder's parent on the path. Imports neither QGIS nor, unless
+asked for a cluster, Dask. Errors are the engine's messages, on stderr, with exit status 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+EXIT_ERROR = 2
+METHOD_NAMES = {"dense": "dense", "patch": "per_patch"}
+
+DESCRIPTION = (
+    "Imagette without QGIS: classify a raster with a model file written by the QGIS plugin's 'Train patch "
+    "classifier', on this machine or on a Dask cluster. The outputs are those of the Processing algorithm "
+    "imagette:classifyraster: a GeoTIFF of class codes with its colour table, category names (.aux.xml) and "
+    "QGIS style (.qml)."
+)
+
+CLASSIFY_HELP = """\
+Classifies INPUT (any GDAL raster, a VRT over many tiles included) with MODEL and writes OUTPUT (.tif).
+
+Without --workers or --scheduler the raster is classified in this process, tile by tile, as in QGIS.
+With them, the output grid is cut into blocks of --block-size output pixels (rounded to whole tiles); each
+block is one Dask task that reads its window plus halo and writes OUTPUT.parts/<block>.tif; the parts are
+then assembled into OUTPUT. The map is the same, pixel for pixel, as the one-process map. A failed block
+is retried twice; a run that stops (Ctrl+C, a job's time limit, --stop-after) is resumed by running the
+same command again: finished blocks are not redone. Maps over 10^10 output pixels, or with --vrt, are
+written as OUTPUT's name with .vrt over the part files (kept) instead of one GeoTIFF.
+Dask is optional: pip install "dask[distributed]".
+"""
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="imagette", description=DESCRIPTION)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    classify = commands.add_parser(
+        "classify",
+        help="classify a raster with a model file into a styled GeoTIFF of class codes",
+        description=CLASSIFY_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    classify.add_argument("input", metavar="INPUT", help="raster to classify (any GDAL raster or VRT)")
+    classify.add_argument("model", metavar="MODEL", help="model file (.pt) written by training")
+    classify.add_argument("output", metavar="OUTPUT", help="GeoTIFF of class codes to write (.tif)")
+    classify.add_argument(
+        "--stride",
+        type=int,
+        default=0,
+        metavar="N",
+        help="output pixel size in input pixels (default 0: an eighth of the patch; 1 for segmentation networks)",
+    )
+    classify.add_argument(
+        "--method",
+        choices=sorted(METHOD_NAMES),
+        default="dense",
+        help="dense (fast, default) or patch (each patch alone, as in training: the exact reference, slow)",
+    )
+    classify.add_argument(
+        "--device", choices=("auto", "cpu", "cuda"), default="auto", help="where the network runs (default auto)"
+    )
+    classify.add_argument("--confidence", metavar="PATH", help="also write the top-class probability (.tif)")
+    where = classify.add_mutually_exclusive_group()
+    where.add_argument(
+        "--workers",
+        type=_positive,
+        metavar="N",
+        help="start a local Dask cluster of N single-threaded worker processes",
+    )
+    where.add_argument(
+        "--scheduler", metavar="ADDRESS", help="use the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786)"
+    )
+    classify.add_argument(
+        "--block-size",
+        type=_positive,
+        default=None,
+        metavar="PX",
+        help="output pixels per block side, rounded down to whole tiles (default 1024; with Dask only)",
+    )
+    classify.add_argument(
+        "--vrt", action="store_true", help="with Dask: write a VRT over the block files instead of one GeoTIFF"
+    )
+    classify.add_argument(
+        "--keep-parts", action="store_true", help="with Dask: keep OUTPUT.parts/ after assembling the GeoTIFF"
+    )
+    classify.add_argument(
+        "--stop-after",
+        type=_positive,
+        metavar="N",
+        default=0,
+        help="with Dask: stop once this run has classified N blocks (to fit a job's time limit); run again to resume",
+    )
+    return parser
+
+
+def _version() -> str:
+    from .engine.versions import plugin_version
+
+    return plugin_version()
+
+
+class _Printer:
+    """Progress to stderr: log lines, and percentages every 10 %."""
+
+    def __init__(self) -> None:
+        from .engine.progress import Progress
+
+        class Printed(Progress):
+            last = -10.0
+
+            def info(self, message: str) -> None:
+                print(message, file=sys.stderr, flush=True)
+
+            def warning(self, message: str) -> None:
+                print(f"Warning: {message}", file=sys.stderr, flush=True)
+
+            def set_percent(self, percent: float) -> None:
+                if percent >= self.last + 10 or percent >= 100 > self.last:
+                    self.last = percent
+                    print(f"{percent:.0f} %", file=sys.stderr, flush=True)
+
+        self.progress = Printed()
+
+
+def _echo(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def classify(args: argparse.Namespace) -> int:
+    from .engine.blocks import DEFAULT_BLOCK
+    from .engine.errors import ImagetteError
+    from .engine.inference import InferenceConfig, classify_raster
+    from .engine.qml import write_style
+
+    config = InferenceConfig(
+        raster_path=args.input,
+        model_path=args.model,
+        output_path=args.output,
+        confidence_path=args.confidence,
+        device=args.device,
+        stride=args.stride,
+        method=METHOD_NAMES[args.method],
+    )
+    progress = _Printer().progress
+    distributed = bool(args.workers or args.scheduler)
+    if not distributed:
+        for option, given in (
+            ("--block-size", args.block_size),
+            ("--vrt", args.vrt),
+            ("--stop-after", args.stop_after),
+        ):
+            if given:
+                raise ImagetteError(f"{option} applies to Dask runs only: add --workers N or --scheduler ADDRESS.")
+        result = classify_raster(config, progress)
+        write_style(result.output_path, result.classes)
+        if result.confidence_path is not None:
+            write_style(result.confidence_path, None)
+        _echo(f"Wrote '{result.output_path}' ({result.width} x {result.height} px, method {result.method}).")
+        return 0
+    from .engine.distributed import classify_distributed
+
+    run = classify_distributed(
+        config,
+        workers=args.workers or 0,
+        scheduler=args.scheduler,
+        block=args.block_size or DEFAULT_BLOCK,
+        vrt=args.vrt,
+        keep_parts=args.keep_parts,
+        stop_after=args.stop_after,
+        progress=progress,
+        echo=_echo,
+    )
+    if run.output_path is not None:
+        _echo(
+            f"Wrote '{run.output_path}': {run.classified} block(s) classified, {run.skipped} found done, "
+            f"in {run.seconds:.1f} s."
+        )
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Runs the command; returns the exit status (0, or 2 for an error whose message is printed)."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    from .engine.errors import ImagetteError  # imports nothing else
+
+    try:
+        return classify(args)
+    except ImagetteError as error:
+        print(f"imagette: error: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    except ModuleNotFoundError as error:
+        if error.name not in ("numpy", "rasterio", "torch"):
+            raise
+        print(
+            f"imagette: error: {error}. The engine needs numpy, rasterio and torch>=2.3: pip install numpy rasterio torch",
+            file=sys.stderr,
+        )
+        return EXIT_ERROR
+    except KeyboardInterrupt:
+        print("imagette: stopped. Run the same command again to resume a Dask run.", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,405 @@
+"""A classification cut into blocks that independent tasks classify, then assembled into one map.
+
+This is what the `imagette` command runs on a Dask cluster (plugin/distributed.py submits the tasks);
+nothing here imports Dask, so any scheduler could drive it.
+
+- plan_blocks() does the checks of classify_raster, resolves the method, tile and batch size once (on
+  the machine running the command), and cuts the output grid into blocks: squares of `block` output
+  pixels, a whole number of tiles (so a block is read tile by tile, each tile with its halo, exactly
+  as the one-process path reads it, and gives the same classes). The plan is plain data, sent with every task and kept as `plan.json` in the parts folder.
+- classify_block() is one task: it opens the raster, classifies the block's tiles with the same
+  TileClassifier as classify_raster and writes the block as a small GeoTIFF in `<output>.parts/`,
+  atomically (temporary name, then rename): a part file that exists is complete, so a run stopped
+  halfway and started again redoes only the missing blocks. The model and its TileClassifier are
+  loaded once per worker process and kept for the next blocks (keyed by model path and mtime).
+- assemble() copies the parts into the final tiled GeoTIFF (class codes with colour table, category
+  names in the .aux.xml, .qml); write_vrt() instead writes a VRT over the parts, for maps too large to
+  copy on one machine (see VRT_THRESHOLD).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import rasterio
+import torch
+from affine import Affine
+from rasterio.windows import Window
+
+from .classes import NODATA_CODE, ClassEntry
+from .device import select_device
+from .errors import ImagetteError
+from .geotiff import (
+    _colors,
+    block_size,
+    class_dtype,
+    create_class_raster,
+    create_confidence_raster,
+    write_side_car,
+)
+from .grid import OutputGrid, tiles
+from .inference import InferenceConfig, _check_config, _check_inputs, to_codes
+from .io import check_writable, open_raster, replaced_atomically
+from .modelfile import ModelFile, load_model
+from .progress import Progress
+from .qml import write_style
+from .tiles import METHODS, TileClassifier, tile_classifier
+
+DEFAULT_BLOCK = 1024  # output pixels per block side
+# Output pixels above which the parts are not copied into one GeoTIFF but referenced by a VRT. Copying is
+# sequential on one machine: at the ~40 MP/s that bench/bench_distributed.py measures it takes about
+# 4 minutes per 10^10 pixels (a 100 000 x 100 000 px map), and needs the map's size again in free disk.
+VRT_THRESHOLD = 10**10
+PLAN_FILE = "plan.json"
+FAIL_ONCE_PREFIX = ".fail-once-"  # test hook, see classify_block
+
+
+@dataclass(frozen=True)
+class BlockPlan:
+    """Everything a task needs, as plain data: what to classify, how, and the output grid."""
+
+    raster_path: str
+    model_path: str
+    model_mtime_ns: int
+    device: str
+    stride: int
+    method: str  # the method that runs (per_patch when dense could not pay off), for the record
+    request_method: str  # what tile_classifier is asked for: gives the same classifier on every worker
+    batch: int
+    tile: int  # output pixels per tile side, as the one-process path chooses them
+    block: int  # output pixels per block side
+    confidence: bool
+    grid: tuple[int, int, int, int, int, int, int]  # OutputGrid fields
+    extent: tuple[float, float, float, float] | None = None
+
+    @property
+    def output_grid(self) -> OutputGrid:
+        return OutputGrid(*self.grid)
+
+    def blocks(self) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+        """Full-grid (rows, cols) ranges of every block, row by row."""
+        grid = self.output_grid
+        return [
+            (
+                (row, min(row + self.block, grid.row0 + grid.height)),
+                (col, min(col + self.block, grid.col0 + grid.width)),
+            )
+            for row in range(grid.row0, grid.row0 + grid.height, self.block)
+            for col in range(grid.col0, grid.col0 + grid.width, self.block)
+        ]
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self), indent=1, sort_keys=True)
+
+
+def parts_folder(output_path: str | Path) -> Path:
+    """Where the block files of an output go: `<output>.parts/`."""
+    output_path = Path(output_path)
+    return output_path.with_name(output_path.name + ".parts")
+
+
+def part_path(parts: Path, rows: tuple[int, int], cols: tuple[int, int], confidence: bool = False) -> Path:
+    return parts / f"r{rows[0]:07d}_c{cols[0]:07d}{'.confidence' if confidence else ''}.tif"
+
+
+def _block_side(requested: int, tile: int) -> int:
+    """The block side: a whole number of tiles (at least one), so blocks are read tile by tile as in one process."""
+    return max(tile, requested // tile * tile)
+
+
+def plan_blocks(
+    config: InferenceConfig, block: int = DEFAULT_BLOCK, progress: Progress | None = None
+) -> tuple[BlockPlan, ModelFile]:
+    """Checks inputs and outputs as classify_raster does, and plans the blocks of the classification.
+
+    Returns:
+        The plan, and the model (for its class table).
+
+    Raises:
+        ImagetteError: the model, raster, extent or output cannot be used (the message says why).
+    """
+    progress = progress or Progress()
+    _check_config(config)
+    model = load_model(config.model_path)
+    for path in (config.output_path, config.confidence_path):
+        if path:
+            check_writable(path)
+    with open_raster(config.raster_path) as src:
+        _check_inputs(model, src, config, progress)
+        device = select_device(config.device, progress)
+        classifier = tile_classifier(
+            model,
+            src,
+            config.stride,
+            config.method,
+            config.batch_size,
+            config.tile_size,
+            config.extent,
+            device,
+            progress,
+        )
+    grid = classifier.grid
+    plan = BlockPlan(
+        raster_path=str(Path(config.raster_path).resolve())
+        if Path(config.raster_path).exists()
+        else config.raster_path,
+        model_path=str(Path(config.model_path).resolve()),
+        model_mtime_ns=os.stat(config.model_path).st_mtime_ns,
+        device=config.device,
+        stride=grid.stride,
+        method=classifier.method,
+        request_method=classifier.method if classifier.method in METHODS else METHODS[0],
+        batch=int(getattr(classifier, "batch", 0)),
+        tile=classifier.tile,
+        block=_block_side(block, classifier.tile),
+        confidence=config.confidence_path is not None,
+        grid=(grid.patch_size, grid.stride, grid.offset, grid.row0, grid.col0, grid.height, grid.width),
+        extent=config.extent,
+    )
+    return plan, model
+
+
+def prepare_parts(plan: BlockPlan, parts: Path) -> list[int]:
+    """Creates the parts folder (or checks that the one there is of the same plan); indices of the blocks to do."""
+    parts.mkdir(parents=True, exist_ok=True)
+    recorded = parts / PLAN_FILE
+    if recorded.exists():
+        if recorded.read_text(encoding="utf-8") != plan.to_json():
+            raise ImagetteError(
+                f"The folder '{parts}' holds blocks of another classification (other raster, model, stride, method or "
+                "block size). Run again with the same arguments to resume it, or delete the folder to start afresh."
+            )
+    else:
+        with replaced_atomically(recorded) as temporary:
+            temporary.write_text(plan.to_json(), encoding="utf-8")
+    return [index for index, (rows, cols) in enumerate(plan.blocks()) if not part_path(parts, rows, cols).exists()]
+
+
+# The model and its TileClassifier, kept by each worker process for the next blocks: (key, classifier).
+_CACHED: dict[tuple, TileClassifier] = {}
+
+
+def _classifier(plan: BlockPlan, src) -> TileClassifier:
+    mtime = os.stat(plan.model_path).st_mtime_ns
+    if mtime != plan.model_mtime_ns:
+        raise ImagetteError(
+            f"The model file '{plan.model_path}' changed since the classification started: its blocks would not form "
+            "one map. Start the classification again."
+        )
+    key: tuple = (plan.model_path, mtime, plan.raster_path, plan.device, plan.request_method, plan.batch, plan.tile)
+    key += (plan.stride, plan.extent)
+    if key not in _CACHED:
+        _CACHED.clear()  # one model at a time per worker
+        model: ModelFile = load_model(plan.model_path)  # torch.load(weights_only=True)
+        device = select_device(plan.device, Progress())
+        _CACHED[key] = tile_classifier(
+            model, src, plan.stride, plan.request_method, plan.batch, plan.tile, plan.extent, device, Progress()
+        )
+    return _CACHED[key]
+
+
+def _fail_once_for_tests(parts: Path, index: int) -> None:
+    """Test hook: a file `.fail-once-<index>` in the parts folder makes the next attempt at that block fail.
+
+    The attempt that removes the file raises; the retry finds no file and runs. It lets the tests make a
+    block fail for real, in a worker process, without mocks.
+    """
+    try:
+        (parts / f"{FAIL_ONCE_PREFIX}{index}").unlink()
+    except FileNotFoundError:
+        return
+    raise RuntimeError(f"Block {index} failed on purpose (test hook {FAIL_ONCE_PREFIX}{index}).")
+
+
+def classify_block(plan: BlockPlan, parts: str | Path, index: int) -> float:
+    """Classifies block `index` of the plan and writes its part file(s); returns the seconds it took.
+
+    A block whose part file exists is done already and is skipped.
+    """
+    started = time.perf_counter()
+    parts = Path(parts)
+    rows, cols = plan.blocks()[index]
+    target = part_path(parts, rows, cols)
+    if target.exists():
+        return 0.0
+    _fail_once_for_tests(parts, index)
+    with open_raster(plan.raster_path) as src:
+        classifier = _classifier(plan, src)
+        model = classifier.model
+        codes = np.array([entry.code for entry in model.classes], dtype=np.int64)
+        height, width = rows[1] - rows[0], cols[1] - cols[0]
+        values = np.full((height, width), NODATA_CODE, dtype=class_dtype(model.classes))
+        confidence = np.zeros((height, width), dtype=np.float32)
+        grid = classifier.grid
+        inside = [
+            (r, c)
+            for r, c in tiles(grid, src, classifier.tile)
+            if rows[0] <= r[0] < rows[1] and cols[0] <= c[0] < cols[1]
+        ]
+        for tile_rows, tile_cols in inside:
+            index_array, top = classifier.classify(src, tile_rows, tile_cols)
+            at = (
+                slice(tile_rows[0] - rows[0], tile_rows[1] - rows[0]),
+                slice(tile_cols[0] - cols[0], tile_cols[1] - cols[0]),
+            )
+            values[at] = to_codes(index_array, codes)
+            confidence[at] = top
+        transform = _block_transform(grid, src.transform, rows, cols)
+        shape = dict(width=width, height=height, transform=transform, crs=src.crs, block=block_size(plan.tile))
+        if plan.confidence:
+            with replaced_atomically(part_path(parts, rows, cols, confidence=True)) as temporary:
+                with create_confidence_raster(temporary, **shape, tags={}) as dst:
+                    dst.write(confidence, 1)
+        with replaced_atomically(target) as temporary:  # last: its presence says the block is done
+            with create_class_raster(temporary, **shape, classes=model.classes, tags={}) as dst:
+                dst.write(values, 1)
+    return time.perf_counter() - started
+
+
+def _block_transform(
+    grid: OutputGrid, raster_transform: Affine, rows: tuple[int, int], cols: tuple[int, int]
+) -> Affine:
+    return grid.transform(raster_transform) * Affine.translation(cols[0] - grid.col0, rows[0] - grid.row0)
+
+
+def _tags(plan: BlockPlan) -> dict[str, str]:
+    return {
+        "IMAGETTE_MODEL": Path(plan.model_path).name,
+        "IMAGETTE_STRIDE": str(plan.stride),
+        "IMAGETTE_METHOD": plan.method,
+    }
+
+
+def _missing(plan: BlockPlan, parts: Path) -> list[int]:
+    return [index for index, (rows, cols) in enumerate(plan.blocks()) if not part_path(parts, rows, cols).exists()]
+
+
+def assemble(
+    plan: BlockPlan,
+    parts: Path,
+    output_path: str | Path,
+    confidence_path: str | Path | None,
+    classes: Sequence[ClassEntry],
+    progress: Progress | None = None,
+) -> dict[int, int]:
+    """Copies the part files into the output GeoTIFF (and the confidence one), styled; returns pixels per class.
+
+    The output is tiled like the one-process output, each block written once; it appears under its
+    name only when complete, with its .aux.xml and .qml.
+    """
+    progress = progress or Progress()
+    missing = _missing(plan, parts)
+    if missing:
+        raise ImagetteError(f"{len(missing)} block(s) of '{parts}' are missing: run the same command again to finish.")
+    grid = plan.output_grid
+    output_path = Path(output_path)
+    with open_raster(plan.raster_path) as src:
+        crs, raster_transform = src.crs, src.transform
+    shape = dict(
+        width=grid.width,
+        height=grid.height,
+        transform=grid.transform(raster_transform),
+        crs=crs,
+        block=block_size(plan.tile),
+    )
+    counts: dict[int, int] = {entry.code: 0 for entry in classes}
+    blocks = plan.blocks()
+    with replaced_atomically(output_path) as temporary:
+        with create_class_raster(temporary, **shape, classes=classes, tags=_tags(plan)) as dst:
+            for rows, cols in progress.iterate(blocks, len(blocks)):
+                with rasterio.open(part_path(parts, rows, cols)) as part:
+                    values = part.read(1)
+                window = Window(cols[0] - grid.col0, rows[0] - grid.row0, cols[1] - cols[0], rows[1] - rows[0])
+                dst.write(values, 1, window=window)
+                found = np.bincount(values.ravel(), minlength=max(counts) + 1)
+                for code in counts:
+                    counts[code] += int(found[code])
+        if confidence_path is not None:
+            with replaced_atomically(confidence_path) as temporary_confidence:
+                with create_confidence_raster(temporary_confidence, **shape, tags=_tags(plan)) as dst:
+                    for rows, cols in blocks:
+                        with rasterio.open(part_path(parts, rows, cols, confidence=True)) as part:
+                            window = Window(
+                                cols[0] - grid.col0, rows[0] - grid.row0, cols[1] - cols[0], rows[1] - rows[0]
+                            )
+                            dst.write(part.read(1), 1, window=window)
+    write_side_car(output_path, classes)
+    write_style(output_path, classes)
+    if confidence_path is not None:
+        write_style(confidence_path, None)
+    return counts
+
+
+def write_vrt(
+    plan: BlockPlan, parts: Path, vrt_path: str | Path, classes: Sequence[ClassEntry], confidence: bool = False
+) -> Path:
+    """Writes a VRT over the part files: the map without copying it, with colour table and category names inside.
+
+    Paths to the parts are relative to the VRT, so the VRT and its parts folder can move together.
+    """
+    missing = _missing(plan, parts)
+    if missing:
+        raise ImagetteError(f"{len(missing)} block(s) of '{parts}' are missing: run the same command again to finish.")
+    vrt_path = Path(vrt_path)
+    grid = plan.output_grid
+    with open_raster(plan.raster_path) as src:
+        crs, transform = src.crs, grid.transform(src.transform)
+    dtype = "Float32" if confidence else {"uint8": "Byte", "uint16": "UInt16"}[class_dtype(classes)]
+    root = ET.Element("VRTDataset", rasterXSize=str(grid.width), rasterYSize=str(grid.height))
+    ET.SubElement(root, "SRS").text = crs.to_wkt()
+    ET.SubElement(root, "GeoTransform").text = ", ".join(repr(v) for v in transform.to_gdal())
+    metadata = ET.SubElement(root, "Metadata")
+    for key, value in _tags(plan).items():
+        ET.SubElement(metadata, "MDI", key=key).text = value
+    band = ET.SubElement(root, "VRTRasterBand", dataType=dtype, band="1")
+    ET.SubElement(band, "NoDataValue").text = str(NODATA_CODE)
+    if not confidence:
+        ET.SubElement(band, "ColorInterp").text = "Palette"
+        names = {entry.code: entry.name for entry in classes}
+        colors = _colors(classes)
+        categories = ET.SubElement(band, "CategoryNames")
+        for code in range(max(names) + 1):
+            ET.SubElement(categories, "Category").text = names.get(code, "")
+        table = ET.SubElement(band, "ColorTable")
+        for code in range(max(names) + 1):
+            rgba = colors.get(code, (0, 0, 0, 0))
+            ET.SubElement(table, "Entry", {f"c{i + 1}": str(value) for i, value in enumerate(rgba)})
+    for rows, cols in plan.blocks():
+        width, height = cols[1] - cols[0], rows[1] - rows[0]
+        source = ET.SubElement(band, "SimpleSource")
+        path = part_path(parts, rows, cols, confidence=confidence)
+        relative = os.path.relpath(path, vrt_path.parent)
+        ET.SubElement(source, "SourceFilename", relativeToVRT="1").text = relative
+        ET.SubElement(source, "SourceBand").text = "1"
+        ET.SubElement(source, "SrcRect", xOff="0", yOff="0", xSize=str(width), ySize=str(height))
+        ET.SubElement(
+            source,
+            "DstRect",
+            xOff=str(cols[0] - grid.col0),
+            yOff=str(rows[0] - grid.row0),
+            xSize=str(width),
+            ySize=str(height),
+        )
+    ET.indent(root)
+    with replaced_atomically(vrt_path) as temporary:
+        temporary.write_text(ET.tostring(root, encoding="unicode") + "\n", encoding="utf-8")
+    write_style(vrt_path, None if confidence else classes)
+    return vrt_path
+
+
+def remove_parts(parts: Path) -> None:
+    shutil.rmtree(parts, ignore_errors=True)
+
+
+def use_threads(threads: int) -> None:
+    """Sets PyTorch's threads for this process (a Dask worker's share of the cores)."""
+    if threads > 0 and torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
