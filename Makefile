@@ -4,7 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # xvfb: the virtual X server tests/test_desktop.py drives the QGIS GUI on (skipped, with the reason, without it).
 DEBS := qgis qgis-providers python3-qgis python3-rasterio python3-venv xvfb
-PIP_PACKAGES := torch==2.13.0 pytest==9.2.0 ruff==0.17.6 mypy==2.4.1
+# dask[distributed]: the optional cluster runs of the `imagette` command (tests/test_cli.py).
+PIP_PACKAGES := torch==2.13.0 pytest==9.2.0 ruff==0.17.6 mypy==2.4.1 "dask[distributed]==2026.8.0"
 # A local CPU build of torch lies in /opt/wheels on the project's machines; elsewhere PyPI serves it.
 PIP_FIND := $(if $(wildcard /opt/wheels),--find-links /opt/wheels)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)

@@ -16,7 +16,20 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PACKAGE = "imagette"
-INCLUDED = ("metadata.txt", "__init__.py", "icon.svg", "LICENSE", "README.md", "docs", "plugin", "algorithms", "models")
+# __main__.py and pyproject.toml: `pip install .` in the unpacked folder installs the `imagette` command.
+INCLUDED = (
+    "metadata.txt",
+    "__init__.py",
+    "__main__.py",
+    "pyproject.toml",
+    "icon.svg",
+    "LICENSE",
+    "README.md",
+    "docs",
+    "plugin",
+    "algorithms",
+    "models",
+)
 SKIPPED_SUFFIXES = (".pyc", ".pyo")
 TIMESTAMP = (2020, 1, 1, 0, 0, 0)
 

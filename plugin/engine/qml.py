@@ -29,10 +29,12 @@ def style_xml(classes: Sequence[ClassEntry] | None) -> str:
     """The .qml document of a paletted renderer with the classes' colours and names; None: the confidence ramp."""
     root = ET.Element("qgis", version=QGIS_VERSION, styleCategories="AllStyleCategories")
     pipe = ET.SubElement(root, "pipe")
-    common = dict(band="1", opacity="1", alphaBand="-1", nodataColor="")
+    common = {"band": "1", "opacity": "1", "alphaBand": "-1", "nodataColor": ""}
     if classes is None:
         renderer = ET.SubElement(
-            pipe, "rasterrenderer", type="singlebandpseudocolor", classificationMin="0", classificationMax="1", **common
+            pipe,
+            "rasterrenderer",
+            {"type": "singlebandpseudocolor", "classificationMin": "0", "classificationMax": "1", **common},
         )
         ET.SubElement(renderer, "rasterTransparency")
         ramp = ET.SubElement(
@@ -48,7 +50,7 @@ def style_xml(classes: Sequence[ClassEntry] | None) -> str:
             value = f"{index / (len(VIRIDIS) - 1):g}"
             ET.SubElement(ramp, "item", value=value, color=color, label=value, alpha="255")
     else:
-        renderer = ET.SubElement(pipe, "rasterrenderer", type="paletted", **common)
+        renderer = ET.SubElement(pipe, "rasterrenderer", {"type": "paletted", **common})
         ET.SubElement(renderer, "rasterTransparency")
         palette = ET.SubElement(renderer, "colorPalette")
         for entry in classes:
