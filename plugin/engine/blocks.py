@@ -55,8 +55,8 @@ from .tiles import METHODS, TileClassifier, tile_classifier
 
 DEFAULT_BLOCK = 1024  # output pixels per block side
 # Output pixels above which the parts are not copied into one GeoTIFF but referenced by a VRT. Copying is
-# sequential on one machine: at the ~40 MP/s that bench/bench_distributed.py measures it takes about
-# 4 minutes per 10^10 pixels (a 100 000 x 100 000 px map), and needs the map's size again in free disk.
+# sequential on one machine: at the ~30 MP/s that bench/bench_distributed.py measured it takes about
+# 6 minutes per 10^10 pixels (a 100 000 x 100 000 px map), and needs the map's size again in free disk.
 VRT_THRESHOLD = 10**10
 PLAN_FILE = "plan.json"
 FAIL_ONCE_PREFIX = ".fail-once-"  # test hook, see classify_block
