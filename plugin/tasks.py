@@ -133,9 +133,13 @@ def push_message(bar, title: str, text: str, level, duration: int = 0):
 def result_message(successful: bool, results: dict, feedback: QgsProcessingFeedback) -> tuple[str, object, bool]:
     """How a background training ended: (message, Qgis message level, whether a report can be opened)."""
     model, report = results.get("OUTPUT_MODEL"), results.get("OUTPUT_REPORT")
-    saved = bool(model) and Path(model).is_file()
+    saved = bool(model) and Path(str(model)).is_file()
     f1 = results.get("MACRO_F1")
-    score = f"validation macro-F1 {f1:.3f}" if isinstance(f1, float) else "no validation patches, no scores"
+    score = (
+        f"map macro-F1 {f1:.3f} on the validation polygons"
+        if isinstance(f1, float)
+        else "no validation patches, no scores"
+    )
     if feedback.isCanceled():
         # A cancel after the first epoch ends the algorithm normally with the best model so far, yet the task
         # counts as unsuccessful; before it, nothing is written.
