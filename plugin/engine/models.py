@@ -243,12 +243,16 @@ class _UpBlock(nn.Module):
 class UNet(Segmenter):
     """A compact U-Net trained from scratch: `depth` poolings, widths doubling from `width`.
 
-    About 0.47 M parameters at the defaults; fast enough for full-resolution maps on a CPU.
+    The defaults (16 to 64 filters, two poolings: about 0.12 M parameters, a receptive field of a few
+    dozen pixels) were chosen on the real-imagery benchmark (bench/bench_real.py): against three
+    poolings they raised the held-out map macro-F1 from 0.64 to 0.79 on Landsat and from 0.41 to 0.45 on
+    Sentinel-2, and they keep full-resolution maps fast on a CPU. Doubling the widths cost three times
+    the training time for a mixed gain.
     """
 
     NEW_LAYERS = ("",)  # nothing comes from a pretrained backbone
 
-    def __init__(self, in_channels: int, num_classes: int, width: int = 16, depth: int = 3) -> None:
+    def __init__(self, in_channels: int, num_classes: int, width: int = 16, depth: int = 2) -> None:
         super().__init__()
         self.divisor = 2**depth
         widths = [width * 2**level for level in range(depth + 1)]
