@@ -86,7 +86,7 @@ def test_menu_action_runs_training_as_a_task_and_tells_how_it_ended(display, tmp
         "Training started in the background: progress and cancel in the task manager." in finished["started_messages"]
     )
     assert finished["ended"]
-    assert finished["result_message"]["text"].startswith("Training finished (validation macro-F1 ")
+    assert finished["result_message"]["text"].startswith("Training finished (map macro-F1 ")
     assert finished["result_message"]["text"].endswith(str(tmp_path / "finished.pt"))
     assert finished["result_message"]["buttons"] == ["Open report"]
 
