@@ -46,8 +46,8 @@ from .geotiff import (
     write_side_car,
 )
 from .grid import OutputGrid, tiles
-from .inference import InferenceConfig, _check_config, _check_inputs, to_codes
-from .io import check_writable, open_raster, replaced_atomically
+from .inference import InferenceConfig, checked_model, configured_classifier, to_codes
+from .io import open_raster, replaced_atomically
 from .modelfile import ModelFile, load_model
 from .progress import Progress
 from .qml import write_style
@@ -127,25 +127,9 @@ def plan_blocks(
         ImagetteError: the model, raster, extent or output cannot be used (the message says why).
     """
     progress = progress or Progress()
-    _check_config(config)
-    model = load_model(config.model_path)
-    for path in (config.output_path, config.confidence_path):
-        if path:
-            check_writable(path)
+    model = checked_model(config)
     with open_raster(config.raster_path) as src:
-        _check_inputs(model, src, config, progress)
-        device = select_device(config.device, progress)
-        classifier = tile_classifier(
-            model,
-            src,
-            config.stride,
-            config.method,
-            config.batch_size,
-            config.tile_size,
-            config.extent,
-            device,
-            progress,
-        )
+        classifier = configured_classifier(config, model, src, progress)
     grid = classifier.grid
     plan = BlockPlan(
         raster_path=str(Path(config.raster_path).resolve())

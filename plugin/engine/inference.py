@@ -150,6 +150,33 @@ def _check_config(config: InferenceConfig) -> None:
             raise ImagetteError(f"Imagette writes GeoTIFF files: give '{path}' a .tif extension.")
 
 
+def checked_model(config: InferenceConfig) -> ModelFile:
+    """The model, once the configuration and the outputs' folders have been checked (before any work)."""
+    _check_config(config)
+    model = load_model(config.model_path)
+    for path in (config.output_path, config.confidence_path):
+        if path:
+            check_writable(path)
+    return model
+
+
+def configured_classifier(config: InferenceConfig, model: ModelFile, src, progress: Progress) -> TileClassifier:
+    """The tile classifier the configuration asks for, once the raster is checked against the model."""
+    _check_inputs(model, src, config, progress)
+    device = select_device(config.device, progress)
+    return tile_classifier(
+        model,
+        src,
+        config.stride,
+        config.method,
+        config.batch_size,
+        config.tile_size,
+        config.extent,
+        device,
+        progress,
+    )
+
+
 def to_codes(index: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """Class codes of output indices; index -1 (nodata) becomes NODATA_CODE."""
     return np.where(index >= 0, codes[np.maximum(index, 0)], NODATA_CODE)
@@ -230,30 +257,14 @@ def classify_raster(config: InferenceConfig, progress: Progress | None = None) -
     """
     progress = progress or Progress()
     started = time.perf_counter()
-    _check_config(config)
-    model = load_model(config.model_path)
+    model = checked_model(config)
     classes = model.classes
     codes = np.array([entry.code for entry in classes], dtype=np.int64)  # output index i is classes[i]
     output_path = Path(config.output_path)
     confidence_path = Path(config.confidence_path) if config.confidence_path else None
-    for path in (output_path, confidence_path):
-        if path is not None:
-            check_writable(path)
     with open_raster(config.raster_path) as src, ExitStack() as outputs:
-        _check_inputs(model, src, config, progress)
         _use_all_cpu_threads()
-        device = select_device(config.device, progress)
-        classifier = tile_classifier(
-            model,
-            src,
-            config.stride,
-            config.method,
-            config.batch_size,
-            config.tile_size,
-            config.extent,
-            device,
-            progress,
-        )
+        classifier = configured_classifier(config, model, src, progress)
         grid, stride, method, tile = classifier.grid, classifier.grid.stride, classifier.method, classifier.tile
         block = block_size(tile)
         transform = grid.transform(src.transform)
