@@ -21,13 +21,13 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from ..plugin import deps
 from .base import ImagetteAlgorithm
 from .labels import class_rows, resolve_layers
 
 
 class AssessAccuracy(ImagetteAlgorithm):
     NAME = "assessaccuracy"
+    NEEDS_RASTERIO = True
     DISPLAY_NAME = "Assess map accuracy"
     SHORT_DESCRIPTION = "Scores a classification against reference polygons or points, with area-adjusted estimates."
     TAGS = "accuracy,assessment,validation,confusion matrix,kappa,f1,area,olofsson,stratified,reference,map"
@@ -103,7 +103,6 @@ class AssessAccuracy(ImagetteAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
 
     def execute(self, parameters, context, feedback, progress):
-        deps.require_rasterio()  # the engine reads with rasterio, imported here: the provider loads without it
         from ..plugin.engine.assessment import AssessmentConfig, assess_accuracy, map_classes, match_reference_values
 
         field_name = self.parameterAsString(parameters, self.CLASS_FIELD, context)

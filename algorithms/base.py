@@ -77,6 +77,7 @@ class ImagetteAlgorithm(QgsProcessingAlgorithm):
     HELP = ""
     TAGS = ""
     NEEDS_TORCH = False
+    NEEDS_RASTERIO = False  # its engine modules read rasters: imported in execute(), after this is checked
 
     def tr(self, text: str) -> str:
         return QCoreApplication.translate("Imagette", text)
@@ -131,6 +132,8 @@ class ImagetteAlgorithm(QgsProcessingAlgorithm):
         if self.NEEDS_TORCH and not deps.torch_available():  # a caller that skipped checkParameterValues
             raise QgsProcessingException(deps.install_advice())
         try:
+            if self.NEEDS_RASTERIO:
+                deps.require_rasterio()
             return self.execute(parameters, context, feedback, FeedbackProgress(feedback))
         except ImagetteError as error:
             raise QgsProcessingException(str(error)) from error

@@ -21,6 +21,7 @@ METHOD_LABELS = ("Dense (fast)", "Per-patch (exact reference, slow)")
 
 class ClassifyRaster(ImagetteAlgorithm):
     NAME = "classifyraster"
+    NEEDS_RASTERIO = True
     DISPLAY_NAME = "Classify raster"
     SHORT_DESCRIPTION = "Classifies a whole raster with a trained model into a styled land-cover layer."
     TAGS = "classify,classification,predict,inference,land cover,map,cnn,deep learning,resnet,raster"

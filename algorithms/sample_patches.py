@@ -26,7 +26,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from ..plugin import deps, styling
+from ..plugin import styling
 from ..plugin.engine.classes import ClassEntry, check_code, codes_for_names, palette_color
 from ..plugin.engine.dataset import MIN_PATCH_SIZE
 from .base import ImagetteAlgorithm
@@ -40,6 +40,7 @@ UNIQUE_CLASS_FEATURES = 10
 
 class SamplePatches(ImagetteAlgorithm):
     NAME = "samplepatches"
+    NEEDS_RASTERIO = True
     DISPLAY_NAME = "Sample training patches"
     SHORT_DESCRIPTION = "Cuts labelled training patches (imagettes) from a raster inside polygons or at points."
     TAGS = "sample,patch,imagette,training,dataset,label,polygon,split,validation,deep learning,cnn"
@@ -188,7 +189,6 @@ class SamplePatches(ImagetteAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
 
     def execute(self, parameters, context, feedback, progress):
-        deps.require_rasterio()  # the engine reads with rasterio, imported here: the provider loads without it
         from ..plugin.engine.sampling import SamplingConfig, sample_patches
 
         field_name = self.parameterAsString(parameters, self.CLASS_FIELD, context)

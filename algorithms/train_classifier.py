@@ -57,6 +57,7 @@ def parse_rgb_bands(text: str) -> tuple[int, int, int] | None:
 
 class TrainClassifier(ImagetteAlgorithm):
     NAME = "trainclassifier"
+    NEEDS_RASTERIO = True
     DISPLAY_NAME = "Train patch classifier"
     SHORT_DESCRIPTION = "Trains a CNN that classifies patches or segments pixels, from a dataset of labelled patches."
     TAGS = (
