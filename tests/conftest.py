@@ -69,17 +69,9 @@ def sample_and_train(scene, folder, patch_size: int, **training) -> dict:
 
     training holds trainclassifier parameters (ARCHITECTURE, EPOCHS...); training runs on the CPU, seed 1.
     """
-    sampled = run_algorithm(
-        "samplepatches",
-        {
-            "INPUT_RASTER": str(scene.raster),
-            "INPUT_VECTOR": str(scene.vector),
-            "CLASS_FIELD": "classe",
-            "PATCH_SIZE": patch_size,
-            "OUTPUT_DATASET": str(folder / "dataset"),
-            "OUTPUT_FOOTPRINTS": str(folder / "footprints.gpkg"),
-        },
-    )
+    from tests.scenes import sampling_parameters
+
+    sampled = run_algorithm("samplepatches", sampling_parameters(scene, folder, patch_size))
     outputs = {"OUTPUT_MODEL": str(folder / "model.pt"), "OUTPUT_REPORT": str(folder / "report.html")}
     parameters = {"DATASET": sampled["OUTPUT_DATASET"], "DEVICE": 1, "SEED": 1, **outputs, **training}
     return run_algorithm("trainclassifier", parameters)

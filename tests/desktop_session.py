@@ -172,22 +172,14 @@ def details_of(bar) -> str | None:
 
 
 def scenario_train(folder: Path, iface) -> dict:
-    from tests.scenes import make_scene, write_polygons
+    from tests.scenes import make_scene, sampling_parameters, write_polygons
 
     (folder / "scene").mkdir()
     scene = make_scene(folder / "scene")
     scene.vector = write_polygons(scene, folder / "scene" / "labels.gpkg")
     sampled = processing.run(
         "imagette:samplepatches",
-        {
-            "INPUT_RASTER": str(scene.raster),
-            "INPUT_VECTOR": str(scene.vector),
-            "CLASS_FIELD": "classe",
-            "PATCH_SIZE": 16,
-            "MAX_PER_CLASS": 60,
-            "OUTPUT_DATASET": str(folder / "dataset"),
-            "OUTPUT_FOOTPRINTS": "TEMPORARY_OUTPUT",
-        },
+        sampling_parameters(scene, folder, 16, MAX_PER_CLASS=60, OUTPUT_FOOTPRINTS="TEMPORARY_OUTPUT"),
     )
 
     def parameters(name: str, dataset: str, epochs: int) -> dict:

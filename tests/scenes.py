@@ -223,3 +223,16 @@ def write_polygons(
         if message:
             raise RuntimeError(f"Cannot save the style in {path}: {message}")
     return Path(path)
+
+
+def sampling_parameters(scene: Scene, folder: Path, patch_size: int, **extra) -> dict:
+    """imagette:samplepatches parameters for the scene's polygons (class field 'classe'), written into folder."""
+    return {
+        "INPUT_RASTER": str(scene.raster),
+        "INPUT_VECTOR": str(scene.vector),
+        "CLASS_FIELD": "classe",
+        "PATCH_SIZE": patch_size,
+        "OUTPUT_DATASET": str(folder / "dataset"),
+        "OUTPUT_FOOTPRINTS": str(folder / "footprints.gpkg"),
+        **extra,
+    }

@@ -11,6 +11,7 @@ from qgis.core import QgsApplication, QgsProcessingException
 from qgis.PyQt.QtCore import QCoreApplication
 
 from tests.conftest import run_algorithm
+from tests.scenes import sampling_parameters
 
 SAFETY_S = 300  # only so that a broken task manager fails the test instead of hanging it
 
@@ -18,15 +19,7 @@ SAFETY_S = 300  # only so that a broken task manager fails the test instead of h
 @pytest.fixture(scope="module")
 def dataset(scene, tmp_path_factory):
     folder = tmp_path_factory.mktemp("task")
-    parameters = {
-        "INPUT_RASTER": str(scene.raster),
-        "INPUT_VECTOR": str(scene.vector),
-        "CLASS_FIELD": "classe",
-        "PATCH_SIZE": 16,
-        "MAX_PER_CLASS": 60,
-        "OUTPUT_DATASET": str(folder / "dataset"),
-        "OUTPUT_FOOTPRINTS": "TEMPORARY_OUTPUT",
-    }
+    parameters = sampling_parameters(scene, folder, 16, MAX_PER_CLASS=60, OUTPUT_FOOTPRINTS="TEMPORARY_OUTPUT")
     return run_algorithm("samplepatches", parameters)["OUTPUT_DATASET"]
 
 
