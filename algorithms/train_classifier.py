@@ -111,6 +111,8 @@ class TrainClassifier(ImagetteAlgorithm):
     OVERALL_ACCURACY = "OVERALL_ACCURACY"
     MACRO_F1 = "MACRO_F1"
     KAPPA = "KAPPA"
+    MACRO_F1_LOW = "MACRO_F1_LOW"
+    MACRO_F1_HIGH = "MACRO_F1_HIGH"
 
     def initAlgorithm(self, config=None):  # noqa: N802
         number = QgsProcessingParameterNumber
@@ -217,6 +219,8 @@ class TrainClassifier(ImagetteAlgorithm):
             (self.OVERALL_ACCURACY, "Overall accuracy (map, validation polygons)"),
             (self.MACRO_F1, "Macro-F1 (map, validation polygons)"),
             (self.KAPPA, "Kappa (map, validation polygons)"),
+            (self.MACRO_F1_LOW, "Macro-F1, low end of its 95 % interval over validation polygons"),
+            (self.MACRO_F1_HIGH, "Macro-F1, high end of its 95 % interval over validation polygons"),
         ):
             self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
 
@@ -244,10 +248,13 @@ class TrainClassifier(ImagetteAlgorithm):
             rgb_bands=parse_rgb_bands(self.parameterAsString(parameters, self.RGB_BANDS, context)),
         )
         result = train_classifier(config, progress)
+        low, high = result.metrics.get("macro_f1_interval") or (None, None)  # only map-level scores have one
         return {
             self.OUTPUT_MODEL: str(result.model_path),
             self.OUTPUT_REPORT: str(result.report_path),
             self.OVERALL_ACCURACY: result.metrics["overall_accuracy"],
             self.MACRO_F1: result.metrics["macro_f1"],
             self.KAPPA: result.metrics["kappa"],
+            self.MACRO_F1_LOW: low,
+            self.MACRO_F1_HIGH: high,
         }

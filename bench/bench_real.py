@@ -20,6 +20,7 @@ OpenStreetMap land-use polygons), and scikit-learn for the random forest.
 
     .venv/bin/python bench/bench_real.py                         # every scene and network, default epochs
     .venv/bin/python bench/bench_real.py --scenes landsat --networks small_cnn --epochs 3
+    .venv/bin/python bench/bench_real.py --networks unet32 --seeds 1 2 3 4 5   # reported vs held-out over 5 splits
 """
 
 from __future__ import annotations
@@ -94,6 +95,7 @@ class Row:
 
     method: str
     reported_f1: float | None
+    reported_interval: tuple[float, float] | None
     held_out: dict
     strata: dict | None
     seconds: dict[str, float] = field(default_factory=dict)
@@ -394,8 +396,8 @@ def read_imagette_map(path: Path, dataset: Path, class_index: dict[str, int]) ->
 
 def run_network(
     network: Network, raster: Path, dataset: Path, folder: Path, seed: int, epochs: int | None
-) -> tuple[Path, float | None, dict[str, float], list[str]]:
-    """Trains and classifies through Processing; returns the map, the reported macro-F1, seconds, problems."""
+) -> tuple[Path, dict, dict[str, float], list[str]]:
+    """Trains and classifies through Processing; returns the map, the training's outputs, seconds, problems."""
     problems: list[str] = []
     seconds: dict[str, float] = {}
     training_parameters = {
@@ -421,7 +423,7 @@ def run_network(
         problems,
     )
     seconds["classify"] = time.perf_counter() - start
-    return Path(classified["OUTPUT_CLASSIFICATION"]), trained["MACRO_F1"], seconds, problems
+    return Path(classified["OUTPUT_CLASSIFICATION"]), trained, seconds, problems
 
 
 def sample_dataset(raster: Path, polygons: Path, class_field: str, patch_size: int, folder: Path, seed: int) -> dict:
@@ -475,11 +477,11 @@ def run_forest(
     return grid, seconds
 
 
-def benchmark_scene(key: str, scene: Scene, args: argparse.Namespace) -> list[Row]:
-    """Every network and the random forest on one scene, one table row each."""
+def benchmark_scene(key: str, scene: Scene, args: argparse.Namespace, seed: int) -> list[Row]:
+    """Every network and the random forest on one scene and one split, one table row each."""
     import rasterio
 
-    folder = args.output / key
+    folder = args.output / key / str(seed)
     folder.mkdir(parents=True, exist_ok=True)
     raster = scene.build_raster(folder)
     with rasterio.open(raster) as image:
@@ -487,7 +489,7 @@ def benchmark_scene(key: str, scene: Scene, args: argparse.Namespace) -> list[Ro
         print(f"\n{scene.title}: {image.width} x {image.height} px, {image.count} bands, {raster}", flush=True)
     polygons = read_polygons(scene, crs_wkt)
     class_index = {name: i for i, name in enumerate(sorted({p.class_name for p in polygons}))}
-    training, held_out = split_by_polygon(polygons, args.seed)
+    training, held_out = split_by_polygon(polygons, seed)
     print(
         f"{len(polygons)} polygons, {len(class_index)} classes: {len(training)} for training, {len(held_out)} held out",
         flush=True,
@@ -504,7 +506,7 @@ def benchmark_scene(key: str, scene: Scene, args: argparse.Namespace) -> list[Ro
             continue
         if network.patch_size not in datasets:
             datasets[network.patch_size] = sample_dataset(
-                raster, training_file, scene.class_field, network.patch_size, folder, args.seed
+                raster, training_file, scene.class_field, network.patch_size, folder, seed
             )
             sampled = datasets[network.patch_size]
             print(
@@ -514,20 +516,31 @@ def benchmark_scene(key: str, scene: Scene, args: argparse.Namespace) -> list[Ro
         sampled = datasets[network.patch_size]
         run_folder = folder / name
         run_folder.mkdir(exist_ok=True)
-        map_path, reported, seconds, problems = run_network(
-            network, raster, sampled["dataset"], run_folder, args.seed, args.epochs
+        map_path, trained, seconds, problems = run_network(
+            network, raster, sampled["dataset"], run_folder, seed, args.epochs
         )
         class_map = read_imagette_map(map_path, sampled["dataset"], class_index)
         held_out_scores, strata_scores = score_map(scene, class_map, training, held_out, class_index)
         seconds = {"sample": sampled["seconds"], **seconds}
+        interval = (trained["MACRO_F1_LOW"], trained["MACRO_F1_HIGH"]) if trained["MACRO_F1_LOW"] is not None else None
         rows.append(
-            Row(network.label, reported, held_out_scores, strata_scores, seconds, sampled["problems"] + problems)
+            Row(
+                network.label,
+                trained["MACRO_F1"],
+                interval,
+                held_out_scores,
+                strata_scores,
+                seconds,
+                sampled["problems"] + problems,
+            )
         )
         stages = ", ".join(f"{stage} {value:.0f} s" for stage, value in seconds.items())
         print(f"{network.label}: map macro-F1 {number(held_out_scores['macro_f1'])} ({stages})", flush=True)
-    class_map, seconds = run_forest(raster, training, class_index, args.seed)
+    class_map, seconds = run_forest(raster, training, class_index, seed)
     held_out_scores, strata_scores = score_map(scene, class_map, training, held_out, class_index)
-    rows.append(Row(f"Random forest ({FOREST_TREES} trees, per pixel)", None, held_out_scores, strata_scores, seconds))
+    rows.append(
+        Row(f"Random forest ({FOREST_TREES} trees, per pixel)", None, None, held_out_scores, strata_scores, seconds)
+    )
     return rows
 
 
@@ -541,14 +554,21 @@ def number(value: float | None) -> str:
 def print_table(scene: Scene, rows: list[Row]) -> None:
     """The scene's table, then the problems the runs logged."""
     with_strata = scene.strata is not None
-    header = ["method", "reported macro-F1", "map macro-F1 (held-out)", "map OA (held-out)", "held-out map px"]
+    header = [
+        "method",
+        "reported macro-F1 (95 % interval)",
+        "map macro-F1 (held-out)",
+        "map OA (held-out)",
+        "held-out map px",
+    ]
     header += ["strata macro-F1", "strata OA"] if with_strata else []
     header += ["sample s", "train s", "classify s", "total s"]
     lines = []
     for row in rows:
         line = [
             row.method,
-            number(row.reported_f1),
+            number(row.reported_f1)
+            + (f" ({row.reported_interval[0]:.2f}-{row.reported_interval[1]:.2f})" if row.reported_interval else ""),
             number(row.held_out["macro_f1"]),
             number(row.held_out["overall_accuracy"]),
             str(row.held_out["pixels"]),
@@ -578,11 +598,47 @@ def print_table(scene: Scene, rows: list[Row]) -> None:
         print(scene.attribution)
 
 
+def print_gaps(scene: Scene, rows_by_seed: dict[int, list[Row]]) -> None:
+    """Over several splits: how far each network's reported macro-F1 is from its held-out map macro-F1."""
+    print(
+        f"\n{scene.title}: reported vs held-out map macro-F1 over {len(rows_by_seed)} splits (seeds {list(rows_by_seed)})"
+    )
+    header = ["method", "held-out mean", "reported mean", "mean |gap|", "max |gap|", "mean gap", "held-out in interval"]
+    lines = []
+    for method in dict.fromkeys(row.method for rows in rows_by_seed.values() for row in rows):
+        runs = [
+            row
+            for rows in rows_by_seed.values()
+            for row in rows
+            if row.method == method and row.held_out["macro_f1"] is not None
+        ]
+        pairs = [(row.held_out["macro_f1"], row.reported_f1) for row in runs]
+        held = np.array([h for h, _ in pairs])
+        reported = np.array([r for _, r in pairs if r is not None])
+        line = [method, number(float(held.mean()))]
+        if len(reported) == len(held):
+            gaps = reported - held
+            line += [number(float(reported.mean())), number(float(np.abs(gaps).mean()))]
+            line += [number(float(np.abs(gaps).max())), f"{gaps.mean():+.3f}"]
+            inside = [
+                r.reported_interval[0] <= r.held_out["macro_f1"] <= r.reported_interval[1]
+                for r in runs
+                if r.reported_interval
+            ]
+            line.append(f"{sum(inside)} / {len(inside)}")
+        lines.append(line + ["-"] * (len(header) - len(line)))
+    widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines)]
+    for line in (header, ["-" * width for width in widths], *lines):
+        print(" | ".join(str(cell).ljust(width) for cell, width in zip(line, widths)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scenes", nargs="+", default=["landsat", "sentinel2"], choices=["landsat", "sentinel2"])
     parser.add_argument("--networks", nargs="+", default=list(NETWORKS), choices=list(NETWORKS))
-    parser.add_argument("--seed", type=int, default=42, help="seed of the split, the sampling, training and forest")
+    parser.add_argument(
+        "--seeds", nargs="+", type=int, default=[42], help="one split per seed (also seeds sampling, training, forest)"
+    )
     parser.add_argument("--epochs", type=int, default=None, help="training epochs (default: the algorithm's)")
     parser.add_argument("--output", type=Path, default=None, help="folder for rasters, datasets, models and maps")
     args = parser.parse_args()
@@ -592,7 +648,12 @@ def main() -> None:
     start = time.perf_counter()
     available = scenes()
     for key in args.scenes:
-        print_table(available[key], benchmark_scene(key, available[key], args))  # each table as soon as it is ready
+        rows_by_seed = {}
+        for seed in args.seeds:
+            rows_by_seed[seed] = benchmark_scene(key, available[key], args, seed)
+            print_table(available[key], rows_by_seed[seed])  # each table as soon as it is ready
+        if len(args.seeds) > 1:
+            print_gaps(available[key], rows_by_seed)
     print(f"\nTotal {time.perf_counter() - start:.0f} s; outputs in {args.output}")
 
 

@@ -85,7 +85,7 @@ def test_contract():
     assert len(DEVICE_OPTIONS) == len(DEVICE_CHOICES) and len(PRETRAINED_OPTIONS) == len(PRETRAINED_MODES)
     assert [DEVICE_CHOICES[i] for i in range(3)] == ["auto", "cpu", "cuda"]
     numbers = [o.name() for o in algorithm.outputDefinitions() if isinstance(o, QgsProcessingOutputNumber)]
-    assert numbers == ["OVERALL_ACCURACY", "MACRO_F1", "KAPPA"]
+    assert numbers == ["OVERALL_ACCURACY", "MACRO_F1", "KAPPA", "MACRO_F1_LOW", "MACRO_F1_HIGH"]
 
 
 def test_trains_and_returns_scores(dataset, tmp_path):
@@ -95,6 +95,8 @@ def test_trains_and_returns_scores(dataset, tmp_path):
     assert model.metadata["metrics"]["macro_f1"] == pytest.approx(results["MACRO_F1"])
     for key in ("OVERALL_ACCURACY", "MACRO_F1", "KAPPA"):
         assert -1 <= results[key] <= 1
+    assert results["MACRO_F1_LOW"] <= results["MACRO_F1"] <= results["MACRO_F1_HIGH"]
+    assert [results["MACRO_F1_LOW"], results["MACRO_F1_HIGH"]] == model.metadata["metrics"]["macro_f1_interval"]
     assert "Confusion matrix" in (tmp_path / "report.html").read_text(encoding="utf-8")
     assert any(line.startswith("Epoch 2/2") for line in feedback.infos)
     assert any(line.startswith("Device: CPU") for line in feedback.infos)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
+import pytest
 import rasterio
 import torch
 from imagette.plugin.engine import dataset as ds
 from imagette.plugin.engine.classes import ClassEntry
 from imagette.plugin.engine.inference import InferenceConfig, classify_raster
-from imagette.plugin.engine.metrics import confusion_matrix
+from imagette.plugin.engine.metrics import classification_scores, confusion_matrix, macro_f1_interval
 from imagette.plugin.engine.modelfile import load_model
+from imagette.plugin.engine.scoring import map_level, scores_of
 from imagette.plugin.engine.validation import validate_map
 from rasterio.features import rasterize
 from rasterio.transform import from_origin
@@ -81,3 +84,48 @@ def test_without_its_raster_the_map_cannot_be_scored_and_says_why(tmp_path):
     raster.unlink()
     measured = validate_map(load_model(model_path), dataset, torch.device("cpu"), Recorder())
     assert measured.counts is None and "cannot be read any more" in measured.reason
+
+
+def test_map_level_scores_carry_an_interval_and_say_when_polygons_are_few(tmp_path):
+    _, dataset, model_path, _ = stripes_dataset(tmp_path)
+    model = load_model(model_path)
+    patch_level = scores_of(np.eye(3, dtype=np.int64) * 5, model.metadata["classes"], "patches")
+    model.metadata.update(metrics={**patch_level, "epoch": 1}, seed=7)
+    recorder = Recorder()
+    metrics = map_level(model, dataset, torch.device("cpu"), recorder)
+
+    measured = validate_map(model, dataset, torch.device("cpu"), Recorder())
+    np.testing.assert_array_equal(measured.per_feature.sum(axis=0), measured.counts.confusion)
+    assert measured.feature_codes == [1, 2, 3]
+    assert metrics["level"] == "map" and metrics["validation_features_per_class"] == {1: 1, 2: 1, 3: 1}
+    # One feature per class: every resample is the same map, so the interval is the score itself, and the log
+    # says that it understates the uncertainty.
+    assert metrics["macro_f1_interval"] == pytest.approx([metrics["macro_f1"]] * 2)
+    assert any(
+        "Few validation polygons for 'stripe 1' (1), 'stripe 2' (1), 'stripe 3' (1)" in w and "understates" in w
+        for w in recorder.warnings
+    )
+
+
+def test_the_macro_f1_interval_spans_the_resamples_of_whole_polygons():
+    # Two polygons per class (rows: reference class, columns: map class). Resampling within each class gives
+    # 3 x 3 distinct maps; each extreme has probability 1/16, more than the 2.5 % tails, so the interval's ends
+    # are the lowest and highest macro-F1 of those nine.
+    units = {
+        0: [np.array([[10, 0], [0, 0]]), np.array([[4, 6], [0, 0]])],
+        1: [np.array([[0, 0], [0, 12]]), np.array([[0, 0], [3, 5]])],
+    }
+    resamples = {c: list(itertools.combinations_with_replacement(members, 2)) for c, members in units.items()}
+    scores = [
+        classification_scores(sum(first) + sum(second))["macro_f1"]
+        for first, second in itertools.product(resamples[0], resamples[1])
+    ]
+    stacked = np.stack(units[0] + units[1])
+    low, high = macro_f1_interval(stacked, np.array([0, 0, 1, 1]), seed=3)
+    assert (low, high) == pytest.approx((min(scores), max(scores)))
+    assert low < classification_scores(stacked.sum(axis=0))["macro_f1"] < high
+    assert macro_f1_interval(stacked, np.array([0, 0, 1, 1]), seed=3) == (low, high)  # reproducible
+
+    identical = np.stack([units[0][0], units[0][0], units[1][1], units[1][1]])
+    point = classification_scores(identical.sum(axis=0))["macro_f1"]
+    assert macro_f1_interval(identical, np.array([0, 0, 1, 1]), seed=3) == pytest.approx((point, point))

@@ -91,3 +91,44 @@ def is_poor(scores: dict) -> bool:
 def poorly_recognised(per_class: list[dict]) -> list[dict]:
     """The entries of per_class (from classification_scores) whose F1 is measured and below POOR_F1."""
     return [entry for entry in per_class if is_poor(entry)]
+
+
+def macro_f1s(confusions: np.ndarray) -> np.ndarray:
+    """Macro-F1 of each of a stack of confusion matrices (n, K, K), as classification_scores computes it."""
+    confusions = np.asarray(confusions, dtype=np.float64)
+    tp = np.diagonal(confusions, axis1=1, axis2=2)
+    support = confusions.sum(axis=2)
+    precision = _ratio(tp, confusions.sum(axis=1))
+    recall = _ratio(tp, support)
+    f1 = _ratio(2 * precision * recall, precision + recall)
+    measured = support > 0
+    return np.divide(
+        (f1 * measured).sum(axis=1), measured.sum(axis=1), out=np.full(len(f1), np.nan), where=measured.any(axis=1)
+    )
+
+
+def macro_f1_interval(
+    unit_confusions: np.ndarray, unit_classes: np.ndarray, seed: int, draws: int = 2000, level: float = 0.95
+) -> tuple[float, float]:
+    """Bootstrap interval of the macro-F1 of a sum of confusion matrices, resampling whole units.
+
+    Pixels of one polygon are not independent (neighbours, one drawing): the unit of sampling, and so of
+    resampling, is the polygon. Units are drawn with replacement within their class (stratified, so every
+    class keeps its count of units), and the interval is the central `level` share of the draws' macro-F1.
+    A class with a single unit adds no spread: the interval is then too narrow, which callers must say.
+
+    Args:
+        unit_confusions: (n, K, K) confusion matrix of each unit (polygon).
+        unit_classes: (n,) reference class of each unit, the stratum it is resampled in.
+        seed: seeds the draws, so a report is reproducible.
+    """
+    rng = np.random.default_rng(seed)
+    unit_classes = np.asarray(unit_classes)
+    weights = np.zeros((draws, len(unit_classes)))
+    for stratum in np.unique(unit_classes):
+        members = np.flatnonzero(unit_classes == stratum)
+        weights[:, members] = rng.multinomial(len(members), np.full(len(members), 1 / len(members)), size=draws)
+    flat = np.asarray(unit_confusions, dtype=np.float64).reshape(len(unit_classes), -1)
+    drawn = (weights @ flat).reshape(draws, *np.shape(unit_confusions)[1:])
+    low, high = np.nanquantile(macro_f1s(drawn), [(1 - level) / 2, (1 + level) / 2])
+    return float(low), float(high)

@@ -208,8 +208,11 @@ def render_report(metadata: dict) -> str:
     metrics, training, history = metadata["metrics"], metadata["training"], metadata["history"]
     classes = metadata["classes"]
     best = training["best_epoch"]
+    interval = metrics.get("macro_f1_interval")
+    spread = {"macro_f1": f"<small>95 % {interval[0]:.2f}-{interval[1]:.2f}</small>" if interval else ""}
     cards = "".join(
-        f'<div class="card">{label}<b>{_number(metrics[key]) if metrics["available"] else "n/a"}</b></div>'
+        f'<div class="card">{label}<b>{_number(metrics[key]) if metrics["available"] else "n/a"}</b>'
+        f"{spread.get(key, '')}</div>"
         for label, key in (("Overall accuracy", "overall_accuracy"), ("Macro-F1", "macro_f1"), ("Kappa", "kappa"))
     ) + (
         f'<div class="card">Best epoch<b>{best} / {training["epochs_run"]}</b></div>'
@@ -261,6 +264,12 @@ def render_report(metadata: dict) -> str:
             f"({metrics['map_nodata_pixels']} nodata map pixels left out). The epoch was chosen on the patch-level "
             "scores, at the end of this report."
         )
+        if interval:
+            measured += (
+                f" Another set of validation polygons would give another score: the macro-F1's 95 % interval, from "
+                f"resampling the validation polygons of each class, is {interval[0]:.3f} to {interval[1]:.3f} (too "
+                "narrow when a class has one or two validation polygons)."
+            )
     else:
         measured = (
             f"Scores are measured on the validation {_e(metrics.get('unit', 'patches'))}, whose polygons were never "

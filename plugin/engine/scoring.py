@@ -12,10 +12,13 @@ import numpy as np
 import torch
 
 from . import dataset as ds
-from .metrics import classification_scores, poorly_recognised
+from .metrics import classification_scores, macro_f1_interval, poorly_recognised
 from .modelfile import ModelFile
 from .progress import Progress
-from .validation import validate_map
+from .validation import MapValidation, validate_map
+
+# Below this many validation features, a class's map-level score rests on too few drawings to be more than rough.
+FEW_VALIDATION_FEATURES = 3
 
 
 def scores_of(confusion: np.ndarray | None, classes: list[dict], unit: str) -> dict:
@@ -46,9 +49,11 @@ def log_scores(metrics: dict, progress: Progress) -> None:
             "off (the last epoch is kept). Sample again with a validation fraction above 0 to measure the model."
         )
         return
+    interval = metrics.get("macro_f1_interval")
     progress.info(
-        f"Validation: overall accuracy {metrics['overall_accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f}, "
-        f"kappa {metrics['kappa']:.3f} on {metrics['validation_patches']} {metrics['unit']}."
+        f"Validation: overall accuracy {metrics['overall_accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f}"
+        + (f" (95 % interval {interval[0]:.3f}-{interval[1]:.3f} over the validation features)" if interval else "")
+        + f", kappa {metrics['kappa']:.3f} on {metrics['validation_patches']} {metrics['unit']}."
     )
     for entry in metrics["per_class"]:
         if entry["f1"] is None:
@@ -95,5 +100,28 @@ def map_level(model: ModelFile, dataset: ds.Dataset, device: torch.device, progr
         "level": "map",
         "validation_features": validation.features,
         "map_nodata_pixels": validation.counts.nodata_pixels,
+        **_uncertainty(validation, model.metadata["classes"], model.metadata["seed"], progress),
         "patch_level": patch_level,
     }
+
+
+def _uncertainty(validation: MapValidation, classes: list[dict], seed: int, progress: Progress) -> dict:
+    """The macro-F1's bootstrap interval over validation features, and a warning for classes with few of them.
+
+    A handful of validation polygons gives a score that another handful would change by 0.1 or more; the
+    interval says how much, and the warning says where it is too narrow (one feature adds no spread).
+    """
+    features_per_class = {c["code"]: validation.feature_codes.count(c["code"]) for c in classes}
+    few = [
+        f"'{c['name']}' ({features_per_class[c['code']]})"
+        for c in classes
+        if 0 < features_per_class[c["code"]] < FEW_VALIDATION_FEATURES
+    ]
+    if few:
+        progress.warning(
+            f"Few validation polygons for {', '.join(few)}: the map-level scores of these classes rest on too few "
+            "drawings to be more than rough, and the interval below understates it. Draw more polygons of them, "
+            "or sample with a larger validation fraction."
+        )
+    low, high = macro_f1_interval(validation.per_feature, np.array(validation.feature_codes), seed)
+    return {"macro_f1_interval": [low, high], "validation_features_per_class": features_per_class}

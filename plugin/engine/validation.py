@@ -10,8 +10,9 @@ validation features are read and classified, so memory stays bounded.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+import numpy as np
 import torch
 from rasterio.errors import RasterioIOError
 
@@ -26,11 +27,17 @@ from .progress import Progress
 
 @dataclass
 class MapValidation:
-    """What map-level validation measured, or why it could not."""
+    """What map-level validation measured, or why it could not.
+
+    counts: the sum over the features; per_feature: each feature's confusion matrix (features, K, K) and
+    feature_codes its class, which a bootstrap over features resamples.
+    """
 
     counts: ReferenceCounts | None
     features: int
     reason: str = ""  # why counts is None
+    per_feature: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0), dtype=np.int64))
+    feature_codes: list[int] = field(default_factory=list)
 
 
 def validate_map(model: ModelFile, dataset: ds.Dataset, device: torch.device, progress: Progress) -> MapValidation:
@@ -48,11 +55,14 @@ def validate_map(model: ModelFile, dataset: ds.Dataset, device: torch.device, pr
     try:
         with open_raster(raster) as src:
             counts = ReferenceCounts.empty(codes)
+            per_feature = []
             extents = [geometry_bounds(geometry) for geometry, _ in features]
             for (geometry, code), (classes, transform) in zip(
                 features, classify_extents(model, src, extents, device, progress)
             ):
-                counts += reference_confusion(classes, transform, [(geometry, code)], codes)
+                feature_counts = reference_confusion(classes, transform, [(geometry, code)], codes)
+                per_feature.append(feature_counts.confusion)
+                counts += feature_counts
     except (ImagetteError, RasterioIOError, OSError) as error:
         return MapValidation(None, len(features), f"the source raster '{raster}' cannot be read any more ({error})")
-    return MapValidation(counts, len(features))
+    return MapValidation(counts, len(features), "", np.stack(per_feature), [code for _, code in features])
