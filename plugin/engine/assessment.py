@@ -567,7 +567,7 @@ def _histogram(src, nodata, progress: Progress, start: float, end: float) -> tup
             amounts = found[codes]
         else:
             codes, amounts = np.unique(values, return_counts=True)
-        for code, amount in zip(codes.tolist(), amounts.tolist()):
+        for code, amount in zip(codes, amounts):
             totals[int(code)] = totals.get(int(code), 0) + int(amount)
     return totals, missing
 

@@ -76,7 +76,7 @@ def _extended_palette() -> tuple[str, ...]:
     ones as far apart as the grid allows.
     """
     levels = np.arange(0, 256, GRID_STEP)
-    grid = np.array(np.meshgrid(levels, levels, levels, indexing="ij")).reshape(3, -1).T.astype(np.float64)
+    grid: np.ndarray = np.array(np.meshgrid(levels, levels, levels, indexing="ij")).reshape(3, -1).T.astype(np.float64)
     lab = _lab(grid)
     low, high = READABLE_LIGHTNESS
     readable = (lab[:, 0] >= low) & (lab[:, 0] <= high)

@@ -416,7 +416,7 @@ class _BandStatistics:
     def result(self) -> tuple[list[float], list[float]]:
         mean = self.total / max(self.count, 1)
         std = np.sqrt(np.maximum(self.total_sq / max(self.count, 1) - mean**2, 0))
-        return mean.tolist(), np.maximum(std, 1e-6).tolist()
+        return [float(value) for value in mean], [float(value) for value in np.maximum(std, 1e-6)]
 
 
 def _copy_rows(candidates: Path, target: Path, selection: np.ndarray, row_shape: tuple, dtype, convert) -> None:
@@ -590,7 +590,7 @@ def _sample_into(config: SamplingConfig, output: Path, progress: Progress) -> Sa
 
 def _feature_split(features: list[LabelledFeature], groups: np.ndarray, split: np.ndarray) -> np.ndarray:
     """Split of every feature: that of its patches; training for a feature that gave none."""
-    split_of_id = dict(zip(groups.tolist(), split.tolist()))
+    split_of_id = {int(group): int(part) for group, part in zip(groups, split)}
     return np.array([split_of_id.get(f.feature_id, ds.TRAIN) for f in features], dtype=np.int64)
 
 
