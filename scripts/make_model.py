@@ -3,6 +3,7 @@ classifier -> Classify raster) and models/imagette_landcover_assessed.model3 (th
 
 Built with QgsProcessingModelAlgorithm, so the file is what the graphical modeler itself would save.
 The model's inputs are clones of the algorithms' own parameters (same defaults, limits and help).
+It writes the same file on QGIS 3.22 and 3.40 (see as_version1 and write_model).
 Run it again when those parameters change, and commit the file it writes:
 
     QT_QPA_PLATFORM=offscreen .venv/bin/python scripts/make_model.py
@@ -31,8 +32,14 @@ from qgis.core import (  # noqa: E402
     QgsProcessingParameterDefinition,
 )
 from qgis.PyQt.QtCore import QPointF  # noqa: E402
+from qgis.PyQt.QtXml import QDomDocument  # noqa: E402
 
 GROUP = "Land-cover classification"
+# What QGIS 3.38+ adds to a model file that QGIS 3.22 does not write, all of it meaning, with these values, what a
+# file without it means to any QGIS (the destination parameters' metadata is derived again on loading): dropped so
+# that 3.22 and 3.40 write the same file.
+NEWER_KEYS_DEFAULT = {"internal_version": ("Version1",), "outputGroup": ("",), "outputOrder": (None,)}
+DERIVED_METADATA = ("_modelChildId", "_modelChildOutputName", "_modelChildProvider")
 
 
 @dataclass
@@ -194,7 +201,72 @@ def build_model(spec: ModelSpec) -> QgsProcessingModelAlgorithm:
         child.setModelOutputs(model_outputs)
         model.addChildAlgorithm(child)
     model.setHelpContent(help_content)
-    return model
+    return as_version1(model)
+
+
+def as_version1(model: QgsProcessingModelAlgorithm) -> QgsProcessingModelAlgorithm:
+    """The model as QGIS 3.22 builds it, whichever QGIS runs this.
+
+    QGIS 3.38+ gives a model built from scratch internal_version Version2, which names its outputs after their
+    descriptions ('model_file' instead of 'train:MODEL'); a model loaded from a file without that key keeps the
+    names it always had (Version1). The shipped outputs' names are public: `processing.run` and qgis_process
+    callers pass them. The Python API has no setter, so the model goes through its variant.
+    """
+    variant = model.toVariant()
+    if variant.get("internal_version", "Version1") == "Version1":
+        return model
+    variant["internal_version"] = "Version1"
+    version1 = QgsProcessingModelAlgorithm()
+    if not version1.loadVariant(variant):
+        raise RuntimeError(f"QGIS cannot load the model {model.name()!r} back")
+    return version1
+
+
+def write_model(model: QgsProcessingModelAlgorithm, path: Path) -> None:
+    """Writes the .model3 with QgsProcessingModelAlgorithm.toFile, less what QGIS 3.22 would not write.
+
+    Edited as XML, not as a Python dict: converting the model's variant to Python loses Qt's types (a
+    StringList would come back as a List).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    written = path.with_name(path.name + ".partial")
+    if not model.toFile(str(written)):
+        sys.exit(f"Cannot write {written}")
+    document = QDomDocument()
+    ok, *error = document.setContent(written.read_bytes())
+    written.unlink()
+    if not ok:
+        sys.exit(f"QGIS wrote a model file it cannot read back: {error}")
+    top = document.documentElement()
+    for option in _options(top):
+        name = option.attribute("name")
+        if name in NEWER_KEYS_DEFAULT and _value(option) in NEWER_KEYS_DEFAULT[name]:
+            top.removeChild(option)
+        elif name == "parameterDefinitions":
+            for parameter in _options(option):
+                for entry in _options(parameter):
+                    if entry.attribute("name") == "metadata":
+                        for item in _options(entry):
+                            if item.attribute("name") in DERIVED_METADATA:
+                                entry.removeChild(item)
+                        if not _options(entry):  # written by 3.22 as an empty, typeless option
+                            entry.removeAttribute("type")
+    path.write_text(document.toString(2), encoding="utf-8")
+
+
+def _options(element) -> list:
+    """The <Option> children of a model file's element (QgsXmlUtils' format)."""
+    children = element.childNodes()
+    return [children.at(i).toElement() for i in range(children.count()) if children.at(i).isElement()]
+
+
+def _value(option) -> str | None:
+    """An option's value attribute, "" for an empty string, None for an empty list or map."""
+    if option.hasAttribute("value"):
+        return option.attribute("value")
+    if option.attribute("type") == "QString":
+        return ""
+    return None if not _options(option) else "(not empty)"
 
 
 def main() -> None:
@@ -206,9 +278,7 @@ def main() -> None:
     plugin.initProcessing()
     for spec in MODELS:
         model = build_model(spec)
-        spec.target.parent.mkdir(exist_ok=True)
-        if not model.toFile(str(spec.target)):
-            sys.exit(f"Cannot write {spec.target}")
+        write_model(model, spec.target)
         outputs = ", ".join(d.name() for d in model.destinationParameterDefinitions())
         print(f"{spec.target}: inputs {', '.join(spec.inputs)}; outputs {outputs}")
     plugin.unload()
