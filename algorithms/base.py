@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import importlib.util
 import platform
+import sys
 import traceback
 
 from qgis.core import Qgis, QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingParameterDefinition
@@ -35,12 +37,38 @@ class FeedbackProgress(Progress):
         return self.feedback.isCanceled()
 
 
-def version_line() -> str:
-    """One line naming the software a run used; starts every algorithm's log."""
-    torch = package_version("torch") or "not installed"
+def module_version(name: str, load: bool) -> str:
+    """The version of a module for the log, or "not importable (why)".
+
+    load: import it to be sure (a run that needs it imports it anyway); otherwise a module not imported yet is
+    only looked up (importing torch takes seconds), which finds a missing module but not a broken one.
+    """
+    module = sys.modules.get(name)
+    if module is None and load:
+        problem = deps.import_problem(name)
+        if problem:
+            return f"not importable ({problem})"
+        module = sys.modules[name]
+    if module is None:
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError) as error:  # a finder that refuses it, or a module left half-imported
+            return f"not importable ({type(error).__name__}: {error})"
+        if not found:
+            return f"not importable (ModuleNotFoundError: No module named {name!r})"
+        return package_version(name) or "installed, version unknown"
+    return str(getattr(module, "__version__", None) or package_version(name) or "version unknown")
+
+
+def version_line(load_torch: bool = False, load_rasterio: bool = False) -> str:
+    """One line naming the software a run used; starts every algorithm's log.
+
+    A module that cannot be imported is named with the reason, so a log of a failed run says what was missing.
+    """
     return (
         f"Imagette {plugin_version()} · QGIS {Qgis.QGIS_VERSION} · Python {platform.python_version()} · "
-        f"torch {torch} · rasterio {package_version('rasterio')} · numpy {package_version('numpy')}"
+        f"torch {module_version('torch', load_torch)} · rasterio {module_version('rasterio', load_rasterio)} · "
+        f"numpy {module_version('numpy', True)}"
     )
 
 
@@ -128,7 +156,7 @@ class ImagetteAlgorithm(QgsProcessingAlgorithm):
         return super().checkParameterValues(parameters, context)
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        feedback.pushInfo(version_line())
+        feedback.pushInfo(version_line(load_torch=self.NEEDS_TORCH, load_rasterio=self.NEEDS_RASTERIO))
         if self.NEEDS_TORCH and not deps.torch_available():  # a caller that skipped checkParameterValues
             raise QgsProcessingException(deps.install_advice())
         try:

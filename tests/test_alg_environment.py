@@ -3,6 +3,8 @@ made unimportable (an import blocker installed by sitecustomize, so `import torc
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 import torch
 from imagette.plugin import deps
@@ -27,6 +29,18 @@ def test_reports_torch_devices_and_weights(tmp_path):
     assert str(torch.hub.get_dir()) in html
     assert all(name in html for name in TORCHVISION_FILES.values())
     assert "<h2>PyTorch</h2>" in html and torch.__version__ in html
+
+
+def test_version_line_names_each_module_or_why_it_cannot_be_imported(monkeypatch):
+    import numpy
+    import rasterio
+    from imagette.algorithms.base import version_line
+
+    line = version_line(load_torch=True, load_rasterio=True)
+    assert f" · torch {torch.__version__} · rasterio {rasterio.__version__} · numpy {numpy.__version__}" in line
+    monkeypatch.setattr(deps, "import_problem", lambda name: "OSError: libtorch_cpu.so: cannot open shared object")
+    monkeypatch.delitem(sys.modules, "torch")
+    assert " · torch not importable (OSError: libtorch_cpu.so: cannot open shared object) · " in version_line(True)
 
 
 def test_torch_floor_is_the_one_the_code_needs():
@@ -64,6 +78,8 @@ def test_without_torch_it_runs_and_says_what_to_install(tmp_path):
     assert results["REPORT"] == "no PyTorch; cannot be imported: torch (the log and report say what to install)."
     log = log_text(answer)
     assert "torch: cannot be imported (ModuleNotFoundError" in log
+    # The version line that starts every run names it too, with the reason.
+    assert " · torch not importable (ModuleNotFoundError: No module named 'torch') · rasterio " in log
     assert "-m pip install --user" in log and '"torch>=2.3"' in log
     # The algorithms that need torch refuse with the same advice, before any work, and say it once.
     with pytest.raises(RuntimeError, match="PyTorch is not installed") as refused:
@@ -86,6 +102,7 @@ def test_without_rasterio_the_provider_loads_and_the_check_says_what_to_install(
     assert "cannot be imported: rasterio" in answer["results"]["REPORT"]
     assert answer["results"]["TORCH_VERSION"] == torch.__version__  # torch itself is fine
     assert "rasterio: cannot be imported (ModuleNotFoundError" in log_text(answer)
+    assert " · rasterio not importable (ModuleNotFoundError: No module named 'rasterio') · numpy " in log_text(answer)
     assert "sudo apt install python3-rasterio" in log_text(answer)
     with pytest.raises(RuntimeError, match="rasterio is not installed"):
         qgis.run(
