@@ -205,7 +205,7 @@ def write_polygons(
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = "GPKG"
     options.layerName = layer
-    error = QgsVectorFileWriter.writeAsVectorFormatV2(
+    error = QgsVectorFileWriter.writeAsVectorFormatV3(
         memory, str(path), QgsProject.instance().transformContext(), options
     )
     if error[0] != QgsVectorFileWriter.NoError:

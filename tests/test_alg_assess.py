@@ -65,7 +65,7 @@ def write_layer(path, kind, scene_crs, crs, field_type, rows):
     layer.dataProvider().addFeatures(features)
     options = QgsVectorFileWriter.SaveVectorOptions()
     options.driverName = "GPKG"
-    error = QgsVectorFileWriter.writeAsVectorFormatV2(
+    error = QgsVectorFileWriter.writeAsVectorFormatV3(
         layer, str(path), QgsProject.instance().transformContext(), options
     )
     assert error[0] == QgsVectorFileWriter.NoError, error
