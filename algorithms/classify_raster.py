@@ -122,7 +122,6 @@ class ClassifyRaster(ImagetteAlgorithm):
 
     def execute(self, parameters, context, feedback, progress):
         from ..plugin.engine.device import DEVICE_CHOICES
-        from ..plugin.engine.geotiff import side_car_path
         from ..plugin.engine.inference import METHODS, InferenceConfig, classify_raster
 
         raster = self.parameterAsRasterLayer(parameters, self.INPUT_RASTER, context)
@@ -145,18 +144,8 @@ class ClassifyRaster(ImagetteAlgorithm):
             method=METHODS[self.parameterAsEnum(parameters, self.METHOD, context)],
             extent=extent,
         )
-        result = classify_raster(config, progress)
-        try:
-            styling.save_default_style(result.output_path, result.classes)
-            if result.confidence_path is not None:
-                styling.save_default_style(result.confidence_path, None)  # the 0..1 ramp
-        except Exception:
-            # A classification without its style would look wrong when opened: leave nothing rather than that.
-            for path in (result.output_path, result.confidence_path):
-                if path is not None:
-                    for leftover in (path, side_car_path(path), styling.style_path(path)):
-                        leftover.unlink(missing_ok=True)
-            raise
+        # The style is written before the outputs replace earlier ones: a failure leaves those as they were.
+        result = classify_raster(config, progress, style=styling.save_default_style)
         # Named after the model and the raster, so that two runs can be told apart in the layers panel.
         run_name = f"{result.model_name} — {raster.name()}"
         styling.style_when_loaded(context, config.output_path, result.classes, run_name)

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 EXIT_ERROR = 2
 METHOD_NAMES = {"dense": "dense", "patch": "per_patch"}
@@ -167,10 +170,7 @@ def classify(args: argparse.Namespace) -> int:
         ):
             if given:
                 raise ImagetteError(f"{option} applies to Dask runs only: add --workers N or --scheduler ADDRESS.")
-        result = classify_raster(config, progress)
-        write_style(result.output_path, result.classes)
-        if result.confidence_path is not None:
-            write_style(result.confidence_path, None)
+        result = classify_raster(config, progress, style=write_style)
         _echo(f"Wrote '{result.output_path}' ({result.width} x {result.height} px, method {result.method}).")
         return 0
     from .engine.distributed import classify_distributed
@@ -194,14 +194,43 @@ def classify(args: argparse.Namespace) -> int:
     return 0
 
 
+class Terminated(BaseException):
+    """SIGTERM (kill, a job's time limit, a container stopping) turned into an exception, so that the engine's
+    clean-up runs: temporary files are removed and earlier outputs stay as they were."""
+
+
+def _raise_terminated(signum, frame) -> None:
+    raise Terminated()
+
+
+@contextmanager
+def _sigterm_stops_cleanly() -> Iterator[None]:
+    """While the command runs, SIGTERM raises Terminated instead of ending the process on the spot.
+
+    Only here, in the command: the plugin never sets signal handlers in QGIS's process. A process killed
+    without a chance to clean up (SIGKILL, qgis_process stopped) leaves hidden `.partial` files; the next
+    run writing the same output removes them (io.remove_stale_partials).
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Runs the command; returns the exit status (0, or 2 for an error whose message is printed)."""
+    """Runs the command; returns the exit status (0, 2 for an error whose message is printed, 130 after Ctrl+C,
+    143 after SIGTERM)."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     from .engine.errors import ImagetteError  # imports nothing else
 
     try:
-        return classify(args)
+        with _sigterm_stops_cleanly():
+            return classify(args)
     except ImagetteError as error:
         print(f"imagette: error: {error}", file=sys.stderr)
         return EXIT_ERROR
@@ -216,6 +245,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("imagette: stopped. Run the same command again to resume a Dask run.", file=sys.stderr)
         return 130
+    except Terminated:
+        print(
+            "imagette: stopped by SIGTERM; no output was replaced. Run the same command again to resume a Dask run.",
+            file=sys.stderr,
+        )
+        return 128 + signal.SIGTERM
 
 
 if __name__ == "__main__":

@@ -90,15 +90,20 @@ def style_path(raster: str | Path) -> Path:
 
 def save_default_style(raster: str | Path, classes: Sequence[ClassEntry] | None) -> Path:
     """Writes the raster's default style (.qml), replacing any older one: the paletted style of the classes, or
-    with classes None the confidence ramp."""
+    with classes None the confidence ramp.
+
+    Raises:
+        ImagetteError: QGIS cannot open the raster.
+        OSError: the style cannot be written.
+    """
     layer = QgsRasterLayer(str(raster), Path(raster).stem, "gdal")
     if not layer.isValid():
         raise ImagetteError(f"QGIS cannot open the raster '{raster}' it has just written, to style it.")
     layer.setRenderer(confidence_renderer(layer) if classes is None else class_renderer(layer, classes))
     target = style_path(raster)
     message, saved = layer.saveNamedStyle(str(target))
-    if not saved:
-        raise ImagetteError(f"Cannot write the style '{target}': {message}. Check that the folder is writable.")
+    if not saved:  # an OSError, as from any other write: the caller says which output and why (a full disk?)
+        raise OSError(f"QGIS cannot write the style '{target}': {message}")
     return target
 
 

@@ -12,8 +12,11 @@ import gc
 import json
 import os
 import shutil
+import signal
 import subprocess
+import sys
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
@@ -22,18 +25,21 @@ import rasterio
 import torch
 from imagette.algorithms.base import ImagetteAlgorithm
 from imagette.plugin.engine import dataset as ds
-from imagette.plugin.engine import training
+from imagette.plugin.engine import io, outputs, training
 from imagette.plugin.engine.classes import PALETTE, ClassEntry, _hex_to_rgb, _lab, palette_color
 from imagette.plugin.engine.errors import ImagetteError
+from imagette.plugin.engine.inference import InferenceConfig, classify_raster
 from imagette.plugin.engine.modelfile import load_model
 from imagette.plugin.engine.sampling import LabelledFeature, SamplingConfig, sample_patches
 from imagette.plugin.engine.training import TrainingConfig, train_classifier
 from osgeo import ogr
 from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingException
+from rasterio.transform import from_origin
+from rasterio.windows import Window
 
-from tests.conftest import RecordingFeedback, run_algorithm
-from tests.model_files import write_probe_model
-from tests.scenes import CLASSES, make_scene, write_polygons
+from tests.conftest import PLUGIN_DIR, RecordingFeedback, run_algorithm
+from tests.model_files import write_probe_model, write_random_model
+from tests.scenes import CLASSES, make_scene, write_polygons, write_raster
 from tests.training_data import Recorder, sample_scene, small_dataset
 
 SAMPLE_AGAIN = "edited after sampling.*Sample the patches again"
@@ -504,3 +510,147 @@ def test_an_unexpected_error_is_one_sentence_with_the_traceback_in_the_log(algor
     (details,) = feedback.errors
     assert details.startswith("Details for a bug report:\nTraceback (most recent call last)")
     assert "in execute" in details
+
+
+# 9. Classification: a full disk, a killed process -------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def noise(tmp_path_factory):
+    """A random model, a 512 x 512 px noise raster it classifies in seconds at stride 1, and a 64 x 64 px one."""
+    folder = tmp_path_factory.mktemp("noise")
+    rng = np.random.default_rng(0)
+    rasters = []
+    for size in (512, 64):
+        data = rng.normal(5000, 300, (4, size, size)).clip(1, 10000).astype("uint16")
+        rasters.append(write_raster(folder / f"noise{size}.tif", data, "EPSG:32631", from_origin(5e5, 48e5, 0.5, 0.5)))
+    classes = [ClassEntry(code, name, PALETTE[code]) for code, name, _ in CLASSES]
+    model = write_random_model(folder / "model.pt", classes, rasterio.crs.CRS.from_epsg(32631).to_wkt())
+    return rasters[0], rasters[1], model
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+@pytest.fixture
+def small_disk(tmp_path):
+    """A folder on a 1 MiB file system, with a helper that fills it up to `free` bytes left."""
+    folder = tmp_path / "disk"
+    if not _mount(folder, "size=1m"):
+        pytest.skip("needs root to mount a small tmpfs")
+
+    def fill(free: int) -> None:
+        ballast = folder / "ballast"
+        ballast.write_bytes(b"")
+        ballast.write_bytes(b"\0" * (shutil.disk_usage(folder).free - free))
+
+    yield folder, fill
+    subprocess.run(["umount", "--lazy", str(folder)], check=True)
+
+
+@pytest.mark.parametrize(
+    "free, failed",
+    [(0, "classification"), (4096, "classification"), (8192, "classification"), (65536, "confidence raster")],
+    ids=["no-byte", "4-KiB", "8-KiB", "64-KiB"],
+)
+def test_a_full_disk_while_classifying_keeps_the_earlier_map_its_aux_xml_and_qml(noise, small_disk, free, failed):
+    """Each room left fails at another point: creating the file, GDAL's last blocks (only the read-back sees
+    them), the .aux.xml, the confidence raster once the map fits."""
+    raster, small, model = noise
+    folder, fill = small_disk
+    output, confidence = folder / "map.tif", folder / "map_confidence.tif"
+    parameters = {"INPUT_RASTER": str(small), "MODEL": str(model), "DEVICE": 1, "STRIDE": 1}
+    parameters |= {"OUTPUT_CLASSIFICATION": str(output), "OUTPUT_CONFIDENCE": str(confidence)}
+    run_algorithm("classifyraster", parameters)  # the earlier, good map
+    earlier = snapshot(folder)
+    assert {"map.tif", "map.tif.aux.xml", "map.qml", "map_confidence.tif", "map_confidence.qml"} <= set(earlier)
+    fill(free)
+    with pytest.raises(QgsProcessingException) as caught:
+        run_algorithm("classifyraster", parameters | {"INPUT_RASTER": str(raster)})  # a larger map: it cannot fit
+    message = str(caught.value)
+    name = confidence if failed == "confidence raster" else output
+    assert message.startswith(f"Could not write the {failed} '{name}': the disk is full (only ")
+    assert "Nothing was replaced" in message and "Free some space on that disk" in message
+    after = snapshot(folder)
+    del after["ballast"]
+    assert after == earlier  # the same files, byte for byte; no .partial file left
+    with rasterio.open(output) as dataset:
+        dataset.read()  # and the earlier map still reads
+
+
+def test_a_class_raster_missing_pixels_on_disk_is_not_taken_for_written(tmp_path):
+    """What read-back catches when GDAL drops a block without an error: a tile that is not on disk reads as nodata."""
+    path = tmp_path / "sparse.tif"
+    profile = dict(driver="GTiff", width=64, height=64, count=1, dtype="uint8", tiled=True, blockxsize=32)
+    profile |= dict(crs="EPSG:32631", transform=from_origin(5e5, 48e5, 0.5, 0.5))
+    with rasterio.open(path, "w", **profile, blockysize=32, nodata=0, sparse_ok=True) as dataset:
+        dataset.write(np.ones((32, 32), dtype=np.uint8), 1, window=Window(0, 0, 32, 32))  # 3 tiles never written
+    outputs.check_class_raster(path, {1: 1024, 0: 3072}, "classification", tmp_path / "map.tif")  # what is there
+    with pytest.raises(ImagetteError, match="does not hold the pixels written to it") as caught:
+        outputs.check_class_raster(path, {1: 4096}, "classification", tmp_path / "map.tif")
+    assert str(caught.value).startswith(f"Could not write the classification '{tmp_path / 'map.tif'}'")
+    assert "Nothing was replaced" in str(caught.value)
+
+
+def wait_for(pattern: str, folder: Path, process: subprocess.Popen, seconds: float = 120) -> list[Path]:
+    """Waits until files matching pattern appear in folder while process runs; fails if it ends first."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        found = sorted(folder.glob(pattern))
+        if found:
+            return found
+        assert process.poll() is None, process.communicate()
+        time.sleep(0.05)
+    raise AssertionError(f"no {pattern} in {folder} after {seconds} s")
+
+
+def test_sigterm_stops_the_command_without_leaving_a_partial_file(noise, tmp_path):
+    raster, _, model = noise
+    output = tmp_path / "map.tif"
+    for name in ("map.tif", "map.tif.aux.xml", "map.qml"):
+        (tmp_path / name).write_text(f"earlier {name}", encoding="utf-8")
+    earlier = snapshot(tmp_path)
+    command = ["classify", str(raster), str(model), str(output), "--stride", "1", "--device", "cpu"]
+    command += ["--confidence", str(tmp_path / "confidence.tif")]
+    env = {**os.environ, "PYTHONPATH": str(PLUGIN_DIR)}
+    process = subprocess.Popen([sys.executable, "-m", "imagette", *command], env=env, stderr=subprocess.PIPE, text=True)
+    wait_for(".map.*.partial.tif", tmp_path, process)
+    time.sleep(0.5)  # into the tiles
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=120)
+    assert process.returncode == 128 + signal.SIGTERM, stderr
+    assert "imagette: stopped by SIGTERM; no output was replaced." in stderr and "Traceback" not in stderr
+    assert snapshot(tmp_path) == earlier  # no partial file, and the earlier files as they were
+
+
+ENGINE_RUN = """
+import sys
+from imagette.plugin.engine.inference import InferenceConfig, classify_raster
+classify_raster(InferenceConfig(*sys.argv[1:4], confidence_path=sys.argv[4], device="cpu", stride=1))
+"""
+
+
+def test_partial_files_of_a_killed_process_are_removed_by_the_next_run(noise, tmp_path):
+    """A process that gets no chance to clean up (a script or qgis_process killed by SIGTERM, which only the
+    command turns into a clean stop) leaves its partial files; the next run writing the same output removes them."""
+    raster, small, model = noise
+    output, confidence = tmp_path / "map.tif", tmp_path / "confidence.tif"
+    env = {**os.environ, "PYTHONPATH": str(PLUGIN_DIR)}
+    arguments = [str(raster), str(model), str(output), str(confidence)]
+    process = subprocess.Popen([sys.executable, "-c", ENGINE_RUN, *arguments], env=env, stderr=subprocess.PIPE)
+    wait_for(".confidence.*.partial.tif", tmp_path, process)
+    time.sleep(0.5)
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=120)
+    assert process.returncode == -signal.SIGTERM
+    left = {path.name for path in tmp_path.glob(".*.partial*")}
+    assert {name.split(".")[1] for name in left} == {"map", "confidence"}  # what a killed run leaves
+    assert all(f".{process.pid}." in name for name in left)
+    running = io.partial_path(output)  # a run of this (live) process writing the same map
+    running.write_bytes(b"being written")
+    elsewhere = output.with_name(f".map.another-machine.{process.pid}.{'0' * 16}.partial.tif")
+    elsewhere.write_bytes(b"written by a process of another machine sharing the folder")
+    classify_raster(InferenceConfig(str(small), str(model), str(output), str(confidence), device="cpu", stride=1))
+    assert {path.name for path in tmp_path.glob(".*.partial*")} == {running.name, elsewhere.name}
+    assert output.exists() and confidence.exists()

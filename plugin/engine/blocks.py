@@ -25,6 +25,7 @@ import shutil
 import time
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -43,14 +44,16 @@ from .geotiff import (
     class_dtype,
     create_class_raster,
     create_confidence_raster,
+    side_car_path,
     write_side_car,
 )
 from .grid import OutputGrid, tiles
 from .inference import InferenceConfig, checked_model, configured_classifier, to_codes
 from .io import open_raster, replaced_atomically
 from .modelfile import ModelFile, load_model
+from .outputs import check_class_raster, check_confidence_raster, writing
 from .progress import Progress
-from .qml import write_style
+from .qml import style_path, write_style
 from .tiles import METHODS, TileClassifier, tile_classifier
 
 DEFAULT_BLOCK = 1024  # output pixels per block side
@@ -60,6 +63,7 @@ DEFAULT_BLOCK = 1024  # output pixels per block side
 VRT_THRESHOLD = 10**10
 PLAN_FILE = "plan.json"
 FAIL_ONCE_PREFIX = ".fail-once-"  # test hook, see classify_block
+PART = "block file"  # a part file, as messages name it
 
 
 @dataclass(frozen=True)
@@ -239,12 +243,18 @@ def classify_block(plan: BlockPlan, parts: str | Path, index: int) -> float:
         transform = _block_transform(grid, src.transform, rows, cols)
         shape = dict(width=width, height=height, transform=transform, crs=src.crs, block=block_size(plan.tile))
         if plan.confidence:
-            with replaced_atomically(part_path(parts, rows, cols, confidence=True)) as temporary:
-                with create_confidence_raster(temporary, **shape, tags={}) as dst:
-                    dst.write(confidence, 1)
+            confidence_target = part_path(parts, rows, cols, confidence=True)
+            with replaced_atomically(confidence_target) as temporary:
+                with writing(PART, confidence_target):
+                    with create_confidence_raster(temporary, **shape, tags={}) as dst:
+                        dst.write(confidence, 1)
+                check_confidence_raster(temporary, int(np.count_nonzero(confidence)), PART, confidence_target)
         with replaced_atomically(target) as temporary:  # last: its presence says the block is done
-            with create_class_raster(temporary, **shape, classes=model.classes, tags={}) as dst:
-                dst.write(values, 1)
+            with writing(PART, target):
+                with create_class_raster(temporary, **shape, classes=model.classes, tags={}) as dst:
+                    dst.write(values, 1)
+            found = np.unique(values, return_counts=True)
+            check_class_raster(temporary, dict(zip(found[0].tolist(), found[1].tolist())), PART, target)
     return time.perf_counter() - started
 
 
@@ -294,20 +304,27 @@ def assemble(
         crs=crs,
         block=block_size(plan.tile),
     )
-    counts: dict[int, int] = {entry.code: 0 for entry in classes}
     blocks = plan.blocks()
-    with replaced_atomically(output_path) as temporary:
-        with create_class_raster(temporary, **shape, classes=classes, tags=_tags(plan)) as dst:
-            for rows, cols in progress.iterate(blocks, len(blocks)):
-                with rasterio.open(part_path(parts, rows, cols)) as part:
-                    values = part.read(1)
-                window = Window(cols[0] - grid.col0, rows[0] - grid.row0, cols[1] - cols[0], rows[1] - rows[0])
-                dst.write(values, 1, window=window)
-                found = np.bincount(values.ravel(), minlength=max(counts) + 1)
-                for code in counts:
-                    counts[code] += int(found[code])
+    companions = (side_car_path, style_path)
+    what, confidence_what = "classification", "confidence raster"
+    with ExitStack() as staged:
+        temporary = staged.enter_context(replaced_atomically(output_path, companions))
+        found: dict[int, int] = {}
+        with writing(what, output_path):
+            with create_class_raster(temporary, **shape, classes=classes, tags=_tags(plan)) as dst:
+                for rows, cols in progress.iterate(blocks, len(blocks)):
+                    with rasterio.open(part_path(parts, rows, cols)) as part:
+                        values = part.read(1)
+                    window = Window(cols[0] - grid.col0, rows[0] - grid.row0, cols[1] - cols[0], rows[1] - rows[0])
+                    dst.write(values, 1, window=window)
+                    for value, count in zip(*(array.tolist() for array in np.unique(values, return_counts=True))):
+                        found[value] = found.get(value, 0) + count
+        labelled = sum(count for value, count in found.items() if value != NODATA_CODE)
+        found[NODATA_CODE] = found.get(NODATA_CODE, 0) + grid.width * grid.height - sum(found.values())
+        check_class_raster(temporary, found, what, output_path)
         if confidence_path is not None:
-            with replaced_atomically(confidence_path) as temporary_confidence:
+            temporary_confidence = staged.enter_context(replaced_atomically(confidence_path, companions))
+            with writing(confidence_what, confidence_path):
                 with create_confidence_raster(temporary_confidence, **shape, tags=_tags(plan)) as dst:
                     for rows, cols in blocks:
                         with rasterio.open(part_path(parts, rows, cols, confidence=True)) as part:
@@ -315,11 +332,13 @@ def assemble(
                                 cols[0] - grid.col0, rows[0] - grid.row0, cols[1] - cols[0], rows[1] - rows[0]
                             )
                             dst.write(part.read(1), 1, window=window)
-    write_side_car(output_path, classes)
-    write_style(output_path, classes)
-    if confidence_path is not None:
-        write_style(confidence_path, None)
-    return counts
+            check_confidence_raster(temporary_confidence, labelled, confidence_what, confidence_path)
+            with writing(confidence_what, confidence_path):
+                write_style(temporary_confidence, None)
+        with writing(what, output_path):
+            write_side_car(temporary, classes)
+            write_style(temporary, classes)
+    return {entry.code: found.get(entry.code, 0) for entry in classes}
 
 
 def write_vrt(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,15 +31,21 @@ from .geotiff import (
     block_size,
     create_class_raster,
     create_confidence_raster,
+    side_car_path,
     write_side_car,
 )
 from .grid import output_grid, tiles
 from .io import check_writable, open_raster, replaced_atomically
 from .modelfile import ModelFile, load_model
+from .outputs import check_class_raster, check_confidence_raster, writing
 from .progress import Progress
+from .qml import style_path
 from .tiles import METHODS, TileClassifier, tile_classifier
 
 PIXEL_SIZE_TOLERANCE = 0.01  # relative difference of pixel sizes that is worth a warning
+CLASSIFICATION, CONFIDENCE = "classification", "confidence raster"  # the outputs, as messages name them
+# Writes the default style (.qml) of the raster at a path: the classes' palette, or for None the confidence ramp.
+StyleWriter = Callable[[Path, Sequence[ClassEntry] | None], object]
 
 
 @dataclass
@@ -244,15 +250,24 @@ def _use_all_cpu_threads() -> None:
     torch.set_num_threads(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
-def classify_raster(config: InferenceConfig, progress: Progress | None = None) -> InferenceResult:
+def classify_raster(
+    config: InferenceConfig, progress: Progress | None = None, style: StyleWriter | None = None
+) -> InferenceResult:
     """Classifies the raster with the model and writes the class GeoTIFF (and the confidence one).
 
-    Outputs are written beside their target under temporary names and renamed at the end, so an
-    error or a cancel leaves no file behind. Category names (and the colour table of 16-bit maps)
-    go to `<output>.aux.xml` once the GeoTIFF is in place.
+    Outputs are written beside their target under temporary names, closed, read back and checked, given
+    their category names (`<output>.aux.xml`) and, with style, their default style (.qml); only then do
+    they replace their target, side-cars first. An error (a full disk included), a cancel or a killed
+    process leaves no file behind and the earlier outputs of that name as they were.
+
+    Args:
+        style: writes the default style (.qml) of the raster at the path it is given: the class table's
+            palette, or for classes None the confidence ramp (qml.write_style, or QGIS's in styling.py).
+            None: no .qml; an older one beside the target is removed.
 
     Raises:
-        ImagetteError: the model, raster, extent or output cannot be used (the message says why).
+        ImagetteError: the model, raster, extent or output cannot be used, or an output cannot be
+            written (the message says why).
         CanceledError: progress asked to stop.
     """
     progress = progress or Progress()
@@ -262,29 +277,23 @@ def classify_raster(config: InferenceConfig, progress: Progress | None = None) -
     codes = np.array([entry.code for entry in classes], dtype=np.int64)  # output index i is classes[i]
     output_path = Path(config.output_path)
     confidence_path = Path(config.confidence_path) if config.confidence_path else None
-    with open_raster(config.raster_path) as src, ExitStack() as outputs:
+    companions = (side_car_path, style_path)
+    with open_raster(config.raster_path) as src, ExitStack() as staged:
         _use_all_cpu_threads()
         classifier = configured_classifier(config, model, src, progress)
         grid, stride, method, tile = classifier.grid, classifier.grid.stride, classifier.method, classifier.tile
-        block = block_size(tile)
         transform = grid.transform(src.transform)
         tags = {
             "IMAGETTE_MODEL": Path(config.model_path).name,
             "IMAGETTE_STRIDE": str(stride),
             "IMAGETTE_METHOD": method,
         }
-        shape = dict(width=grid.width, height=grid.height, transform=transform, crs=src.crs, block=block)
-        class_file = outputs.enter_context(
-            create_class_raster(
-                outputs.enter_context(replaced_atomically(output_path)), **shape, classes=classes, tags=tags
-            )
-        )
-        confidence_file = None
+        shape = dict(width=grid.width, height=grid.height, transform=transform, crs=src.crs, block=block_size(tile))
+        # (temporary file, target, what it is called in messages)
+        written = [(staged.enter_context(replaced_atomically(output_path, companions)), output_path, CLASSIFICATION)]
         if confidence_path is not None:
-            confidence_file = outputs.enter_context(
-                create_confidence_raster(
-                    outputs.enter_context(replaced_atomically(confidence_path)), **shape, tags=tags
-                )
+            written.append(
+                (staged.enter_context(replaced_atomically(confidence_path, companions)), confidence_path, CONFIDENCE)
             )
         work = tiles(grid, src, tile)
         progress.info(
@@ -296,13 +305,39 @@ def classify_raster(config: InferenceConfig, progress: Progress | None = None) -
         if not work:
             progress.warning("No patch fits inside the raster within the extent: the output holds only nodata.")
         counts = np.zeros(len(codes), dtype=np.int64)
-        for window, index, confidence in _classified_tiles(classifier, src, work, progress):
-            labelled = index >= 0
-            counts += np.bincount(index[labelled], minlength=len(codes))
-            class_file.write(to_codes(index, codes).astype(class_file.dtypes[0]), 1, window=window)
-            if confidence_file is not None:
-                confidence_file.write(confidence, 1, window=window)
-    write_side_car(output_path, classes)
+        with ExitStack() as files:
+            opened = []
+            for temporary, target, what in written:
+                with writing(what, target):
+                    if what == CLASSIFICATION:
+                        dataset = create_class_raster(temporary, **shape, classes=classes, tags=tags)
+                    else:
+                        dataset = create_confidence_raster(temporary, **shape, tags=tags)
+                opened.append((files.enter_context(dataset), target, what))
+            for window, index, confidence in _classified_tiles(classifier, src, work, progress):
+                labelled = index >= 0
+                counts += np.bincount(index[labelled], minlength=len(codes))
+                for dataset, target, what in opened:
+                    values = to_codes(index, codes).astype(dataset.dtypes[0]) if what == CLASSIFICATION else confidence
+                    with writing(what, target):
+                        dataset.write(values, 1, window=window)
+            for dataset, target, what in opened:
+                with writing(what, target):
+                    dataset.close()  # GDAL writes the blocks still in its cache now
+        labelled_count = int(counts.sum())
+        expected = {int(code): int(count) for code, count in zip(codes, counts)}
+        expected[NODATA_CODE] = expected.get(NODATA_CODE, 0) + grid.width * grid.height - labelled_count
+        for temporary, target, what in written:  # every raster is checked before any side-car takes space
+            if what == CLASSIFICATION:
+                check_class_raster(temporary, expected, what, target)
+            else:
+                check_confidence_raster(temporary, labelled_count, what, target)
+        for temporary, target, what in written:
+            with writing(what, target):
+                if what == CLASSIFICATION:
+                    write_side_car(temporary, classes)
+                if style is not None:
+                    style(temporary, classes if what == CLASSIFICATION else None)
     seconds = time.perf_counter() - started
     progress.info(
         f"Classified {grid.width * grid.height * stride**2 / 1e6:.1f} megapixels in {seconds:.1f} s; pixels per class: "

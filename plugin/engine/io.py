@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import glob
 import os
+import re
 import secrets
+import socket
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -116,19 +119,99 @@ def box_shares(mask: np.ndarray, top: np.ndarray, left: np.ndarray, size: int) -
     return _box_sums(integral, top - row0, left - col0, size) / size**2
 
 
+PARTIAL = ".partial"  # marks the temporary files replaced_atomically writes beside their target
+
+
+def _host() -> str:
+    """This machine's name, reduced to letters, digits and dashes (so it parses back out of a file name)."""
+    return re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname()) or "host"
+
+
+def partial_path(target: str | Path) -> Path:
+    """A new hidden temporary name beside target: `.<stem>.<host>.<pid>.<random>.partial<suffix>`.
+
+    The machine and process in the name let a later run tell a file left by a process that was killed
+    (SIGTERM, SIGKILL, a power cut) from one that a running process is still writing.
+    """
+    target = Path(target)
+    return target.with_name(f".{target.stem}.{_host()}.{os.getpid()}.{secrets.token_hex(8)}{PARTIAL}{target.suffix}")
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    if os.name == "nt":  # os.kill would terminate the process there
+        import ctypes
+
+        kernel32 = ctypes.windll.kernel32  # type: ignore[attr-defined]
+        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return False
+        code = ctypes.c_ulong()
+        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
+        kernel32.CloseHandle(handle)
+        return code.value == 259  # STILL_ACTIVE
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process
+    return True
+
+
+def remove_stale_partials(target: str | Path) -> list[Path]:
+    """Removes the temporary files of target (and their side-cars) left by processes of this machine that are
+    gone; returns them. Files of running processes, and of other machines (a shared folder), are kept."""
+    target = Path(target)
+    pattern = re.compile(
+        re.escape(f".{target.stem}.") + r"(?P<host>[A-Za-z0-9-]+)\.(?P<pid>\d+)\.[0-9a-f]{16}" + re.escape(PARTIAL)
+    )
+    removed: list[Path] = []
+    try:
+        candidates = list(target.parent.glob(f".{glob.escape(target.stem)}.*{PARTIAL}*"))
+    except OSError:
+        return removed
+    host = _host()
+    for path in candidates:
+        match = pattern.match(path.name)
+        if match and match["host"] == host and not _process_alive(int(match["pid"])):
+            try:
+                path.unlink()
+                removed.append(path)
+            except OSError:
+                pass  # another run removed it first, or the folder is read-only: nothing to do
+    return removed
+
+
 @contextmanager
-def replaced_atomically(target: str | Path) -> Iterator[Path]:
+def replaced_atomically(target: str | Path, companions: Sequence[Callable[[Path], Path]] = ()) -> Iterator[Path]:
     """Yields a temporary file path beside target; on success it replaces target, else it is removed.
 
-    Whatever happens inside (an error, a cancel), no half-written file is left at target.
+    Whatever happens inside (an error, a cancel), no half-written file is left at target. Temporary
+    files that killed processes left beside target are removed first (see partial_path).
+
+    Args:
+        companions: functions giving a file's side-cars (its .aux.xml, its .qml) from its path. The
+            side-cars written beside the temporary file replace those of target just before target
+            itself; the target's older side-cars that got no new one are removed (they described the
+            older file). On failure they are removed with the temporary file.
     """
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_partials(target)
     # Created like any new file, so the result gets the user's usual permissions (mkstemp's are 0600).
-    temporary = target.with_name(f".{target.stem}.{secrets.token_hex(8)}.partial{target.suffix}")
+    temporary = partial_path(target)
     temporary.touch(exist_ok=False)
     try:
         yield temporary
+        for companion in companions:
+            if companion(temporary).exists():
+                os.replace(companion(temporary), companion(target))
+            else:
+                companion(target).unlink(missing_ok=True)
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
+        for companion in companions:
+            companion(temporary).unlink(missing_ok=True)
