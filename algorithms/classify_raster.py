@@ -105,7 +105,8 @@ class ClassifyRaster(ImagetteAlgorithm):
                 self.BATCH_SIZE, self.tr("Batch size (0 = sized to the device's memory)"), number.Integer, 0, minValue=0
             ),
             "Patches evaluated at once (per-patch method); the dense method uses tiles needing as much memory. "
-            "Lower it if the GPU runs out of memory.",
+            "When the GPU runs out of memory, batches (and tiles) are halved and the run goes on; the log gives the "
+            "batch size to set next time.",
             advanced=True,
         )
         self.add_parameter(

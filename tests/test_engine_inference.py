@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import os
 import pickle
+import re
 from pathlib import Path
 
 import numpy as np
@@ -396,3 +397,111 @@ def test_cancel_leaves_nothing_behind(scene_raster, tmp_path, method):
         classify_raster(config, progress)
     assert progress.tiles == 2
     assert list(out.iterdir()) == []
+
+
+class GpuMemoryLimit:
+    """While active, a convolution of an inference-mode forward pass (those that classify tiles, not the probes
+    that size the network) whose input holds more than `limit` values raises the error a CUDA allocation raises:
+    a GPU's memory limit, on the CPU. `largest` records the largest input that fitted."""
+
+    def __init__(self, limit: float = math.inf) -> None:
+        self.limit, self.largest = limit, 0
+
+    def __call__(self, module, args):
+        if isinstance(module, nn.Conv2d) and torch.is_inference_mode_enabled():
+            if args[0].numel() > self.limit:
+                raise torch.cuda.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB")
+            self.largest = max(self.largest, args[0].numel())
+
+    def __enter__(self):
+        self.handle = torch.nn.modules.module.register_module_forward_pre_hook(self)
+        return self
+
+    def __exit__(self, *exc):
+        self.handle.remove()
+
+
+def classify_with(raster, model, folder: Path, memory: GpuMemoryLimit, **options):
+    folder.mkdir()
+    config = InferenceConfig(
+        str(raster), str(model), str(folder / "map.tif"), str(folder / "confidence.tif"), **options
+    )
+    progress = Recorder()
+    with memory:
+        classify_raster(config, progress)
+    return read(folder / "map.tif")[0], read(folder / "confidence.tif")[0], progress.warnings
+
+
+@pytest.mark.parametrize(
+    "architecture, method, told",
+    [
+        ("small_cnn", "dense", r"tiles of (\d+) x \1 output pixels from now on.*Set the batch size \(BATCH_SIZE\) to"),
+        ("small_cnn", "per_patch", r"batches of (\d+) patches from now on.*Set the batch size \(BATCH_SIZE\) to \1 "),
+        ("unet", "dense", r"tiles of (\d+) x \1 output pixels from now on, and classification goes on\.$"),
+    ],
+    ids=["dense", "per-patch", "unet"],
+)
+def test_gpu_out_of_memory_while_classifying_makes_batches_smaller_and_gives_the_same_map(
+    scene_raster, tmp_path, architecture, method, told
+):
+    model = random_model(tmp_path, architecture=architecture, patch=32)
+    stride = 8 if method == "per_patch" else 2
+    unlimited = GpuMemoryLimit()
+    reference, reference_confidence, warnings = classify_with(
+        scene_raster, model, tmp_path / "unlimited", unlimited, stride=stride, method=method
+    )
+    assert not warnings and len(np.unique(reference)) > 2
+    limited = GpuMemoryLimit(unlimited.largest * 0.4)
+    classes, confidence, warnings = classify_with(
+        scene_raster, model, tmp_path / "limited", limited, stride=stride, method=method
+    )
+    assert warnings and all(w.startswith("The GPU ran out of memory: ") for w in warnings)
+    assert re.search(told, warnings[-1])
+    assert 0 < limited.largest <= limited.limit
+    if architecture == "unet":  # its halo gives a pixel's context up to a finite distance: the rare tie may differ
+        assert np.mean(classes == reference) > 0.999 and (classes != reference).sum() <= 2
+    else:
+        np.testing.assert_array_equal(classes, reference)
+        np.testing.assert_allclose(confidence, reference_confidence, atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "method, told",
+    [("dense", "even for one output pixel at a time"), ("per_patch", "even with batches of 1 patch")],
+    ids=["dense", "per-patch"],
+)
+def test_gpu_memory_too_small_for_one_patch_stops_with_what_to_do(scene_raster, tmp_path, method, told):
+    model = random_model(tmp_path)
+    out = tmp_path / "out"
+    with pytest.raises(ImagetteError, match=f"The GPU ran out of memory {told}. Close other programs using the GPU"):
+        classify_with(scene_raster, model, out, GpuMemoryLimit(1), stride=8, method=method)
+    assert list(out.iterdir()) == []
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU")
+@pytest.mark.parametrize(
+    ("architecture", "method", "stride"),
+    [("small_cnn", "dense", 1), ("small_cnn", "per_patch", 4), ("unet", "dense", 1)],
+)
+def test_cuda_out_of_memory_while_classifying_is_survived(tmp_path, architecture, method, stride):
+    """A real CUDA out-of-memory error: the process may use only 256 MB more than it holds, while the tiles are
+    planned from the GPU's free memory."""
+    rng = np.random.default_rng(0)
+    raster = write_raster(
+        tmp_path / "noise.tif", rng.normal(5000, 300, (4, 2048, 2048)).clip(1, 10000).astype("uint16")
+    )
+    model = random_model(tmp_path, architecture=architecture, patch=32)
+    options = dict(device="cuda", stride=stride, method=method)
+    classify_raster(InferenceConfig(str(raster), str(model), str(tmp_path / "reference.tif"), **options))
+    torch.cuda.empty_cache()
+    total = torch.cuda.get_device_properties(0).total_memory
+    progress = Recorder()
+    torch.cuda.set_per_process_memory_fraction((torch.cuda.memory_reserved() + 256 * 2**20) / total)
+    try:
+        classify_raster(InferenceConfig(str(raster), str(model), str(tmp_path / "limited.tif"), **options), progress)
+    finally:
+        torch.cuda.set_per_process_memory_fraction(1.0)
+        torch.cuda.empty_cache()
+    assert any(w.startswith("The GPU ran out of memory: ") for w in progress.warnings), progress.warnings
+    reference, limited = read(tmp_path / "reference.tif")[0], read(tmp_path / "limited.tif")[0]
+    assert np.mean(reference == limited) > 0.999  # the same map but for near ties (other cuDNN kernels, bfloat16)

@@ -22,6 +22,7 @@ may take); nothing the size of the raster is allocated.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from contextlib import nullcontext
 
 import numpy as np
@@ -31,6 +32,7 @@ from torch import nn
 
 from .dense import AnyNetwork, DenseNetwork, dense_logits, inference_copy, patch_logits, to_dense
 from .device import normalize
+from .errors import ImagetteError
 from .grid import OutputGrid, aligned_tile, default_stride, output_grid
 from .io import box_shares, read_with_mask
 from .modelfile import ModelFile
@@ -64,8 +66,9 @@ class TileClassifier:
     tile: int  # output pixels per tile side
     network: nn.Module
 
-    def __init__(self, model: ModelFile, device: torch.device) -> None:
-        self.model, self.device = model, device
+    def __init__(self, model: ModelFile, device: torch.device, progress: Progress) -> None:
+        self.model, self.device, self.progress = model, device, progress
+        self.part: int | None = None  # output pixels a side classified at once, once the GPU ran out of memory
         normalization = model.metadata["normalization"]
         self.mean = np.asarray(normalization["mean"], dtype=np.float32)
         self.std = np.asarray(normalization["std"], dtype=np.float32)
@@ -89,7 +92,50 @@ class TileClassifier:
         raise NotImplementedError
 
     def classify(self, src, rows: tuple[int, int], cols: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
-        """Class index and top probability of full-grid output rows [r0, r1) x cols [c0, c1); index -1 is nodata."""
+        """Class index and top probability of full-grid output rows [r0, r1) x cols [c0, c1); index -1 is nodata.
+
+        When the GPU runs out of memory, the batches or parts of tiles are made smaller (said in a warning,
+        kept for the next tiles) and the tile is classified again: the classes are those of any tiling.
+        """
+        while True:
+            try:
+                return self._in_parts(src, rows, cols)
+            except torch.cuda.OutOfMemoryError:
+                pass  # handled after the except block, once the failed attempt's tensors are freed
+            if self.device.type == "cuda":
+                torch.cuda.empty_cache()
+            self._use_less_memory()
+
+    def _in_parts(self, src, rows: tuple[int, int], cols: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+        """The tile, classified in parts of at most self.part output pixels a side (all at once before any
+        out-of-memory error)."""
+        side = self.part
+        if side is None or (rows[1] - rows[0] <= side and cols[1] - cols[0] <= side):
+            return self._classify(src, rows, cols)
+        index = np.empty((rows[1] - rows[0], cols[1] - cols[0]), dtype=np.int64)
+        confidence = np.empty(index.shape, dtype=np.float32)
+        for row in range(rows[0], rows[1], side):
+            for col in range(cols[0], cols[1], side):
+                part_rows, part_cols = (row, min(row + side, rows[1])), (col, min(col + side, cols[1]))
+                at = (slice(row - rows[0], part_rows[1] - rows[0]), slice(col - cols[0], part_cols[1] - cols[0]))
+                index[at], confidence[at] = self._classify(src, part_rows, part_cols)
+        return index, confidence
+
+    def _smaller_parts(self) -> int:
+        """Halves the area of the parts tiles are classified in; their new side, in output pixels."""
+        side = self.part or self.tile
+        if side <= 1:
+            raise ImagetteError(
+                "The GPU ran out of memory even for one output pixel at a time. Close other programs using the GPU, "
+                "or choose the CPU as device, and run again."
+            )
+        self.part = max(1, int(side / math.sqrt(2)))
+        return self.part
+
+    def _use_less_memory(self) -> None:
+        raise NotImplementedError
+
+    def _classify(self, src, rows: tuple[int, int], cols: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
         raise NotImplementedError
 
 
@@ -97,9 +143,15 @@ class PatchTiles(TileClassifier):
     """Patch classifiers: one class per patch, centred on each output pixel."""
 
     def __init__(
-        self, model: ModelFile, grid: OutputGrid, device: torch.device, plan: tuple[str, int, int], dense: DenseNetwork
+        self,
+        model: ModelFile,
+        grid: OutputGrid,
+        device: torch.device,
+        plan: tuple[str, int, int],
+        dense: DenseNetwork,
+        progress: Progress,
     ) -> None:
-        super().__init__(model, device)
+        super().__init__(model, device, progress)
         self.grid, self.dense = grid, dense
         self.method, self.tile, self.batch = plan
         self.per_patch = self.method == "per_patch"
@@ -111,6 +163,26 @@ class PatchTiles(TileClassifier):
 
     def describe(self) -> str:
         return f"method {self.method}" + (f", {self.batch} patches per batch" if self.per_patch else "")
+
+    def _use_less_memory(self) -> None:
+        if self.per_patch:
+            if self.batch <= 1:
+                raise ImagetteError(
+                    "The GPU ran out of memory even with batches of 1 patch. Close other programs using the GPU, or "
+                    "choose the CPU as device, and run again."
+                )
+            self.batch //= 2
+            self.progress.warning(
+                f"The GPU ran out of memory: batches of {self.batch} patches from now on, and classification goes on. "
+                f"Set the batch size (BATCH_SIZE) to {self.batch} to start there next time."
+            )
+            return
+        side = self._smaller_parts()
+        self.batch = max(1, self.batch // 2)  # a dense tile takes as much memory as a batch of this many patches
+        self.progress.warning(
+            f"The GPU ran out of memory: tiles of {side} x {side} output pixels from now on, and classification goes "
+            f"on. Set the batch size (BATCH_SIZE) to {self.batch} to start there next time."
+        )
 
     def region(
         self, src, first_row: int, last_row: int, first_col: int, last_col: int
@@ -129,7 +201,7 @@ class PatchTiles(TileClassifier):
         data, valid = read_with_mask(src, window)
         return window, data, valid
 
-    def classify(self, src, rows: tuple[int, int], cols: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    def _classify(self, src, rows: tuple[int, int], cols: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
         grid, size = self.grid, self.grid.patch_size
         tops = grid.first(np.arange(*rows))
         lefts = grid.first(np.arange(*cols))
@@ -214,8 +286,10 @@ class PixelTiles(TileClassifier):
 
     method = SEGMENTATION
 
-    def __init__(self, model: ModelFile, grid: OutputGrid, device: torch.device, tile_size: int) -> None:
-        super().__init__(model, device)
+    def __init__(
+        self, model: ModelFile, grid: OutputGrid, device: torch.device, tile_size: int, progress: Progress
+    ) -> None:
+        super().__init__(model, device, progress)
         self.grid = grid
         network = model.network
         assert isinstance(network, Segmenter)
@@ -230,7 +304,14 @@ class PixelTiles(TileClassifier):
     def describe(self) -> str:
         return f"per-pixel segmentation with a halo of {self.halo} px"
 
-    def classify(self, src, rows: tuple[int, int], cols: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    def _use_less_memory(self) -> None:
+        side = self._smaller_parts()
+        self.progress.warning(
+            f"The GPU ran out of memory: tiles of {side} x {side} output pixels from now on, and classification goes "
+            "on."
+        )
+
+    def _classify(self, src, rows: tuple[int, int], cols: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
         stride = self.grid.stride
         top, bottom = rows[0] * stride, rows[1] * stride  # input pixels of the tile
         left, right = cols[0] * stride, cols[1] * stride
@@ -271,8 +352,22 @@ def tile_classifier(
         grid = output_grid(stride, stride, src.transform, src.width, src.height, extent)
         if method != METHODS[0]:
             progress.info("A segmentation network classifies every pixel at once: the method choice does not apply.")
-        return PixelTiles(model, grid, device, tile_size)
+        return _on_gpu(lambda: PixelTiles(model, grid, device, tile_size, progress))
     stride = stride or default_stride(model.patch_size)
     grid = output_grid(model.patch_size, stride, src.transform, src.width, src.height, extent)
     dense = to_dense(model.network, model.patch_size, stride, model.band_count)  # type: ignore[arg-type]
-    return PatchTiles(model, grid, device, _plan(method, batch_size, tile_size, dense, device, progress), dense)
+    plan = _plan(method, batch_size, tile_size, dense, device, progress)
+    return _on_gpu(lambda: PatchTiles(model, grid, device, plan, dense, progress))
+
+
+def _on_gpu(make: Callable[[], TileClassifier]) -> TileClassifier:
+    """make()'s classifier, or an error that says what to do when the network does not fit on the GPU."""
+    try:
+        return make()
+    except torch.cuda.OutOfMemoryError:
+        pass
+    torch.cuda.empty_cache()
+    raise ImagetteError(
+        "The GPU ran out of memory while loading the network. Close other programs using the GPU, or choose the CPU "
+        "as device, and run again."
+    )
