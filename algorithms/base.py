@@ -155,6 +155,18 @@ class ImagetteAlgorithm(QgsProcessingAlgorithm):
             return False, deps.install_advice()
         return super().checkParameterValues(parameters, context)
 
+    def prepareAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        """Imports torch here, on the main thread, before a background run uses it.
+
+        QGIS prepares an algorithm on the thread that starts it (the dialog's, the task's constructor) and runs
+        it on a worker thread. Imported there first, torch 2.6 under Python 3.13 (QGIS 3.40 on Debian 13)
+        aborts the whole of QGIS when it frees its first tensor ("Fatal Python error: _PyThreadState_Attach:
+        non-NULL old thread state"); imported on the main thread first, it runs on workers as it should.
+        """
+        if self.NEEDS_TORCH and "torch" not in sys.modules and deps.torch_available():
+            deps.import_problem("torch")  # a broken torch is reported by the run itself
+        return super().prepareAlgorithm(parameters, context, feedback)
+
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         feedback.pushInfo(version_line(load_torch=self.NEEDS_TORCH, load_rasterio=self.NEEDS_RASTERIO))
         if self.NEEDS_TORCH and not deps.torch_available():  # a caller that skipped checkParameterValues
