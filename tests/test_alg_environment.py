@@ -9,9 +9,11 @@ import pytest
 import torch
 from imagette.plugin import deps
 from imagette.plugin.engine.pretrained import TORCHVISION_FILES
+from imagette.plugin.engine.training import TrainingConfig, train_classifier
 
 from tests.conftest import run_algorithm
 from tests.headless import QgisProcess, import_blocker
+from tests.training_data import Recorder, small_dataset
 
 ALGORITHMS = ("samplepatches", "trainclassifier", "classifyraster", "checkenvironment", "assessaccuracy")
 
@@ -20,9 +22,15 @@ def test_reports_torch_devices_and_weights(tmp_path):
     results = run_algorithm("checkenvironment", {"OUTPUT_REPORT": str(tmp_path / "environment.html")})
     assert type(results["TORCH_VERSION"]) is str and results["TORCH_VERSION"] == torch.__version__
     assert results["CUDA_AVAILABLE"] == torch.cuda.is_available()
-    mps = torch.backends.mps.is_available()
-    device = "cuda" if torch.cuda.is_available() else "mps" if mps else "cpu"
-    assert results["DEVICE"] == device
+    # What it says 'auto' uses is what training on 'auto' then runs on (and on a machine with CUDA, CUDA).
+    trained = train_classifier(
+        TrainingConfig(str(small_dataset(tmp_path)), str(tmp_path / "m.pt"), epochs=1, device="auto"),
+        Recorder(),
+    )
+    device = trained.device.split(" ")[0]
+    assert results["DEVICE"] == device and device in ("cuda", "mps", "cpu")
+    if torch.cuda.is_available():
+        assert device == "cuda"
     assert results["REPORT"].startswith(f"torch {torch.__version__} on {device};") and "\n" not in results["REPORT"]
     html = (tmp_path / "environment.html").read_text(encoding="utf-8")
     assert "GDAL (QGIS)" in html and "GDAL (rasterio)" in html and "numpy" in html
@@ -65,8 +73,10 @@ def log_text(answer: dict) -> str:
 
 def test_qgis_process_prints_the_torch_version(tmp_path):
     qgis = QgisProcess(tmp_path / "home")
+    qgis.env["CUDA_VISIBLE_DEVICES"] = ""  # no GPU visible (on a machine with one, this checks the fallback)
     output = qgis.call("run", "imagette:checkenvironment")
     assert f"TORCH_VERSION:\t{torch.__version__}" in output
+    assert "DEVICE:\tcpu" in output and "CUDA_AVAILABLE:\tfalse" in output.replace("False", "false")
     assert "\u00a0\u00a0torch: " in output  # indented rows survive the HTML log
 
 

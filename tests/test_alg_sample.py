@@ -126,9 +126,19 @@ def test_integer_codes_are_kept_and_uint8_bands_are_read(tmp_path):
     assert dataset.patches.dtype == np.uint8 and dataset.band_count == 3
 
 
+def raster_windows(dataset) -> np.ndarray:
+    """The raster's pixels under every patch of the dataset, as sampling read them."""
+    rows, cols = patch_windows(dataset, np.arange(len(dataset.labels)))
+    size = dataset.patch_size
+    with rasterio.open(dataset.metadata["raster"]) as src:
+        return np.stack([src.read(window=((row, row + size), (col, col + size))) for row, col in zip(rows, cols)])
+
+
 def test_patches_never_touch_nodata_unless_tolerated(scene, tmp_path):
     strict = open_dataset(sample(scene.raster, scene.vector, tmp_path / "strict", STRIDE=8)["OUTPUT_DATASET"])
-    assert not (np.asarray(strict.patches) == 0).all(axis=1).any()
+    read = raster_windows(strict)
+    np.testing.assert_array_equal(np.asarray(strict.patches), read)  # the raster's pixels, where they are
+    assert not (read == 0).any()  # the scene's nodata (0 in every band) is under no patch
     # A polygon over the nodata block yields no patch by default, and patches with a tolerance.
     layer = QgsVectorLayer(str(scene.vector), "labels", "ogr")
     nodata_origin = scene.transform * (scene.truth.shape[1] - scene.cell // 2, scene.truth.shape[0] - scene.cell // 2)
@@ -150,8 +160,19 @@ def test_patches_never_touch_nodata_unless_tolerated(scene, tmp_path):
     )
     assert default.metadata["rejected"]["patch holds too much nodata"] > 0
     assert len(tolerant.labels) > len(default.labels)
-    # Tolerated nodata pixels are filled, so no patch keeps a pixel of zeros in every band.
-    assert not (np.asarray(tolerant.patches) == 0).all(axis=1).any()
+    # Tolerated nodata pixels hold the patch's band means (of its pixels with data, truncated to the raster's
+    # type); every other pixel is the raster's.
+    patches, read = np.asarray(tolerant.patches), raster_windows(tolerant)
+    nodata = (read == 0).all(axis=1)  # (patches, size, size)
+    filled = 0
+    for patch, window, missing in zip(patches, read, nodata):
+        np.testing.assert_array_equal(patch[:, ~missing], window[:, ~missing])
+        if missing.any():
+            sums = window[:, ~missing].astype(np.int64).sum(axis=1)
+            means = sums // (~missing).sum()  # integer floor of the mean
+            np.testing.assert_array_equal(patch[:, missing], np.broadcast_to(means[:, None], patch[:, missing].shape))
+            filled += int(missing.sum())
+    assert filled > 0 and nodata.mean(axis=(1, 2)).max() <= 0.5  # some filled, no patch beyond the tolerance
 
 
 def test_null_classes_are_skipped_and_selection_is_honoured(scene, tmp_path):

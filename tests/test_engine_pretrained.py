@@ -198,12 +198,19 @@ def test_frozen_backbone_trains_only_the_head(four_bands, tmp_path):
     )
     result = train_classifier(config, Recorder())
     trained = load_model(result.model_path).network.state_dict()
+    torch.manual_seed(config.seed)  # as training seeds it: the network training started from, head included
     reference = build_model("resnet18", 4, 3, 8)
     load_pretrained(reference, read_checkpoint(path), ["blue", "green", "red", "nir"], None, Recorder())
-    for key, value in reference.state_dict().items():
+    before = reference.state_dict()
+    for key, value in before.items():
         if not key.startswith("fc."):
             assert torch.equal(trained[key], value), key  # weights and BatchNorm statistics untouched
-    assert not torch.equal(trained["fc.weight"], reference.state_dict()["fc.weight"])
+    # The head training started from, moved by its steps: changed, yet nearer its start than another random head.
+    another = build_model("resnet18", 4, 3, 8).state_dict()
+    for key in ("fc.weight", "fc.bias"):
+        assert not torch.equal(trained[key], before[key]), key
+        moved = (trained[key] - before[key]).abs().max()
+        assert moved < (another[key] - before[key]).abs().max() / 2, key
 
 
 def test_imagette_model_file_as_starting_weights(four_bands, tmp_path):
