@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 import rasterio
 import tomllib
-from imagette.plugin.engine.blocks import FAIL_ONCE_PREFIX, parts_folder
+from imagette.plugin.engine.blocks import FAIL_ONCE_PREFIX, LOSE_WORKER_ONCE_PREFIX, parts_folder
 from imagette.plugin.engine.classes import ClassEntry
 from imagette.plugin.engine.versions import plugin_version
 from qgis.core import QgsPalettedRasterRenderer, QgsRasterLayer, QgsSingleBandPseudoColorRenderer
@@ -177,6 +177,19 @@ def test_a_failed_block_is_retried(scene, model, reference, cluster, tmp_path):
     assert run.returncode == 0, run.stderr  # without the retry, the run would fail
     assert not (parts / f"{FAIL_ONCE_PREFIX}2").exists()  # consumed: the first attempt did fail
     assert len(list(parts.glob("r*.tif"))) == 8  # 4 blocks, class and confidence parts
+    assert_same_map(output, confidence, reference)
+
+
+def test_a_lost_worker_costs_only_its_block(scene, model, reference, cluster, tmp_path):
+    output, confidence = tmp_path / "carte.tif", tmp_path / "confiance.tif"
+    parts = parts_folder(output)
+    parts.mkdir()
+    (parts / f"{LOSE_WORKER_ONCE_PREFIX}1").touch()  # the worker process that takes block 1 exits at once
+    args = [str(scene.raster), str(model), str(output), "--stride", "1", "--confidence", str(confidence)]
+    run = imagette("classify", *args, "--scheduler", cluster, "--block-size", str(BLOCK), "--keep-parts")
+    assert run.returncode == 0, run.stderr  # Dask ran block 1 again on a live worker
+    assert not (parts / f"{LOSE_WORKER_ONCE_PREFIX}1").exists()  # consumed: a worker did die
+    assert len(list(parts.glob("r*.tif"))) == 8
     assert_same_map(output, confidence, reference)
 
 

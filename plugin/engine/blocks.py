@@ -62,7 +62,8 @@ DEFAULT_BLOCK = 1024  # output pixels per block side
 # 6 minutes per 10^10 pixels (a 100 000 x 100 000 px map), and needs the map's size again in free disk.
 VRT_THRESHOLD = 10**10
 PLAN_FILE = "plan.json"
-FAIL_ONCE_PREFIX = ".fail-once-"  # test hook, see classify_block
+FAIL_ONCE_PREFIX = ".fail-once-"  # test hooks, see _faults_for_tests
+LOSE_WORKER_ONCE_PREFIX = ".lose-worker-once-"
 PART = "block file"  # a part file, as messages name it
 
 
@@ -194,17 +195,26 @@ def _classifier(plan: BlockPlan, src) -> TileClassifier:
     return _CACHED[key]
 
 
-def _fail_once_for_tests(parts: Path, index: int) -> None:
-    """Test hook: a file `.fail-once-<index>` in the parts folder makes the next attempt at that block fail.
-
-    The attempt that removes the file raises; the retry finds no file and runs. It lets the tests make a
-    block fail for real, in a worker process, without mocks.
-    """
+def _consumed(path: Path) -> bool:
+    """Removes path; whether it was there."""
     try:
-        (parts / f"{FAIL_ONCE_PREFIX}{index}").unlink()
+        path.unlink()
     except FileNotFoundError:
-        return
-    raise RuntimeError(f"Block {index} failed on purpose (test hook {FAIL_ONCE_PREFIX}{index}).")
+        return False
+    return True
+
+
+def _faults_for_tests(parts: Path, index: int) -> None:
+    """Test hooks, so that the tests make real faults in a worker process, without mocks.
+
+    A file `.fail-once-<index>` in the parts folder makes the next attempt at that block raise (the retry
+    finds no file and runs); `.lose-worker-once-<index>` ends the worker process at once, as a node that
+    dies would (Dask runs the block on another worker).
+    """
+    if _consumed(parts / f"{LOSE_WORKER_ONCE_PREFIX}{index}"):
+        os._exit(1)
+    if _consumed(parts / f"{FAIL_ONCE_PREFIX}{index}"):
+        raise RuntimeError(f"Block {index} failed on purpose (test hook {FAIL_ONCE_PREFIX}{index}).")
 
 
 def classify_block(plan: BlockPlan, parts: str | Path, index: int) -> float:
@@ -218,7 +228,7 @@ def classify_block(plan: BlockPlan, parts: str | Path, index: int) -> float:
     target = part_path(parts, rows, cols)
     if target.exists():
         return 0.0
-    _fail_once_for_tests(parts, index)
+    _faults_for_tests(parts, index)
     with open_raster(plan.raster_path) as src:
         classifier = _classifier(plan, src)
         model = classifier.model
