@@ -80,13 +80,14 @@ def read(path) -> tuple[np.ndarray, rasterio.Affine]:
 
 
 def expected_probe_map(
-    raster: Path, transform: rasterio.Affine, shape: tuple[int, int], codes: list[int]
+    raster: Path, transform: rasterio.Affine, shape: tuple[int, int], codes: list[int], tolerance: float = 0.0
 ) -> np.ndarray:
     """Expected class code of each output pixel, found from the output's own georeferencing.
 
     Output pixel centre -> input pixel coordinates -> the patch centred there (its top-left must be a
-    whole pixel) -> the probe's class, or 0 when the patch leaves the raster or holds any nodata (the
-    probe model records no sampling tolerance, so training's default of none applies).
+    whole pixel) -> the probe's class, or 0 when the patch leaves the raster, its centre pixel is nodata or
+    more than `tolerance` of it is nodata (the sampling tolerance the model records; the probe model records
+    none, so training's default of 0 applies). Nodata pixels count as 0, the training mean.
     """
     with rasterio.open(raster) as src:
         band = src.read(1)
@@ -101,7 +102,8 @@ def expected_probe_map(
     inside = (tops >= 0) & (lefts >= 0) & (tops + PROBE_PATCH <= band.shape[0]) & (lefts + PROBE_PATCH <= band.shape[1])
     expected = np.zeros(shape, dtype=np.int64)
     top, left = tops[inside], lefts[inside]
-    formed = np.array([valid[t : t + PROBE_PATCH, c : c + PROBE_PATCH].all() for t, c in zip(top, left)], dtype=bool)
+    nodata_share = np.array([1 - valid[t : t + PROBE_PATCH, c : c + PROBE_PATCH].mean() for t, c in zip(top, left)])
+    formed = (nodata_share <= tolerance) & valid[top + PROBE_PATCH // 2, left + PROBE_PATCH // 2]
     classes = probe_classes(np.where(valid, band, 0), top[formed], left[formed])
     values = np.zeros(top.size, dtype=np.int64)
     values[formed] = np.asarray(codes)[classes]
@@ -133,6 +135,25 @@ def test_each_output_pixel_holds_the_class_of_the_patch_centred_on_it(probe_rast
     assert result.pixel_counts == {code: int((expected == code).sum()) for code in (1, 2, 3)}
     # Patches that do not overlap share no work: dense then evaluates them one by one.
     assert result.method == ("per_patch" if stride == PROBE_PATCH else method)
+
+
+@pytest.mark.parametrize(("stride", "method"), [(2, "dense"), (3, "per_patch")])
+def test_patches_with_the_nodata_share_training_tolerated_are_classified(probe_raster, tmp_path, stride, method):
+    from imagette.plugin.engine.modelfile import load_model, save_model
+
+    model = write_probe_model(tmp_path / "probe.pt", TEXT_CLASSES, WKT)
+    loaded = load_model(model)
+    tolerated = {**loaded.metadata, "dataset": {"sampling": {"nodata_tolerance": 0.3}}}
+    save_model(model, loaded.architecture, loaded.network, tolerated)
+    output = tmp_path / "classes.tif"
+    classify_raster(InferenceConfig(str(probe_raster), str(model), str(output), stride=stride, method=method))
+    values, transform = read(output)
+    expected = expected_probe_map(probe_raster, transform, values.shape, [1, 2, 3], tolerance=0.3)
+    strict = expected_probe_map(probe_raster, transform, values.shape, [1, 2, 3])
+    lax = expected_probe_map(probe_raster, transform, values.shape, [1, 2, 3], tolerance=1.0)
+    # Patches holding up to 30 % nodata got a class; beyond it (or with a nodata centre) they stay nodata.
+    assert ((expected > 0) & (strict == 0)).sum() > 50 and ((lax > 0) & (expected == 0)).sum() > 10
+    np.testing.assert_array_equal(values, expected)
 
 
 def test_nan_nodata_in_a_float_raster_is_left_out_like_any_nodata(probe_raster, tmp_path):

@@ -1,14 +1,24 @@
-"""The sampling engine alone, in plain Python with rasterio: chunk seams and the on-disk format."""
+"""The sampling engine alone, in plain Python with rasterio: chunk seams, the on-disk format, seeds, the per-class
+cap, a class of one polygon, cancel."""
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import numpy as np
+import pytest
 import rasterio
+from imagette.plugin.engine import dataset as ds
 from imagette.plugin.engine import sampling
-from imagette.plugin.engine.classes import ClassEntry
+from imagette.plugin.engine.classes import PALETTE, ClassEntry
 from imagette.plugin.engine.dataset import open_dataset
+from imagette.plugin.engine.errors import CanceledError
 from imagette.plugin.engine.sampling import LabelledFeature, SamplingConfig, sample_patches
 from rasterio.transform import from_origin
+
+from tests.scenes import CLASSES, make_scene
+from tests.training_data import Recorder
 
 
 def square(feature_id, code, transform, row0, col0, row1, col1):
@@ -85,3 +95,113 @@ def test_polygons_smaller_than_the_patch_still_give_patches_and_thin_classes_are
     warnings = result.metadata["warnings"]
     assert any("'tiny'" in w and "too few to learn from" in w and "Digitise more" in w for w in warnings)
     assert not any("'a'" in w and "too few" in w for w in warnings)
+
+
+# Datasets of a small seeded scene: seeds, caps, lone polygons, cancel ------------------------------------
+
+
+@pytest.fixture(scope="module")
+def scene(tmp_path_factory):
+    """A 192 x 192 px scene of three classes, each in at least four polygons, as engine features."""
+    made = make_scene(tmp_path_factory.mktemp("scene"), cells=4, cell=48, classes=CLASSES[:3], seed=3)
+    features = [
+        LabelledFeature(
+            index,
+            code,
+            {"type": "Polygon", "coordinates": [ring]},
+            (min(x for x, _ in ring), min(y for _, y in ring), max(x for x, _ in ring), max(y for _, y in ring)),
+        )
+        for index, (code, _, ring) in enumerate(made.polygons)
+    ]
+    return made, features, [ClassEntry(code, name, PALETTE[code]) for code, name, _ in CLASSES[:3]]
+
+
+def scene_config(scene, output, **options) -> SamplingConfig:
+    made, features, classes = scene
+    options = {"patch_size": 8, "stride": 4, "validation_fraction": 0.3, **options}
+    return SamplingConfig(str(made.raster), features, classes, str(output), **options)
+
+
+def files(folder: Path) -> dict[str, bytes]:
+    return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
+
+
+def test_the_same_seed_gives_the_same_dataset_byte_for_byte(scene, tmp_path):
+    first = sample_patches(scene_config(scene, tmp_path / "first", seed=7, max_per_class=40))
+    again = sample_patches(scene_config(scene, tmp_path / "again", seed=7, max_per_class=40))
+    other = sample_patches(scene_config(scene, tmp_path / "other", seed=8, max_per_class=40))
+    made, written = files(first.dataset_path), files(again.dataset_path)
+    assert set(made) == {ds.METADATA_FILE, ds.PATCHES_FILE, ds.MASKS_FILE, ds.FEATURES_FILE} | {
+        f"{name}.npy" for name in ("labels", "split", "groups", "centres")
+    }
+    for name in set(made) - {ds.METADATA_FILE}:
+        assert made[name] == written[name], name
+    metadata, repeated = (json.loads(files[ds.METADATA_FILE]) for files in (made, written))
+    metadata.pop("created"), repeated.pop("created")  # the only difference: when
+    assert metadata == repeated
+    # A seed decides: another one splits the polygons and picks the capped patches otherwise.
+    assert files(other.dataset_path)[ds.PATCHES_FILE] != made[ds.PATCHES_FILE]
+    assert not np.array_equal(other.split, first.split) or not np.array_equal(other.centres, first.centres)
+
+
+def test_max_per_class_caps_the_patches_of_every_class(scene, tmp_path):
+    uncapped = open_dataset(sample_patches(scene_config(scene, tmp_path / "all")).dataset_path)
+    counts = dict(zip(*np.unique(uncapped.labels, return_counts=True)))
+    cap = int(min(counts.values())) - 5  # below every class's count
+    capped = open_dataset(sample_patches(scene_config(scene, tmp_path / "capped", max_per_class=cap)).dataset_path)
+    assert dict(zip(*np.unique(capped.labels, return_counts=True))) == {code: cap for code in counts}
+    excess = sum(int(count) - cap for count in counts.values())
+    assert capped.metadata["rejected"]["over the per-class cap"] == excess
+    # The capped patches are some of the others, each with its pixels, class and split (the cap comes last).
+    where = {tuple(centre): index for index, centre in enumerate(uncapped.centres.tolist())}
+    kept = [where[tuple(centre)] for centre in capped.centres.tolist()]
+    np.testing.assert_array_equal(np.asarray(capped.patches), np.asarray(uncapped.patches)[kept])
+    np.testing.assert_array_equal(capped.labels, uncapped.labels[kept])
+    np.testing.assert_array_equal(capped.split, uncapped.split[kept])
+    assert capped.metadata["sampling"]["max_per_class"] == cap
+
+
+def test_a_class_with_a_single_polygon_goes_to_training_with_a_warning(scene, tmp_path):
+    made, features, classes = scene
+    lone = classes[2]
+    first_of_lone = next(f for f in features if f.code == lone.code)
+    kept = [f for f in features if f.code != lone.code or f is first_of_lone]
+    progress = Recorder()
+    result = sample_patches(scene_config((made, kept, classes), tmp_path / "dataset"), progress)
+    (warning,) = [w for w in progress.warnings if "only one feature" in w]
+    assert warning == (
+        f"Class '{lone.name}' has patches from only one feature, so it cannot be both trained and validated without "
+        "leaking: all its patches go to training and it will not be validated. Digitise at least one more feature of "
+        "this class."
+    )
+    assert warning in result.metadata["warnings"]
+    dataset = open_dataset(result.dataset_path)
+    of_lone = dataset.labels == lone.code
+    assert of_lone.any() and (dataset.split[of_lone] == ds.TRAIN).all()
+    assert set(dataset.groups[of_lone].tolist()) == {first_of_lone.feature_id}
+    for entry in classes[:2]:  # the others are validated
+        assert (dataset.split[dataset.labels == entry.code] == ds.VALIDATION).any()
+    assert dataset.metadata["counts"]["validation"][str(lone.code)] == 0
+
+
+class CancelInCopy(Recorder):
+    """Cancels once the copy of the selected patches (80 to 90 %) has passed its first batches."""
+
+    def is_canceled(self) -> bool:
+        return 81 < self.percent < 90
+
+
+def test_cancel_while_copying_patches_leaves_nothing_half_written(scene, tmp_path, monkeypatch):
+    monkeypatch.setattr(sampling, "COPY_BATCH", 16)  # many batches: the cancel falls in the middle of the copy
+    output = tmp_path / "new" / "dataset"
+    progress = CancelInCopy()
+    with pytest.raises(CanceledError):
+        sample_patches(scene_config(scene, output), progress)
+    assert 81 < progress.percent < 90  # stopped inside the copy
+    assert not (tmp_path / "new").exists()  # the folders this run created are gone, with what it wrote
+    earlier = sample_patches(scene_config(scene, output, seed=5)).dataset_path
+    before = files(earlier)
+    with pytest.raises(CanceledError):
+        sample_patches(scene_config(scene, output), CancelInCopy())
+    assert files(output) == before  # the earlier dataset as it was, no temporary folder beside it
+    assert open_dataset(output).patches.shape[0] == json.loads(before[ds.METADATA_FILE])["count"]

@@ -7,7 +7,7 @@ import time
 import pytest
 from imagette.plugin import tasks
 from imagette.plugin.engine.modelfile import load_model
-from qgis.core import QgsApplication, QgsProcessingException
+from qgis.core import Qgis, QgsApplication, QgsProcessingException
 from qgis.PyQt.QtCore import QCoreApplication
 
 from tests.conftest import run_algorithm
@@ -23,15 +23,21 @@ def dataset(scene, tmp_path_factory):
     return run_algorithm("samplepatches", parameters)["OUTPUT_DATASET"]
 
 
-def run_to_end(parameters: dict, cancel: bool = False) -> list[tuple]:
-    """Starts the task, lets the event loop deliver its end, and returns what on_finished received."""
+def run_to_end(parameters: dict, cancel: bool = False, cancel_after: str | None = None) -> list[tuple]:
+    """Starts the task, lets the event loop deliver its end, and returns what on_finished received.
+
+    cancel: cancel at once; cancel_after: cancel once a log line starting with this text was written.
+    """
     calls: list[tuple] = []
     task = tasks.start_training_task(parameters, lambda *args: calls.append(args))
     assert task in tasks.running_tasks() and QgsApplication.taskManager().tasks()
+    feedback = tasks._RUNNING[-1].feedback
     if cancel:
         task.cancel()
     deadline = time.monotonic() + SAFETY_S
     while not calls and time.monotonic() < deadline:
+        if cancel_after and not feedback.isCanceled() and any(line.startswith(cancel_after) for line in feedback.infos):
+            task.cancel()
         QCoreApplication.processEvents()
         time.sleep(0.02)
     assert tasks.running_tasks() == []  # references released once finished
@@ -67,3 +73,16 @@ def test_invalid_parameters_are_refused_before_any_task():
     with pytest.raises(QgsProcessingException):
         tasks.start_training_task({"EPOCHS": 1})
     assert tasks.running_tasks() == []
+
+
+def test_task_canceled_after_an_epoch_keeps_the_best_model_and_says_so(dataset, tmp_path):
+    parameters = parameters_for(dataset, tmp_path) | {"EPOCHS": 200}
+    [(successful, results, feedback)] = run_to_end(parameters, cancel_after="Epoch 1/200")
+    assert feedback.isCanceled()
+    metadata = load_model(tmp_path / "model.pt").metadata
+    assert metadata["training"]["canceled"] is True and 1 <= metadata["training"]["epochs_run"] < 200
+    message, level, has_report = tasks.result_message(successful, results, feedback)
+    assert message.startswith("Training canceled; the best model so far was saved (map macro-F1 ")
+    assert message.endswith(f": {tmp_path / 'model.pt'}") and level == Qgis.Warning
+    assert has_report and (tmp_path / "report.html").is_file()
+    assert "canceled" in (tmp_path / "report.html").read_text(encoding="utf-8").lower()
