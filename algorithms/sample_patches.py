@@ -52,7 +52,7 @@ class SamplePatches(ImagetteAlgorithm):
         "hold of its polygon, so polygons smaller than a patch still give patches), when it does not cross the raster "
         "edge and when it holds no more nodata than tolerated; the log counts every reason a patch was rejected, and "
         "names the classes left with too few patches to learn from. With the default stride, the grid is tightened "
-        "inside polygons too small for about four patches.\n\n"
+        "inside polygons too small for about sixteen patches.\n\n"
         "Every patch also gets its mask: the class of each pixel whose centre lies in a polygon of the patch's own "
         "split, 0 elsewhere. Segmentation networks (U-Nets) learn from the masks: sample larger patches for them, "
         "64 to 256 px, as they learn each pixel's class from the context around it; 16 to 64 px suit patch "

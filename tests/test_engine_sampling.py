@@ -85,12 +85,12 @@ def test_polygons_smaller_than_the_patch_still_give_patches_and_thin_classes_are
         square(i, 1 + i % 2, transform, 40 + 50 * (i // 4), 40 + 50 * (i % 4), 50 + 50 * (i // 4), 50 + 50 * (i % 4))
         for i in range(16)
     ]
-    features.append(square(99, 3, transform, 250, 250, 256, 256))  # one tiny polygon of a third class
+    features.append(square(99, 3, transform, 250, 250, 253, 253))  # one tiny polygon (9 px) of a third class
     classes = [ClassEntry(1, "a", "#000000"), ClassEntry(2, "b", "#ffffff"), ClassEntry(3, "tiny", "#ff0000")]
     result = sample_patches(SamplingConfig(str(path), features, classes, str(tmp_path / "ds"), patch_size=32))
     dataset = open_dataset(result.dataset_path)
     per_feature = np.bincount(dataset.groups, minlength=100)
-    assert np.all(per_feature[:16] >= 4)  # about four centres each on the tightened grid (10 / 2 = 5 px)
+    assert np.all(per_feature[:16] >= 16)  # about sixteen centres each on the tightened grid (2 px)
     assert per_feature[99] >= 1
     warnings = result.metadata["warnings"]
     assert any("'tiny'" in w and "too few to learn from" in w and "Digitise more" in w for w in warnings)
