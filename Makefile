@@ -1,21 +1,34 @@
 # The two commands a person needs: `make test` and `make demo`. Both install what is missing first.
 SHELL := /bin/bash
+# The venv the targets use (`make VENV=...`); scripts/debian13.sh puts its own inside the chroot.
 VENV := .venv
 PY := $(VENV)/bin/python
 # xvfb: the virtual X server tests/test_desktop.py drives the QGIS GUI on (skipped, with the reason, without it).
 DEBS := qgis qgis-providers python3-qgis python3-rasterio python3-venv xvfb
 # dask[distributed]: the optional cluster runs of the `imagette` command (tests/test_cli.py).
-PIP_PACKAGES := torch==2.13.0 pytest==9.2.0 ruff==0.17.6 mypy==2.4.1 "dask[distributed]==2026.8.0"
+PIP_PACKAGES = $(TORCH) pytest==9.2.0 ruff==0.17.6 mypy==2.4.1 "dask[distributed]==2026.8.0"
+# torch: the pinned release, unless the system Python (seen through the venv) already has torch >= 2.3, the code's
+# floor, as Debian 13's python3-torch (2.6) does: then it is used as it is, not replaced by PyPI's 4.7 GB CUDA build.
+# Evaluated only when the venv is (re)built. `make TORCH=...` chooses.
+TORCH ?= $(shell /usr/bin/python3 -c 'import sys, torch; sys.exit(tuple(map(int, torch.__version__.split(".")[:2])) < (2, 3))' \
+	>/dev/null 2>&1 || echo torch==2.13.0)
 # A local CPU build of torch lies in /opt/wheels on the project's machines; elsewhere PyPI serves it.
 PIP_FIND := $(if $(wildcard /opt/wheels),--find-links /opt/wheels)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM := offscreen
 
-.PHONY: test demo lint bench package clean
+.PHONY: test test-debian13 demo lint bench package clean
 
 test: $(STAMP)
 	$(PY) -m pytest tests
+
+# The suite on Debian 13 (QGIS 3.40 LTR, Python 3.13, numpy 2, GDAL 3.10), in a chroot built once with debootstrap at
+# DEBIAN13_ROOT and reused (root only; about 3 minutes the first time). `make test-debian13 TARGETS=lint` lints there.
+DEBIAN13_ROOT ?= /var/cache/imagette/debian13
+TARGETS ?= test
+test-debian13:
+	DEBIAN13_ROOT=$(DEBIAN13_ROOT) DEBIAN13_DEBS="make python3-torch $(DEBS)" scripts/debian13.sh $(TARGETS)
 
 demo: $(STAMP)
 	$(PY) demo/run_demo.py
