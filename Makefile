@@ -5,13 +5,16 @@ VENV := .venv
 PY := $(VENV)/bin/python
 # xvfb: the virtual X server tests/test_desktop.py drives the QGIS GUI on (skipped, with the reason, without it).
 DEBS := qgis qgis-providers python3-qgis python3-rasterio python3-venv xvfb
+# From Debian 13 on, Debian's own torch (2.6, a CPU build) is above the code's floor: taken instead of PyPI's.
+DEBS += $(shell [ "$$(cut -d. -f1 /etc/debian_version 2>/dev/null)" -ge 13 ] 2>/dev/null && echo python3-torch)
 # dask[distributed]: the optional cluster runs of the `imagette` command (tests/test_cli.py).
-PIP_PACKAGES = $(TORCH) pytest==9.2.0 ruff==0.17.6 mypy==2.4.1 "dask[distributed]==2026.8.0"
+PIP_PACKAGES := pytest==9.2.0 ruff==0.17.6 mypy==2.4.1 "dask[distributed]==2026.8.0"
 # torch: the pinned release, unless the system Python (seen through the venv) already has torch >= 2.3, the code's
 # floor, as Debian 13's python3-torch (2.6) does: then it is used as it is, not replaced by PyPI's 4.7 GB CUDA build.
-# Evaluated only when the venv is (re)built. `make TORCH=...` chooses.
-TORCH ?= $(shell /usr/bin/python3 -c 'import sys, torch; sys.exit(tuple(map(int, torch.__version__.split(".")[:2])) < (2, 3))' \
-	>/dev/null 2>&1 || echo torch==2.13.0)
+# Checked in the recipe, after the Debian packages are installed. `make TORCH=...` chooses.
+TORCH ?=
+TORCH_PIN := torch==2.13.0
+TORCH_AT_FLOOR := import sys, torch; sys.exit(tuple(map(int, torch.__version__.split(".")[:2])) < (2, 3))
 # A local CPU build of torch lies in /opt/wheels on the project's machines; elsewhere PyPI serves it.
 PIP_FIND := $(if $(wildcard /opt/wheels),--find-links /opt/wheels)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
@@ -52,7 +55,8 @@ $(STAMP): Makefile
 		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 	test -x $(PY) || /usr/bin/python3 -m venv --system-site-packages $(VENV)
-	$(PY) -m pip install -q $(PIP_FIND) $(PIP_PACKAGES)
+	torch="$(TORCH)"; [ -n "$$torch" ] || torch=$$($(PY) -c '$(TORCH_AT_FLOOR)' >/dev/null 2>&1 || echo $(TORCH_PIN)); \
+	$(PY) -m pip install -q $(PIP_FIND) $$torch $(PIP_PACKAGES)
 	touch $@
 
 clean:
