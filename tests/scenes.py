@@ -236,3 +236,18 @@ def sampling_parameters(scene: Scene, folder: Path, patch_size: int, **extra) ->
         "OUTPUT_FOOTPRINTS": str(folder / "footprints.gpkg"),
         **extra,
     }
+
+
+def engine_features(scene: Scene) -> list:
+    """The scene's polygons as the engine's LabelledFeature list (raster CRS), for sampling without QGIS."""
+    from imagette.plugin.engine.sampling import LabelledFeature
+
+    return [
+        LabelledFeature(
+            index,
+            code,
+            {"type": "Polygon", "coordinates": [ring]},
+            (min(x for x, _ in ring), min(y for _, y in ring), max(x for x, _ in ring), max(y for _, y in ring)),
+        )
+        for index, (code, _, ring) in enumerate(scene.polygons)
+    ]

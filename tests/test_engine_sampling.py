@@ -17,7 +17,7 @@ from imagette.plugin.engine.errors import CanceledError
 from imagette.plugin.engine.sampling import LabelledFeature, SamplingConfig, sample_patches
 from rasterio.transform import from_origin
 
-from tests.scenes import CLASSES, make_scene
+from tests.scenes import CLASSES, engine_features, make_scene
 from tests.training_data import Recorder
 
 
@@ -104,16 +104,7 @@ def test_polygons_smaller_than_the_patch_still_give_patches_and_thin_classes_are
 def scene(tmp_path_factory):
     """A 192 x 192 px scene of three classes, each in at least four polygons, as engine features."""
     made = make_scene(tmp_path_factory.mktemp("scene"), cells=4, cell=48, classes=CLASSES[:3], seed=3)
-    features = [
-        LabelledFeature(
-            index,
-            code,
-            {"type": "Polygon", "coordinates": [ring]},
-            (min(x for x, _ in ring), min(y for _, y in ring), max(x for x, _ in ring), max(y for _, y in ring)),
-        )
-        for index, (code, _, ring) in enumerate(made.polygons)
-    ]
-    return made, features, [ClassEntry(code, name, PALETTE[code]) for code, name, _ in CLASSES[:3]]
+    return made, engine_features(made), [ClassEntry(code, name, PALETTE[code]) for code, name, _ in CLASSES[:3]]
 
 
 def scene_config(scene, output, **options) -> SamplingConfig:

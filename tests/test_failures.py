@@ -30,7 +30,7 @@ from imagette.plugin.engine.classes import PALETTE, ClassEntry, _hex_to_rgb, _la
 from imagette.plugin.engine.errors import ImagetteError
 from imagette.plugin.engine.inference import InferenceConfig, classify_raster
 from imagette.plugin.engine.modelfile import load_model
-from imagette.plugin.engine.sampling import LabelledFeature, SamplingConfig, sample_patches
+from imagette.plugin.engine.sampling import SamplingConfig, sample_patches
 from imagette.plugin.engine.training import TrainingConfig, train_classifier
 from osgeo import ogr
 from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingException
@@ -39,7 +39,7 @@ from rasterio.windows import Window
 
 from tests.conftest import PLUGIN_DIR, RecordingFeedback, run_algorithm
 from tests.model_files import write_probe_model, write_random_model
-from tests.scenes import CLASSES, make_scene, write_polygons, write_raster
+from tests.scenes import CLASSES, engine_features, make_scene, write_polygons, write_raster
 from tests.training_data import Recorder, sample_scene, small_dataset
 
 SAMPLE_AGAIN = "edited after sampling.*Sample the patches again"
@@ -387,16 +387,7 @@ def test_failed_or_canceled_sampling_leaves_no_folder_it_created(small_scene, tm
 
 
 def _features(scene):
-    features = [
-        LabelledFeature(
-            index,
-            code,
-            {"type": "Polygon", "coordinates": [ring]},
-            (min(x for x, _ in ring), min(y for _, y in ring), max(x for x, _ in ring), max(y for _, y in ring)),
-        )
-        for index, (code, _, ring) in enumerate(scene.polygons)
-    ]
-    return features, [ClassEntry(code, name, PALETTE[code]) for code, name, _ in CLASSES[:3]]
+    return engine_features(scene), [ClassEntry(code, name, PALETTE[code]) for code, name, _ in CLASSES[:3]]
 
 
 # 5. Patch sizes ------------------------------------------------------------------------------------------
