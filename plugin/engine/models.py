@@ -246,7 +246,8 @@ class UNet(Segmenter):
     The defaults (16 to 64 filters, two poolings: about 0.12 M parameters, a receptive field of a few
     dozen pixels) were chosen on the real-imagery benchmark (bench/bench_real.py): against three
     poolings they raised the held-out map macro-F1 from 0.64 to 0.79 on Landsat and from 0.41 to 0.45 on
-    Sentinel-2, and they keep full-resolution maps fast on a CPU. Doubling the widths cost three times
+    Sentinel-2 (one split, seed 42: single splits vary by 0.2 on Landsat, see the README's table over several),
+    and they keep full-resolution maps fast on a CPU. Doubling the widths cost three times
     the training time for a mixed gain.
     """
 
