@@ -1,0 +1,347 @@
+"""Screenshots for the user guide (docs/images/*.png), taken from the real QGIS GUI with Imagette.
+
+Run by hand, not by the tests, when a dialog, a help text or a style changes; then look at every image and
+commit them:
+
+    .venv/bin/python scripts/screenshots.py [--output docs/images] [--work /tmp/imagette-example] [--reuse]
+
+It starts its own virtual X server (Xvfb, Debian package xvfb) unless DISPLAY is set, and runs QGIS with its
+GUI (QT_QPA_PLATFORM=xcb) in a throw-away profile under the work folder: your QGIS settings are not touched.
+It builds the seeded scene of `make demo` (demo/run_demo.py) in the work folder, runs sampling, training
+(the demo's U-Net, on the CPU or the GPU) and classification through processing.run (a minute or two on two
+CPU cores), then:
+- opens the Processing dialog of each algorithm (processing.gui's AlgorithmDialog, as the toolbox does),
+  filled with those files, and grabs it: samplepatches.png, trainclassifier.png, classifyraster.png,
+  assessaccuracy.png;
+- renders the classification with the style QGIS loads from its .qml, the training polygons over it and its
+  legend, through a print layout: classification.png.
+Images are saved as 8-bit palette PNGs (a fraction of the size, no visible loss on dialogs and class maps)
+and their sizes printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import select
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from demo.run_demo import ARCHITECTURE, CELL, CELLS, EPOCHS, PATCH_SIZE, training_regions  # noqa: E402
+from tests.headless import plugin_dir  # noqa: E402
+from tests.scenes import make_scene, write_polygons  # noqa: E402
+
+DIALOG_SIZE = (900, 560)  # pixels: the guide's images are about 900 px wide; taller when the parameters need it
+MAX_DIALOG_HEIGHT = 900
+LAYOUT_DPI = 110
+XVFB_START_S = 20
+
+
+def start_xvfb() -> tuple[subprocess.Popen, int, str]:
+    """A fresh Xvfb display; returns the server, the pipe it must keep open, and ':N'."""
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        sys.exit("Xvfb is not installed (Debian package xvfb), and DISPLAY is not set.")
+    read, write = os.pipe()
+    server = subprocess.Popen(
+        [xvfb, "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+        pass_fds=(write,),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    os.close(write)
+    answer, deadline = b"", time.monotonic() + XVFB_START_S
+    while not answer.endswith(b"\n") and select.select([read], [], [], max(0, deadline - time.monotonic()))[0]:
+        chunk = os.read(read, 64)
+        if not chunk:
+            break
+        answer += chunk
+    if not answer.endswith(b"\n"):
+        server.kill()
+        sys.exit(f"Xvfb did not start within {XVFB_START_S} s.")
+    return server, read, f":{answer.decode().strip()}"
+
+
+def save_png(image, path: Path) -> None:
+    """Saves a QImage or QPixmap as an 8-bit palette PNG, compressed as much as Qt can."""
+    from qgis.PyQt.QtCore import Qt
+    from qgis.PyQt.QtGui import QImage, QPixmap
+
+    if isinstance(image, QPixmap):
+        image = image.toImage()
+    image = image.convertToFormat(QImage.Format_RGB32).convertToFormat(
+        QImage.Format_Indexed8, Qt.ThresholdDither | Qt.AvoidDither
+    )
+    if not image.save(str(path), "PNG", 0):
+        raise RuntimeError(f"Qt could not write {path}")
+
+
+def run_chain(work: Path, reuse: bool) -> dict:
+    """The demo's scene, sampled, trained on and classified through processing.run; returns the paths.
+
+    With reuse, the files of an earlier run in work are taken as they are when they are all there.
+    """
+    import processing
+
+    paths = {
+        "raster": work / "ortho.tif",
+        "polygons": work / "training_polygons.gpkg",
+        "reference": work / "reference_polygons.gpkg",
+        "dataset": work / "dataset",
+        "footprints": work / "footprints.gpkg",
+        "model": work / "landcover_unet.pt",
+        "report": work / "training_report.html",
+        "classification": work / "landcover.tif",
+        "accuracy": work / "accuracy_report.html",
+    }
+    if reuse and all(path.exists() for name, path in paths.items() if name != "accuracy"):
+        print(f"Reusing the example's files in {work}", flush=True)
+        return paths
+    scene = make_scene(work, cells=CELLS, cell=CELL, seed=7, name=paths["raster"].name)
+    every_polygon = list(scene.polygons)
+    training_regions(scene)  # keeps the demo's few training polygons per class in scene.polygons
+    write_polygons(scene, paths["polygons"], styled=True)
+    # The reference to assess against: the polygons of the regions without a training polygon, never seen.
+    trained = set(map(id, scene.polygons))
+    scene.polygons = [polygon for polygon in every_polygon if id(polygon) not in trained]
+    write_polygons(scene, paths["reference"])
+    steps = {
+        "samplepatches": {
+            "INPUT_RASTER": str(paths["raster"]),
+            "INPUT_VECTOR": str(paths["polygons"]),
+            "CLASS_FIELD": "classe",
+            "PATCH_SIZE": PATCH_SIZE,
+            "OUTPUT_DATASET": str(paths["dataset"]),
+            "OUTPUT_FOOTPRINTS": str(paths["footprints"]),
+        },
+        "trainclassifier": {
+            "DATASET": str(paths["dataset"]),
+            "ARCHITECTURE": ARCHITECTURE,
+            "EPOCHS": EPOCHS,
+            "OUTPUT_MODEL": str(paths["model"]),
+            "OUTPUT_REPORT": str(paths["report"]),
+        },
+        "classifyraster": {
+            "INPUT_RASTER": str(paths["raster"]),
+            "MODEL": str(paths["model"]),
+            "OUTPUT_CLASSIFICATION": str(paths["classification"]),
+        },
+    }
+    for algorithm, parameters in steps.items():
+        started = time.perf_counter()
+        processing.run(f"imagette:{algorithm}", parameters)
+        print(f"imagette:{algorithm} done in {time.perf_counter() - started:.0f} s", flush=True)
+    return paths
+
+
+def load_layers(paths: dict) -> dict:
+    """The files as a person would have them in the project, named as QGIS names them on loading."""
+    from qgis.core import QgsProject, QgsRasterLayer, QgsVectorLayer
+
+    layers = {
+        "raster": QgsRasterLayer(str(paths["raster"]), "ortho"),
+        "polygons": QgsVectorLayer(str(paths["polygons"]), "training_polygons", "ogr"),
+        "reference": QgsVectorLayer(str(paths["reference"]), "reference_polygons", "ogr"),
+        # Named as Classify raster names the layer it loads: the model, then the raster.
+        "classification": QgsRasterLayer(str(paths["classification"]), "landcover_unet — ortho"),
+    }
+    for name, layer in layers.items():
+        if not layer.isValid():
+            raise RuntimeError(f"QGIS cannot open the {name} layer {layer.source()}")
+    if layers["classification"].renderer().type() != "paletted":
+        raise RuntimeError(f"{paths['classification']} did not load with its paletted style (.qml)")
+    QgsProject.instance().addMapLayers(list(layers.values()))
+    QgsProject.instance().setCrs(layers["raster"].crs())
+    return layers
+
+
+def grab_dialogs(paths: dict, layers: dict, output: Path) -> list[Path]:
+    """Opens each algorithm's Processing dialog filled with the example's files and grabs it."""
+    from processing.gui.AlgorithmDialog import AlgorithmDialog
+    from qgis.core import QgsApplication
+    from qgis.PyQt.QtWidgets import QApplication, QLineEdit, QScrollArea, QTextBrowser
+
+    def settle() -> None:
+        for _ in range(20):  # layouts, the help panel's HTML and the combo boxes settle over a few event rounds
+            QApplication.processEvents()
+            time.sleep(0.05)
+
+    def parameters_area(dialog) -> QScrollArea:
+        """The scroll area of the parameters: the one that holds no other."""
+        return next(area for area in dialog.findChildren(QScrollArea) if not area.findChildren(QScrollArea))
+
+    dialogs = {
+        "samplepatches": {
+            "INPUT_RASTER": layers["raster"],
+            "INPUT_VECTOR": layers["polygons"],
+            "CLASS_FIELD": "classe",
+            "PATCH_SIZE": PATCH_SIZE,
+            "OUTPUT_DATASET": str(paths["dataset"]),
+        },
+        "trainclassifier": {
+            "DATASET": str(paths["dataset"]),
+            "ARCHITECTURE": ARCHITECTURE,
+            "EPOCHS": EPOCHS,
+            "OUTPUT_MODEL": str(paths["model"]),
+            "OUTPUT_REPORT": str(paths["report"]),
+        },
+        "classifyraster": {
+            "INPUT_RASTER": layers["raster"],
+            "MODEL": str(paths["model"]),
+            "OUTPUT_CLASSIFICATION": str(paths["classification"]),
+        },
+        "assessaccuracy": {
+            "INPUT_CLASSIFICATION": layers["classification"],
+            "REFERENCE": layers["reference"],
+            "CLASS_FIELD": "classe",
+            "OUTPUT_REPORT": str(paths["accuracy"]),
+        },
+    }
+    written = []
+    for name, parameters in dialogs.items():
+        algorithm = QgsApplication.processingRegistry().createAlgorithmById(f"imagette:{name}")
+        dialog = AlgorithmDialog(algorithm)
+        dialog.setParameters(parameters)
+        dialog.show()
+        settle()
+        dialog.resize(*DIALOG_SIZE)  # after show(): showing restores the size the last dialog closed with
+        settle()
+        # Tall enough to show every parameter without scrolling (advanced ones folded, as the dialog opens); the
+        # panels lay themselves out again after each resize, so measure until nothing is hidden.
+        for _ in range(5):
+            area = parameters_area(dialog)
+            missing = area.widget().sizeHint().height() - area.viewport().height()
+            if missing <= 0 or dialog.height() >= MAX_DIALOG_HEIGHT:
+                break
+            dialog.resize(DIALOG_SIZE[0], min(dialog.height() + missing, MAX_DIALOG_HEIGHT))
+            settle()
+        for field in dialog.findChildren(QLineEdit):
+            field.deselect()  # the focused field has its text selected, as if about to be typed over
+        for browser in dialog.findChildren(QTextBrowser):
+            browser.verticalScrollBar().setValue(0)  # the help from its title
+        settle()
+        target = output / f"{name}.png"
+        save_png(dialog.grab(), target)
+        dialog.close()
+        dialog.deleteLater()
+        written.append(target)
+    return written
+
+
+def render_classification(layers: dict, target: Path) -> Path:
+    """The classification in the style loaded from its .qml, the training polygons over it, and its legend."""
+    from qgis.core import (
+        QgsFillSymbol,
+        QgsLayoutExporter,
+        QgsLayoutItemLegend,
+        QgsLayoutItemMap,
+        QgsLayoutPoint,
+        QgsLayoutSize,
+        QgsMapLayerLegendUtils,
+        QgsPrintLayout,
+        QgsProject,
+        QgsSingleSymbolRenderer,
+    )
+    from qgis.PyQt.QtCore import QSize
+
+    classification, polygons = layers["classification"], layers["polygons"]
+    outline = QgsFillSymbol.createSimple({"color": "0,0,0,0", "outline_color": "0,0,0", "outline_width": "0.5"})
+    polygons.setRenderer(QgsSingleSymbolRenderer(outline))
+    polygons.setName("Training polygons")
+
+    layout = QgsPrintLayout(QgsProject.instance())
+    layout.initializeDefaults()
+    layout.pageCollection().page(0).setPageSize(QgsLayoutSize(206, 140))
+    item = QgsLayoutItemMap(layout)
+    layout.addLayoutItem(item)
+    item.attemptMove(QgsLayoutPoint(5, 5))
+    item.attemptResize(QgsLayoutSize(130, 130))
+    item.setCrs(classification.crs())
+    item.setLayers([polygons, classification])
+    item.setExtent(classification.extent())
+    item.setFrameEnabled(True)
+
+    legend = QgsLayoutItemLegend(layout)
+    legend.setTitle("")
+    legend.setLinkedMap(item)
+    legend.setAutoUpdateModel(False)
+    root = legend.model().rootGroup()
+    root.removeAllChildren()
+    node = root.addLayer(classification)
+    # The classes under the layer's name, without the band line QGIS puts above them.
+    entries = len(legend.model().layerLegendNodes(node))
+    QgsMapLayerLegendUtils.setLegendNodeOrder(node, list(range(1, entries)))
+    legend.model().refreshLayerLegend(node)
+    root.addLayer(polygons)
+    layout.addLayoutItem(legend)
+    legend.attemptMove(QgsLayoutPoint(140, 5))
+    legend.updateLegend()
+
+    # Rendered to an image rather than exported: the exporter would georeference the PNG in place.
+    save_png(QgsLayoutExporter(layout).renderPageToImage(0, QSize(), LAYOUT_DPI), target)
+    return target
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--output", type=Path, default=REPO / "docs" / "images", help="folder for the PNGs")
+    parser.add_argument(
+        "--work",
+        type=Path,
+        default=Path(tempfile.gettempdir()) / "imagette-example",
+        help="folder for the example's files, emptied first; its paths show in the dialogs",
+    )
+    parser.add_argument(
+        "--reuse", action="store_true", help="take the example's files from an earlier run in --work, if all there"
+    )
+    arguments = parser.parse_args()
+    work, output = arguments.work.resolve(), arguments.output.resolve()
+    if not arguments.reuse:
+        shutil.rmtree(work, ignore_errors=True)
+    shutil.rmtree(work / "home", ignore_errors=True)
+    (work / "home").mkdir(parents=True)
+    output.mkdir(parents=True, exist_ok=True)
+
+    server = None
+    if not os.environ.get("DISPLAY"):
+        server, pipe, os.environ["DISPLAY"] = start_xvfb()
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    os.environ["HOME"] = str(work / "home")  # a throw-away QGIS profile
+    try:
+        sys.path.insert(0, str(plugin_dir()))
+        sys.path.append("/usr/share/qgis/python/plugins")
+        from qgis.core import QgsApplication
+
+        app = QgsApplication([], True)
+        app.initQgis()
+        from imagette.plugin.plugin import ImagettePlugin
+        from processing.core.Processing import Processing
+
+        Processing.initialize()
+        plugin = ImagettePlugin(None)
+        plugin.initProcessing()
+
+        paths = run_chain(work, arguments.reuse)
+        layers = load_layers(paths)
+        written = grab_dialogs(paths, layers, output)
+        written.append(render_classification(layers, output / "classification.png"))
+        for path in written:
+            print(f"{path.relative_to(REPO) if path.is_relative_to(REPO) else path}: {path.stat().st_size // 1024} KB")
+        print(f"Total: {sum(path.stat().st_size for path in written) // 1024} KB")
+        QgsApplication.processingRegistry().removeProvider(plugin.provider)
+        app.exitQgis()
+    finally:
+        if server is not None:
+            server.terminate()
+            server.wait(10)
+            os.close(pipe)
+
+
+if __name__ == "__main__":
+    main()
