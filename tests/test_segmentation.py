@@ -124,12 +124,18 @@ def random_unet(tmp_path_factory):
 
 def test_full_resolution_map_is_aligned_with_the_image_and_keeps_nodata(random_unet, tmp_path):
     scene, model = random_unet
-    result = classify_raster(InferenceConfig(str(scene.raster), str(model), str(tmp_path / "map.tif"), device="cpu"))
+    config = InferenceConfig(
+        str(scene.raster), str(model), str(tmp_path / "map.tif"), device="cpu", confidence_path=str(tmp_path / "c.tif")
+    )
+    result = classify_raster(config)
     with rasterio.open(scene.raster) as src, rasterio.open(result.output_path) as dst:
         assert (dst.width, dst.height, dst.transform, dst.crs) == (src.width, src.height, src.transform, src.crs)
         labels, nodata = dst.read(1), ~np.all(src.read() != 0, axis=0)
+    with rasterio.open(result.confidence_path) as written:
+        confidence = written.read(1)
     assert result.method == "per_pixel" and result.stride == 1
     assert np.all(labels[nodata] == 0) and np.all(labels[~nodata] > 0)
+    assert np.all(confidence[nodata] == 0) and np.all(confidence[~nodata] > 0)  # no confidence without a class
     coarse = classify_raster(
         InferenceConfig(str(scene.raster), str(model), str(tmp_path / "coarse.tif"), device="cpu", stride=4)
     )

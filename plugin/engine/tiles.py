@@ -332,7 +332,8 @@ class PixelTiles(TileClassifier):
             probabilities = probabilities / weight.clamp_min(1e-12)
         confidence, best = probabilities[0].max(dim=0)
         index = np.where(weight[0, 0].cpu().numpy() > 0, best.cpu().numpy(), -1)
-        return index, confidence.cpu().numpy().astype(np.float32)
+        # The network scores nodata pixels too; they get no class, so no confidence either (0 is its nodata).
+        return index, np.where(index >= 0, confidence.cpu().numpy(), 0).astype(np.float32)
 
 
 def tile_classifier(
