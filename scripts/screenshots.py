@@ -23,49 +23,22 @@ from __future__ import annotations
 
 import argparse
 import os
-import select
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
+from contextlib import ExitStack
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 from demo.run_demo import ARCHITECTURE, CELL, CELLS, EPOCHS, PATCH_SIZE, training_regions  # noqa: E402
-from tests.headless import plugin_dir  # noqa: E402
+from tests.headless import plugin_dir, virtual_display  # noqa: E402
 from tests.scenes import make_scene, write_polygons  # noqa: E402
 
 DIALOG_SIZE = (900, 560)  # pixels: the guide's images are about 900 px wide; taller when the parameters need it
 MAX_DIALOG_HEIGHT = 900
 LAYOUT_DPI = 110
-XVFB_START_S = 20
-
-
-def start_xvfb() -> tuple[subprocess.Popen, int, str]:
-    """A fresh Xvfb display; returns the server, the pipe it must keep open, and ':N'."""
-    xvfb = shutil.which("Xvfb")
-    if xvfb is None:
-        sys.exit("Xvfb is not installed (Debian package xvfb), and DISPLAY is not set.")
-    read, write = os.pipe()
-    server = subprocess.Popen(
-        [xvfb, "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    os.close(write)
-    answer, deadline = b"", time.monotonic() + XVFB_START_S
-    while not answer.endswith(b"\n") and select.select([read], [], [], max(0, deadline - time.monotonic()))[0]:
-        chunk = os.read(read, 64)
-        if not chunk:
-            break
-        answer += chunk
-    if not answer.endswith(b"\n"):
-        server.kill()
-        sys.exit(f"Xvfb did not start within {XVFB_START_S} s.")
-    return server, read, f":{answer.decode().strip()}"
 
 
 def save_png(image, path: Path) -> None:
@@ -308,12 +281,14 @@ def main() -> None:
     (work / "home").mkdir(parents=True)
     output.mkdir(parents=True, exist_ok=True)
 
-    server = None
-    if not os.environ.get("DISPLAY"):
-        server, pipe, os.environ["DISPLAY"] = start_xvfb()
-    os.environ["QT_QPA_PLATFORM"] = "xcb"
-    os.environ["HOME"] = str(work / "home")  # a throw-away QGIS profile
-    try:
+    with ExitStack() as stack:
+        if not os.environ.get("DISPLAY"):
+            try:
+                os.environ["DISPLAY"] = stack.enter_context(virtual_display(work / "xvfb.log"))
+            except RuntimeError as error:
+                sys.exit(f"{error}, and DISPLAY is not set.")
+        os.environ["QT_QPA_PLATFORM"] = "xcb"
+        os.environ["HOME"] = str(work / "home")  # a throw-away QGIS profile
         sys.path.insert(0, str(plugin_dir()))
         sys.path.append("/usr/share/qgis/python/plugins")
         from qgis.core import QgsApplication
@@ -336,11 +311,6 @@ def main() -> None:
         print(f"Total: {sum(path.stat().st_size for path in written) // 1024} KB")
         QgsApplication.processingRegistry().removeProvider(plugin.provider)
         app.exitQgis()
-    finally:
-        if server is not None:
-            server.terminate()
-            server.wait(10)
-            os.close(pipe)
 
 
 if __name__ == "__main__":

@@ -8,12 +8,54 @@ from __future__ import annotations
 
 import json
 import os
+import select
+import shutil
 import subprocess
 import sysconfig
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PLUGIN_DIR = REPO / ".build" / "plugins"
+
+
+@contextmanager
+def virtual_display(log: Path, seconds: float = 20) -> Iterator[str]:
+    """A fresh Xvfb display (':N'), stopped on leaving; used by the desktop tests and scripts/screenshots.py.
+
+    Raises RuntimeError, saying why, when Xvfb is missing or does not start within seconds. Its errors go
+    to log: a file, not a pipe nobody reads (Xvfb would block once it is full).
+    """
+    xvfb = shutil.which("Xvfb")
+    if xvfb is None:
+        raise RuntimeError("Xvfb is not installed (Debian package xvfb; `make test` installs it)")
+    read, write = os.pipe()
+    with log.open("wb") as errors:
+        server = subprocess.Popen(
+            [xvfb, "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
+            pass_fds=(write,),
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+        )
+    os.close(write)
+    try:
+        # Xvfb writes the number, then a newline: read up to it, and keep the pipe open while it runs (a write
+        # to a closed pipe is fatal to Xvfb).
+        answer, deadline = b"", time.monotonic() + seconds
+        while not answer.endswith(b"\n") and select.select([read], [], [], max(0, deadline - time.monotonic()))[0]:
+            chunk = os.read(read, 64)
+            if not chunk:
+                break
+            answer += chunk
+        if not answer.endswith(b"\n"):
+            raise RuntimeError(f"Xvfb did not start within {seconds} s: {log.read_text(errors='replace')[-500:]}")
+        yield f":{answer.decode().strip()}"
+    finally:
+        server.terminate()
+        server.wait(10)
+        os.close(read)
 
 
 def plugin_dir() -> Path:

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import select
-import shutil
 import subprocess
 import sys
-import time
+from contextlib import ExitStack
 
 import pytest
 
-from tests.headless import REPO, import_blocker
+from tests.headless import REPO, import_blocker, virtual_display
 
 pytestmark = pytest.mark.desktop
 SESSION = REPO / "tests" / "desktop_session.py"
@@ -27,35 +25,13 @@ START_S = 20
 @pytest.fixture(scope="module")
 def display(tmp_path_factory):
     """A fresh Xvfb display (':N'), stopped after the module's tests."""
-    xvfb = shutil.which("Xvfb")
-    if xvfb is None:
-        pytest.skip("Xvfb is not installed (Debian package xvfb; `make test` installs it): desktop tests skipped")
-    log = tmp_path_factory.mktemp("xvfb") / "xvfb.log"
-    read, write = os.pipe()
-    server = subprocess.Popen(
-        [xvfb, "-displayfd", str(write), "-screen", "0", "1280x1024x24", "-nolisten", "tcp"],
-        pass_fds=(write,),
-        stdout=subprocess.DEVNULL,
-        stderr=log.open("wb"),  # a file, not a pipe nobody reads: Xvfb would block once it is full
-    )
-    os.close(write)
-    # Xvfb writes the number, then a newline: read up to it, and keep the pipe open (a write to a closed
-    # pipe is fatal to Xvfb).
-    answer, deadline = b"", time.monotonic() + START_S
-    while not answer.endswith(b"\n") and select.select([read], [], [], max(0, deadline - time.monotonic()))[0]:
-        chunk = os.read(read, 64)
-        if not chunk:
-            break
-        answer += chunk
-    if not answer.endswith(b"\n"):
-        server.kill()
-        errors = log.read_text(errors="replace")[-500:] if log.exists() else ""
-        os.close(read)
-        pytest.skip(f"Xvfb did not start within {START_S} s: {errors}")
-    yield f":{answer.decode().strip()}"
-    server.terminate()
-    server.wait(10)
-    os.close(read)
+    stack = ExitStack()
+    try:
+        name = stack.enter_context(virtual_display(tmp_path_factory.mktemp("xvfb") / "xvfb.log", START_S))
+    except RuntimeError as error:
+        pytest.skip(f"{error}: desktop tests skipped")
+    with stack:
+        yield name
 
 
 def desktop_session(display, scenario: str, folder, blocked: tuple[str, ...] = ()) -> dict:
