@@ -55,6 +55,32 @@ def save_png(image, path: Path) -> None:
         raise RuntimeError(f"Qt could not write {path}")
 
 
+def chain_parameters(paths: dict, raster, polygons) -> dict:
+    """Parameters of sampling, training and classification on the example's files; the raster and polygons as
+    paths (to run them) or as the project's layers (to fill the dialogs)."""
+    return {
+        "samplepatches": {
+            "INPUT_RASTER": raster,
+            "INPUT_VECTOR": polygons,
+            "CLASS_FIELD": "classe",
+            "PATCH_SIZE": PATCH_SIZE,
+            "OUTPUT_DATASET": str(paths["dataset"]),
+        },
+        "trainclassifier": {
+            "DATASET": str(paths["dataset"]),
+            "ARCHITECTURE": ARCHITECTURE,
+            "EPOCHS": EPOCHS,
+            "OUTPUT_MODEL": str(paths["model"]),
+            "OUTPUT_REPORT": str(paths["report"]),
+        },
+        "classifyraster": {
+            "INPUT_RASTER": raster,
+            "MODEL": str(paths["model"]),
+            "OUTPUT_CLASSIFICATION": str(paths["classification"]),
+        },
+    }
+
+
 def run_chain(work: Path, reuse: bool) -> dict:
     """The demo's scene, sampled, trained on and classified through processing.run; returns the paths.
 
@@ -84,28 +110,8 @@ def run_chain(work: Path, reuse: bool) -> dict:
     trained = set(map(id, scene.polygons))
     scene.polygons = [polygon for polygon in every_polygon if id(polygon) not in trained]
     write_polygons(scene, paths["reference"])
-    steps = {
-        "samplepatches": {
-            "INPUT_RASTER": str(paths["raster"]),
-            "INPUT_VECTOR": str(paths["polygons"]),
-            "CLASS_FIELD": "classe",
-            "PATCH_SIZE": PATCH_SIZE,
-            "OUTPUT_DATASET": str(paths["dataset"]),
-            "OUTPUT_FOOTPRINTS": str(paths["footprints"]),
-        },
-        "trainclassifier": {
-            "DATASET": str(paths["dataset"]),
-            "ARCHITECTURE": ARCHITECTURE,
-            "EPOCHS": EPOCHS,
-            "OUTPUT_MODEL": str(paths["model"]),
-            "OUTPUT_REPORT": str(paths["report"]),
-        },
-        "classifyraster": {
-            "INPUT_RASTER": str(paths["raster"]),
-            "MODEL": str(paths["model"]),
-            "OUTPUT_CLASSIFICATION": str(paths["classification"]),
-        },
-    }
+    steps = chain_parameters(paths, str(paths["raster"]), str(paths["polygons"]))
+    steps["samplepatches"]["OUTPUT_FOOTPRINTS"] = str(paths["footprints"])
     for algorithm, parameters in steps.items():
         started = time.perf_counter()
         processing.run(f"imagette:{algorithm}", parameters)
@@ -150,25 +156,7 @@ def grab_dialogs(paths: dict, layers: dict, output: Path) -> list[Path]:
         return next(area for area in dialog.findChildren(QScrollArea) if not area.findChildren(QScrollArea))
 
     dialogs = {
-        "samplepatches": {
-            "INPUT_RASTER": layers["raster"],
-            "INPUT_VECTOR": layers["polygons"],
-            "CLASS_FIELD": "classe",
-            "PATCH_SIZE": PATCH_SIZE,
-            "OUTPUT_DATASET": str(paths["dataset"]),
-        },
-        "trainclassifier": {
-            "DATASET": str(paths["dataset"]),
-            "ARCHITECTURE": ARCHITECTURE,
-            "EPOCHS": EPOCHS,
-            "OUTPUT_MODEL": str(paths["model"]),
-            "OUTPUT_REPORT": str(paths["report"]),
-        },
-        "classifyraster": {
-            "INPUT_RASTER": layers["raster"],
-            "MODEL": str(paths["model"]),
-            "OUTPUT_CLASSIFICATION": str(paths["classification"]),
-        },
+        **chain_parameters(paths, layers["raster"], layers["polygons"]),
         "assessaccuracy": {
             "INPUT_CLASSIFICATION": layers["classification"],
             "REFERENCE": layers["reference"],
