@@ -16,7 +16,7 @@ from qgis.core import (
 from .base import ImagetteAlgorithm
 
 # Labels of the enums, in the order of the engine's ids (models.ARCHITECTURES, device.DEVICE_CHOICES,
-# training.PRETRAINED_MODES). Kept here because those modules import torch, which the plugin must
+# training.PRETRAINED_MODES, cross_validation.MODES). Kept here because those modules import torch, which the plugin must
 # not do when it loads; tests/test_alg_train.py checks that both lists match.
 ARCHITECTURE_OPTIONS = (
     "Small CNN (from scratch)",
@@ -31,6 +31,11 @@ DEVICE_OPTIONS = ("Auto (CUDA GPU, then Apple GPU, then CPU)", "CPU", "CUDA GPU"
 # The U-Net: on the real-imagery benchmark (bench/bench_real.py) its map beat the small CNN's and a per-pixel
 # random forest on held-out polygons of both scenes.
 DEFAULT_ARCHITECTURE = ARCHITECTURE_OPTIONS.index("U-Net (from scratch)")
+CROSS_VALIDATION_OPTIONS = (
+    "Automatic: when a class has fewer than 3 validation polygons, on small datasets",
+    "Always",
+    "Never",
+)
 PRETRAINED_OPTIONS = (
     "Fine-tune every layer",
     "Frozen backbone: train the classification layer only",
@@ -115,6 +120,8 @@ class TrainClassifier(ImagetteAlgorithm):
     KAPPA = "KAPPA"
     MACRO_F1_LOW = "MACRO_F1_LOW"
     MACRO_F1_HIGH = "MACRO_F1_HIGH"
+    CROSS_VALIDATION = "CROSS_VALIDATION"
+    FOLDS = "FOLDS"
 
     def initAlgorithm(self, config=None):  # noqa: N802
         number = QgsProcessingParameterNumber
@@ -217,6 +224,22 @@ class TrainClassifier(ImagetteAlgorithm):
             "band names (red/rouge/R, B04...).",
             advanced=True,
         )
+        self.add_parameter(
+            QgsProcessingParameterEnum(
+                self.CROSS_VALIDATION,
+                self.tr("Cross-validation over the training polygons"),
+                [self.tr(o) for o in CROSS_VALIDATION_OPTIONS],
+                defaultValue=0,
+            ),
+            "Also scores the map on every training polygon, each with a network trained without it (one more "
+            "training per fold): steadier scores when validation polygons are few. The model is the same either way.",
+            advanced=True,
+        )
+        self.add_parameter(
+            number(self.FOLDS, self.tr("Cross-validation folds"), number.Integer, 5, minValue=2, maxValue=20),
+            "Groups the training polygons are dealt into, class by class; each costs one training.",
+            advanced=True,
+        )
         for name, label in (
             (self.OVERALL_ACCURACY, "Overall accuracy (map, validation polygons)"),
             (self.MACRO_F1, "Macro-F1 (map, validation polygons)"),
@@ -227,6 +250,7 @@ class TrainClassifier(ImagetteAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
 
     def execute(self, parameters, context, feedback, progress):
+        from ..plugin.engine.cross_validation import MODES as CROSS_VALIDATION_MODES
         from ..plugin.engine.device import DEVICE_CHOICES
         from ..plugin.engine.models import ARCHITECTURES
         from ..plugin.engine.training import PRETRAINED_MODES, TrainingConfig, train_classifier
@@ -248,6 +272,8 @@ class TrainClassifier(ImagetteAlgorithm):
             jitter=self.parameterAsDouble(parameters, self.JITTER, context),
             patience=self.parameterAsInt(parameters, self.PATIENCE, context),
             rgb_bands=parse_rgb_bands(self.parameterAsString(parameters, self.RGB_BANDS, context)),
+            cross_validation=CROSS_VALIDATION_MODES[self.parameterAsEnum(parameters, self.CROSS_VALIDATION, context)],
+            folds=self.parameterAsInt(parameters, self.FOLDS, context),
         )
         result = train_classifier(config, progress)
         low, high = result.metrics.get("macro_f1_interval") or (None, None)  # only map-level scores have one

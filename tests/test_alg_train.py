@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from imagette.algorithms.train_classifier import ARCHITECTURE_OPTIONS, DEVICE_OPTIONS, PRETRAINED_OPTIONS
+from imagette.algorithms.train_classifier import (
+    ARCHITECTURE_OPTIONS,
+    CROSS_VALIDATION_OPTIONS,
+    DEVICE_OPTIONS,
+    PRETRAINED_OPTIONS,
+)
+from imagette.plugin.engine.cross_validation import MODES as CROSS_VALIDATION_MODES
 from imagette.plugin.engine.device import DEVICE_CHOICES
 from imagette.plugin.engine.modelfile import load_model
 from imagette.plugin.engine.models import ARCHITECTURE_LABELS
@@ -35,7 +41,16 @@ CONTRACT = [
     "OUTPUT_MODEL",
     "OUTPUT_REPORT",
 ]
-ADVANCED = ["PRETRAINED_MODE", "CLASS_WEIGHTING", "PATIENCE", "AUGMENTATION", "JITTER", "RGB_BANDS"]
+ADVANCED = [
+    "PRETRAINED_MODE",
+    "CLASS_WEIGHTING",
+    "PATIENCE",
+    "AUGMENTATION",
+    "JITTER",
+    "RGB_BANDS",
+    "CROSS_VALIDATION",
+    "FOLDS",
+]
 
 
 def sampling(scene, folder) -> dict:
@@ -85,6 +100,7 @@ def test_contract():
     assert algorithm.parameterDefinition("ARCHITECTURE").options() == list(ARCHITECTURE_LABELS)
     assert len(DEVICE_OPTIONS) == len(DEVICE_CHOICES) and len(PRETRAINED_OPTIONS) == len(PRETRAINED_MODES)
     assert [DEVICE_CHOICES[i] for i in range(3)] == ["auto", "cpu", "cuda"]
+    assert len(CROSS_VALIDATION_OPTIONS) == len(CROSS_VALIDATION_MODES) and CROSS_VALIDATION_MODES[0] == "auto"
     numbers = [o.name() for o in algorithm.outputDefinitions() if isinstance(o, QgsProcessingOutputNumber)]
     assert numbers == ["OVERALL_ACCURACY", "MACRO_F1", "KAPPA", "MACRO_F1_LOW", "MACRO_F1_HIGH"]
 

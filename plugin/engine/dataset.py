@@ -78,16 +78,27 @@ class Dataset(PatchMetadata):
 
     def features(self, split: int) -> list[tuple[dict, int]]:
         """(GeoJSON geometry in the raster CRS, class code) of the features of one split; [] in version 1."""
+        return [(feature["geometry"], int(feature["properties"]["code"])) for feature in self._features(split)]
+
+    def identified_features(self, split: int) -> list[tuple[int, dict, int]]:
+        """(feature id, as in groups.npy; geometry; class code) of the features of one split; [] in version 1."""
+        return [
+            (int(feature["id"]), feature["geometry"], int(feature["properties"]["code"]))
+            for feature in self._features(split)
+        ]
+
+    def _features(self, split: int) -> list[dict]:
         path = self.path / FEATURES_FILE
         if not path.is_file():
             return []
         collection = json.loads(path.read_text(encoding="utf-8"))
-        name = SPLIT_NAMES[split]
-        return [
-            (feature["geometry"], int(feature["properties"]["code"]))
-            for feature in collection["features"]
-            if feature["properties"]["split"] == name
-        ]
+        return [feature for feature in collection["features"] if feature["properties"]["split"] == SPLIT_NAMES[split]]
+
+    def footprints(self, indices: np.ndarray) -> np.ndarray:
+        """(len(indices), 4) xmin, ymin, xmax, ymax of the given patches, in the raster CRS."""
+        half = self.patch_size * np.abs(np.asarray(self.metadata["pixel_size"], dtype=np.float64)) / 2
+        centres = self.centres[indices]
+        return np.hstack([centres - half, centres + half])
 
 
 def open_dataset(path: str | Path) -> Dataset:

@@ -38,7 +38,7 @@ from .grid import output_grid, tiles
 from .io import check_writable, open_raster, replaced_atomically
 from .modelfile import ModelFile, load_model
 from .outputs import check_class_raster, check_confidence_raster, writing
-from .progress import Progress
+from .progress import Progress, Quiet
 from .qml import style_path
 from .tiles import METHODS, TileClassifier, tile_classifier
 
@@ -216,7 +216,7 @@ def classify_extents(
     are those of the map a person gets; only the tiles that cover each extent are classified. Meant
     for small extents (around validation polygons): each array covers its whole extent.
     """
-    quiet = _Quiet(progress)
+    quiet = Quiet(progress)
     classifier = tile_classifier(model, src, 0, METHODS[0], 0, 0, None, device, quiet)
     full = classifier.grid
     codes = np.array([entry.code for entry in model.classes], dtype=np.int64)
@@ -230,19 +230,6 @@ def classify_extents(
                     index, codes
                 )
             yield out, grid.transform(src.transform)
-
-
-class _Quiet(Progress):
-    """Forwards only cancel checks: classify_extents runs inside another stage's progress."""
-
-    def __init__(self, outer: Progress) -> None:
-        self.outer = outer
-
-    def info(self, message: str) -> None:
-        pass
-
-    def is_canceled(self) -> bool:
-        return self.outer.is_canceled()
 
 
 def _use_all_cpu_threads() -> None:

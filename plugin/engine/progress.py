@@ -47,3 +47,28 @@ class Progress:
             self.check_canceled()
             yield item
             self.set_percent(start + span * (index + 1) / max(total, 1))
+
+
+class Quiet(Progress):
+    """Runs a step inside another stage: forwards cancel, and progress only when given a share of it.
+
+    No log lines reach the person: the stage around it says what it does (map-level validation, the
+    networks of cross-validation).
+    """
+
+    def __init__(self, outer: Progress, start: float | None = None, end: float | None = None) -> None:
+        self.outer = outer
+        self.start, self.end = start, end
+
+    def set_percent(self, percent: float) -> None:
+        if self.start is not None and self.end is not None:
+            self.outer.set_percent(self.start + (self.end - self.start) * percent / 100)
+
+    def info(self, message: str) -> None:
+        log.debug(message)
+
+    def warning(self, message: str) -> None:
+        log.debug(message)
+
+    def is_canceled(self) -> bool:
+        return self.outer.is_canceled()

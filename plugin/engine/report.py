@@ -237,6 +237,9 @@ def render_report(metadata: dict) -> str:
         "Epochs (asked / run)": f"{training['epochs']} / {training['epochs_run']}"
         + (" (early stop)" if training["stopped_early"] else ""),
         "Patience (epochs)": training["patience"] or "off",
+        "Cross-validation": f"{training['folds']} folds of the training polygons"
+        if metrics.get("cross_validated_features")
+        else "off",
         "Batch size": training["batch_size"]
         if training["final_batch_size"] == training["batch_size"]
         else f"{training['batch_size']}, halved to {training['final_batch_size']} (GPU memory)",
@@ -257,18 +260,25 @@ def render_report(metadata: dict) -> str:
         "Software": ", ".join(f"{k} {v}" for k, v in metadata.get("software", {}).items()),
     }
     if metrics.get("level") == "map":
+        folded = metrics.get("cross_validated_features", 0)
         measured = (
             f"Scores are the map's: every pixel whose centre lies in one of the {metrics['validation_features']} "
             "validation features (never seen in training), classified as 'Classify raster' does with its defaults, "
-            f"against the feature's class: {metrics['validation_patches']} map pixels "
-            f"({metrics['map_nodata_pixels']} nodata map pixels left out). The epoch was chosen on the patch-level "
-            "scores, at the end of this report."
+            "against the feature's class"
+            + (
+                f", and in {folded} training features, each classified by the network of a "
+                f"{training['folds']}-fold cross-validation that was trained without it"
+                if folded
+                else ""
+            )
+            + f": {metrics['validation_patches']} map pixels ({metrics['map_nodata_pixels']} nodata map pixels left "
+            "out). The epoch was chosen on the patch-level scores, at the end of this report."
         )
         if interval:
             measured += (
-                f" Another set of validation polygons would give another score: the macro-F1's 95 % interval, from "
-                f"resampling the validation polygons of each class, is {interval[0]:.3f} to {interval[1]:.3f} (too "
-                "narrow when a class has one or two validation polygons)."
+                f" Other polygons would give another score: the macro-F1's 95 % interval, from resampling the "
+                f"scored polygons of each class, is {interval[0]:.3f} to {interval[1]:.3f} (too narrow when a class "
+                "has one or two of them)."
             )
     else:
         measured = (

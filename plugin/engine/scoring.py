@@ -8,6 +8,8 @@ the patch-level ones stand in, said so in the log and the report.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import torch
 
@@ -52,7 +54,7 @@ def log_scores(metrics: dict, progress: Progress) -> None:
     interval = metrics.get("macro_f1_interval")
     progress.info(
         f"Validation: overall accuracy {metrics['overall_accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f}"
-        + (f" (95 % interval {interval[0]:.3f}-{interval[1]:.3f} over the validation features)" if interval else "")
+        + (f" (95 % interval {interval[0]:.3f}-{interval[1]:.3f} over the polygons scored)" if interval else "")
         + f", kappa {metrics['kappa']:.3f} on {metrics['validation_patches']} {metrics['unit']}."
     )
     for entry in metrics["per_class"]:
@@ -72,9 +74,17 @@ def log_scores(metrics: dict, progress: Progress) -> None:
         )
 
 
-def map_level(model: ModelFile, dataset: ds.Dataset, device: torch.device, progress: Progress) -> dict:
+def map_level(
+    model: ModelFile,
+    dataset: ds.Dataset,
+    device: torch.device,
+    progress: Progress,
+    cross_validation: Callable[[], MapValidation] | None = None,
+) -> dict:
     """The headline scores: the map's on the validation features, else the patch-level ones, said so.
 
+    cross_validation, when given, scores the training features too (see cross_validation.py); it runs once
+    the validation features could be scored, and its scores are added to theirs.
     Returns the metrics with "level" ("map" or "patch") and the patch-level scores under "patch_level".
     """
     patch_level = model.metadata["metrics"]
@@ -93,20 +103,31 @@ def map_level(model: ModelFile, dataset: ds.Dataset, device: torch.device, progr
             "map's. Keep the raster where it was sampled from to get map-level scores."
         )
         return {**patch_level, "level": "patch", "patch_level": patch_level}
-    scores = scores_of(validation.counts.confusion, model.metadata["classes"], "map pixels")
+    scored, validation_features = validation, validation.features
+    if cross_validation is not None:
+        folds = cross_validation()
+        if folds.counts is None:
+            progress.warning(
+                f"Cross-validation did not score the training features: {folds.reason}. The scores below rest on the "
+                "validation features only."
+            )
+        else:
+            scored = validation + folds
+    counts = scored.counts or validation.counts
     return {
-        **scores,
+        **scores_of(counts.confusion, model.metadata["classes"], "map pixels"),
         "epoch": patch_level["epoch"],
         "level": "map",
-        "validation_features": validation.features,
-        "map_nodata_pixels": validation.counts.nodata_pixels,
-        **_uncertainty(validation, model.metadata["classes"], model.metadata["seed"], progress),
+        "validation_features": validation_features,
+        "cross_validated_features": scored.features - validation_features,
+        "map_nodata_pixels": counts.nodata_pixels,
+        **_uncertainty(scored, model.metadata["classes"], model.metadata["seed"], progress),
         "patch_level": patch_level,
     }
 
 
 def _uncertainty(validation: MapValidation, classes: list[dict], seed: int, progress: Progress) -> dict:
-    """The macro-F1's bootstrap interval over validation features, and a warning for classes with few of them.
+    """The macro-F1's bootstrap interval over the scored features, and a warning for classes with few of them.
 
     A handful of validation polygons gives a score that another handful would change by 0.1 or more; the
     interval says how much, and the warning says where it is too narrow (one feature adds no spread).
@@ -119,9 +140,9 @@ def _uncertainty(validation: MapValidation, classes: list[dict], seed: int, prog
     ]
     if few:
         progress.warning(
-            f"Few validation polygons for {', '.join(few)}: the map-level scores of these classes rest on too few "
+            f"Few polygons scored for {', '.join(few)}: the map-level scores of these classes rest on too few "
             "drawings to be more than rough, and the interval below understates it. Draw more polygons of them, "
-            "or sample with a larger validation fraction."
+            "sample with a larger validation fraction, or cross-validate."
         )
     low, high = macro_f1_interval(validation.per_feature, np.array(validation.feature_codes), seed)
     return {"macro_f1_interval": [low, high], "validation_features_per_class": features_per_class}

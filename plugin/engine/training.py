@@ -26,7 +26,7 @@ import tempfile
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -38,6 +38,7 @@ from torch import Tensor, nn
 from . import dataset as ds
 from .batches import UNLABELLED, PatchTargets, PixelTargets, Prefetcher, dihedral, radiometric_jitter
 from .classes import table_to_dicts
+from .cross_validation import FOLDS, MODES, cross_validate, wanted
 from .device import DEVICE_CHOICES, normalize, select_device
 from .errors import CanceledError, ImagetteError
 from .io import check_writable
@@ -55,6 +56,7 @@ from .pretrained import (
 from .progress import Progress
 from .report import write_report
 from .scoring import log_scores, map_level, scores_of
+from .validation import MapValidation
 from .versions import software_versions
 
 # Order of the PRETRAINED_MODE enum of imagette:trainclassifier.
@@ -72,6 +74,8 @@ class TrainingConfig:
 
     rgb_bands are 0-based band indices of red, green and blue (None: recognised from band names).
     patience is in epochs without improvement of validation macro-F1; 0 disables early stopping.
+    cross_validation ("auto", "on", "off") and folds: whether the map is also scored on the training
+    polygons by networks of a polygon-fold cross-validation (see cross_validation.py).
     jitter is the strength of radiometric jitter (0 = off; 0.1 = gains of +-10 %, offsets of 0.1 std).
     """
 
@@ -91,6 +95,8 @@ class TrainingConfig:
     jitter: float = 0.0
     patience: int = 8
     rgb_bands: tuple[int, int, int] | None = None
+    cross_validation: str = "auto"  # one of cross_validation.MODES
+    folds: int = FOLDS
 
 
 @dataclass
@@ -372,6 +378,11 @@ def _check_config(config: TrainingConfig) -> None:
         )
     if config.patience < 0 or config.jitter < 0:
         raise ImagetteError("The patience and the jitter strength cannot be negative.")
+    if config.cross_validation not in MODES or config.folds < 2:
+        raise ImagetteError(
+            f"Cross-validation must be one of {', '.join(MODES)} (got {config.cross_validation!r}) with at least 2 "
+            f"folds (got {config.folds})."
+        )
 
 
 def _initialise(network: Network, config: TrainingConfig, dataset: ds.Dataset, progress: Progress) -> LoadReport | None:
@@ -427,7 +438,7 @@ def _prepare(config: TrainingConfig, progress: Progress) -> _Data:
             progress.warning(
                 f"Class {entry['code']} '{entry['name']}' has no training {targets.unit}: the model cannot learn it."
             )
-    weights = class_weights(counts) if config.class_weighting else (counts > 0).astype(np.float64)
+    weights = _loss_weights(config, targets, train, len(classes))
     if config.class_weighting:
         progress.info("Class weights: " + ", ".join(f"'{c['name']}' {w:.2f}" for c, w in zip(classes, weights)) + ".")
     progress.info(
@@ -441,6 +452,11 @@ def _prepare(config: TrainingConfig, progress: Progress) -> _Data:
         )
     )
     return _Data(dataset, classes, targets, train, validation, weights)
+
+
+def _loss_weights(config: TrainingConfig, targets: PatchTargets | PixelTargets, train: np.ndarray, classes: int):
+    counts = targets.counts(train, classes)
+    return class_weights(counts) if config.class_weighting else (counts > 0).astype(np.float64)
 
 
 @dataclass
@@ -549,6 +565,8 @@ def _model_metadata(
             "class_weights": [float(w) for w in data.weights],
             "augmentation": {"dihedral": config.augmentation, "jitter": config.jitter},
             "patience": config.patience,
+            "cross_validation": config.cross_validation,
+            "folds": config.folds,
             "rgb_bands": list(config.rgb_bands) if config.rgb_bands else None,
             "device": _describe(trainer.device),
             "mixed_precision": str(trainer.amp_dtype).removeprefix("torch.") if trainer.amp_dtype else None,
@@ -592,6 +610,41 @@ def _save_or_rescue(config: TrainingConfig, network: Network, metadata: dict) ->
     ) from failure
 
 
+def _train_network(
+    config: TrainingConfig, data: _Data, device: torch.device, progress: Progress
+) -> tuple[Network, _Trainer, _Fit, LoadReport | None]:
+    """Builds, initialises and trains one network on data.train; returns it on the CPU with its best epoch's weights."""
+    with _run_environment(config.seed, device):
+        network = build_model(config.architecture, data.dataset.band_count, len(data.classes), data.dataset.patch_size)
+        pretrained = _initialise(network, config, data.dataset, progress)
+        frozen = config.pretrained_mode == "frozen" and pretrained is not None
+        trainer = _Trainer(config, data.dataset, data.targets, data.weights, network, frozen, device, progress)
+        if trainer.amp_dtype is not None:
+            progress.info(
+                f"Mixed precision ({str(trainer.amp_dtype).removeprefix('torch.')}) and channels_last on the GPU."
+            )
+        fit = _fit(trainer, data, config, progress)
+    network = trainer.network.to("cpu", memory_format=torch.contiguous_format)
+    if fit.best_state is not None:  # always set once an epoch has completed
+        network.load_state_dict(fit.best_state)
+    return network, trainer, fit, pretrained
+
+
+def _cross_validation(
+    config: TrainingConfig, data: _Data, metadata: dict, device: torch.device, progress: Progress
+) -> Callable[[], MapValidation] | None:
+    """The cross-validation map_level runs once the validation features are scored, or None when not wanted."""
+    if not wanted(config.cross_validation, data.dataset, data.train, progress):
+        return None
+
+    def train_fold(train: np.ndarray, fold_progress: Progress) -> ModelFile:
+        fold_data = replace(data, train=train, weights=_loss_weights(config, data.targets, train, len(data.classes)))
+        network, *_ = _train_network(config, fold_data, device, fold_progress)
+        return ModelFile(config.architecture, network.eval(), metadata)
+
+    return lambda: cross_validate(data.dataset, data.train, config.folds, config.seed, train_fold, device, progress)
+
+
 def train_classifier(config: TrainingConfig, progress: Progress | None = None) -> TrainingResult:
     """Trains a network on a dataset folder and writes the model file (and the HTML report if asked).
 
@@ -610,25 +663,21 @@ def train_classifier(config: TrainingConfig, progress: Progress | None = None) -
     data = _prepare(config, progress)
     device = select_device(config.device, progress)
     started = time.perf_counter()
-    with _run_environment(config.seed, device):
-        network = build_model(config.architecture, data.dataset.band_count, len(data.classes), data.dataset.patch_size)
-        pretrained = _initialise(network, config, data.dataset, progress)
-        frozen = config.pretrained_mode == "frozen" and pretrained is not None
-        trainer = _Trainer(config, data.dataset, data.targets, data.weights, network, frozen, device, progress)
-        if trainer.amp_dtype is not None:
-            progress.info(
-                f"Mixed precision ({str(trainer.amp_dtype).removeprefix('torch.')}) and channels_last on the GPU."
-            )
-        fit = _fit(trainer, data, config, progress)
+    network, trainer, fit, pretrained = _train_network(config, data, device, progress)
     duration = time.perf_counter() - started
-    network = trainer.network.to("cpu", memory_format=torch.contiguous_format)
-    if fit.best_state is not None:  # always set once an epoch has completed
-        network.load_state_dict(fit.best_state)
     patch_level = {**scores_of(fit.best_confusion, data.classes, data.targets.unit), "epoch": fit.best_epoch}
     metadata = _model_metadata(config, data, fit, trainer, pretrained, patch_level, duration)
-    metadata["metrics"] = map_level(
-        ModelFile(config.architecture, network.eval(), metadata), data.dataset, device, progress
-    )
+    if fit.canceled:
+        progress.warning("The run was canceled: the scores are patch-level, the map was not scored.")
+        metadata["metrics"] = {**patch_level, "level": "patch", "patch_level": patch_level}
+    else:
+        metadata["metrics"] = map_level(
+            ModelFile(config.architecture, network.eval(), metadata),
+            data.dataset,
+            device,
+            progress,
+            _cross_validation(config, data, metadata, device, progress),
+        )
     log_scores(metadata["metrics"], progress)
     metrics = metadata["metrics"]
     wait_share = metadata["training"]["data_wait_share"]

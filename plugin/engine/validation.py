@@ -18,7 +18,7 @@ from rasterio.errors import RasterioIOError
 
 from . import dataset as ds
 from .assessment import ReferenceCounts, geometry_bounds, reference_confusion
-from .errors import ImagetteError
+from .errors import CanceledError, ImagetteError
 from .inference import classify_extents
 from .io import open_raster
 from .modelfile import ModelFile
@@ -39,6 +39,21 @@ class MapValidation:
     per_feature: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0), dtype=np.int64))
     feature_codes: list[int] = field(default_factory=list)
 
+    def __add__(self, other: MapValidation) -> MapValidation:
+        """Both scorings together (of one model's classes), as if their features had been scored at once."""
+        if self.counts is None or other.counts is None:
+            return self if self.counts is None else other
+        counts = ReferenceCounts.empty(self.counts.codes)
+        counts += self.counts
+        counts += other.counts
+        return MapValidation(
+            counts,
+            self.features + other.features,
+            "",
+            np.concatenate([self.per_feature, other.per_feature]),
+            self.feature_codes + other.feature_codes,
+        )
+
 
 def validate_map(model: ModelFile, dataset: ds.Dataset, device: torch.device, progress: Progress) -> MapValidation:
     """Scores the model's map on the dataset's validation features; counts is None when it cannot."""
@@ -50,7 +65,13 @@ def validate_map(model: ModelFile, dataset: ds.Dataset, device: torch.device, pr
             else "the dataset was sampled by an earlier version of Imagette, which did not keep its polygons"
         )
         return MapValidation(None, 0, reason)
-    raster = dataset.metadata["raster"]
+    return score_features(model, dataset.metadata["raster"], features, device, progress)
+
+
+def score_features(
+    model: ModelFile, raster: str, features: list[tuple[dict, int]], device: torch.device, progress: Progress
+) -> MapValidation:
+    """Scores the model's map of the raster on the given (geometry, class code) features, each on its own."""
     codes = [entry.code for entry in model.classes]
     try:
         with open_raster(raster) as src:
@@ -63,6 +84,8 @@ def validate_map(model: ModelFile, dataset: ds.Dataset, device: torch.device, pr
                 feature_counts = reference_confusion(classes, transform, [(geometry, code)], codes)
                 per_feature.append(feature_counts.confusion)
                 counts += feature_counts
+    except CanceledError:
+        return MapValidation(None, len(features), "the run was canceled")
     except (ImagetteError, RasterioIOError, OSError) as error:
         return MapValidation(None, len(features), f"the source raster '{raster}' cannot be read any more ({error})")
     return MapValidation(counts, len(features), "", np.stack(per_feature), [code for _, code in features])
