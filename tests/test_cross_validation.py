@@ -1,0 +1,104 @@
+"""Cross-validation over training polygons: folds, leak-free fold training, and the scores it adds."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from imagette.plugin.engine import dataset as ds
+from imagette.plugin.engine.cross_validation import AUTO_MAX_PATCHES, cross_validate, deal_folds, wanted
+from imagette.plugin.engine.modelfile import load_model
+from imagette.plugin.engine.training import train_classifier
+
+from tests.scenes import CLASSES
+from tests.test_engine_training import config
+from tests.training_data import Recorder, small_dataset
+
+
+def polygon_box(geometry: dict) -> tuple[float, float, float, float]:
+    xs, ys = zip(*geometry["coordinates"][0])
+    return min(xs), min(ys), max(xs), max(ys)
+
+
+def test_folds_are_dealt_per_class_evenly_and_never_hold_out_a_lone_polygon():
+    codes = np.array([1] * 5 + [2] * 3 + [3] + [4] * 2)
+    folds = deal_folds(codes, 5, seed=7)
+    assert folds[codes == 3].tolist() == [-1]  # its class would be missing from that fold's training
+    for code in (1, 2, 4):
+        assert len(set(folds[codes == code])) == (codes == code).sum()  # a class's polygons in different folds
+    sizes = np.bincount(folds[folds >= 0], minlength=5)
+    assert sizes.max() - sizes.min() <= 1 and sizes.sum() == 10
+    assert deal_folds(codes, 5, seed=7).tolist() == folds.tolist()
+    assert deal_folds(codes, 5, seed=8).tolist() != folds.tolist()
+
+
+def test_each_training_polygon_is_scored_once_by_a_network_that_never_saw_its_pixels(tmp_path):
+    dataset = ds.open_dataset(small_dataset(tmp_path, patch_size=24, max_per_class=60, stride=4))
+    model_path = train_classifier(config(dataset.path, tmp_path, cross_validation="off")).model_path
+    train = dataset.indices(ds.TRAIN)
+    seen = []
+
+    def train_fold(indices: np.ndarray, progress) -> object:
+        seen.append(indices)
+        return load_model(model_path)  # a real model: only the patches each fold trains on are under test
+
+    scored = cross_validate(dataset, train, 3, 5, train_fold, torch.device("cpu"), Recorder())
+    features = dataset.identified_features(ds.TRAIN)
+    folds = deal_folds(np.array([code for _, _, code in features]), 3, 5)
+    assert len(seen) == 3
+    half = dataset.patch_size * dataset.metadata["pixel_size"][0] / 2
+    for fold, indices in enumerate(seen):
+        held = [features[i] for i in np.flatnonzero(folds == fold)]
+        assert indices.size and set(indices) < set(train)
+        assert not set(dataset.groups[indices]) & {feature_id for feature_id, _, _ in held}
+        for x, y in dataset.centres[indices]:  # no pixel of a held-out polygon inside a training patch
+            for _, geometry, _ in held:
+                xmin, ymin, xmax, ymax = polygon_box(geometry)
+                assert x + half <= xmin or x - half >= xmax or y + half <= ymin or y - half >= ymax
+        # the patches that were left out are exactly those touching a held-out polygon
+        left_out = np.setdiff1d(train, indices)
+        assert all(
+            any(
+                abs(x - (xmin + xmax) / 2) < half + (xmax - xmin) / 2
+                and abs(y - (ymin + ymax) / 2) < half + (ymax - ymin) / 2
+                for xmin, ymin, xmax, ymax in (polygon_box(g) for _, g, _ in held)
+            )
+            for x, y in dataset.centres[left_out]
+        )
+    dealt = np.flatnonzero(folds >= 0)
+    assert scored.features == dealt.size == len(scored.feature_codes)
+    assert sorted(scored.feature_codes) == sorted(features[i][2] for i in dealt)
+    for code, confusion in zip(scored.feature_codes, scored.per_feature):  # each polygon counts in its own row
+        row = [entry.code for entry in dataset.classes].index(code)
+        assert confusion.sum() > 0 and confusion[row].sum() == confusion.sum()
+    assert np.array_equal(scored.per_feature.sum(axis=0), scored.counts.confusion)
+
+
+def test_auto_cross_validates_small_datasets_whose_classes_have_few_validation_polygons(tmp_path):
+    dataset = ds.open_dataset(small_dataset(tmp_path))
+    validation_codes = [code for _, code in dataset.features(ds.VALIDATION)]
+    assert min(validation_codes.count(code) for code, _, _ in CLASSES[:3]) < 3  # the fixture's case
+    train = dataset.indices(ds.TRAIN)
+    assert wanted("auto", dataset, train, Recorder()) and wanted("on", dataset, train, Recorder())
+    assert not wanted("off", dataset, train, Recorder())
+    recorder = Recorder()
+    assert not wanted("auto", dataset, np.arange(AUTO_MAX_PATCHES + 1), recorder)
+    assert any("cross-validation would train" in line and "'Always'" in line for line in recorder.lines)
+
+
+def test_cross_validation_adds_the_training_polygons_to_the_scores_and_leaves_the_model_unchanged(tmp_path):
+    dataset = small_dataset(tmp_path, patch_size=8, max_per_class=60)
+    (tmp_path / "plain").mkdir()
+    plain = train_classifier(config(dataset, tmp_path / "plain", cross_validation="off"))
+    progress = Recorder()
+    report = tmp_path / "report.html"
+    folded = train_classifier(
+        config(dataset, tmp_path, cross_validation="on", folds=2, output_report=str(report)), progress
+    )
+    for name, value in load_model(plain.model_path).network.state_dict().items():
+        assert torch.equal(value, load_model(folded.model_path).network.state_dict()[name]), name
+    assert plain.metrics["cross_validated_features"] == 0
+    assert folded.metrics["validation_features"] == plain.metrics["validation_features"]
+    assert folded.metrics["cross_validated_features"] > 0
+    assert folded.metrics["validation_patches"] > plain.metrics["validation_patches"]  # more map pixels scored
+    assert any("Cross-validation, fold 2/2" in line for line in progress.lines)
+    assert "trained without it" in report.read_text() and "2 folds of the training polygons" in report.read_text()
