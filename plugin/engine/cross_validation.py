@@ -104,6 +104,7 @@ def cross_validate(
     features = dataset.identified_features(ds.TRAIN)
     ids = np.array([feature_id for feature_id, _, _ in features], dtype=np.int64)
     assignment = deal_folds(np.array([code for _, _, code in features], dtype=np.int64), folds, seed)
+    assignment[~np.isin(ids, dataset.groups[train])] = -1  # gave no patch (outside the raster, too small): not scored
     extents = np.array([geometry_bounds(geometry) for _, geometry, _ in features], dtype=np.float64).reshape(-1, 4)
     footprints = dataset.footprints(train)
     scored = MapValidation(None, 0, "no training polygon could be held out (every class has a single one)")
