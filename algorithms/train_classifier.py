@@ -93,7 +93,7 @@ class TrainClassifier(ImagetteAlgorithm):
         "validation polygons, and every pixel whose centre lies in one is scored against its class, borders "
         "included: overall accuracy, macro-F1 (every class counts the same) and kappa; the log warns when a class has "
         "an F1 below 0.5. The macro-F1 comes with its 95 % interval over the validation polygons: with only a few "
-        "polygons per class the score is rough, and the log says so. The scores on the validation patches follow "
+        "polygons per class the score is rough, and the log says so; then, on small datasets, the training polygons are also scored by cross-validation (one more training per fold, see 'Cross-validation'). The scores on the validation patches follow "
         "in the report (they are easier, and choose the epoch). Canceling after the first epoch keeps the best model so far.\n\n"
         "The same seed on the CPU gives the same model. On a CUDA GPU, mixed precision is used and the batch is "
         "halved if the GPU runs out of memory. The Imagette menu also starts training as a background task."
