@@ -5,9 +5,11 @@ from __future__ import annotations
 import numpy as np
 import torch
 from imagette.plugin.engine import dataset as ds
+from imagette.plugin.engine.assessment import ReferenceCounts
 from imagette.plugin.engine.cross_validation import AUTO_MAX_PATCHES, cross_validate, deal_folds, wanted
 from imagette.plugin.engine.modelfile import load_model
 from imagette.plugin.engine.training import train_classifier
+from imagette.plugin.engine.validation import MapValidation
 
 from tests.scenes import CLASSES
 from tests.test_engine_training import config
@@ -72,6 +74,21 @@ def test_each_training_polygon_is_scored_once_by_a_network_that_never_saw_its_pi
         row = [entry.code for entry in dataset.classes].index(code)
         assert confusion.sum() > 0 and confusion[row].sum() == confusion.sum()
     assert np.array_equal(scored.per_feature.sum(axis=0), scored.counts.confusion)
+
+
+def test_scorings_add_up_and_one_that_failed_adds_nothing():
+    def scored(confusion: list[list[int]], code: int) -> MapValidation:
+        counts = ReferenceCounts.empty([1, 2])
+        counts.confusion += np.array(confusion)
+        return MapValidation(counts, 1, "", counts.confusion[None].copy(), [code])
+
+    first, second = scored([[3, 1], [0, 0]], 1), scored([[0, 0], [2, 5]], 2)
+    both = first + second
+    assert both.counts.confusion.tolist() == [[3, 1], [2, 5]] and both.features == 2
+    assert both.feature_codes == [1, 2] and both.per_feature.shape == (2, 2, 2)
+    assert first.counts.confusion.tolist() == [[3, 1], [0, 0]]  # the terms are left as they were
+    failed = MapValidation(None, 0, "it was canceled")
+    assert first + failed is first and failed + first is first
 
 
 def test_auto_cross_validates_small_datasets_whose_classes_have_few_validation_polygons(tmp_path):

@@ -96,9 +96,14 @@ class Dataset(PatchMetadata):
 
     def footprints(self, indices: np.ndarray) -> np.ndarray:
         """(len(indices), 4) xmin, ymin, xmax, ymax of the given patches, in the raster CRS."""
-        half = self.patch_size * np.abs(np.asarray(self.metadata["pixel_size"], dtype=np.float64)) / 2
-        centres = self.centres[indices]
-        return np.hstack([centres - half, centres + half])
+        return patch_boxes(self.centres[indices], self.metadata)
+
+
+def patch_boxes(centres: np.ndarray, metadata: dict) -> np.ndarray:
+    """(n, 4) xmin, ymin, xmax, ymax of the patches centred on (n, 2) x, y, from a dataset's metadata."""
+    half = metadata["patch_size"] * np.abs(np.asarray(metadata["pixel_size"], dtype=np.float64)) / 2
+    centres = np.asarray(centres, dtype=np.float64).reshape(-1, 2)
+    return np.hstack([centres - half, centres + half])
 
 
 def open_dataset(path: str | Path) -> Dataset:

@@ -112,10 +112,9 @@ class SamplingResult:
 
     def footprints(self):
         """Yields (xmin, ymin, xmax, ymax, code, split name) of every patch, in the raster CRS."""
-        half_x = self.metadata["patch_size"] * abs(self.metadata["pixel_size"][0]) / 2
-        half_y = self.metadata["patch_size"] * abs(self.metadata["pixel_size"][1]) / 2
-        for (x, y), code, split in zip(self.centres, self.labels, self.split):
-            yield x - half_x, y - half_y, x + half_x, y + half_y, int(code), ds.SPLIT_NAMES[split]
+        boxes = ds.patch_boxes(self.centres, self.metadata)
+        for (xmin, ymin, xmax, ymax), code, split in zip(boxes.tolist(), self.labels, self.split):
+            yield xmin, ymin, xmax, ymax, int(code), ds.SPLIT_NAMES[split]
 
 
 def _ring_area(ring: list) -> float:

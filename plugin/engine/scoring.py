@@ -103,7 +103,7 @@ def map_level(
             "map's. Keep the raster where it was sampled from to get map-level scores."
         )
         return {**patch_level, "level": "patch", "patch_level": patch_level}
-    scored, validation_features = validation, validation.features
+    scored = validation
     if cross_validation is not None:
         folds = cross_validation()
         if folds.counts is None:
@@ -111,15 +111,15 @@ def map_level(
                 f"Cross-validation did not score the training features: {folds.reason}. The scores below rest on the "
                 "validation features only."
             )
-        else:
-            scored = validation + folds
-    counts = scored.counts or validation.counts
+        scored = validation + folds  # the validation features' alone when the folds were not scored
+    counts = scored.counts
+    assert counts is not None  # the validation features were scored, checked above
     return {
         **scores_of(counts.confusion, model.metadata["classes"], "map pixels"),
         "epoch": patch_level["epoch"],
         "level": "map",
-        "validation_features": validation_features,
-        "cross_validated_features": scored.features - validation_features,
+        "validation_features": validation.features,
+        "cross_validated_features": scored.features - validation.features,
         "map_nodata_pixels": counts.nodata_pixels,
         **_uncertainty(scored, model.metadata["classes"], model.metadata["seed"], progress),
         "patch_level": patch_level,

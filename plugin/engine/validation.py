@@ -42,7 +42,7 @@ class MapValidation:
     def __add__(self, other: MapValidation) -> MapValidation:
         """Both scorings together (of one model's classes), as if their features had been scored at once."""
         if self.counts is None or other.counts is None:
-            return self if self.counts is None else other
+            return other if self.counts is None else self
         counts = ReferenceCounts.empty(self.counts.codes)
         counts += self.counts
         counts += other.counts
