@@ -312,15 +312,21 @@ def write_training_polygons(scene: Scene, training: list[Polygon], output: Path)
 # ---------------------------------------------------------------- scoring
 
 
-def rasterize_classes(polygons: list[Polygon], class_index: dict[str, int], grid: ClassMap) -> np.ndarray:
-    """Class index of the polygon holding each grid pixel's centre, -1 outside every polygon."""
+def rasterize_polygons(polygons: list[Polygon], grid: ClassMap) -> np.ndarray:
+    """Index in polygons of the polygon holding each grid pixel's centre, -1 outside every polygon."""
     from rasterio.features import rasterize
 
     if not polygons:
         return np.full(grid.indices.shape, -1, dtype=np.int32)
-    shapes = [(p.geojson, class_index[p.class_name] + 1) for p in polygons]
+    shapes = [(p.geojson, i + 1) for i, p in enumerate(polygons)]
     burnt = rasterize(shapes, out_shape=grid.indices.shape, transform=grid.transform, fill=0, dtype="int32")
     return burnt - 1
+
+
+def rasterize_classes(polygons: list[Polygon], class_index: dict[str, int], grid: ClassMap) -> np.ndarray:
+    """Class index of the polygon holding each grid pixel's centre, -1 outside every polygon."""
+    classes = np.array([class_index[p.class_name] for p in polygons] + [-1], dtype=np.int32)
+    return classes[rasterize_polygons(polygons, grid)]  # -1 picks the last entry: no class
 
 
 def score(reference: np.ndarray, predicted: np.ndarray, class_count: int) -> dict:
@@ -328,16 +334,35 @@ def score(reference: np.ndarray, predicted: np.ndarray, class_count: int) -> dic
 
     A prediction of -1 (no class) is a column of its own: always wrong, never a class to score.
     """
-    from imagette.plugin.engine.metrics import classification_scores, confusion_matrix
+    from imagette.plugin.engine.metrics import classification_scores
 
+    scores = classification_scores(confusions(reference, predicted, np.zeros_like(reference), class_count)[0])
     scored = reference >= 0
-    nodata_column = class_count
-    predicted = np.where(predicted[scored] >= 0, predicted[scored], nodata_column)
-    confusion = confusion_matrix(reference[scored], predicted, class_count + 1)
-    scores = classification_scores(confusion)
     scores["pixels"] = int(scored.sum())
-    scores["no_class"] = int((predicted == nodata_column).sum())
+    scores["no_class"] = int((predicted[scored] < 0).sum())
     return scores
+
+
+def confusions(reference: np.ndarray, predicted: np.ndarray, units: np.ndarray, class_count: int) -> np.ndarray:
+    """(units, K + 1, K + 1) confusion matrix of each unit (0, 1, ...) where reference >= 0; column K: no class."""
+    scored = reference >= 0
+    matrices = np.zeros((int(units[scored].max(initial=0)) + 1, class_count + 1, class_count + 1), dtype=np.int64)
+    columns = np.where(predicted[scored] >= 0, predicted[scored], class_count)
+    np.add.at(matrices, (units[scored], reference[scored], columns), 1)
+    return matrices
+
+
+def polygon_interval(reference: np.ndarray, ids: np.ndarray, predicted: np.ndarray, class_count: int, seed: int):
+    """95 % interval of the macro-F1 over other draws of as many polygons (ids), whatever their class.
+
+    Unlike the training report's interval (resampled within each class, so a class with one polygon adds no
+    spread), the draws here may miss or repeat a class: they show how much a score on a few polygons owes to
+    which ones happened to be drawn.
+    """
+    from imagette.plugin.engine.metrics import macro_f1_interval
+
+    per_polygon = confusions(reference, predicted, np.maximum(ids, 0), class_count)
+    return macro_f1_interval(per_polygon, np.zeros(len(per_polygon)), seed)
 
 
 def strata_on_grid(scene: Scene, polygons: list[Polygon], grid: ClassMap, class_index: dict[str, int]) -> np.ndarray:
@@ -368,9 +393,14 @@ def score_map(
     training: list[Polygon],
     held_out: list[Polygon],
     class_index: dict[str, int],
+    seed: int,
 ) -> tuple[dict, dict | None]:
-    """Scores on the held-out polygons, and on strata.tif outside the training polygons when the scene has it."""
-    held_out_scores = score(rasterize_classes(held_out, class_index, class_map), class_map.indices, len(class_index))
+    """Scores on the held-out polygons (with their interval), and on strata.tif outside the training polygons
+    when the scene has it."""
+    ids = rasterize_polygons(held_out, class_map)
+    reference = rasterize_classes(held_out, class_index, class_map)
+    held_out_scores = score(reference, class_map.indices, len(class_index))
+    held_out_scores["interval"] = polygon_interval(reference, ids, class_map.indices, len(class_index), seed)
     if scene.strata is None:
         return held_out_scores, None
     reference = strata_on_grid(scene, training + held_out, class_map, class_index)
@@ -520,7 +550,7 @@ def benchmark_scene(key: str, scene: Scene, args: argparse.Namespace, seed: int)
             network, raster, sampled["dataset"], run_folder, seed, args.epochs
         )
         class_map = read_imagette_map(map_path, sampled["dataset"], class_index)
-        held_out_scores, strata_scores = score_map(scene, class_map, training, held_out, class_index)
+        held_out_scores, strata_scores = score_map(scene, class_map, training, held_out, class_index, seed)
         seconds = {"sample": sampled["seconds"], **seconds}
         interval = (trained["MACRO_F1_LOW"], trained["MACRO_F1_HIGH"]) if trained["MACRO_F1_LOW"] is not None else None
         rows.append(
@@ -537,7 +567,7 @@ def benchmark_scene(key: str, scene: Scene, args: argparse.Namespace, seed: int)
         stages = ", ".join(f"{stage} {value:.0f} s" for stage, value in seconds.items())
         print(f"{network.label}: map macro-F1 {number(held_out_scores['macro_f1'])} ({stages})", flush=True)
     class_map, seconds = run_forest(raster, training, class_index, seed)
-    held_out_scores, strata_scores = score_map(scene, class_map, training, held_out, class_index)
+    held_out_scores, strata_scores = score_map(scene, class_map, training, held_out, class_index, seed)
     rows.append(
         Row(f"Random forest ({FOREST_TREES} trees, per pixel)", None, None, held_out_scores, strata_scores, seconds)
     )
@@ -557,7 +587,7 @@ def print_table(scene: Scene, rows: list[Row]) -> None:
     header = [
         "method",
         "reported macro-F1 (95 % interval)",
-        "map macro-F1 (held-out)",
+        "map macro-F1 (held-out, 95 % interval)",
         "map OA (held-out)",
         "held-out map px",
     ]
@@ -569,7 +599,7 @@ def print_table(scene: Scene, rows: list[Row]) -> None:
             row.method,
             number(row.reported_f1)
             + (f" ({row.reported_interval[0]:.2f}-{row.reported_interval[1]:.2f})" if row.reported_interval else ""),
-            number(row.held_out["macro_f1"]),
+            number(row.held_out["macro_f1"]) + " ({:.2f}-{:.2f})".format(*row.held_out["interval"]),
             number(row.held_out["overall_accuracy"]),
             str(row.held_out["pixels"]),
         ]
@@ -586,7 +616,8 @@ def print_table(scene: Scene, rows: list[Row]) -> None:
         print(" | ".join(str(cell).ljust(width) for cell, width in zip(line, widths)))
     print(
         "Map px: map pixels whose centre lies in a held-out polygon (Imagette's map is coarser than the image: "
-        "one pixel per stride); map pixels without a class (nodata) count as wrong."
+        "one pixel per stride); map pixels without a class (nodata) count as wrong. The held-out interval resamples "
+        "the held-out polygons whatever their class: how much the score owes to which polygons were held out."
     )
     for row in rows:
         no_class = row.held_out["no_class"]
@@ -603,7 +634,8 @@ def print_gaps(scene: Scene, rows_by_seed: dict[int, list[Row]]) -> None:
     print(
         f"\n{scene.title}: reported vs held-out map macro-F1 over {len(rows_by_seed)} splits (seeds {list(rows_by_seed)})"
     )
-    header = ["method", "held-out mean", "reported mean", "mean |gap|", "max |gap|", "mean gap", "held-out in interval"]
+    header = ["method", "held-out mean", "held-out interval width, mean", "reported mean", "mean |gap|", "max |gap|"]
+    header += ["mean gap", "held-out in reported interval", "intervals overlap"]
     lines = []
     for method in dict.fromkeys(row.method for rows in rows_by_seed.values() for row in rows):
         runs = [
@@ -615,17 +647,20 @@ def print_gaps(scene: Scene, rows_by_seed: dict[int, list[Row]]) -> None:
         pairs = [(row.held_out["macro_f1"], row.reported_f1) for row in runs]
         held = np.array([h for h, _ in pairs])
         reported = np.array([r for _, r in pairs if r is not None])
-        line = [method, number(float(held.mean()))]
+        widths = [high - low for low, high in (row.held_out["interval"] for row in runs)]
+        line = [method, number(float(held.mean())), number(float(np.mean(widths)))]
         if len(reported) == len(held):
             gaps = reported - held
             line += [number(float(reported.mean())), number(float(np.abs(gaps).mean()))]
             line += [number(float(np.abs(gaps).max())), f"{gaps.mean():+.3f}"]
-            inside = [
-                r.reported_interval[0] <= r.held_out["macro_f1"] <= r.reported_interval[1]
-                for r in runs
-                if r.reported_interval
+            with_interval = [row for row in runs if row.reported_interval]
+            inside = [r.reported_interval[0] <= r.held_out["macro_f1"] <= r.reported_interval[1] for r in with_interval]
+            overlap = [
+                r.reported_interval[0] <= r.held_out["interval"][1]
+                and r.held_out["interval"][0] <= r.reported_interval[1]
+                for r in with_interval
             ]
-            line.append(f"{sum(inside)} / {len(inside)}")
+            line += [f"{sum(inside)} / {len(inside)}", f"{sum(overlap)} / {len(overlap)}"]
         lines.append(line + ["-"] * (len(header) - len(line)))
     widths = [max(len(str(cell)) for cell in column) for column in zip(header, *lines)]
     for line in (header, ["-" * width for width in widths], *lines):

@@ -35,7 +35,7 @@ def test_folds_are_dealt_per_class_evenly_and_never_hold_out_a_lone_polygon():
 
 def test_each_training_polygon_is_scored_once_by_a_network_that_never_saw_its_pixels(tmp_path):
     dataset = ds.open_dataset(small_dataset(tmp_path, patch_size=24, max_per_class=60, stride=4))
-    model_path = train_classifier(config(dataset.path, tmp_path, cross_validation="off")).model_path
+    model_path = train_classifier(config(dataset.path, tmp_path)).model_path
     train = dataset.indices(ds.TRAIN)
     seen = []
 
@@ -106,7 +106,7 @@ def test_auto_cross_validates_small_datasets_whose_classes_have_few_validation_p
 def test_cross_validation_adds_the_training_polygons_to_the_scores_and_leaves_the_model_unchanged(tmp_path):
     dataset = small_dataset(tmp_path, patch_size=8, max_per_class=60)
     (tmp_path / "plain").mkdir()
-    plain = train_classifier(config(dataset, tmp_path / "plain", cross_validation="off"))
+    plain = train_classifier(config(dataset, tmp_path / "plain"))
     progress = Recorder()
     report = tmp_path / "report.html"
     folded = train_classifier(

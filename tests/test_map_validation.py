@@ -102,7 +102,9 @@ def test_map_level_scores_carry_an_interval_and_say_when_polygons_are_few(tmp_pa
     # says that it understates the uncertainty.
     assert metrics["macro_f1_interval"] == pytest.approx([metrics["macro_f1"]] * 2)
     assert any(
-        "Few polygons scored for 'stripe 1' (1), 'stripe 2' (1), 'stripe 3' (1)" in w and "understates" in w
+        "Few polygons scored for 'stripe 1' (1), 'stripe 2' (1), 'stripe 3' (1)" in w
+        and "understates" in w
+        and "set 'Cross-validation' to 'Always'" in w  # it was not cross-validated: the remedy says how
         for w in recorder.warnings
     )
 

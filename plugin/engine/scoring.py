@@ -114,19 +114,24 @@ def map_level(
         scored = validation + folds  # the validation features' alone when the folds were not scored
     counts = scored.counts
     assert counts is not None  # the validation features were scored, checked above
+    cross_validated_features = scored.features - validation.features
     return {
         **scores_of(counts.confusion, model.metadata["classes"], "map pixels"),
         "epoch": patch_level["epoch"],
         "level": "map",
         "validation_features": validation.features,
-        "cross_validated_features": scored.features - validation.features,
+        "cross_validated_features": cross_validated_features,
         "map_nodata_pixels": counts.nodata_pixels,
-        **_uncertainty(scored, model.metadata["classes"], model.metadata["seed"], progress),
+        **_uncertainty(
+            scored, cross_validated_features > 0, model.metadata["classes"], model.metadata["seed"], progress
+        ),
         "patch_level": patch_level,
     }
 
 
-def _uncertainty(validation: MapValidation, classes: list[dict], seed: int, progress: Progress) -> dict:
+def _uncertainty(
+    validation: MapValidation, cross_validated: bool, classes: list[dict], seed: int, progress: Progress
+) -> dict:
     """The macro-F1's bootstrap interval over the scored features, and a warning for classes with few of them.
 
     A handful of validation polygons gives a score that another handful would change by 0.1 or more; the
@@ -139,10 +144,14 @@ def _uncertainty(validation: MapValidation, classes: list[dict], seed: int, prog
         if 0 < features_per_class[c["code"]] < FEW_VALIDATION_FEATURES
     ]
     if few:
+        remedy = (
+            " (cross-validation scored all it could: a class's only training polygon is never held out)."
+            if cross_validated
+            else ", sample with a larger validation fraction, or set 'Cross-validation' to 'Always'."
+        )
         progress.warning(
             f"Few polygons scored for {', '.join(few)}: the map-level scores of these classes rest on too few "
-            "drawings to be more than rough, and the interval below understates it. Draw more polygons of them, "
-            "sample with a larger validation fraction, or cross-validate."
+            f"drawings to be more than rough, and the interval below understates it. Draw more polygons of them{remedy}"
         )
     low, high = macro_f1_interval(validation.per_feature, np.array(validation.feature_codes), seed)
     return {"macro_f1_interval": [low, high], "validation_features_per_class": features_per_class}
