@@ -107,6 +107,11 @@ def test_map_level_scores_carry_an_interval_and_say_when_polygons_are_few(tmp_pa
         and "set 'Cross-validation' to 'Always'" in w  # it was not cross-validated: the remedy says how
         for w in recorder.warnings
     )
+    # Cross-validated (here, the same three features scored once more): the remedy no longer suggests it.
+    recorder = Recorder()
+    folded = map_level(model, dataset, torch.device("cpu"), recorder, cross_validation=lambda: measured)
+    assert folded["cross_validated_features"] == 3 and folded["validation_features_per_class"] == {1: 2, 2: 2, 3: 2}
+    assert any("'stripe 3' (2)" in w and "never held out" in w and "'Always'" not in w for w in recorder.warnings)
 
 
 def test_the_macro_f1_interval_spans_the_resamples_of_whole_polygons():
