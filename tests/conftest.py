@@ -67,13 +67,15 @@ def run_algorithm(name: str, parameters: dict, feedback=None, context=None) -> d
 def sample_and_train(scene, folder, patch_size: int, **training) -> dict:
     """Samples the scene's polygons and trains on them through processing.run; returns the training outputs.
 
-    training holds trainclassifier parameters (ARCHITECTURE, EPOCHS...); training runs on the CPU, seed 1.
+    training holds trainclassifier parameters (ARCHITECTURE, EPOCHS...); training runs on the CPU, seed 1,
+    without cross-validation unless training asks for it (it would train five more networks per fixture).
     """
     from tests.scenes import sampling_parameters
 
     sampled = run_algorithm("samplepatches", sampling_parameters(scene, folder, patch_size))
     outputs = {"OUTPUT_MODEL": str(folder / "model.pt"), "OUTPUT_REPORT": str(folder / "report.html")}
-    parameters = {"DATASET": sampled["OUTPUT_DATASET"], "DEVICE": 1, "SEED": 1, **outputs, **training}
+    parameters = {"DATASET": sampled["OUTPUT_DATASET"], "DEVICE": 1, "SEED": 1, "CROSS_VALIDATION": 2}
+    parameters.update(outputs, **training)
     return run_algorithm("trainclassifier", parameters)
 
 
