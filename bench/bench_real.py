@@ -658,7 +658,8 @@ def print_gaps(scene: Scene, rows_by_seed: dict[int, list[Row]]) -> None:
         widths = [high - low for low, high in (row.held_out["interval"] for row in runs)]
         line = [method, number(float(held.mean())), number(float(np.mean(widths)))]
         beats = [row.held_out["macro_f1"] > (forest[seed].held_out["macro_f1"] or 0) for seed, row in by_seed.items()]
-        line.append("-" if runs[0] is forest[next(iter(by_seed))] else f"{sum(beats)} / {len(beats)}")
+        is_forest = method == next(iter(forest.values())).method
+        line.append("-" if is_forest else f"{sum(beats)} / {len(beats)}")
         if scene.strata is not None:
             line.append(number(float(np.mean([row.strata["macro_f1"] for row in runs]))))
         if len(reported) == len(held):
