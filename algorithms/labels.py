@@ -9,6 +9,12 @@ from qgis.PyQt.QtCore import QVariant
 INTEGER_TYPES = (QVariant.Int, QVariant.UInt, QVariant.LongLong, QVariant.ULongLong)
 
 
+def is_set(crs) -> bool:
+    """Whether a layer has a coordinate reference system. A GeoPackage written without one gets a placeholder
+    ('Undefined geographic SRS', 'Undefined Cartesian SRS') that QGIS calls valid but that cannot be transformed."""
+    return crs.isValid() and not (not crs.authid() and crs.description().casefold().startswith("undefined"))
+
+
 def resolve_layers(algorithm, parameters, context, raster_name: str, vector_name: str, field_name: str, what: str):
     """The raster layer, the vector source and the class field's index, or a message naming what is wrong.
 
@@ -20,7 +26,7 @@ def resolve_layers(algorithm, parameters, context, raster_name: str, vector_name
     source = algorithm.parameterAsSource(parameters, vector_name, context)
     if source is None:
         raise QgsProcessingException(algorithm.invalidSourceError(parameters, vector_name))
-    if not raster.crs().isValid():
+    if not is_set(raster.crs()):
         raise QgsProcessingException(
             f"The {what} '{raster.name()}' has no coordinate reference system. Assign one "
             "(Raster > Projections > Assign Projection) and run again."
@@ -53,13 +59,13 @@ def class_rows(
         )
     integer = field.type() in INTEGER_TYPES or real
     transform = None
-    if source.sourceCrs().isValid():
+    if is_set(source.sourceCrs()):
         transform = QgsCoordinateTransform(source.sourceCrs(), raster_crs, context.transformContext())
     elif context.feedback() is not None:
         assumed = raster_crs.authid() or raster_crs.description()
         context.feedback().pushWarning(
-            "The vector layer has no coordinate reference system (a shapefile without its .prj file, for "
-            f"instance): its coordinates were taken to be in the raster's CRS ({assumed}). If they are not, "
+            "The vector layer has no coordinate reference system (a shapefile without its .prj file, or a "
+            f"GeoPackage layer whose SRS is undefined, for instance): its coordinates were taken to be in the raster's CRS ({assumed}). If they are not, "
             "assign the layer its CRS (Vector > Data Management Tools > Assign Projection) and run again."
         )
     rows, skipped = [], 0

@@ -47,19 +47,26 @@ class SamplePatches(ImagetteAlgorithm):
     HELP = (
         "Cuts square training patches (imagettes) out of a raster wherever labelled polygons or points are, "
         "and writes a dataset folder for 'Train patch classifier'.\n\n"
-        "Inside polygons, patch centres lie on a grid (the stride); at points, one patch is centred on each point. "
-        "A patch is kept when enough of it lies inside polygons of its own class (counted against what the patch can "
-        "hold of its polygon, so polygons smaller than a patch still give patches), when it does not cross the raster "
-        "edge and when it holds no more nodata than tolerated; the log counts every reason a patch was rejected, and "
-        "names the classes left with too few patches to learn from. With the default stride, the grid is tightened "
-        "inside polygons too small for about sixteen patches.\n\n"
-        "Every patch also gets its mask: the class of each pixel whose centre lies in a polygon of the patch's own "
-        "split, 0 elsewhere. Segmentation networks (U-Nets) learn from the masks. The default 32 px suits 10 to 30 m "
+        "Inside polygons, patch centres lie on a grid (the stride); at points, one patch is centred on each point, "
+        "and every point near it labels its own pixel in the patch's mask. With the default stride, the grid is "
+        "tightened inside polygons too small for about sixteen patches.\n\n"
+        "Every patch gets its mask: the class of each pixel whose centre lies in a polygon (or under a point) of the "
+        "patch's own split, 0 elsewhere. Segmentation networks (U-Nets) learn from the masks, so they use every "
+        "patch: one that crosses the raster edge or holds nodata keeps those pixels unlabelled (and filled with the "
+        "patch's band means). Patch classifiers learn one class per patch, so they leave out the patches that "
+        "cross the raster edge, hold more nodata than tolerated, or hold too little of their own class (counted "
+        "against what the patch can hold of its polygon, so polygons smaller than a patch still give patches). "
+        "Only a patch centred on nodata is never cut. The log says, per class, how many features, patches and "
+        "labelled pixels went to each split, and how many of the training labels some training mask holds; it "
+        "names the classes left with too few patches and what to change. The default 32 px suits 10 to 30 m "
         "imagery for every network; on sub-metre imagery, 64 to 256 px give a U-Net the wider context a pixel "
         "needs there, and 16 to 64 px suit patch classifiers.\n\n"
-        "Validation is split by feature: each polygon or point gives all its patches to training or all to "
-        "validation, stratified per class and seeded, and training patches that share a pixel with a validation "
-        "patch are dropped, so validation scores are not inflated by pixels seen in training.\n\n"
+        "Validation is split by feature before any patch is cut: each polygon or point goes whole to training or to "
+        "validation, per class and seeded, so that validation holds the asked share of the class's labelled pixels "
+        "(of its points). A validation label is never a training target: training masks leave validation pixels "
+        "unlabelled. Training patches may still show validation pixels as imagery around their own labels, so the "
+        "network has seen the validation areas as context, never their classes; patches are not dropped for it, "
+        "which on touching polygons or crowded points would cost most of the training labels.\n\n"
         "Integer class values are kept as class codes; text values get codes 1, 2, ... in alphabetical order. "
         "Class colours come from the layer's categorized style on the class field when it has one. A class "
         "field that gives nearly every feature its own class (an identifier such as fid, QGIS's first choice) is "
@@ -148,7 +155,8 @@ class SamplePatches(ImagetteAlgorithm):
                 minValue=0,
                 maxValue=1,
             ),
-            "A patch is kept only if at least this fraction of its pixels lies inside polygons of its own class.",
+            "Patch classifiers use a patch only if at least this fraction of its pixels lies inside polygons of its own "
+            "class; segmentation networks use every patch.",
             advanced=True,
         )
         self.add_parameter(
@@ -160,8 +168,9 @@ class SamplePatches(ImagetteAlgorithm):
                 minValue=0,
                 maxValue=1,
             ),
-            "Patches with a larger fraction of nodata pixels are rejected. Tolerated nodata pixels are filled with "
-            "the patch's band means.",
+            "Patch classifiers leave out the patches with a larger fraction of nodata pixels, and classify only where "
+            "a patch holds no more; segmentation networks use every patch, its nodata pixels unlabelled. Nodata "
+            "pixels are filled with the patch's band means.",
             advanced=True,
         )
         self.add_parameter(
@@ -351,13 +360,11 @@ class SamplePatches(ImagetteAlgorithm):
 
     def report(self, result, progress):
         metadata = result.metadata
-        names = {entry["code"]: entry["name"] for entry in metadata["classes"]}
-        for entry in metadata["classes"]:
-            code = str(entry["code"])
-            progress.info(
-                f"Class {entry['code']} '{names[entry['code']]}': {metadata['counts']['train'].get(code, 0)} training, "
-                f"{metadata['counts']['validation'].get(code, 0)} validation patches."
-            )
         for reason, count in metadata["rejected"].items():
             if count:
                 progress.info(f"Rejected: {count} × {reason}.")
+        for reason, count in metadata["not_classifiable"].items():
+            if count:
+                progress.info(
+                    f"Kept for segmentation networks only (patch classifiers leave it out): {count} × {reason}."
+                )

@@ -22,6 +22,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor
+from rasterio.features import rasterize
 
 from tests.conftest import RecordingFeedback, run_algorithm
 from tests.scenes import CLASS_COLORS, CLASSES, make_scene, write_polygons
@@ -48,15 +49,17 @@ def patch_windows(dataset, indices):
     return np.round(np.asarray(rows) - size / 2).astype(int), np.round(np.asarray(cols) - size / 2).astype(int)
 
 
-def assert_no_overlap(dataset):
-    """No validation patch shares a pixel with a training patch."""
+def assert_no_validation_label_in_training(dataset):
+    """No training patch's mask labels a pixel of a validation feature."""
     size = dataset.patch_size
-    train_rows, train_cols = patch_windows(dataset, dataset.indices(TRAIN))
-    val_rows, val_cols = patch_windows(dataset, dataset.indices(VALIDATION))
-    overlap = (np.abs(train_rows[:, None] - val_rows[None]) < size) & (
-        np.abs(train_cols[:, None] - val_cols[None]) < size
-    )
-    assert val_rows.size and train_rows.size and not overlap.any()
+    with rasterio.open(dataset.metadata["raster"]) as src:
+        shape, transform = (src.height, src.width), src.transform
+    validation = np.pad(rasterize(dataset.features(VALIDATION), out_shape=shape, transform=transform), size)
+    indices = dataset.indices(TRAIN)
+    assert indices.size and dataset.indices(VALIDATION).size
+    for index, row, col in zip(indices, *patch_windows(dataset, indices)):
+        window = validation[row + size : row + 2 * size, col + size : col + 2 * size]
+        assert not (window & np.asarray(dataset.masks[index])).any()
 
 
 def test_text_field_in_another_crs_gives_named_classes_and_matching_outputs(scene, tmp_path):
@@ -91,7 +94,7 @@ def test_text_field_in_another_crs_gives_named_classes_and_matching_outputs(scen
     assert {f["class_name"] for f in footprints.getFeatures()} == set(expected_names)
 
 
-def test_validation_split_is_by_polygon_stratified_and_never_overlaps_training(scene, tmp_path):
+def test_validation_split_is_by_polygon_stratified_and_never_a_training_target(scene, tmp_path):
     dataset = open_dataset(sample(scene.raster, scene.vector, tmp_path, STRIDE=8)["OUTPUT_DATASET"])
 
     for group in np.unique(dataset.groups):
@@ -99,19 +102,26 @@ def test_validation_split_is_by_polygon_stratified_and_never_overlaps_training(s
     for code in np.unique(dataset.labels):
         of_class = dataset.labels == code
         assert (dataset.split[of_class] == VALIDATION).any() and (dataset.split[of_class] == TRAIN).any()
-    assert_no_overlap(dataset)
+    assert_no_validation_label_in_training(dataset)
 
 
-def test_adjacent_polygons_of_both_splits_lose_overlapping_training_patches(tmp_path):
-    # Polygons 24 px apart: 40 px patches from neighbouring polygons of both splits would share pixels.
+def test_adjacent_polygons_of_both_splits_keep_their_training_patches(tmp_path):
+    # Polygons 24 px apart: 40 px patches from neighbouring polygons of both splits share pixels; the training
+    # patches are kept, the validation pixels unlabelled in their masks.
     made = make_scene(tmp_path, cells=2, cell=96, classes=CLASSES[:2], nodata_block=False, seed=3)
     vector = write_polygons(made, tmp_path / "labels.gpkg")
     result = sample(
         made.raster, vector, tmp_path, VALIDATION_FRACTION=0.5, STRIDE=8, MIN_CLASS_SHARE=0.0, PATCH_SIZE=40
     )
     dataset = open_dataset(result["OUTPUT_DATASET"])
-    assert dataset.metadata["rejected"]["training patch overlaps a validation patch"] > 0
-    assert_no_overlap(dataset)
+    size = dataset.patch_size
+    train_rows, train_cols = patch_windows(dataset, dataset.indices(TRAIN))
+    val_rows, val_cols = patch_windows(dataset, dataset.indices(VALIDATION))
+    overlap = (np.abs(train_rows[:, None] - val_rows[None]) < size) & (
+        np.abs(train_cols[:, None] - val_cols[None]) < size
+    )
+    assert overlap.any()  # what was dropped before is kept
+    assert_no_validation_label_in_training(dataset)
 
 
 def test_integer_codes_are_kept_and_uint8_bands_are_read(tmp_path):
@@ -126,20 +136,21 @@ def test_integer_codes_are_kept_and_uint8_bands_are_read(tmp_path):
     assert dataset.patches.dtype == np.uint8 and dataset.band_count == 3
 
 
-def raster_windows(dataset) -> np.ndarray:
-    """The raster's pixels under every patch of the dataset, as sampling read them."""
-    rows, cols = patch_windows(dataset, np.arange(len(dataset.labels)))
+def raster_windows(dataset, indices) -> np.ndarray:
+    """The raster's pixels under the given patches (inside the raster), as sampling read them."""
+    rows, cols = patch_windows(dataset, indices)
     size = dataset.patch_size
     with rasterio.open(dataset.metadata["raster"]) as src:
         return np.stack([src.read(window=((row, row + size), (col, col + size))) for row, col in zip(rows, cols)])
 
 
-def test_patches_never_touch_nodata_unless_tolerated(scene, tmp_path):
+def test_patch_classifiers_get_no_nodata_unless_tolerated(scene, tmp_path):
     strict = open_dataset(sample(scene.raster, scene.vector, tmp_path / "strict", STRIDE=8)["OUTPUT_DATASET"])
-    read = raster_windows(strict)
-    np.testing.assert_array_equal(np.asarray(strict.patches), read)  # the raster's pixels, where they are
-    assert not (read == 0).any()  # the scene's nodata (0 in every band) is under no patch
-    # A polygon over the nodata block yields no patch by default, and patches with a tolerance.
+    whole = np.flatnonzero(strict.classifiable)
+    read = raster_windows(strict, whole)
+    np.testing.assert_array_equal(np.asarray(strict.patches)[whole], read)  # the raster's pixels, where they are
+    assert not (read == 0).any()  # the scene's nodata (0 in every band) is under no classifiable patch
+    # A polygon over the nodata block yields no classifiable patch by default, and some with a tolerance.
     layer = QgsVectorLayer(str(scene.vector), "labels", "ogr")
     nodata_origin = scene.transform * (scene.truth.shape[1] - scene.cell // 2, scene.truth.shape[0] - scene.cell // 2)
     from qgis.core import QgsCoordinateReferenceSystem, QgsCoordinateTransform, QgsFeature, QgsGeometry, QgsPointXY
@@ -158,11 +169,12 @@ def test_patches_never_touch_nodata_unless_tolerated(scene, tmp_path):
             "OUTPUT_DATASET"
         ]
     )
-    assert default.metadata["rejected"]["patch holds too much nodata"] > 0
-    assert len(tolerant.labels) > len(default.labels)
+    assert default.metadata["not_classifiable"]["patch holds more nodata than tolerated"] > 0
+    assert tolerant.classifiable.sum() > default.classifiable.sum()
     # Tolerated nodata pixels hold the patch's band means (of its pixels with data, truncated to the raster's
     # type); every other pixel is the raster's.
-    patches, read = np.asarray(tolerant.patches), raster_windows(tolerant)
+    whole = np.flatnonzero(tolerant.classifiable)
+    patches, read = np.asarray(tolerant.patches)[whole], raster_windows(tolerant, whole)
     nodata = (read == 0).all(axis=1)  # (patches, size, size)
     filled = 0
     for patch, window, missing in zip(patches, read, nodata):

@@ -123,7 +123,7 @@ def test_the_same_seed_gives_the_same_dataset_byte_for_byte(scene, tmp_path):
     other = sample_patches(scene_config(scene, tmp_path / "other", seed=8, max_per_class=40))
     made, written = files(first.dataset_path), files(again.dataset_path)
     assert set(made) == {ds.METADATA_FILE, ds.PATCHES_FILE, ds.MASKS_FILE, ds.FEATURES_FILE} | {
-        f"{name}.npy" for name in ("labels", "split", "groups", "centres")
+        ds.array_file(name) for name in (*ds.ARRAY_FILES, ds.CLASSIFIABLE)
     }
     for name in set(made) - {ds.METADATA_FILE}:
         assert made[name] == written[name], name
@@ -161,9 +161,8 @@ def test_a_class_with_a_single_polygon_goes_to_training_with_a_warning(scene, tm
     result = sample_patches(scene_config((made, kept, classes), tmp_path / "dataset"), progress)
     (warning,) = [w for w in progress.warnings if "only one feature" in w]
     assert warning == (
-        f"Class '{lone.name}' has patches from only one feature, so it cannot be both trained and validated without "
-        "leaking: all its patches go to training and it will not be validated. Digitise at least one more feature of "
-        "this class."
+        f"Class '{lone.name}' has only one feature on the raster, so it cannot be both trained and validated without "
+        "leaking: it goes to training and will not be validated. Digitise at least one more feature of this class."
     )
     assert warning in result.metadata["warnings"]
     dataset = open_dataset(result.dataset_path)

@@ -46,7 +46,7 @@ def weighted_loss(model_path, dataset_path) -> float:
     """The validation loss of a saved model, computed here from the model file alone."""
     model, data = load_model(model_path), ds.open_dataset(dataset_path)
     norm = model.metadata["normalization"]
-    indices = data.indices(ds.VALIDATION)
+    indices = data.indices(ds.VALIDATION, classifiable_only=True)  # what patch classifiers validate on
     x = torch.from_numpy(normalize(data.patches[indices], np.array(norm["mean"]), np.array(norm["std"])))
     codes = [c["code"] for c in model.metadata["classes"]]
     y = torch.from_numpy(np.searchsorted(codes, data.labels[indices]))
@@ -106,7 +106,7 @@ def test_every_architecture_trains_a_step(architecture, bands, datasets, tmp_pat
 
 def test_class_weighting_changes_the_loss(tmp_path):
     data = small_dataset(tmp_path, max_per_class=0)
-    labels = ds.open_dataset(data).labels[ds.open_dataset(data).indices(ds.TRAIN)]
+    labels = ds.open_dataset(data).labels[ds.open_dataset(data).indices(ds.TRAIN, classifiable_only=True)]
     counts = np.bincount(np.searchsorted([1, 2, 3], labels), minlength=3)
     assert len(set(counts.tolist())) > 1, "the fixture must be imbalanced"
     weights = class_weights(np.bincount(np.searchsorted([1, 2, 3], labels), minlength=3))

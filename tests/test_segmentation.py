@@ -46,22 +46,26 @@ def test_masks_label_exactly_the_features_of_the_patch_split(sampled):
     scene, data = sampled
     assert data.metadata["format_version"] == ds.FORMAT_VERSION and data.masks is not None
     shape = scene.truth.shape
+    size = data.patch_size
+    # Padded by a patch of nodata all round: patches crossing the raster edge are kept, unlabelled outside.
     by_split = {
-        split: rasterize(data.features(split), out_shape=shape, transform=scene.transform, fill=0, dtype="int32")
+        split: np.pad(
+            rasterize(data.features(split), out_shape=shape, transform=scene.transform, fill=0, dtype="int32"), size
+        )
         for split in (ds.TRAIN, ds.VALIDATION)
     }
+    truth = np.pad(scene.truth, size)
     assert by_split[ds.VALIDATION].any() and by_split[ds.TRAIN].any()
-    size = data.patch_size
     inverse = ~scene.transform
     holes = 0  # nodata pixels inside a feature of the patch's split: the case the mask must leave unlabelled
     for index, ((x, y), split) in enumerate(zip(data.centres, data.split)):
-        col, row = (round(v - size / 2) for v in inverse * (x, y))
+        col, row = (round(v - size / 2) + size for v in inverse * (x, y))
         window = (slice(row, row + size), slice(col, col + size))
-        expected = np.where(scene.truth[window] > 0, by_split[int(split)][window], 0)  # truth 0: nodata
+        expected = np.where(truth[window] > 0, by_split[int(split)][window], 0)  # truth 0: nodata
         np.testing.assert_array_equal(data.masks[index], expected)
-        holes += int(np.sum((scene.truth[window] == 0) & (by_split[int(split)][window] > 0)))
+        holes += int(np.sum((truth[window] == 0) & (by_split[int(split)][window] > 0)))
         if split == ds.TRAIN:  # a validation polygon is never a label in a training patch
-            assert not np.any(by_split[ds.VALIDATION][row : row + size, col : col + size] & data.masks[index])
+            assert not np.any(by_split[ds.VALIDATION][window] & data.masks[index])
     assert holes > 0
 
 

@@ -1,6 +1,6 @@
 """The dataset folder that sampling writes and training reads.
 
-Layout (format "imagette-dataset", version 2):
+Layout (format "imagette-dataset", version 3):
     dataset.json   metadata: class table, bands, normalisation, patch and pixel size, CRS, counts,
                    and the mask dtype under "masks"
     patches.bin    raw C-order array (count, bands, patch_size, patch_size) in the raster's dtype,
@@ -8,11 +8,14 @@ Layout (format "imagette-dataset", version 2):
     masks.bin      raw C-order array (count, patch_size, patch_size) of the class code of every pixel
                    whose centre lies in a feature of the patch's own split, 0 elsewhere (unlabelled)
     features.geojson  the polygons and points, in the raster's CRS, with their code and split
-                   ("train", "validation" or null for a feature that gave no patch)
+                   ("train" or "validation", decided before any patch was cut)
     labels.npy     int32 class code of each patch (the class of the feature at its centre)
     split.npy      uint8, 0 = training, 1 = validation
     groups.npy     int64 id of the feature (polygon or point) each patch came from
     centres.npy    float64 (count, 2) x, y of each patch centre in the raster CRS
+    classifiable.npy  bool, whether patch classifiers use the patch: it lies inside the raster, holds no
+                   more nodata than tolerated and enough of its own class (version 3; every patch before).
+                   Segmentation networks use every patch: outside and nodata pixels are unlabelled.
 """
 
 from __future__ import annotations
@@ -27,8 +30,8 @@ from .classes import ClassEntry, table_from_dicts
 from .errors import ImagetteError
 
 FORMAT = "imagette-dataset"
-FORMAT_VERSION = 2
-READABLE_VERSIONS = (1, 2)  # version 1 has no masks and no features: patch classifiers only
+FORMAT_VERSION = 3
+READABLE_VERSIONS = (1, 2, 3)  # version 1 has no masks and no features: patch classifiers only
 METADATA_FILE = "dataset.json"
 PATCHES_FILE = "patches.bin"
 MASKS_FILE = "masks.bin"
@@ -37,6 +40,7 @@ TRAIN, VALIDATION = 0, 1
 MIN_PATCH_SIZE = 8  # every network downsamples 8 times (training.MIN_PATCH_SIZE): sampling refuses smaller patches
 SPLIT_NAMES = ("train", "validation")
 ARRAY_FILES = ("labels", "split", "groups", "centres")  # one row per patch each
+CLASSIFIABLE = "classifiable"  # one row per patch from version 3 on
 # The metadata training reads; a dataset without one of them is refused on opening.
 METADATA_KEYS = ("count", "patch_size", "bands", "classes", "normalization", "pixel_size", "crs", "crs_name", "raster")
 NESTED_KEYS = {"bands": ("count", "dtype", "names"), "normalization": ("mean", "std"), "masks": ("dtype",)}
@@ -72,9 +76,14 @@ class Dataset(PatchMetadata):
     groups: np.ndarray
     centres: np.ndarray
     masks: np.ndarray | None = None  # None in version 1 datasets
+    classifiable: np.ndarray | None = None  # None before version 3: every patch is
 
-    def indices(self, split: int) -> np.ndarray:
-        return np.flatnonzero(self.split == split)
+    def indices(self, split: int, classifiable_only: bool = False) -> np.ndarray:
+        """The patches of one split; with classifiable_only, those patch classifiers use."""
+        chosen = self.split == split
+        if classifiable_only and self.classifiable is not None:
+            chosen &= self.classifiable
+        return np.flatnonzero(chosen)
 
     def features(self, split: int) -> list[tuple[dict, int]]:
         """(GeoJSON geometry in the raster CRS, class code) of the features of one split; [] in version 1."""
@@ -104,6 +113,11 @@ def patch_boxes(centres: np.ndarray, metadata: dict) -> np.ndarray:
     half = metadata["patch_size"] * np.abs(np.asarray(metadata["pixel_size"], dtype=np.float64)) / 2
     centres = np.asarray(centres, dtype=np.float64).reshape(-1, 2)
     return np.hstack([centres - half, centres + half])
+
+
+def array_file(name: str) -> str:
+    """The file name of a per-patch array."""
+    return f"{name}.npy"
 
 
 def open_dataset(path: str | Path) -> Dataset:
@@ -139,14 +153,16 @@ def open_dataset(path: str | Path) -> Dataset:
         dtype = np.dtype(metadata["bands"]["dtype"])
         _check_file_size(folder / PATCHES_FILE, count * bands * size * size * dtype.itemsize)
         patches = np.memmap(folder / PATCHES_FILE, dtype=dtype, mode="r", shape=shape)
-        arrays = {name: np.load(folder / f"{name}.npy") for name in ARRAY_FILES}
+        arrays = {name: np.load(folder / array_file(name)) for name in ARRAY_FILES}
+        if metadata["format_version"] >= 3:
+            arrays[CLASSIFIABLE] = np.load(folder / array_file(CLASSIFIABLE)).astype(bool)
         if "masks" in metadata:
             masks_dtype = np.dtype(metadata["masks"]["dtype"])
             _check_file_size(folder / MASKS_FILE, count * size * size * masks_dtype.itemsize)
             arrays["masks"] = np.memmap(folder / MASKS_FILE, dtype=masks_dtype, mode="r", shape=(count, size, size))
     except (OSError, ValueError, TypeError) as error:
         raise _damaged(folder, str(error)) from error
-    for name in ARRAY_FILES:
+    for name in sorted(arrays.keys() - {"masks"}):
         rows = arrays[name].shape[0] if arrays[name].ndim else 0
         if rows != count:
             raise _damaged(folder, f"{name}.npy has {rows} row(s) for {count} patch(es)")

@@ -2,9 +2,17 @@
 
 The raster is read by chunks (a square of CHUNK pixels plus a halo of one patch), only where
 features are, so memory does not grow with the raster and patches that share pixels share reads.
-Validation is split by feature, and training patches that overlap a validation patch are dropped,
-so no validation pixel is ever seen in training. Each patch's mask labels the pixels whose centre
-lies in a feature of the patch's own split, so a validation polygon is never a label in training.
+
+Every label the user drew should reach training, so nothing is dropped for being near the other split:
+- the split is decided first, by whole features, per class and seeded, so that the validation
+  features hold the share of labelled pixels (points: of points) that was asked for;
+- each patch's mask labels the pixels whose centre lies in a feature of the patch's own split, so a
+  validation label is never a training target, though a training patch may see validation imagery
+  as context around its labels;
+- a patch that crosses the raster edge, holds nodata or lies mostly outside its own class is kept,
+  its outside and nodata pixels unlabelled and filled with the patch's band means: segmentation
+  networks learn from its labelled pixels. It is marked not classifiable, and patch classifiers (one
+  class per patch) leave it out, as the minimum class share and the nodata tolerance ask.
 
 Small features next to the patch get what they can hold:
 - the class share of a patch counts its own class's pixels against what the patch could hold of
@@ -21,7 +29,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -51,10 +59,11 @@ FEW_TRAINING_PATCHES = 20  # below this, a class is said to have too few patches
 # Errors of a write that the person can fix by freeing space or choosing another folder.
 WRITE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM)
 
-REJECT_EDGE = "patch crosses the raster edge"
-REJECT_NODATA = "patch holds too much nodata"
-REJECT_MIXED = "too little of the patch inside its own class"
-REJECT_OVERLAP = "training patch overlaps a validation patch"
+# Why a patch is not classifiable: patch classifiers leave it out, segmentation networks learn from its labels.
+NOT_CLASSIFIABLE_EDGE = "patch crosses the raster edge"
+NOT_CLASSIFIABLE_NODATA = "patch holds more nodata than tolerated"
+NOT_CLASSIFIABLE_MIXED = "too little of the patch inside its own class"
+REJECT_NODATA_CENTRE = "patch centre on nodata"
 REJECT_CAP = "over the per-class cap"
 
 
@@ -130,25 +139,27 @@ def polygon_area(geometry: dict) -> float:
 
 @dataclass
 class _Candidates:
-    """Accepted patches of pass 1: pixel position of the centre, class code and feature."""
+    """Patches of pass 1: pixel position of the centre, feature index and whether patch classifiers may use it."""
 
     rows: list = field(default_factory=list)
     cols: list = field(default_factory=list)
-    codes: list = field(default_factory=list)
-    groups: list = field(default_factory=list)
+    features: list = field(default_factory=list)
+    classifiable: list = field(default_factory=list)
 
-    def add(self, rows, cols, codes, groups) -> None:
+    def add(self, rows, cols, features, classifiable) -> None:
         self.rows.append(rows)
         self.cols.append(cols)
-        self.codes.append(codes)
-        self.groups.append(groups)
+        self.features.append(features)
+        self.classifiable.append(classifiable)
 
-    def arrays(self) -> tuple[np.ndarray, ...]:
+    def arrays(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         if not self.rows:
-            return tuple(np.zeros(0, dtype=np.int64) for _ in range(4))
-        return tuple(
-            np.concatenate(parts).astype(np.int64) for parts in (self.rows, self.cols, self.codes, self.groups)
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, empty, np.zeros(0, dtype=bool)
+        rows, cols, features = (
+            np.concatenate(parts).astype(np.int64) for parts in (self.rows, self.cols, self.features)
         )
+        return rows, cols, features, np.concatenate(self.classifiable).astype(bool)
 
 
 def _check_config(config: SamplingConfig) -> None:
@@ -169,7 +180,7 @@ def _check_config(config: SamplingConfig) -> None:
 
 
 class _Sampler:
-    """One sampling run: pass 1 finds and cuts valid patches, then split, filter and write."""
+    """One sampling run: split the features, find and cut patches (pass 1), then cap and write."""
 
     def __init__(self, config: SamplingConfig, src, progress: Progress) -> None:
         self.config = config
@@ -178,6 +189,7 @@ class _Sampler:
         self.size = config.patch_size
         self.before = config.patch_size // 2  # pixels of the patch before its centre pixel
         self.rejected: Counter = Counter()
+        self.not_classifiable: Counter = Counter()
         self.warnings: list[str] = []
         self.features = config.features
         self.codes = np.array([f.code for f in self.features], dtype=np.int64)
@@ -189,6 +201,11 @@ class _Sampler:
         self.fillable = np.where(areas > 0, np.clip(areas, 1, self.size**2), self.size**2) / self.size**2
         # One feature-index map per candidate patch (feature index + 1, 0 outside): the masks are made from them.
         self.map_dtype = np.dtype(np.uint16 if len(self.features) < 2**16 - 1 else np.int32)
+        self.inside = self.touching(0, src.height, 0, src.width)
+        points = np.array([_point_count(f.geometry) for f in self.features], dtype=np.float64)
+        self.feature_split = self.split(np.where(points > 0, points, areas))
+        # Labelled pixels of every feature that hold data (a point labels the pixel under it), counted in pass 1.
+        self.labelled_pixels = np.zeros(len(self.features), dtype=np.int64)
 
     def warn(self, message: str) -> None:
         self.warnings.append(message)
@@ -209,16 +226,45 @@ class _Sampler:
         boxes = self.pixel_boxes
         return (boxes[:, 2] >= row0) & (boxes[:, 0] < row1) & (boxes[:, 3] >= col0) & (boxes[:, 1] < col1)
 
+    def split(self, weights: np.ndarray) -> np.ndarray:
+        """Split of every feature: whole features go to validation, per class and seeded, so that their weights
+        (labelled pixels; points: one each) come closest to the validation fraction of the class's.
+
+        Features are taken in a random order whenever taking one brings the class nearer its target; a class of
+        two or more features always keeps one in each split. Features outside the raster stay in training.
+        """
+        rng = np.random.default_rng(self.config.seed)
+        split = np.full(len(self.features), ds.TRAIN, dtype=np.uint8)
+        if self.config.validation_fraction == 0:
+            return split
+        names = {entry.code: entry.name for entry in self.config.classes}
+        for code in np.unique(self.codes[self.inside]):
+            members = np.flatnonzero(self.inside & (self.codes == code))
+            if members.size < 2:
+                self.warn(
+                    f"Class '{names[code]}' has only one feature on the raster, so it cannot be both trained and "
+                    "validated without leaking: it goes to training and will not be validated. "
+                    "Digitise at least one more feature of this class."
+                )
+                continue
+            target, taken = self.config.validation_fraction * weights[members].sum(), 0.0
+            order = rng.permutation(members)
+            for member in order[:-1]:  # the last one stays in training whatever happens
+                if abs(taken + weights[member] - target) < abs(taken - target):
+                    split[member], taken = ds.VALIDATION, taken + weights[member]
+            if not taken:  # every feature is larger than the share asked: the one nearest it validates
+                split[order[np.argmin(np.abs(weights[order[:-1]] - target))]] = ds.VALIDATION
+        return split
+
     def chunks(self) -> list[Window]:
         """Chunk windows that hold at least one feature."""
         height, width = self.src.height, self.src.width
-        inside = self.touching(0, height, 0, width)
-        if not inside.any():
+        if not self.inside.any():
             raise ImagetteError(
                 "The vector layer does not overlap the raster: no feature lies inside the raster's extent. "
                 "Check that both layers cover the same place and that their CRS are set correctly."
             )
-        outside = int((~inside).sum())
+        outside = int((~self.inside).sum())
         if outside:
             self.rejected["feature outside the raster"] += outside
         windows = []
@@ -278,12 +324,25 @@ class _Sampler:
                 col, row = (int(np.floor(v)) for v in inverse * (x, y))
                 yield int(i), row, col
 
+    def _read_halo(self, halo: Window) -> tuple[np.ndarray, np.ndarray]:
+        """The halo's data and valid pixels; the part outside the raster is 0 and not valid."""
+        data = np.zeros((self.src.count, int(halo.height), int(halo.width)), dtype=self.src.dtypes[0])
+        valid = np.zeros(data.shape[1:], dtype=bool)
+        row0, col0 = max(0, halo.row_off), max(0, halo.col_off)
+        row1 = min(self.src.height, halo.row_off + halo.height)
+        col1 = min(self.src.width, halo.col_off + halo.width)
+        inner = (slice(row0 - halo.row_off, row1 - halo.row_off), slice(col0 - halo.col_off, col1 - halo.col_off))
+        data[(slice(None), *inner)], valid[inner] = read_with_mask(
+            self.src, Window(col0, row0, col1 - col0, row1 - row0)
+        )
+        return data, valid
+
     def _sample_chunk(self, core: Window, found: _Candidates, patch_file, map_file) -> None:
         size, before = self.size, self.before
-        row0, col0 = max(0, core.row_off - size), max(0, core.col_off - size)
-        row1 = min(self.src.height, core.row_off + core.height + size)
-        col1 = min(self.src.width, core.col_off + core.width + size)
-        halo = Window(col0, row0, col1 - col0, row1 - row0)
+        # The halo reaches one patch beyond the core on every side, past the raster's edge where the core meets it.
+        halo = Window(core.col_off - size, core.row_off - size, core.width + 2 * size, core.height + 2 * size)
+        row0, col0 = halo.row_off, halo.col_off
+        row1, col1 = row0 + halo.height, col0 + halo.width
         selected = np.flatnonzero(self.touching(row0, row1, col0, col1))
         polygons = [(self.features[i].geometry, i + 1) for i in selected if not self.features[i].is_point]
         shape = (int(halo.height), int(halo.width))
@@ -294,22 +353,25 @@ class _Sampler:
             else np.zeros(shape, dtype=np.int32)
         )
         rows, cols, index = self._candidates_in_core(core, halo, feature_map, selected)
-        if rows.size == 0:
-            return
         for i, row, col in self._point_pixels(selected):  # a point labels the pixel under it in the masks
             if row0 <= row < row1 and col0 <= col < col1:
                 feature_map[row - row0, col - col0] = i + 1
-        top, left = rows - before, cols - before  # absolute top-left of each patch
-        inside = (top >= 0) & (left >= 0) & (top + size <= self.src.height) & (left + size <= self.src.width)
-        self.rejected[REJECT_EDGE] += int((~inside).sum())
-        rows, cols, index, top, left = rows[inside], cols[inside], index[inside], top[inside], left[inside]
+        data, valid = self._read_halo(halo)
+        labelled = np.where(valid, feature_map, 0)  # nodata pixels are never labels
+        in_core = labelled[size : size + core.height, size : size + core.width]
+        self.labelled_pixels += np.bincount(in_core.ravel(), minlength=len(self.features) + 1)[1:]
+        top_in, left_in = rows - before - row0, cols - before - col0  # top-left of each patch in the halo
+        on_data = valid[rows - row0, cols - col0]
+        self.rejected[REJECT_NODATA_CENTRE] += int((~on_data).sum())
+        rows, cols, index, top_in, left_in = (array[on_data] for array in (rows, cols, index, top_in, left_in))
         if rows.size == 0:
             return
-        data, valid = read_with_mask(self.src, halo)
-        top_in, left_in = top - row0, left - col0  # relative to the halo window
-        invalid_share = box_shares(~valid, top_in, left_in, size)
-        keep = invalid_share <= self.config.nodata_tolerance
-        self.rejected[REJECT_NODATA] += int((~keep).sum())
+        top, left = top_in + row0, left_in + col0
+        inside = (top >= 0) & (left >= 0) & (top + size <= self.src.height) & (left + size <= self.src.width)
+        tolerated = box_shares(~valid, top_in, left_in, size) <= self.config.nodata_tolerance
+        classifiable = inside & tolerated
+        self.not_classifiable[NOT_CLASSIFIABLE_EDGE] += int((~inside).sum())
+        self.not_classifiable[NOT_CLASSIFIABLE_NODATA] += int((inside & ~tolerated).sum())
         codes = self.codes[index]
         class_map = np.concatenate([[0], self.codes])[feature_map]  # feature_map holds feature index + 1, 0 outside
         from_polygon = np.array([not self.features[i].is_point for i in index], dtype=bool)
@@ -317,79 +379,26 @@ class _Sampler:
             of_code = from_polygon & (codes == code)
             share = box_shares(class_map == code, top_in[of_code], left_in[of_code], size)
             mixed = share < self.config.min_class_share * self.fillable[index[of_code]]
-            self.rejected[REJECT_MIXED] += int((mixed & keep[of_code]).sum())
-            keep[np.flatnonzero(of_code)[mixed]] = False
-        if not keep.any():
-            return
+            self.not_classifiable[NOT_CLASSIFIABLE_MIXED] += int((mixed & classifiable[of_code]).sum())
+            classifiable[np.flatnonzero(of_code)[mixed]] = False
         # Windows spanning all bands: indexing by top-left gives (patches, bands, size, size) directly.
         windows = np.lib.stride_tricks.sliding_window_view(data, (data.shape[0], size, size))[0]
-        patches = np.ascontiguousarray(windows[top_in[keep], left_in[keep]])
-        if self.config.nodata_tolerance > 0:
-            _fill_invalid(
-                patches, np.lib.stride_tricks.sliding_window_view(valid, (size, size))[top_in[keep], left_in[keep]]
-            )
+        patches = np.ascontiguousarray(windows[top_in, left_in])
+        _fill_invalid(patches, np.lib.stride_tricks.sliding_window_view(valid, (size, size))[top_in, left_in])
         patch_file.write(patches.tobytes())
-        labelled = np.where(valid, feature_map, 0)  # nodata pixels are never labels
-        maps = np.lib.stride_tricks.sliding_window_view(labelled, (size, size))[top_in[keep], left_in[keep]]
+        maps = np.lib.stride_tricks.sliding_window_view(labelled, (size, size))[top_in, left_in]
         map_file.write(maps.astype(self.map_dtype).tobytes())
-        found.add(rows[keep], cols[keep], codes[keep], np.array([self.features[i].feature_id for i in index[keep]]))
+        found.add(rows, cols, index, classifiable)
 
-    def split(self, codes: np.ndarray, groups: np.ndarray) -> np.ndarray:
-        """Whole features go to training or validation, per class, seeded; returns the split of each patch."""
-        rng = np.random.default_rng(self.config.seed)
-        split = np.full(codes.size, ds.TRAIN, dtype=np.uint8)
-        if self.config.validation_fraction == 0:
-            return split
-        names = {entry.code: entry.name for entry in self.config.classes}
-        for code in np.unique(codes):
-            of_class = codes == code
-            group_ids, counts = np.unique(groups[of_class], return_counts=True)
-            if group_ids.size < 2:
-                self.warn(
-                    f"Class '{names[code]}' has patches from only one feature, so it cannot be both trained and "
-                    "validated without leaking: all its patches go to training and it will not be validated. "
-                    "Digitise at least one more feature of this class."
-                )
-                continue
-            order = rng.permutation(group_ids.size)
-            target = self.config.validation_fraction * counts.sum()
-            chosen, taken = [], 0
-            for position in order[:-1]:  # at least one feature stays in training
-                if taken >= target:
-                    break
-                chosen.append(group_ids[position])
-                taken += counts[position]
-            split[of_class & np.isin(groups, chosen)] = ds.VALIDATION
-        return split
-
-    def drop_overlaps(self, rows: np.ndarray, cols: np.ndarray, split: np.ndarray) -> np.ndarray:
-        """Mask of patches to keep: training patches sharing a pixel with a validation patch go."""
-        size = self.size
-        cells: dict[tuple[int, int], list[int]] = defaultdict(list)
-        for i in np.flatnonzero(split == ds.VALIDATION):
-            cells[(rows[i] // size, cols[i] // size)].append(i)
-        keep = np.ones(rows.size, dtype=bool)
-        if not cells:
-            return keep
-        for i in np.flatnonzero(split == ds.TRAIN):
-            cell_row, cell_col = rows[i] // size, cols[i] // size
-            for dr in (-1, 0, 1):
-                for dc in (-1, 0, 1):
-                    for j in cells.get((cell_row + dr, cell_col + dc), ()):
-                        if abs(rows[j] - rows[i]) < size and abs(cols[j] - cols[i]) < size:
-                            keep[i] = False
-        self.rejected[REJECT_OVERLAP] += int((~keep).sum())
-        return keep
-
-    def cap(self, codes: np.ndarray, keep: np.ndarray) -> np.ndarray:
-        """Keeps at most max_per_class patches of each class, chosen at random (seeded)."""
+    def cap(self, codes: np.ndarray) -> np.ndarray:
+        """Mask of the patches kept: at most max_per_class of each class, chosen at random (seeded)."""
+        keep = np.ones(codes.size, dtype=bool)
         limit = self.config.max_per_class
         if limit <= 0:
             return keep
         rng = np.random.default_rng(self.config.seed + 1)
-        keep = keep.copy()
-        for code in np.unique(codes[keep]):
-            members = np.flatnonzero(keep & (codes == code))
+        for code in np.unique(codes):
+            members = np.flatnonzero(codes == code)
             if members.size > limit:
                 dropped = rng.choice(members, members.size - limit, replace=False)
                 keep[dropped] = False
@@ -397,8 +406,13 @@ class _Sampler:
         return keep
 
 
+def _point_count(geometry: dict) -> int:
+    """Points of a Point or MultiPoint geometry (0 for polygons)."""
+    return {"Point": 1, "MultiPoint": len(geometry["coordinates"])}.get(geometry["type"], 0)
+
+
 def _fill_invalid(patches: np.ndarray, valid: np.ndarray) -> None:
-    """Replaces nodata pixels of tolerated patches by the patch's band means, in place."""
+    """Replaces the nodata (and outside) pixels of patches by the patch's band means, in place."""
     for patch, patch_valid in zip(patches, valid):
         if not patch_valid.all() and patch_valid.any():
             means = patch[:, patch_valid].mean(axis=1)
@@ -504,21 +518,21 @@ def _sample_into(config: SamplingConfig, output: Path, progress: Progress) -> Sa
         sampler = _Sampler(config, src, progress)
         raw_path, maps_path = Path(work) / "candidates.bin", Path(work) / "candidate_maps.bin"
         with open(raw_path, "wb") as patch_file, open(maps_path, "wb") as map_file:
-            rows, cols, codes, groups = sampler.run_pass_one(patch_file, map_file).arrays()
+            rows, cols, index, classifiable = sampler.run_pass_one(patch_file, map_file).arrays()
+        codes = sampler.codes[index]
         if np.unique(codes).size < 2:
             found = ", ".join(sorted({e.name for e in config.classes if e.code in set(codes.tolist())})) or "none"
             raise ImagetteError(
                 f"Patches were found for fewer than two classes (classes with patches: {found}). A classifier needs at "
-                "least two. Check the patch size (smaller patches fit in smaller polygons), the minimum class share "
-                "and the nodata tolerance, or digitise larger polygons."
+                "least two. Check the patch size (smaller patches fit in smaller polygons), "
+                "or digitise larger polygons."
             )
-        split = sampler.split(codes, groups)
-        keep = sampler.cap(codes, sampler.drop_overlaps(rows, cols, split))
-        selection = np.flatnonzero(keep)
+        selection = np.flatnonzero(sampler.cap(codes))
         progress.check_canceled()
 
-        feature_split = _feature_split(config.features, groups, split)
-        codes, groups, split = codes[selection], groups[selection], split[selection]
+        rows, cols, index, classifiable = (array[selection] for array in (rows, cols, index, classifiable))
+        codes, split = sampler.codes[index], sampler.feature_split[index]
+        groups = np.array([f.feature_id for f in config.features], dtype=np.int64)[index]
         bands, dtype = src.count, np.dtype(src.dtypes[0])
         statistics = _BandStatistics(bands)
 
@@ -537,17 +551,23 @@ def _sample_into(config: SamplingConfig, output: Path, progress: Progress) -> Sa
         masks_dtype = mask_dtype(sampler.codes)
         lookup = np.zeros((2, len(config.features) + 1), dtype=masks_dtype)
         for split_index in (ds.TRAIN, ds.VALIDATION):
-            lookup[split_index, 1:] = np.where(feature_split == split_index, sampler.codes, 0)
+            lookup[split_index, 1:] = np.where(sampler.feature_split == split_index, sampler.codes, 0)
+        tops, lefts = rows - size // 2, cols - size // 2
+        reach = _TrainingReach(src.width)
 
         def masked(maps: np.ndarray, start: int) -> np.ndarray:
             progress.set_percent(90 + 5 * start / max(selection.size, 1))
-            return lookup[split[start : start + len(maps), None, None], maps]
+            batch = slice(start, start + len(maps))
+            masks = lookup[split[batch, None, None], maps]
+            training = split[batch] == ds.TRAIN
+            reach.add(maps[training], masks[training] > 0, tops[batch][training], lefts[batch][training])
+            return masks
 
         _copy_rows(maps_path, Path(work) / ds.MASKS_FILE, selection, (size, size), sampler.map_dtype, masked)
         maps_path.unlink()
-        _warn_few_patches(sampler, codes, split)
-        top_left = np.stack([rows[selection], cols[selection]]) - size // 2
-        xs, ys = src.transform * (top_left[1] + size / 2, top_left[0] + size / 2)
+        label_use = _label_use(sampler, codes, split, reach.per_feature(len(config.features)))
+        _report_label_use(sampler, label_use)
+        xs, ys = src.transform * (lefts + size / 2, tops + size / 2)
         centres = np.column_stack([xs, ys]).astype(np.float64)
         present = set(codes.tolist())
         metadata = {
@@ -572,30 +592,62 @@ def _sample_into(config: SamplingConfig, output: Path, progress: Progress) -> Sa
                 "seed": config.seed,
             },
             "counts": _count_table(codes, split),
+            "classifiable_counts": _count_table(codes[classifiable], split[classifiable]),
+            "labels": label_use,
             "masks": {"dtype": masks_dtype.name, "unlabelled": 0},
             "rejected": dict(sampler.rejected),
+            "not_classifiable": dict(sampler.not_classifiable),
             "warnings": sampler.warnings,
             "provenance": config.provenance,
             "software": software_versions(),
         }
-        for name, array in (
-            ("labels", codes.astype(np.int32)),
-            ("split", split),
-            ("groups", groups),
-            ("centres", centres),
-        ):
-            np.save(Path(work) / f"{name}.npy", array)
-        _write_features(Path(work) / ds.FEATURES_FILE, config.features, feature_split, src.crs)
+        arrays = {"labels": codes.astype(np.int32), "split": split, "groups": groups, "centres": centres}
+        for name, array in {**arrays, "classifiable": classifiable}.items():
+            np.save(Path(work) / ds.array_file(name), array)
+        _write_features(Path(work) / ds.FEATURES_FILE, config.features, sampler.feature_split, src.crs)
         (Path(work) / ds.METADATA_FILE).write_text(json.dumps(metadata, indent=1, ensure_ascii=False), encoding="utf-8")
         _publish(Path(work), output)
     progress.set_percent(100)
     return SamplingResult(output, metadata, centres, codes, split)
 
 
-def _feature_split(features: list[LabelledFeature], groups: np.ndarray, split: np.ndarray) -> np.ndarray:
-    """Split of every feature: that of its patches; training for a feature that gave none."""
-    split_of_id = {int(group): int(part) for group, part in zip(groups, split)}
-    return np.array([split_of_id.get(f.feature_id, ds.TRAIN) for f in features], dtype=np.int64)
+class _TrainingReach:
+    """The labelled pixels that some training patch's mask labels, each counted once, by feature."""
+
+    def __init__(self, width: int) -> None:
+        self.width = width
+        self.pixels: list[np.ndarray] = []
+        self.features: list[np.ndarray] = []
+
+    def add(self, maps: np.ndarray, labelled: np.ndarray, tops: np.ndarray, lefts: np.ndarray) -> None:
+        """maps: feature index + 1 of each pixel of the patches; labelled: the pixels their masks label."""
+        patch, row, col = np.nonzero(labelled)
+        pixels, first = np.unique((tops[patch] + row) * self.width + lefts[patch] + col, return_index=True)
+        self.pixels.append(pixels)
+        self.features.append(maps[patch[first], row[first], col[first]].astype(np.int64) - 1)
+
+    def per_feature(self, count: int) -> np.ndarray:
+        if not self.pixels:
+            return np.zeros(count, dtype=np.int64)
+        _, first = np.unique(np.concatenate(self.pixels), return_index=True)
+        return np.bincount(np.concatenate(self.features)[first], minlength=count)
+
+
+def _label_use(sampler: _Sampler, codes: np.ndarray, split: np.ndarray, reached: np.ndarray) -> dict:
+    """Per split and class: features on the raster, patches, labelled pixels, and (training) those in its masks."""
+    table: dict[str, dict[str, dict[str, int]]] = {name: {} for name in ds.SPLIT_NAMES}
+    for split_index, name in enumerate(ds.SPLIT_NAMES):
+        for code in np.unique(sampler.codes[sampler.inside]):
+            members = sampler.inside & (sampler.codes == code) & (sampler.feature_split == split_index)
+            row = {
+                "features": int(members.sum()),
+                "patches": int(((codes == code) & (split == split_index)).sum()),
+                "labelled_pixels": int(sampler.labelled_pixels[members].sum()),
+            }
+            if split_index == ds.TRAIN:
+                row["in_training_masks"] = int(reached[members].sum())
+            table[name][str(code)] = row
+    return table
 
 
 def _write_features(path: Path, features: list[LabelledFeature], feature_split: np.ndarray, crs) -> None:
@@ -616,18 +668,39 @@ def _write_features(path: Path, features: list[LabelledFeature], feature_split: 
     path.write_text(json.dumps(collection), encoding="utf-8")
 
 
-def _warn_few_patches(sampler: _Sampler, codes: np.ndarray, split: np.ndarray) -> None:
-    """Names the classes with too few training patches to learn from, and what to change."""
+def _report_label_use(sampler: _Sampler, label_use: dict) -> None:
+    """Logs, per class, what reached training and validation, and names the classes too poor to learn from with
+    the fix that suits their layout."""
     names = {entry.code: entry.name for entry in sampler.config.classes}
-    for code in np.unique(sampler.codes):
-        count = int(((codes == code) & (split == ds.TRAIN)).sum())
-        if count < FEW_TRAINING_PATCHES:
-            features = int((sampler.codes == code).sum())
-            sampler.warn(
-                f"Class '{names.get(int(code), code)}' has {count} training patch(es) from {features} feature(s): too "
-                f"few to learn from (aim for {FEW_TRAINING_PATCHES} or more). Digitise more or larger polygons of this "
-                "class, choose a smaller patch size, or lower the minimum class share."
-            )
+    for code, training in label_use["train"].items():
+        validation = label_use["validation"][code]
+        labelled = training["labelled_pixels"] + validation["labelled_pixels"]
+        name = names.get(int(code), code)
+        sampler.progress.info(
+            f"Class '{name}': {training['features']} training feature(s), {training['patches']} patch(es), "
+            f"{_percent(training['in_training_masks'], training['labelled_pixels'])} of their "
+            f"{training['labelled_pixels']} labelled pixel(s) in training masks; {validation['features']} validation "
+            f"feature(s), {validation['patches']} patch(es), {_percent(validation['labelled_pixels'], labelled)} of "
+            "the class's labelled pixels."
+        )
+        if training["patches"] >= FEW_TRAINING_PATCHES:
+            continue
+        of_class = sampler.inside & (sampler.codes == int(code))
+        points = all(sampler.features[i].is_point for i in np.flatnonzero(of_class))
+        remedy = (
+            "Add points of this class: each point on data gives one patch."
+            if points
+            else "Digitise more or larger polygons of this class, or set a smaller stride (more patch centres in "
+            "each polygon)."
+        )
+        sampler.warn(
+            f"Class '{name}' has {training['patches']} training patch(es) from {training['features']} feature(s): "
+            f"too few to learn from (aim for {FEW_TRAINING_PATCHES} or more). {remedy}"
+        )
+
+
+def _percent(part: int, whole: int) -> str:
+    return f"{100 * part / whole:.0f} %" if whole else "0 %"
 
 
 def _publish(work: Path, output: Path) -> None:

@@ -429,7 +429,9 @@ def _prepare(config: TrainingConfig, progress: Progress) -> _Data:
         )
     classes = table_to_dicts(dataset.classes)
     targets = PixelTargets(dataset) if is_segmentation(config.architecture) else PatchTargets(dataset)
-    train, validation = dataset.indices(ds.TRAIN), dataset.indices(ds.VALIDATION)
+    # Patch classifiers leave out the patches that cross the raster edge, hold nodata or too little of their class.
+    whole = not targets.spatial
+    train, validation = dataset.indices(ds.TRAIN, whole), dataset.indices(ds.VALIDATION, whole)
     if train.size < 2:
         raise ImagetteError(f"The dataset '{dataset.path}' has {train.size} training patch(es); at least 2 are needed.")
     counts = targets.counts(train, len(classes))
