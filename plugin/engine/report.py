@@ -263,7 +263,8 @@ def render_report(metadata: dict) -> str:
         folded = metrics.get("cross_validated_features", 0)
         measured = (
             f"Scores are the map's: every pixel whose centre lies in one of the {metrics['validation_features']} "
-            "validation features (never seen in training), classified as 'Classify raster' does with its defaults, "
+            "validation features (their labels never served for training, though training patches may have shown "
+            "their imagery as context around training labels), classified as 'Classify raster' does with its defaults, "
             "against the feature's class"
             + (
                 f", and in {folded} training features, each classified by the network of a "
@@ -282,8 +283,8 @@ def render_report(metadata: dict) -> str:
             )
     else:
         measured = (
-            f"Scores are measured on the validation {_e(metrics.get('unit', 'patches'))}, whose polygons were never "
-            "seen in training. They are patch-level: the map, borders included, usually scores lower."
+            f"Scores are measured on the validation {_e(metrics.get('unit', 'patches'))}, whose labels never served "
+            "for training. They are patch-level: the map, borders included, usually scores lower."
         )
     sections = [
         f"<h1>Imagette training report</h1><p class=note>Written {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. "
