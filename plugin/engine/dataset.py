@@ -120,6 +120,38 @@ def array_file(name: str) -> str:
     return f"{name}.npy"
 
 
+def write_arrays(folder: Path, arrays: dict[str, np.ndarray]) -> None:
+    """Writes the per-patch arrays (ARRAY_FILES and CLASSIFIABLE, one row per patch) into folder."""
+    expected = {*ARRAY_FILES, CLASSIFIABLE}
+    if arrays.keys() != expected:
+        raise ValueError(f"A dataset has the arrays {sorted(expected)}, not {sorted(arrays)}")
+    for name, array in arrays.items():
+        np.save(folder / array_file(name), array)
+
+
+def write_features(folder: Path, features: list[tuple[int, int, dict]], split: np.ndarray, crs_name: str) -> None:
+    """Writes (feature id, class code, GeoJSON geometry in the raster CRS) of every feature with its split."""
+    collection = {
+        "type": "FeatureCollection",
+        "crs": {"type": "name", "properties": {"name": crs_name}},
+        "features": [
+            {
+                "type": "Feature",
+                "id": feature_id,
+                "properties": {"code": code, "split": SPLIT_NAMES[int(part)]},
+                "geometry": geometry,
+            }
+            for (feature_id, code, geometry), part in zip(features, split)
+        ],
+    }
+    (folder / FEATURES_FILE).write_text(json.dumps(collection), encoding="utf-8")
+
+
+def write_metadata(folder: Path, metadata: dict) -> None:
+    """Writes dataset.json; written last, it is what makes a folder a dataset."""
+    (folder / METADATA_FILE).write_text(json.dumps(metadata, indent=1, ensure_ascii=False), encoding="utf-8")
+
+
 def open_dataset(path: str | Path) -> Dataset:
     """Opens a dataset folder, or explains why it is not one."""
     folder = Path(path)

@@ -25,7 +25,6 @@ Small features next to the patch get what they can hold:
 from __future__ import annotations
 
 import errno
-import json
 import os
 import shutil
 import tempfile
@@ -602,10 +601,10 @@ def _sample_into(config: SamplingConfig, output: Path, progress: Progress) -> Sa
             "software": software_versions(),
         }
         arrays = {"labels": codes.astype(np.int32), "split": split, "groups": groups, "centres": centres}
-        for name, array in {**arrays, "classifiable": classifiable}.items():
-            np.save(Path(work) / ds.array_file(name), array)
-        _write_features(Path(work) / ds.FEATURES_FILE, config.features, sampler.feature_split, src.crs)
-        (Path(work) / ds.METADATA_FILE).write_text(json.dumps(metadata, indent=1, ensure_ascii=False), encoding="utf-8")
+        ds.write_arrays(Path(work), {**arrays, ds.CLASSIFIABLE: classifiable})
+        features = [(f.feature_id, f.code, f.geometry) for f in config.features]
+        ds.write_features(Path(work), features, sampler.feature_split, src.crs.to_string())
+        ds.write_metadata(Path(work), metadata)
         _publish(Path(work), output)
     progress.set_percent(100)
     return SamplingResult(output, metadata, centres, codes, split)
@@ -648,24 +647,6 @@ def _label_use(sampler: _Sampler, codes: np.ndarray, split: np.ndarray, reached:
                 row["in_training_masks"] = int(reached[members].sum())
             table[name][str(code)] = row
     return table
-
-
-def _write_features(path: Path, features: list[LabelledFeature], feature_split: np.ndarray, crs) -> None:
-    """The features as GeoJSON in the raster's CRS, with their code and split: map-level validation reads them."""
-    collection = {
-        "type": "FeatureCollection",
-        "crs": {"type": "name", "properties": {"name": crs.to_string()}},
-        "features": [
-            {
-                "type": "Feature",
-                "id": feature.feature_id,
-                "properties": {"code": feature.code, "split": ds.SPLIT_NAMES[int(part)]},
-                "geometry": feature.geometry,
-            }
-            for feature, part in zip(features, feature_split)
-        ],
-    }
-    path.write_text(json.dumps(collection), encoding="utf-8")
 
 
 def _report_label_use(sampler: _Sampler, label_use: dict) -> None:
