@@ -84,6 +84,7 @@ class SamplePatches(ImagetteAlgorithm):
     MIN_CLASS_SHARE = "MIN_CLASS_SHARE"
     NODATA_TOLERANCE = "NODATA_TOLERANCE"
     MAX_PER_CLASS = "MAX_PER_CLASS"
+    POINT_RADIUS = "POINT_RADIUS"
     OUTPUT_DATASET = "OUTPUT_DATASET"
     OUTPUT_FOOTPRINTS = "OUTPUT_FOOTPRINTS"
     TOTAL_PATCHES = "TOTAL_PATCHES"
@@ -181,6 +182,20 @@ class SamplePatches(ImagetteAlgorithm):
             advanced=True,
         )
         self.add_parameter(
+            number(
+                self.POINT_RADIUS,
+                self.tr("Radius labelled around each point (pixels)"),
+                number.Integer,
+                0,
+                minValue=0,
+                maxValue=16,
+            ),
+            "A point labels the pixel under it; with a radius, also the pixels within that many pixels of it (a "
+            "disc) where no polygon lies, for segmentation networks to learn from. Use it where a point stands for "
+            "a homogeneous area at least that wide.",
+            advanced=True,
+        )
+        self.add_parameter(
             QgsProcessingParameterFolderDestination(self.OUTPUT_DATASET, self.tr("Dataset folder")),
             "Folder where the dataset is written (patches, labels, split and metadata), to give to 'Train patch classifier'.",
         )
@@ -220,6 +235,7 @@ class SamplePatches(ImagetteAlgorithm):
             min_class_share=self.parameterAsDouble(parameters, self.MIN_CLASS_SHARE, context),
             nodata_tolerance=self.parameterAsDouble(parameters, self.NODATA_TOLERANCE, context),
             max_per_class=self.parameterAsInt(parameters, self.MAX_PER_CLASS, context),
+            point_radius=self.parameterAsInt(parameters, self.POINT_RADIUS, context),
             validation_fraction=self.parameterAsDouble(parameters, self.VALIDATION_FRACTION, context),
             seed=self.parameterAsInt(parameters, self.SEED, context),
             provenance={"vector": source.sourceName(), "class_field": field_name},

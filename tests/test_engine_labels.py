@@ -155,3 +155,29 @@ def test_segmentation_keeps_edge_and_nodata_patches_unlabelled_there_and_classif
         assert not (patch == 0).any()  # no raw nodata left
     assert not dataset.classifiable[crosses_edge | holds_nodata].any()
     assert result.metadata["not_classifiable"]["patch crosses the raster edge"] == int(crosses_edge.sum())
+
+
+def test_a_point_radius_labels_a_disc_that_never_takes_a_validation_point(tmp_path):
+    features = crowded_points()
+    config = SamplingConfig(
+        raster(tmp_path), features, CLASS_TABLE, str(tmp_path / "dataset"), patch_size=PATCH, point_radius=2
+    )
+    dataset = ds.open_dataset(sample_patches(config).dataset_path)
+    split_of = split_of_features(dataset)
+    pixel_of = {f.feature_id: tuple(int(v) for v in ~TRANSFORM * f.geometry["coordinates"])[::-1] for f in features}
+    validation_points = padded(label_map(features, split_of, "validation")) > 0
+    near_training = np.zeros((SIDE + 2 * PATCH,) * 2, dtype=np.int32)  # the class of a training point within 2 px
+    for f in features:
+        if split_of[f.feature_id] == "train":
+            row, col = (v + PATCH for v in pixel_of[f.feature_id])
+            near_training[row - 2 : row + 3, col - 2 : col + 3] = f.code  # the disc's bounding square
+    indices = dataset.indices(ds.TRAIN)
+    labelled = 0
+    for index, row, col in zip(indices, *patch_origins(dataset, indices)):
+        window = (slice(row + PATCH, row + 2 * PATCH), slice(col + PATCH, col + 2 * PATCH))
+        mask = np.asarray(dataset.masks[index])
+        assert not (mask[validation_points[window]]).any()  # a validation point's pixel is never a training target
+        assert (near_training[window][mask > 0] > 0).all()  # every label lies by a training point
+        labelled += int((mask > 0).sum())
+    assert labelled > 5 * indices.size  # discs, not single pixels
+    assert dataset.metadata["sampling"]["point_radius"] == 2

@@ -93,6 +93,7 @@ class SamplingConfig:
     min_class_share: float = 0.5
     nodata_tolerance: float = 0.0
     max_per_class: int = 0  # 0: no cap
+    point_radius: int = 0  # a point labels the pixels within this many pixels of its own (0: its pixel only)
     validation_fraction: float = 0.2
     seed: int = 42
     provenance: dict = field(default_factory=dict)  # written as is into the metadata
@@ -323,6 +324,25 @@ class _Sampler:
                 col, row = (int(np.floor(v)) for v in inverse * (x, y))
                 yield int(i), row, col
 
+    def _paint_points(self, feature_map: np.ndarray, row0: int, col0: int, selected: np.ndarray) -> None:
+        """Labels the pixel under every point in the feature map (feature index + 1), and its disc of point_radius
+        where no polygon lies. Discs go first and points' own pixels last, so that a disc never takes the pixel
+        of another point, which may be of the other split."""
+        radius = self.config.point_radius
+        pixels = [(i, row - row0, col - col0) for i, row, col in self._point_pixels(selected)]
+        height, width = feature_map.shape
+        if radius:
+            dr, dc = np.nonzero(np.hypot(*np.mgrid[-radius : radius + 1, -radius : radius + 1]) <= radius)
+            free = feature_map == 0
+            for i, row, col in pixels:
+                rows, cols = row + dr - radius, col + dc - radius
+                inside = (rows >= 0) & (rows < height) & (cols >= 0) & (cols < width)
+                rows, cols = rows[inside], cols[inside]
+                feature_map[rows[free[rows, cols]], cols[free[rows, cols]]] = i + 1
+        for i, row, col in pixels:
+            if 0 <= row < height and 0 <= col < width:
+                feature_map[row, col] = i + 1
+
     def _read_halo(self, halo: Window) -> tuple[np.ndarray, np.ndarray]:
         """The halo's data and valid pixels; the part outside the raster is 0 and not valid."""
         data = np.zeros((self.src.count, int(halo.height), int(halo.width)), dtype=self.src.dtypes[0])
@@ -352,9 +372,7 @@ class _Sampler:
             else np.zeros(shape, dtype=np.int32)
         )
         rows, cols, index = self._candidates_in_core(core, halo, feature_map, selected)
-        for i, row, col in self._point_pixels(selected):  # a point labels the pixel under it in the masks
-            if row0 <= row < row1 and col0 <= col < col1:
-                feature_map[row - row0, col - col0] = i + 1
+        self._paint_points(feature_map, row0, col0, selected)
         data, valid = self._read_halo(halo)
         labelled = np.where(valid, feature_map, 0)  # nodata pixels are never labels
         in_core = labelled[size : size + core.height, size : size + core.width]
@@ -587,6 +605,7 @@ def _sample_into(config: SamplingConfig, output: Path, progress: Progress) -> Sa
                 "min_class_share": config.min_class_share,
                 "nodata_tolerance": config.nodata_tolerance,
                 "max_per_class": config.max_per_class,
+                "point_radius": config.point_radius,
                 "validation_fraction": config.validation_fraction,
                 "seed": config.seed,
             },
