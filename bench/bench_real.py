@@ -473,8 +473,10 @@ def run_network(
     return Path(classified["OUTPUT_CLASSIFICATION"]), trained, seconds, problems
 
 
-def sample_dataset(raster: Path, polygons: Path, class_field: str, patch_size: int, folder: Path, seed: int) -> dict:
-    """imagette:samplepatches with its defaults but the patch size and seed."""
+def sample_dataset(
+    raster: Path, polygons: Path, class_field: str, patch_size: int, folder: Path, seed: int, overrides: dict[str, str]
+) -> dict:
+    """imagette:samplepatches with its defaults but the patch size, the seed and the overrides (--sample)."""
     problems: list[str] = []
     start = time.perf_counter()
     result = run_imagette(
@@ -487,6 +489,7 @@ def sample_dataset(raster: Path, polygons: Path, class_field: str, patch_size: i
             "SEED": seed,
             "OUTPUT_DATASET": str(folder / f"dataset_{patch_size}"),
             "OUTPUT_FOOTPRINTS": "TEMPORARY_OUTPUT",
+            **overrides,
         },
         problems,
     )
@@ -555,7 +558,7 @@ def benchmark_scene(key: str, scene: Scene, args: argparse.Namespace, seed: int)
             continue
         if network.patch_size not in datasets:
             datasets[network.patch_size] = sample_dataset(
-                raster, training_file, scene.class_field, network.patch_size, folder, seed
+                raster, training_file, scene.class_field, network.patch_size, folder, seed, args.sample
             )
             sampled = datasets[network.patch_size]
             print(
@@ -736,9 +739,13 @@ def main() -> None:
         metavar="KEY=VALUE",
         help="other imagette:trainclassifier parameters, e.g. CROSS_VALIDATION=2 to compare models faster",
     )
+    parser.add_argument(
+        "--sample", nargs="+", default=[], metavar="KEY=VALUE", help="other imagette:samplepatches parameters"
+    )
     parser.add_argument("--output", type=Path, default=None, help="folder for rasters, datasets, models and maps")
     args = parser.parse_args()
     args.train = dict(item.split("=", 1) for item in args.train)
+    args.sample = dict(item.split("=", 1) for item in args.sample)
     if args.epochs is not None:
         args.train["EPOCHS"] = args.epochs
     args.output = args.output or Path(tempfile.mkdtemp(prefix="imagette-bench-real-"))
