@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 import rasterio
 from imagette.plugin.engine import dataset as ds
-from imagette.plugin.engine import sampling
+from imagette.plugin.engine import patch_copy, sampling
 from imagette.plugin.engine.classes import PALETTE, ClassEntry
 from imagette.plugin.engine.dataset import open_dataset
 from imagette.plugin.engine.errors import CanceledError
@@ -182,7 +182,7 @@ class CancelInCopy(Recorder):
 
 
 def test_cancel_while_copying_patches_leaves_nothing_half_written(scene, tmp_path, monkeypatch):
-    monkeypatch.setattr(sampling, "COPY_BATCH", 16)  # many batches: the cancel falls in the middle of the copy
+    monkeypatch.setattr(patch_copy, "COPY_BATCH", 16)  # many batches: the cancel falls in the middle of the copy
     output = tmp_path / "new" / "dataset"
     progress = CancelInCopy()
     with pytest.raises(CanceledError):

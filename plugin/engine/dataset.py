@@ -115,6 +115,12 @@ def patch_boxes(centres: np.ndarray, metadata: dict) -> np.ndarray:
     return np.hstack([centres - half, centres + half])
 
 
+def mask_dtype(codes: np.ndarray) -> np.dtype:
+    """The smallest unsigned type that holds every class code."""
+    largest = int(codes.max(initial=0))
+    return np.dtype(np.uint8 if largest < 2**8 else np.uint16 if largest < 2**16 else np.uint32)
+
+
 def array_file(name: str) -> str:
     """The file name of a per-patch array."""
     return f"{name}.npy"

@@ -43,11 +43,12 @@ from . import dataset as ds
 from .classes import ClassEntry, table_to_dicts
 from .errors import ImagetteError
 from .io import band_names, box_shares, check_writable, open_raster, read_with_mask
+from .label_split import split_features
+from .patch_copy import BandStatistics, TrainingReach, copy_rows
 from .progress import Progress
 from .versions import software_versions
 
 CHUNK = 1024
-COPY_BATCH = 1024
 # The default grid is tightened inside features too small for this many patch centres. On the real-imagery
 # benchmark (bench/bench_real.py, Landsat 7 at 28.5 m, 24 small training polygons, seeds 1-3) 16 instead of 4
 # raised the U-Net's held-out map macro-F1 from 0.41 to 0.56 (a random forest: 0.46): each labelled pixel is seen
@@ -227,33 +228,17 @@ class _Sampler:
         return (boxes[:, 2] >= row0) & (boxes[:, 0] < row1) & (boxes[:, 3] >= col0) & (boxes[:, 1] < col1)
 
     def split(self, weights: np.ndarray) -> np.ndarray:
-        """Split of every feature: whole features go to validation, per class and seeded, so that their weights
-        (labelled pixels; points: one each) come closest to the validation fraction of the class's.
-
-        Features are taken in a random order whenever taking one brings the class nearer its target; a class of
-        two or more features always keeps one in each split. Features outside the raster stay in training.
-        """
-        rng = np.random.default_rng(self.config.seed)
-        split = np.full(len(self.features), ds.TRAIN, dtype=np.uint8)
-        if self.config.validation_fraction == 0:
-            return split
+        """Split of every feature (see split_features), with a warning for each class that cannot be validated."""
+        split, lone = split_features(
+            self.codes, weights, self.inside, self.config.validation_fraction, self.config.seed
+        )
         names = {entry.code: entry.name for entry in self.config.classes}
-        for code in np.unique(self.codes[self.inside]):
-            members = np.flatnonzero(self.inside & (self.codes == code))
-            if members.size < 2:
-                self.warn(
-                    f"Class '{names[code]}' has only one feature on the raster, so it cannot be both trained and "
-                    "validated without leaking: it goes to training and will not be validated. "
-                    "Digitise at least one more feature of this class."
-                )
-                continue
-            target, taken = self.config.validation_fraction * weights[members].sum(), 0.0
-            order = rng.permutation(members)
-            for member in order[:-1]:  # the last one stays in training whatever happens
-                if abs(taken + weights[member] - target) < abs(taken - target):
-                    split[member], taken = ds.VALIDATION, taken + weights[member]
-            if not taken:  # every feature is larger than the share asked: the one nearest it validates
-                split[order[np.argmin(np.abs(weights[order[:-1]] - target))]] = ds.VALIDATION
+        for code in lone:
+            self.warn(
+                f"Class '{names[code]}' has only one feature on the raster, so it cannot be both trained and "
+                "validated without leaking: it goes to training and will not be validated. "
+                "Digitise at least one more feature of this class."
+            )
         return split
 
     def chunks(self) -> list[Window]:
@@ -436,53 +421,6 @@ def _fill_invalid(patches: np.ndarray, valid: np.ndarray) -> None:
             patch[:, ~patch_valid] = means[:, None].astype(patch.dtype)
 
 
-class _BandStatistics:
-    """Running per-band mean and standard deviation, fed batch by batch."""
-
-    def __init__(self, bands: int) -> None:
-        self.total, self.total_sq, self.count = np.zeros(bands), np.zeros(bands), 0
-
-    def add(self, batch: np.ndarray) -> None:
-        values = batch.astype(np.float64)
-        self.total += values.sum(axis=(0, 2, 3))
-        self.total_sq += np.square(values).sum(axis=(0, 2, 3))
-        self.count += values.shape[0] * values.shape[2] * values.shape[3]
-
-    def result(self) -> tuple[list[float], list[float]]:
-        mean = self.total / max(self.count, 1)
-        std = np.sqrt(np.maximum(self.total_sq / max(self.count, 1) - mean**2, 0))
-        return [float(value) for value in mean], [float(value) for value in np.maximum(std, 1e-6)]
-
-
-def _copy_rows(candidates: Path, target: Path, selection: np.ndarray, row_shape: tuple, dtype, convert) -> None:
-    """Copies the selected rows of a raw candidate file to target, in order, through convert(batch, start).
-
-    Each batch maps only the span of rows it needs and unmaps it after, so memory stays flat
-    whatever the number of patches. start is the batch's position in the selection.
-    """
-    row_bytes = int(np.prod(row_shape)) * np.dtype(dtype).itemsize
-    with open(target, "wb") as out:
-        for start in range(0, selection.size, COPY_BATCH):
-            rows = selection[start : start + COPY_BATCH]
-            first = int(rows[0])
-            span = np.memmap(
-                candidates,
-                dtype=dtype,
-                mode="r",
-                offset=first * row_bytes,
-                shape=(int(rows[-1]) - first + 1, *row_shape),
-            )
-            batch = np.ascontiguousarray(span[rows - first])
-            del span
-            out.write(np.ascontiguousarray(convert(batch, start)).tobytes())
-
-
-def mask_dtype(codes: np.ndarray) -> np.dtype:
-    """The smallest unsigned type that holds every class code."""
-    largest = int(codes.max(initial=0))
-    return np.dtype(np.uint8 if largest < 2**8 else np.uint16 if largest < 2**16 else np.uint32)
-
-
 def _count_table(codes: np.ndarray, split: np.ndarray) -> dict[str, dict[str, int]]:
     return {
         name: {str(code): int(((codes == code) & (split == index)).sum()) for code in np.unique(codes)}
@@ -551,7 +489,7 @@ def _sample_into(config: SamplingConfig, output: Path, progress: Progress) -> Sa
         codes, split = sampler.codes[index], sampler.feature_split[index]
         groups = np.array([f.feature_id for f in config.features], dtype=np.int64)[index]
         bands, dtype = src.count, np.dtype(src.dtypes[0])
-        statistics = _BandStatistics(bands)
+        statistics = BandStatistics(bands)
 
         def measured(batch: np.ndarray, start: int) -> np.ndarray:
             training = split[start : start + len(batch)] == ds.TRAIN
@@ -561,16 +499,16 @@ def _sample_into(config: SamplingConfig, output: Path, progress: Progress) -> Sa
             progress.check_canceled()
             return batch
 
-        _copy_rows(raw_path, Path(work) / ds.PATCHES_FILE, selection, (bands, size, size), dtype, measured)
+        copy_rows(raw_path, Path(work) / ds.PATCHES_FILE, selection, (bands, size, size), dtype, measured)
         raw_path.unlink()
         mean, std = statistics.result()
         # Row s of the lookup labels a feature's pixels in patches of split s: its code if it is of that split.
-        masks_dtype = mask_dtype(sampler.codes)
+        masks_dtype = ds.mask_dtype(sampler.codes)
         lookup = np.zeros((2, len(config.features) + 1), dtype=masks_dtype)
         for split_index in (ds.TRAIN, ds.VALIDATION):
             lookup[split_index, 1:] = np.where(sampler.feature_split == split_index, sampler.codes, 0)
         tops, lefts = rows - size // 2, cols - size // 2
-        reach = _TrainingReach(src.width)
+        reach = TrainingReach(src.width)
 
         def masked(maps: np.ndarray, start: int) -> np.ndarray:
             progress.set_percent(90 + 5 * start / max(selection.size, 1))
@@ -580,7 +518,7 @@ def _sample_into(config: SamplingConfig, output: Path, progress: Progress) -> Sa
             reach.add(maps[training], masks[training] > 0, tops[batch][training], lefts[batch][training])
             return masks
 
-        _copy_rows(maps_path, Path(work) / ds.MASKS_FILE, selection, (size, size), sampler.map_dtype, masked)
+        copy_rows(maps_path, Path(work) / ds.MASKS_FILE, selection, (size, size), sampler.map_dtype, masked)
         maps_path.unlink()
         label_use = _label_use(sampler, codes, split, reach.per_feature(len(config.features)))
         _report_label_use(sampler, label_use)
@@ -627,28 +565,6 @@ def _sample_into(config: SamplingConfig, output: Path, progress: Progress) -> Sa
         _publish(Path(work), output)
     progress.set_percent(100)
     return SamplingResult(output, metadata, centres, codes, split)
-
-
-class _TrainingReach:
-    """The labelled pixels that some training patch's mask labels, each counted once, by feature."""
-
-    def __init__(self, width: int) -> None:
-        self.width = width
-        self.pixels: list[np.ndarray] = []
-        self.features: list[np.ndarray] = []
-
-    def add(self, maps: np.ndarray, labelled: np.ndarray, tops: np.ndarray, lefts: np.ndarray) -> None:
-        """maps: feature index + 1 of each pixel of the patches; labelled: the pixels their masks label."""
-        patch, row, col = np.nonzero(labelled)
-        pixels, first = np.unique((tops[patch] + row) * self.width + lefts[patch] + col, return_index=True)
-        self.pixels.append(pixels)
-        self.features.append(maps[patch[first], row[first], col[first]].astype(np.int64) - 1)
-
-    def per_feature(self, count: int) -> np.ndarray:
-        if not self.pixels:
-            return np.zeros(count, dtype=np.int64)
-        _, first = np.unique(np.concatenate(self.pixels), return_index=True)
-        return np.bincount(np.concatenate(self.features)[first], minlength=count)
 
 
 def _label_use(sampler: _Sampler, codes: np.ndarray, split: np.ndarray, reached: np.ndarray) -> dict:
