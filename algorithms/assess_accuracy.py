@@ -10,17 +10,24 @@ from qgis.core import (
     QgsFeatureSink,
     QgsField,
     QgsFields,
-    QgsProcessing,
     QgsProcessingOutputNumber,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
     QgsProcessingParameterFileDestination,
     QgsProcessingParameterRasterLayer,
-    QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
 
+from ..plugin.compat import (
+    FIELD_DOUBLE,
+    FIELD_INT,
+    FIELD_LONGLONG,
+    FIELD_STRING,
+    SOURCE_POINT,
+    SOURCE_POLYGON,
+    SOURCE_VECTOR,
+    WKB_NO_GEOMETRY,
+)
 from .base import ImagetteAlgorithm
 from .labels import class_rows, resolve_layers
 
@@ -66,7 +73,7 @@ class AssessAccuracy(ImagetteAlgorithm):
             QgsProcessingParameterFeatureSource(
                 self.REFERENCE,
                 self.tr("Reference polygons or points"),
-                [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint],
+                [SOURCE_POLYGON, SOURCE_POINT],
             ),
             "The ground truth, in any CRS (reprojected to the map's). Points drawn at random within each map class "
             "also give area-adjusted accuracy and class areas. Polygons must not be the training polygons.",
@@ -88,7 +95,7 @@ class AssessAccuracy(ImagetteAlgorithm):
             QgsProcessingParameterFeatureSink(
                 self.OUTPUT_CONFUSION,
                 self.tr("Confusion matrix table"),
-                QgsProcessing.TypeVector,
+                SOURCE_VECTOR,
                 optional=True,
                 createByDefault=False,
             ),
@@ -175,21 +182,21 @@ class AssessAccuracy(ImagetteAlgorithm):
         if parameters.get(self.OUTPUT_CONFUSION) is None:
             return None
         fields = QgsFields()
-        fields.append(QgsField("reference_code", QVariant.Int))
-        fields.append(QgsField("reference_class", QVariant.String))
+        fields.append(QgsField("reference_code", FIELD_INT))
+        fields.append(QgsField("reference_class", FIELD_STRING))
         for entry in result.classes:
-            field = QgsField(f"map_{entry.code}", QVariant.LongLong)
+            field = QgsField(f"map_{entry.code}", FIELD_LONGLONG)
             field.setAlias(entry.label)
             fields.append(field)
         for name, kind in (
-            ("on_nodata", QVariant.LongLong),
-            ("total", QVariant.LongLong),
-            ("producers_accuracy", QVariant.Double),
-            ("users_accuracy", QVariant.Double),
-            ("f1", QVariant.Double),
+            ("on_nodata", FIELD_LONGLONG),
+            ("total", FIELD_LONGLONG),
+            ("producers_accuracy", FIELD_DOUBLE),
+            ("users_accuracy", FIELD_DOUBLE),
+            ("f1", FIELD_DOUBLE),
         ):
             fields.append(QgsField(name, kind))
-        sink, sink_id = self.parameterAsSink(parameters, self.OUTPUT_CONFUSION, context, fields, QgsWkbTypes.NoGeometry)
+        sink, sink_id = self.parameterAsSink(parameters, self.OUTPUT_CONFUSION, context, fields, WKB_NO_GEOMETRY)
         if sink is None:
             return None
         mapped = result.counts.confusion.sum(axis=0)
@@ -206,5 +213,5 @@ class AssessAccuracy(ImagetteAlgorithm):
                     NULL if scores["f1"] is None else scores["f1"],
                 ]
             )
-            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+            sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         return sink_id

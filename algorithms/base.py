@@ -7,10 +7,11 @@ import platform
 import sys
 import traceback
 
-from qgis.core import Qgis, QgsProcessingAlgorithm, QgsProcessingException, QgsProcessingParameterDefinition
+from qgis.core import Qgis, QgsProcessingAlgorithm, QgsProcessingException
 from qgis.PyQt.QtCore import QCoreApplication
 
 from ..plugin import deps, guide
+from ..plugin.compat import FLAG_ADVANCED
 from ..plugin.engine.errors import ImagetteError
 from ..plugin.engine.progress import Progress
 from ..plugin.engine.versions import package_version, plugin_version
@@ -141,7 +142,7 @@ class ImagetteAlgorithm(QgsProcessingAlgorithm):
         """Adds a parameter with the help shown in its tooltip and the dialog's help panel."""
         parameter.setHelp(self.tr(help_text))
         if advanced:
-            parameter.setFlags(parameter.flags() | QgsProcessingParameterDefinition.FlagAdvanced)
+            parameter.setFlags(parameter.flags() | FLAG_ADVANCED)
         self.addParameter(parameter)
 
     def checkParameterValues(self, parameters, context):  # noqa: N802

@@ -13,6 +13,7 @@ from qgis.core import (
 )
 
 from ..plugin import styling
+from ..plugin.compat import BEHAVIOR_FILE, NUMBER_INTEGER
 from .base import ImagetteAlgorithm
 
 DEVICE_LABELS = ("Auto (CUDA GPU when there is one)", "CPU", "CUDA GPU")
@@ -63,7 +64,7 @@ class ClassifyRaster(ImagetteAlgorithm):
             QgsProcessingParameterFile(
                 self.MODEL,
                 self.tr("Model file"),
-                QgsProcessingParameterFile.File,
+                BEHAVIOR_FILE,
                 fileFilter=self.tr("Imagette model (*.pt)"),
             ),
             "A model file written by 'Train patch classifier'. Model files hold only data: opening one never runs code.",
@@ -78,7 +79,7 @@ class ClassifyRaster(ImagetteAlgorithm):
             number(
                 self.STRIDE,
                 self.tr("Output pixel size, in input pixels (0 = automatic)"),
-                number.Integer,
+                NUMBER_INTEGER,
                 0,
                 minValue=0,
             ),
@@ -102,7 +103,7 @@ class ClassifyRaster(ImagetteAlgorithm):
         )
         self.add_parameter(
             number(
-                self.BATCH_SIZE, self.tr("Batch size (0 = sized to the device's memory)"), number.Integer, 0, minValue=0
+                self.BATCH_SIZE, self.tr("Batch size (0 = sized to the device's memory)"), NUMBER_INTEGER, 0, minValue=0
             ),
             "Patches evaluated at once (per-patch method); the dense method uses tiles needing as much memory. "
             "When the GPU runs out of memory, batches (and tiles) are halved and the run goes on; the log gives the "

@@ -4,9 +4,8 @@ clear messages, and every feature's class value with its geometry in the raster'
 from __future__ import annotations
 
 from qgis.core import NULL, QgsCoordinateTransform, QgsGeometry, QgsProcessingException
-from qgis.PyQt.QtCore import QVariant
 
-INTEGER_TYPES = (QVariant.Int, QVariant.UInt, QVariant.LongLong, QVariant.ULongLong)
+from ..plugin.compat import FIELD_DOUBLE, FIELD_STRING, INTEGER_FIELD_TYPES
 
 
 def is_set(crs) -> bool:
@@ -52,12 +51,12 @@ def class_rows(
     log (the context's feedback) says so.
     """
     field = source.fields().at(field_index)
-    real = field.type() == QVariant.Double
-    if field.type() not in INTEGER_TYPES and field.type() != QVariant.String and not real:
+    real = field.type() == FIELD_DOUBLE
+    if field.type() not in INTEGER_FIELD_TYPES and field.type() != FIELD_STRING and not real:
         raise QgsProcessingException(
             f"The class field '{field.name()}' is of type {field.typeName()}; use an integer or a text field."
         )
-    integer = field.type() in INTEGER_TYPES or real
+    integer = field.type() in INTEGER_FIELD_TYPES or real
     transform = None
     if is_set(source.sourceCrs()):
         transform = QgsCoordinateTransform(source.sourceCrs(), raster_crs, context.transformContext())

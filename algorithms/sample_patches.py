@@ -11,7 +11,6 @@ from qgis.core import (
     QgsField,
     QgsFields,
     QgsGeometry,
-    QgsProcessing,
     QgsProcessingException,
     QgsProcessingOutputNumber,
     QgsProcessingParameterFeatureSink,
@@ -22,11 +21,18 @@ from qgis.core import (
     QgsProcessingParameterRasterLayer,
     QgsRectangle,
     QgsVectorLayer,
-    QgsWkbTypes,
 )
-from qgis.PyQt.QtCore import QVariant
 
 from ..plugin import styling
+from ..plugin.compat import (
+    FIELD_INT,
+    FIELD_STRING,
+    NUMBER_DOUBLE,
+    NUMBER_INTEGER,
+    SOURCE_POINT,
+    SOURCE_POLYGON,
+    WKB_POLYGON,
+)
 from ..plugin.engine.classes import ClassEntry, check_code, codes_for_names, palette_color
 from ..plugin.engine.dataset import MIN_PATCH_SIZE
 from .base import ImagetteAlgorithm
@@ -101,7 +107,7 @@ class SamplePatches(ImagetteAlgorithm):
             QgsProcessingParameterFeatureSource(
                 self.INPUT_VECTOR,
                 self.tr("Labelled polygons or points"),
-                [QgsProcessing.TypeVectorPolygon, QgsProcessing.TypeVectorPoint],
+                [SOURCE_POLYGON, SOURCE_POINT],
             ),
             "Training polygons (or points) with a class field, in any CRS: they are reprojected to the raster's CRS.",
         )
@@ -116,7 +122,7 @@ class SamplePatches(ImagetteAlgorithm):
             number(
                 self.PATCH_SIZE,
                 self.tr("Patch size (pixels)"),
-                number.Integer,
+                NUMBER_INTEGER,
                 32,
                 minValue=MIN_PATCH_SIZE,
                 maxValue=MAX_PATCH_SIZE,
@@ -127,19 +133,19 @@ class SamplePatches(ImagetteAlgorithm):
         )
         self.add_parameter(
             number(
-                self.VALIDATION_FRACTION, self.tr("Validation fraction"), number.Double, 0.2, minValue=0, maxValue=0.9
+                self.VALIDATION_FRACTION, self.tr("Validation fraction"), NUMBER_DOUBLE, 0.2, minValue=0, maxValue=0.9
             ),
             "Share of each class's patches set aside for validation, by whole polygons or points. 0 disables validation.",
         )
         self.add_parameter(
-            number(self.SEED, self.tr("Random seed"), number.Integer, 42, minValue=0),
+            number(self.SEED, self.tr("Random seed"), NUMBER_INTEGER, 42, minValue=0),
             "Seed of the split and the per-class cap: the same seed gives the same dataset.",
         )
         self.add_parameter(
             number(
                 self.STRIDE,
                 self.tr("Stride between patch centres (pixels, 0 = half the patch)"),
-                number.Integer,
+                NUMBER_INTEGER,
                 0,
                 minValue=0,
             ),
@@ -151,7 +157,7 @@ class SamplePatches(ImagetteAlgorithm):
             number(
                 self.MIN_CLASS_SHARE,
                 self.tr("Minimum share of the patch inside its class"),
-                number.Double,
+                NUMBER_DOUBLE,
                 0.5,
                 minValue=0,
                 maxValue=1,
@@ -164,7 +170,7 @@ class SamplePatches(ImagetteAlgorithm):
             number(
                 self.NODATA_TOLERANCE,
                 self.tr("Tolerated share of nodata pixels"),
-                number.Double,
+                NUMBER_DOUBLE,
                 0.0,
                 minValue=0,
                 maxValue=1,
@@ -176,7 +182,7 @@ class SamplePatches(ImagetteAlgorithm):
         )
         self.add_parameter(
             number(
-                self.MAX_PER_CLASS, self.tr("Maximum patches per class (0 = no limit)"), number.Integer, 0, minValue=0
+                self.MAX_PER_CLASS, self.tr("Maximum patches per class (0 = no limit)"), NUMBER_INTEGER, 0, minValue=0
             ),
             "Caps the patches of each class, drawn at random (seeded), so that a huge class does not drown the others.",
             advanced=True,
@@ -185,7 +191,7 @@ class SamplePatches(ImagetteAlgorithm):
             number(
                 self.POINT_RADIUS,
                 self.tr("Radius labelled around each point (pixels)"),
-                number.Integer,
+                NUMBER_INTEGER,
                 0,
                 minValue=0,
                 maxValue=16,
@@ -200,9 +206,7 @@ class SamplePatches(ImagetteAlgorithm):
             "Folder where the dataset is written (patches, labels, split and metadata), to give to 'Train patch classifier'.",
         )
         self.add_parameter(
-            QgsProcessingParameterFeatureSink(
-                self.OUTPUT_FOOTPRINTS, self.tr("Patch footprints"), QgsProcessing.TypeVectorPolygon
-            ),
+            QgsProcessingParameterFeatureSink(self.OUTPUT_FOOTPRINTS, self.tr("Patch footprints"), SOURCE_POLYGON),
             "One square per patch with its class code, class name and split (train or validation).",
         )
         for name, label in (
@@ -250,7 +254,7 @@ class SamplePatches(ImagetteAlgorithm):
             feature = QgsFeature()
             feature.setGeometry(QgsGeometry.fromRect(QgsRectangle(xmin, ymin, xmax, ymax)))
             feature.setAttributes([code, names[code], split])
-            sink.addFeature(feature, QgsFeatureSink.FastInsert)
+            sink.addFeature(feature, QgsFeatureSink.Flag.FastInsert)
         counts = result.metadata["counts"]
         training, validation = (sum(counts[name].values()) for name in ("train", "validation"))
         return {
@@ -306,7 +310,7 @@ class SamplePatches(ImagetteAlgorithm):
         styled = self.categorized_field(parameters, context)
         candidates = []
         for index, field in enumerate(fields):
-            if index == field_index or not (field.type() == QVariant.String or field.name() == styled):
+            if index == field_index or not (field.type() == FIELD_STRING or field.name() == styled):
                 continue
             distinct = len(source.uniqueValues(index))
             if 2 <= distinct <= UNIQUE_CLASS_SHARE * len(values):
@@ -364,12 +368,10 @@ class SamplePatches(ImagetteAlgorithm):
 
     def footprint_sink(self, parameters, context, crs):
         fields = QgsFields()
-        fields.append(QgsField("class_code", QVariant.Int))
-        fields.append(QgsField("class_name", QVariant.String))
-        fields.append(QgsField("split", QVariant.String))
-        sink, sink_id = self.parameterAsSink(
-            parameters, self.OUTPUT_FOOTPRINTS, context, fields, QgsWkbTypes.Polygon, crs
-        )
+        fields.append(QgsField("class_code", FIELD_INT))
+        fields.append(QgsField("class_name", FIELD_STRING))
+        fields.append(QgsField("split", FIELD_STRING))
+        sink, sink_id = self.parameterAsSink(parameters, self.OUTPUT_FOOTPRINTS, context, fields, WKB_POLYGON, crs)
         if sink is None:
             raise QgsProcessingException(self.invalidSinkError(parameters, self.OUTPUT_FOOTPRINTS))
         return sink, sink_id

@@ -13,6 +13,7 @@ from qgis.core import (
     QgsProcessingParameterString,
 )
 
+from ..plugin.compat import BEHAVIOR_FOLDER, NUMBER_DOUBLE, NUMBER_INTEGER
 from .base import ImagetteAlgorithm
 
 # Labels of the enums, in the order of the engine's ids (models.ARCHITECTURES, device.DEVICE_CHOICES,
@@ -126,9 +127,7 @@ class TrainClassifier(ImagetteAlgorithm):
     def initAlgorithm(self, config=None):  # noqa: N802
         number = QgsProcessingParameterNumber
         self.add_parameter(
-            QgsProcessingParameterFile(
-                self.DATASET, self.tr("Dataset folder"), behavior=QgsProcessingParameterFile.Folder
-            ),
+            QgsProcessingParameterFile(self.DATASET, self.tr("Dataset folder"), behavior=BEHAVIOR_FOLDER),
             "The folder written by 'Sample training patches' (it holds dataset.json).",
         )
         self.add_parameter(
@@ -153,15 +152,15 @@ class TrainClassifier(ImagetteAlgorithm):
             "file. Empty: ImageNet weights from the torch hub cache for ResNets.",
         )
         self.add_parameter(
-            number(self.EPOCHS, self.tr("Epochs"), number.Integer, 30, minValue=1, maxValue=10000),
+            number(self.EPOCHS, self.tr("Epochs"), NUMBER_INTEGER, 30, minValue=1, maxValue=10000),
             "Maximum passes over the training patches; early stopping usually ends sooner.",
         )
         self.add_parameter(
-            number(self.BATCH_SIZE, self.tr("Batch size"), number.Integer, 64, minValue=2, maxValue=4096),
+            number(self.BATCH_SIZE, self.tr("Batch size"), NUMBER_INTEGER, 64, minValue=2, maxValue=4096),
             "Patches per optimisation step. 32 to 128 suits most cases; on a GPU, larger batches are faster.",
         )
         self.add_parameter(
-            number(self.LEARNING_RATE, self.tr("Learning rate"), number.Double, 0.001, minValue=1e-7, maxValue=1.0),
+            number(self.LEARNING_RATE, self.tr("Learning rate"), NUMBER_DOUBLE, 0.001, minValue=1e-7, maxValue=1.0),
             "Peak learning rate of AdamW. 0.001 for training from scratch; 0.0003 is often better when fine-tuning.",
         )
         self.add_parameter(
@@ -172,7 +171,7 @@ class TrainClassifier(ImagetteAlgorithm):
             "there is none.",
         )
         self.add_parameter(
-            number(self.SEED, self.tr("Random seed"), number.Integer, 42, minValue=0),
+            number(self.SEED, self.tr("Random seed"), NUMBER_INTEGER, 42, minValue=0),
             "Seed of weights, batch order and augmentation: on the CPU, the same seed gives the same model.",
         )
         self.add_parameter(
@@ -202,7 +201,7 @@ class TrainClassifier(ImagetteAlgorithm):
             advanced=True,
         )
         self.add_parameter(
-            number(self.PATIENCE, self.tr("Early stopping patience (epochs, 0 = off)"), number.Integer, 8, minValue=0),
+            number(self.PATIENCE, self.tr("Early stopping patience (epochs, 0 = off)"), NUMBER_INTEGER, 8, minValue=0),
             "Training stops after this many epochs without a better validation macro-F1; the best epoch is kept.",
             advanced=True,
         )
@@ -212,7 +211,7 @@ class TrainClassifier(ImagetteAlgorithm):
             advanced=True,
         )
         self.add_parameter(
-            number(self.JITTER, self.tr("Radiometric jitter"), number.Double, 0.0, minValue=0.0, maxValue=1.0),
+            number(self.JITTER, self.tr("Radiometric jitter"), NUMBER_DOUBLE, 0.0, minValue=0.0, maxValue=1.0),
             "Random brightness gain and offset per band (0.1 = ±10 %), for images with varying illumination. 0 = off.",
             advanced=True,
         )
@@ -236,7 +235,7 @@ class TrainClassifier(ImagetteAlgorithm):
             advanced=True,
         )
         self.add_parameter(
-            number(self.FOLDS, self.tr("Cross-validation folds"), number.Integer, 5, minValue=2, maxValue=20),
+            number(self.FOLDS, self.tr("Cross-validation folds"), NUMBER_INTEGER, 5, minValue=2, maxValue=20),
             "Groups the training polygons are dealt into, class by class; each costs one training.",
             advanced=True,
         )

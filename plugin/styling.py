@@ -26,6 +26,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QColor
 
+from .compat import RAMP_LINEAR
 from .engine.classes import ClassEntry
 from .engine.errors import ImagetteError
 
@@ -50,7 +51,7 @@ def confidence_renderer(layer: QgsRasterLayer) -> QgsSingleBandPseudoColorRender
         for index, color in enumerate(VIRIDIS)
     ]
     ramp = QgsColorRampShader(0.0, 1.0)
-    ramp.setColorRampType(QgsColorRampShader.Interpolated)
+    ramp.setColorRampType(RAMP_LINEAR)
     ramp.setColorRampItemList(items)
     shader = QgsRasterShader(0.0, 1.0)
     shader.setRasterShaderFunction(ramp)
@@ -72,7 +73,7 @@ def footprint_renderer(classes: Sequence[ClassEntry]) -> QgsRuleBasedRenderer:
         for split, style in (("train", "solid"), ("validation", "b_diagonal")):
             symbol = QgsFillSymbol.createSimple(
                 {
-                    "color": fill.name(QColor.HexArgb),
+                    "color": fill.name(QColor.NameFormat.HexArgb),
                     "style": style,
                     "outline_color": color.name(),
                     "outline_width": "0.4",
