@@ -8,7 +8,9 @@ DEBS := qgis qgis-providers python3-qgis python3-rasterio python3-venv xvfb
 # From Debian 13 on, Debian's own torch (2.6, a CPU build) is above the code's floor: taken instead of PyPI's.
 DEBS += $(shell [ "$$(cut -d. -f1 /etc/debian_version 2>/dev/null)" -ge 13 ] 2>/dev/null && echo python3-torch)
 # dask[distributed]: the optional cluster runs of the `imagette` command (tests/test_cli.py).
-PIP_PACKAGES := pytest==9.2.0 ruff==0.17.6 mypy==2.4.1 "dask[distributed]==2026.8.0"
+# PyQt6 (with its Qt 6 libraries): tests/test_qt6.py checks the plugin's code against it, for QGIS 4; never imported
+# by the plugin, and by the test only in a subprocess.
+PIP_PACKAGES := pytest==9.2.0 ruff==0.17.6 mypy==2.4.1 "dask[distributed]==2026.8.0" PyQt6==6.11.0 PyQt6-Qt6==6.11.2
 # torch: the pinned release, unless the system Python (seen through the venv) already has torch >= 2.3, the code's
 # floor, as Debian 13's python3-torch (2.6) does: then it is used as it is, not replaced by PyPI's 4.7 GB CUDA build.
 # Checked in the recipe, after the Debian packages are installed. `make TORCH=...` chooses.
