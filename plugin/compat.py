@@ -29,6 +29,7 @@ if hasattr(Qgis, "ProcessingSourceType"):
     SOURCE_POINT = Qgis.ProcessingSourceType.VectorPoint
     SOURCE_POLYGON = Qgis.ProcessingSourceType.VectorPolygon
     FLAG_ADVANCED = Qgis.ProcessingParameterFlag.Advanced
+    FLAG_OPTIONAL = Qgis.ProcessingParameterFlag.Optional
     BEHAVIOR_FILE = Qgis.ProcessingFileParameterBehavior.File
     BEHAVIOR_FOLDER = Qgis.ProcessingFileParameterBehavior.Folder
     NUMBER_INTEGER = Qgis.ProcessingNumberParameterType.Integer
@@ -38,6 +39,7 @@ else:
     SOURCE_POINT = QgsProcessing.SourceType.TypeVectorPoint
     SOURCE_POLYGON = QgsProcessing.SourceType.TypeVectorPolygon
     FLAG_ADVANCED = QgsProcessingParameterDefinition.Flag.FlagAdvanced
+    FLAG_OPTIONAL = QgsProcessingParameterDefinition.Flag.FlagOptional
     BEHAVIOR_FILE = QgsProcessingParameterFile.Behavior.File
     BEHAVIOR_FOLDER = QgsProcessingParameterFile.Behavior.Folder
     NUMBER_INTEGER = QgsProcessingParameterNumber.Type.Integer

@@ -38,6 +38,32 @@ def canonical(path) -> str:
     return ElementTree.canonicalize(from_file=str(path), strip_text=True)
 
 
+@pytest.mark.parametrize("spec", MODELS, ids=lambda spec: spec.target.stem)
+def test_model_is_valid_in_the_model_designer(spec):
+    """Loaded from its file, as the Model Designer does, and as registered: no step refuses an input.
+
+    The designer colours a step red and refuses to run the model for any mandatory input without a value, even
+    one with a default: the generator gives every input a step does not take from elsewhere its default.
+    """
+    model = QgsProcessingModelAlgorithm()
+    assert model.fromFile(str(spec.target))
+    assert model.validate() == (True, [])
+    registered = QgsApplication.processingRegistry().algorithmById(
+        f"imagette:{spec.target.stem.removeprefix('imagette_')}"
+    )
+    assert registered.validate() == (True, [])
+
+
+def test_model_help_agrees_with_the_defaults():
+    """The patch size and the network the help names as defaults are the algorithms' defaults."""
+    registry = QgsApplication.processingRegistry()
+    patch_size = registry.algorithmById("imagette:samplepatches").parameterDefinition("PATCH_SIZE").defaultValue()
+    train = registry.algorithmById("imagette:trainclassifier").parameterDefinition("ARCHITECTURE")
+    architecture = train.options()[train.defaultValue()]
+    assert f"The default {patch_size} px patches" in LANDCOVER.help
+    assert ("the default is a U-Net" in LANDCOVER.help) == architecture.startswith("U-Net")
+
+
 def test_model_is_an_imagette_algorithm_with_declared_outputs():
     model = QgsApplication.processingRegistry().algorithmById("imagette:landcover")
     assert model is not None and model.displayName() == "Land-cover map from polygons"
