@@ -16,7 +16,8 @@ from ..plugin import styling
 from ..plugin.compat import BEHAVIOR_FILE, NUMBER_INTEGER
 from .base import ImagetteAlgorithm
 
-DEVICE_LABELS = ("Auto (CUDA GPU when there is one)", "CPU", "CUDA GPU")
+# Worded as training's DEVICE (both resolve it with engine.device.select_device).
+DEVICE_LABELS = ("Auto (CUDA GPU, then Apple GPU, then CPU)", "CPU", "CUDA GPU")
 METHOD_LABELS = ("Dense (fast)", "Per-patch (exact reference, slow)")
 
 
@@ -73,7 +74,8 @@ class ClassifyRaster(ImagetteAlgorithm):
             QgsProcessingParameterEnum(
                 self.DEVICE, self.tr("Device"), [self.tr(label) for label in DEVICE_LABELS], defaultValue=0
             ),
-            "Where the network runs. Auto takes a CUDA GPU when PyTorch sees one, else the CPU with all its cores.",
+            "Where the network runs. Auto takes a CUDA GPU, then an Apple GPU, then the CPU with all its cores, "
+            "and the log says which.",
         )
         self.add_parameter(
             number(
