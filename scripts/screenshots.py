@@ -48,8 +48,8 @@ def save_png(image, path: Path) -> None:
 
     if isinstance(image, QPixmap):
         image = image.toImage()
-    image = image.convertToFormat(QImage.Format_RGB32).convertToFormat(
-        QImage.Format_Indexed8, Qt.ThresholdDither | Qt.AvoidDither
+    image = image.convertToFormat(QImage.Format.Format_RGB32).convertToFormat(
+        QImage.Format.Format_Indexed8, Qt.ImageConversionFlag.ThresholdDither | Qt.ImageConversionFlag.AvoidDither
     )
     if not image.save(str(path), "PNG", 0):
         raise RuntimeError(f"Qt could not write {path}")
