@@ -10,7 +10,10 @@ DEBS += $(shell [ "$$(cut -d. -f1 /etc/debian_version 2>/dev/null)" -ge 13 ] 2>/
 # dask[distributed]: the optional cluster runs of the `imagette` command (tests/test_cli.py).
 # PyQt6 (with its Qt 6 libraries): tests/test_qt6.py checks the plugin's code against it, for QGIS 4; never imported
 # by the plugin, and by the test only in a subprocess.
-PIP_PACKAGES := pytest==9.2.0 ruff==0.17.6 mypy==2.4.1 "dask[distributed]==2026.8.0" PyQt6==6.11.0 PyQt6-Qt6==6.11.2
+# onnx, onnxruntime: ONNX export (imagette:exportmodel) and its tests. ml_dtypes (which onnx needs) pinned to 0.5.4,
+# which runs on numpy 1.24: pip would otherwise take 0.7, built for numpy 2, and replace the system numpy with 2.x.
+PIP_PACKAGES := pytest==9.2.0 ruff==0.17.6 mypy==2.4.1 "dask[distributed]==2026.8.0" PyQt6==6.11.0 PyQt6-Qt6==6.11.2 \
+	onnx==1.23.2 onnxruntime==1.32.0 ml_dtypes==0.5.4
 # torch: the pinned release, unless the system Python (seen through the venv) already has torch >= 2.3, the code's
 # floor, as Debian 13's python3-torch (2.6) does: then it is used as it is, not replaced by PyPI's 4.7 GB CUDA build.
 # Checked in the recipe, after the Debian packages are installed. `make TORCH=...` chooses.
