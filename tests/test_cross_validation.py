@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import torch
 from imagette.plugin.engine import dataset as ds
 from imagette.plugin.engine.assessment import ReferenceCounts
-from imagette.plugin.engine.cross_validation import AUTO_MAX_PATCHES, cross_validate, deal_folds, wanted
+from imagette.plugin.engine.cross_validation import AUTO_MAX_PATCHES, cross_validate, deal_folds, plan_folds, wanted
 from imagette.plugin.engine.modelfile import load_model
+from imagette.plugin.engine.report import duration_split
 from imagette.plugin.engine.training import train_classifier
 from imagette.plugin.engine.validation import MapValidation
 
@@ -43,7 +46,7 @@ def test_each_training_polygon_is_scored_once_by_a_network_that_never_saw_its_pi
         seen.append(indices)
         return load_model(model_path)  # a real model: only the patches each fold trains on are under test
 
-    scored = cross_validate(dataset, train, 3, 5, train_fold, torch.device("cpu"), Recorder())
+    scored = cross_validate(dataset, plan_folds(dataset, train, 3, 5), 3, train_fold, torch.device("cpu"), Recorder())
     features = dataset.identified_features(ds.TRAIN)
     folds = deal_folds(np.array([code for _, _, code in features]), 3, 5)
     folds[~np.isin([feature_id for feature_id, _, _ in features], dataset.groups[train])] = -1  # gave no patch
@@ -120,3 +123,59 @@ def test_cross_validation_adds_the_training_polygons_to_the_scores_and_leaves_th
     assert folded.metrics["validation_patches"] > plain.metrics["validation_patches"]  # more map pixels scored
     assert any("Cross-validation, fold 2/2" in line for line in progress.lines)
     assert "trained without it" in report.read_text() and "2 folds of the training polygons" in report.read_text()
+
+
+class Timeline(Recorder):
+    """A Recorder that keeps every percent, and when each log line came and where the bar stood then."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.percents: list[float] = []
+        self.events: list[tuple[float, float, str]] = []  # (perf_counter, percent, line)
+
+    def set_percent(self, percent: float) -> None:
+        super().set_percent(percent)
+        self.percents.append(percent)
+
+    def info(self, message: str) -> None:
+        super().info(message)
+        self.events.append((time.perf_counter(), self.percent, message))
+
+    def first(self, start: str) -> int:
+        return next(i for i, (_, _, line) in enumerate(self.events) if line.startswith(start))
+
+
+def test_one_progress_bar_and_a_duration_that_covers_the_whole_run_with_cross_validation(tmp_path):
+    dataset = small_dataset(tmp_path, patch_size=8, max_per_class=60)
+    progress, report = Timeline(), tmp_path / "report.html"
+    started = time.perf_counter()
+    result = train_classifier(
+        config(dataset, tmp_path, epochs=3, cross_validation="on", folds=2, output_report=str(report)), progress
+    )
+    wall = time.perf_counter() - started
+    # One bar from 0 to 100 %, never back, that moves during the folds too.
+    percents = progress.percents
+    assert percents == sorted(percents) and percents[0] == 0 and percents[-1] == 100
+    announced = progress.first("Cross-validation: 2 more networks")
+    first_fold, scored = progress.first("Cross-validation, fold 1/2"), progress.first("Validation: overall accuracy")
+    assert progress.first("Epoch 3/3") < announced < first_fold  # told once the model is trained, before any fold
+    assert "about" in progress.events[announced][2]
+    assert f"trains for {result.best_epoch} epochs" in progress.events[announced][2]  # the epoch the model chose
+    assert progress.events[announced][1] < progress.events[progress.first("Cross-validation, fold 2/2")][1] < 100
+    assert len({p for p in percents if progress.events[first_fold][1] <= p < 100}) > 2
+    # The log names each phase as it starts, with the time left once an epoch was timed.
+    assert progress.first("Training: up to 3 epochs") < progress.first("Epoch 1/3")
+    assert "left" in progress.events[progress.first("Epoch 1/3")][2]
+    assert "Map-level scoring" in progress.events[progress.first("Patch-level validation")][2]
+    assert "left" in progress.events[first_fold][2]
+    # The duration is the whole run, at least the wall time of the phases it lists, split as the log ends.
+    durations = result.metadata["training"]["durations_s"]
+    assert result.metadata["training"]["duration_s"] == durations["total"] <= result.duration_s <= wall
+    training_to_scored = progress.events[scored][0] - progress.events[progress.first("Training: up to")][0]
+    assert durations["training"] + durations["map-level scoring"] + durations["cross-validation"] >= training_to_scored
+    assert durations["cross-validation"] >= progress.events[scored][0] - progress.events[announced][0]
+    split = duration_split(durations)
+    assert split.startswith("training ") and "map-level scoring" in split and "cross-validation" in split
+    assert split in report.read_text(encoding="utf-8")
+    assert progress.lines[-1].startswith("Duration ") and split in progress.lines[-1]
+    assert result.metadata["training"]["fold_epochs"] == result.best_epoch

@@ -143,9 +143,12 @@ def test_early_stopping_keeps_the_best_epoch(pattern, tmp_path):
     np.save(flipped / "labels.npy", labels)
     progress = Recorder()
     result = train_classifier(config(flipped, tmp_path, epochs=8, patience=2, batch_size=32), progress)
-    assert result.stopped_early and result.epochs_run == result.best_epoch + 2 < 8
+    # Patience counts the epochs since the macro-F1 last rose; an epoch that only lowers the loss is kept, no more.
+    f1 = [h["val_macro_f1"] for h in result.history]
+    last_rise = 1 + f1.index(max(f1))
+    assert result.stopped_early and result.epochs_run == last_rise + 2 < 8
     ranks = [(h["val_macro_f1"], -h["val_loss"]) for h in result.history]
-    assert result.best_epoch == 1 + ranks.index(max(ranks))
+    assert result.best_epoch == 1 + ranks.index(max(ranks)) >= last_rise
     saved = weighted_loss(result.model_path, flipped)
     assert saved == pytest.approx(result.history[result.best_epoch - 1]["val_loss"], rel=1e-4)
     assert saved != pytest.approx(result.history[-1]["val_loss"], rel=1e-3)
@@ -153,7 +156,11 @@ def test_early_stopping_keeps_the_best_epoch(pattern, tmp_path):
 
 
 def test_cancel_keeps_the_best_model_so_far(datasets, tmp_path):
-    progress = Recorder(cancel_above=40)  # during the second of three epochs
+    class CancelAfterFirstEpoch(Recorder):
+        def is_canceled(self) -> bool:  # during the second of three epochs
+            return any(line.startswith("Epoch 1/3") for line in self.lines)
+
+    progress = CancelAfterFirstEpoch()
     result = train_classifier(config(datasets[3], tmp_path, epochs=3), progress)
     assert result.canceled and result.epochs_run == 1 and result.best_epoch == 1
     model = load_model(result.model_path)

@@ -4,8 +4,10 @@ With one or two validation polygons per class, the map-level score of a training
 polygons were drawn for validation: on the real-imagery benchmark (bench/bench_real.py, Landsat 7, 24
 training polygons of 7 classes) it missed the held-out map's macro-F1 by 0.2 on average. Cross-validation
 scores the training polygons too: they are dealt into folds, class by class; for each fold a network is
-trained as the model was (same settings, seed and early stopping on the validation patches) on the training
-patches clear of the fold's polygons, and its map is scored on them. Added to the model's map on the
+trained as the model was (same settings and seed, for the epochs the model's early stopping chose, on the
+same learning-rate schedule) on the training patches clear of the fold's polygons, and its map is scored on
+them. A fold network does not search for its own best epoch: that search would need its own validation every
+epoch and its patience's extra epochs, and it would measure another procedure than the model's. Added to the model's map on the
 validation polygons, every polygon is then scored once by a network that never saw its pixels. The model
 written is still the one trained on every training patch; the fold networks are thrown away.
 """
@@ -13,6 +15,7 @@ written is still the one trained on every training patch; the fold networks are 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import torch
@@ -21,7 +24,7 @@ from . import dataset as ds
 from .assessment import geometry_bounds
 from .errors import CanceledError
 from .modelfile import ModelFile
-from .progress import Progress, Quiet
+from .progress import Progress, Quiet, left_text
 from .scoring import FEW_VALIDATION_FEATURES
 from .validation import MapValidation, score_features
 
@@ -40,6 +43,11 @@ FoldTrainer = Callable[[np.ndarray, Progress], ModelFile]
 def wanted(mode: str, dataset: ds.Dataset, train: np.ndarray, progress: Progress) -> bool:
     """Whether to cross-validate: always when asked, in "auto" when a class has few validation polygons."""
     if mode != "auto":
+        if mode == "on":
+            progress.info(
+                "Cross-validation is on, as asked: once this network is trained, more networks are trained without "
+                "part of the training polygons to score the map on those too (their cost is said before they start)."
+            )
         return mode == "on"
     codes = [code for _, code in dataset.features(ds.VALIDATION)]
     few = [entry.name for entry in dataset.classes if 0 < codes.count(entry.code) < FEW_VALIDATION_FEATURES]
@@ -51,6 +59,12 @@ def wanted(mode: str, dataset: ds.Dataset, train: np.ndarray, progress: Progress
             f"train {FOLDS} more networks of that size, so it is off. Set 'Cross-validation' to 'Always' to get it."
         )
         return False
+    progress.info(
+        f"Cross-validation is on: {', '.join(few)} {'has' if len(few) == 1 else 'have'} fewer than "
+        f"{FEW_VALIDATION_FEATURES} validation polygons, so once this network is trained, more networks are trained "
+        "without part of the training polygons to score the map on those too (their cost is said before they start; "
+        "set 'Cross-validation' to 'Never' to skip them)."
+    )
     return True
 
 
@@ -87,19 +101,37 @@ def clear_of(footprints: np.ndarray, extents: np.ndarray) -> np.ndarray:
     return clear
 
 
-def cross_validate(
-    dataset: ds.Dataset,
-    train: np.ndarray,
-    folds: int,
-    seed: int,
-    train_fold: FoldTrainer,
-    device: torch.device,
-    progress: Progress,
-) -> MapValidation:
-    """The map-level validation of every training polygon, each by the network of the fold that held it out.
+@dataclass
+class Fold:
+    """One fold: the training features it holds out (indices into the dataset's training features) and the
+    training patches its network trains on (clear of them)."""
+
+    number: int  # 1-based
+    held: np.ndarray
+    train: np.ndarray
+
+
+@dataclass
+class FoldPlan:
+    """How the training polygons are dealt into folds, before any network is trained."""
+
+    features: list  # the dataset's training features: (id, geometry, class code)
+    extents: np.ndarray  # (features, 4) bounds of each
+    folds: list[Fold]
+    unscored: list[tuple[int, int]]  # (fold number, features held) of folds no network can be trained for
+
+    @property
+    def held_extents(self) -> np.ndarray:
+        """Bounds of every feature a fold network scores."""
+        held = [fold.held for fold in self.folds]
+        return self.extents[np.concatenate(held)] if held else self.extents[:0]
+
+
+def plan_folds(dataset: ds.Dataset, train: np.ndarray, folds: int, seed: int) -> FoldPlan:
+    """Deals the training features that gave patches into folds, and finds each fold's training patches.
 
     A fold's network trains on the training patches whose footprint touches none of the fold's polygons (so
-    none of their pixels is seen, as input or label). Returns counts None, with the reason, when it cannot.
+    none of their pixels is seen, as input or label).
     """
     features = dataset.identified_features(ds.TRAIN)
     ids = np.array([feature_id for feature_id, _, _ in features], dtype=np.int64)
@@ -107,26 +139,56 @@ def cross_validate(
     assignment[~np.isin(ids, dataset.groups[train])] = -1  # gave no patch (outside the raster, too small): not scored
     extents = np.array([geometry_bounds(geometry) for _, geometry, _ in features], dtype=np.float64).reshape(-1, 4)
     footprints = dataset.footprints(train)
-    scored = MapValidation(None, 0, "no training polygon could be held out (every class has a single one)")
+    planned, unscored = [], []
     for fold in range(folds):
         held = np.flatnonzero(assignment == fold)
         if not held.size:
             continue
         keep = clear_of(footprints, extents[held]) & ~np.isin(dataset.groups[train], ids[held])
         if keep.sum() < 2:
-            progress.warning(
-                f"Cross-validation, fold {fold + 1}/{folds}: every training patch touches one of its {held.size} "
-                "polygons, so no network can be trained without them; they are not scored."
-            )
-            continue
-        share = Quiet(progress, 100 * fold / folds, 100 * (fold + 1) / folds)
+            unscored.append((fold + 1, held.size))
+        else:
+            planned.append(Fold(fold + 1, held, train[keep]))
+    return FoldPlan(features, extents, planned, unscored)
+
+
+def cross_validate(
+    dataset: ds.Dataset,
+    plan: FoldPlan,
+    folds: int,
+    train_fold: FoldTrainer,
+    device: torch.device,
+    progress: Progress,
+    training_share: float = 0.9,
+) -> MapValidation:
+    """The map-level validation of every training polygon, each by the network of the fold that held it out.
+
+    Each fold fills an even part of the progress, training_share of it for training its network, the rest for
+    scoring its map. Returns counts None, with the reason, when it cannot.
+    """
+    scored = MapValidation(None, 0, "no training polygon could be held out (every class has a single one)")
+    for number, held in plan.unscored:
+        progress.warning(
+            f"Cross-validation, fold {number}/{folds}: every training patch touches one of its {held} "
+            "polygons, so no network can be trained without them; they are not scored."
+        )
+    count = len(plan.folds)
+    for index, fold in enumerate(plan.folds):
+        start, end = 100 * index / count, 100 * (index + 1) / count
+        middle = start + (end - start) * training_share
         progress.info(
-            f"Cross-validation, fold {fold + 1}/{folds}: training on {int(keep.sum())} patches clear of "
-            f"{held.size} training polygons, then scoring its map on them…"
+            f"Cross-validation, fold {fold.number}/{folds}: training on {fold.train.size} patches clear of "
+            f"{fold.held.size} training polygons, then scoring its map on them{left_text(progress)}…"
         )
         try:
-            model = train_fold(train[keep], share)
-            result = score_features(model, dataset.metadata["raster"], [features[i][1:] for i in held], device, share)
+            model = train_fold(fold.train, Quiet(progress, start, middle))
+            result = score_features(
+                model,
+                dataset.metadata["raster"],
+                [plan.features[i][1:] for i in fold.held],
+                device,
+                Quiet(progress, middle, end),
+            )
         except CanceledError:
             return MapValidation(None, 0, "it was canceled")
         if result.counts is None:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from .io import replaced_atomically
 from .metrics import is_poor
+from .progress import seconds_text
 
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
@@ -105,6 +106,25 @@ def line_chart(
         )
     parts.append(f'<rect x="{LEFT}" y="{TOP}" width="{width}" height="{height}" fill="none" stroke="#999"/></svg>')
     return "".join(parts)
+
+
+# The phases a run's duration is split into, as training.py names them, in the order the report gives them.
+DURATION_PHASES = ("training", "map-level scoring", "cross-validation")
+
+
+def duration_split(durations: dict[str, float]) -> str:
+    """'training 51 s, map-level scoring 1.2 s, cross-validation 4 min 10 s, other 0.3 s' from a run's durations.
+
+    The training log ends with the same words (training.py).
+    """
+    parts = [f"{name} {seconds_text(durations[name])}" for name in DURATION_PHASES if name in durations]
+    other = durations["total"] - sum(durations.get(name, 0.0) for name in DURATION_PHASES)
+    return ", ".join(parts + [f"other {seconds_text(max(other, 0.0))}"])
+
+
+def _duration_split(training: dict) -> str:
+    """The split of the run's duration, or '' for a model file written before it was kept."""
+    return duration_split(training["durations_s"]) if training.get("durations_s") else ""
 
 
 def _confusion_tables(metrics: dict, classes: list[dict]) -> str:
@@ -216,7 +236,8 @@ def render_report(metadata: dict) -> str:
         for label, key in (("Overall accuracy", "overall_accuracy"), ("Macro-F1", "macro_f1"), ("Kappa", "kappa"))
     ) + (
         f'<div class="card">Best epoch<b>{best} / {training["epochs_run"]}</b></div>'
-        f'<div class="card">Duration<b>{training["duration_s"]:.0f} s</b></div>'
+        f'<div class="card">Duration<b>{seconds_text(training["duration_s"])}</b>'
+        f"<small>{_e(_duration_split(training))}</small></div>"
     )
     losses = [
         (label, colour, [h[key] for h in history])
@@ -256,6 +277,8 @@ def render_report(metadata: dict) -> str:
         "Seed": metadata["seed"],
         "Device": training["device"]
         + (f", mixed precision {training['mixed_precision']}" if training["mixed_precision"] else ""),
+        "Duration": seconds_text(training["duration_s"])
+        + (f" ({_duration_split(training)}; other: reading the dataset)" if training.get("durations_s") else ""),
         "Time waiting for data": f"{training['data_wait_share']:.1%} of training time",
         "Software": ", ".join(f"{k} {v}" for k, v in metadata.get("software", {}).items()),
     }

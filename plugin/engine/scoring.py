@@ -16,7 +16,7 @@ import torch
 from . import dataset as ds
 from .metrics import classification_scores, macro_f1_interval, poorly_recognised
 from .modelfile import ModelFile
-from .progress import Progress
+from .progress import Progress, left_text
 from .validation import MapValidation, validate_map
 
 # Below this many validation features, a class's map-level score rests on too few drawings to be more than rough.
@@ -93,7 +93,8 @@ def map_level(
     progress.info(
         f"Patch-level validation (early stopping): macro-F1 {patch_level['macro_f1']:.3f}, overall accuracy "
         f"{patch_level['overall_accuracy']:.3f} on {patch_level['validation_patches']} {patch_level['unit']}. "
-        "Classifying the map around the validation features, as 'Classify raster' would…"
+        f"Map-level scoring: classifying the map around the {len(dataset.features(ds.VALIDATION))} validation "
+        f"features, as 'Classify raster' would{left_text(progress)}…"
     )
     validation = validate_map(model, dataset, device, progress)
     if validation.counts is None or not validation.counts.confusion.any():

@@ -36,11 +36,13 @@ import torch
 from torch import Tensor, nn
 
 from . import dataset as ds
+from .assessment import geometry_bounds
 from .batches import UNLABELLED, PatchTargets, PixelTargets, Prefetcher, dihedral, radiometric_jitter
 from .classes import table_to_dicts
-from .cross_validation import FOLDS, MODES, cross_validate, wanted
+from .cross_validation import FOLDS, MODES, FoldPlan, cross_validate, plan_folds, wanted
 from .device import DEVICE_CHOICES, normalize, select_device
 from .errors import CanceledError, ImagetteError
+from .estimates import RunCosts, extent_pixels, patches_per_epoch
 from .io import check_writable
 from .metrics import classification_scores, confusion_matrix
 from .modelfile import EXTENSION, ModelFile, save_model
@@ -53,8 +55,8 @@ from .pretrained import (
     load_pretrained,
     read_checkpoint,
 )
-from .progress import Progress
-from .report import write_report
+from .progress import Phases, Progress, about, left_text, seconds_text
+from .report import duration_split, write_report
 from .scoring import log_scores, map_level, scores_of
 from .validation import MapValidation
 from .versions import software_versions
@@ -108,7 +110,7 @@ class TrainingResult:
     metrics: dict
     history: list[dict]
     device: str
-    duration_s: float
+    duration_s: float  # the whole run: training, map-level scoring, cross-validation, writing
     best_epoch: int  # 1-based
     epochs_run: int
     canceled: bool
@@ -116,6 +118,7 @@ class TrainingResult:
     batch_size: int  # after any halving for GPU memory
     data_wait_share: float  # share of training time spent waiting for batches
     metadata: dict = field(repr=False, default_factory=dict)  # as written in the model file
+    durations: dict[str, float] = field(default_factory=dict)  # seconds of each phase and of the run ("total")
 
 
 def class_weights(counts: np.ndarray) -> np.ndarray:
@@ -280,11 +283,12 @@ class _Trainer:
         for group in self.optimizer.param_groups:
             group["lr"] = rate
 
-    def train_epoch(self, epoch: int, indices: np.ndarray) -> float:
+    def train_epoch(self, epoch: int, indices: np.ndarray, start: float, end: float) -> float:
         """One pass over the training patches in a seeded random order; returns the mean weighted loss.
 
         A small dataset passes several times, in new orders and augmentations, so that an epoch takes at
         least MIN_STEPS_PER_EPOCH optimiser steps: a few dozen patches still get a trained network.
+        Progress moves from start to end (percent).
         """
         epochs = self.config.epochs
         rng = np.random.default_rng([self.config.seed, epoch])
@@ -308,7 +312,6 @@ class _Trainer:
         seen = 0
         started = time.perf_counter()
         with Prefetcher(self._load, list(zip(batches, seeds))) as loader:
-            start, end = 100 * epoch / epochs, 100 * (epoch + 1) / epochs
             for x, y in self.progress.iterate(loader, len(batches), start, end):
                 self._set_learning_rate((epoch + seen / order.size) / epochs)
                 for total, weight in self._in_parts(x, y, self._train_step):
@@ -472,16 +475,39 @@ class _Fit:
     best_confusion: np.ndarray | None = None
     canceled: bool = False
     stopped_early: bool = False
+    last_rise: int = 0  # last epoch (1-based) whose validation macro-F1 beat every earlier one
 
 
-def _fit(trainer: _Trainer, data: _Data, config: TrainingConfig, progress: Progress) -> _Fit:
-    """Runs the epochs: keeps the best one, stops early without progress, turns a cancel into the best so far."""
+# Called after each epoch with its number (1-based), the seconds of its training and of its validation, and the
+# number of epochs the run would have if the macro-F1 rose no more (early stopping's patience, or all of them).
+EpochTimer = Callable[[int, float, float, int], None]
+
+
+def _fit(
+    trainer: _Trainer,
+    data: _Data,
+    config: TrainingConfig,
+    progress: Progress,
+    run_epochs: int | None = None,
+    on_epoch: EpochTimer | None = None,
+) -> _Fit:
+    """Runs the epochs: keeps the best one, stops early without progress, turns a cancel into the best so far.
+
+    run_epochs: stop after this many epochs (a fold network stops at the epoch the model chose), the learning
+    rate still following the schedule of config.epochs. Patience counts the epochs since the macro-F1 last
+    rose: an epoch of the same macro-F1 and a lower validation loss is kept instead, but does not restart it
+    (once the macro-F1 has stalled, the loss creeping down for ever would keep training to the last epoch).
+    """
     fit = _Fit()
-    for epoch in range(config.epochs):
+    epochs = run_epochs or config.epochs
+    best_f1 = -math.inf
+    for epoch in range(epochs):
         started = time.perf_counter()
+        training_before = trainer.train_time
         try:
-            train_loss = trainer.train_epoch(epoch, data.train)
-            percent = 100 * (epoch + 1) / config.epochs
+            train_loss = trainer.train_epoch(epoch, data.train, 100 * epoch / epochs, 100 * (epoch + 1) / epochs)
+            training_s = trainer.train_time - training_before
+            percent = 100 * (epoch + 1) / epochs
             val_loss, confusion = (
                 trainer.evaluate(data.validation, len(data.classes), percent) if data.validation.size else (None, None)
             )
@@ -494,6 +520,7 @@ def _fit(trainer: _Trainer, data: _Data, config: TrainingConfig, progress: Progr
             )
             return fit
         scores = classification_scores(confusion) if confusion is not None else None
+        seconds = time.perf_counter() - started
         record = {
             "epoch": epoch + 1,
             "train_loss": train_loss,
@@ -502,7 +529,7 @@ def _fit(trainer: _Trainer, data: _Data, config: TrainingConfig, progress: Progr
             "val_accuracy": scores["overall_accuracy"] if scores else None,
             "learning_rate": trainer.optimizer.param_groups[0]["lr"],
             "batch_size": trainer.batch_size,
-            "seconds": time.perf_counter() - started,
+            "seconds": seconds,
         }
         fit.history.append(record)
         # Ranked by macro-F1, ties broken by the lower validation loss; without validation the last epoch wins.
@@ -511,6 +538,12 @@ def _fit(trainer: _Trainer, data: _Data, config: TrainingConfig, progress: Progr
         if improved:
             fit.best_rank, fit.best_epoch, fit.best_confusion = rank, epoch + 1, confusion
             fit.best_state = trainer.best_state()
+        if rank[0] > best_f1:
+            best_f1, fit.last_rise = rank[0], epoch + 1
+        stopping = bool(scores and config.patience)
+        if on_epoch is not None:
+            projected = min(epochs, fit.last_rise + config.patience) if stopping else epochs
+            on_epoch(epoch + 1, training_s, seconds - training_s, projected)
         measured = (
             f", validation loss {val_loss:.4f}, macro-F1 {record['val_macro_f1']:.3f}, accuracy {record['val_accuracy']:.3f}"
             + (" (best)" if improved else "")
@@ -518,10 +551,11 @@ def _fit(trainer: _Trainer, data: _Data, config: TrainingConfig, progress: Progr
             else ""
         )
         progress.info(
-            f"Epoch {epoch + 1}/{config.epochs}: training loss {train_loss:.4f}{measured}, {record['seconds']:.1f} s."
+            f"Epoch {epoch + 1}/{epochs}: training loss {train_loss:.4f}{measured}, {seconds:.1f} s"
+            + (f"{left_text(progress)}." if epoch + 1 < epochs else ".")
         )
-        if scores and config.patience and epoch + 1 - fit.best_epoch >= config.patience:
-            fit.stopped_early = epoch + 1 < config.epochs
+        if stopping and epoch + 1 - fit.last_rise >= config.patience:
+            fit.stopped_early = epoch + 1 < epochs
             if fit.stopped_early:
                 progress.info(
                     f"Early stop: no better macro-F1 for {config.patience} epochs; epoch {fit.best_epoch} is kept."
@@ -613,7 +647,12 @@ def _save_or_rescue(config: TrainingConfig, network: Network, metadata: dict) ->
 
 
 def _train_network(
-    config: TrainingConfig, data: _Data, device: torch.device, progress: Progress
+    config: TrainingConfig,
+    data: _Data,
+    device: torch.device,
+    progress: Progress,
+    run_epochs: int | None = None,
+    on_epoch: EpochTimer | None = None,
 ) -> tuple[Network, _Trainer, _Fit, LoadReport | None]:
     """Builds, initialises and trains one network on data.train; returns it on the CPU with its best epoch's weights."""
     with _run_environment(config.seed, device):
@@ -625,30 +664,178 @@ def _train_network(
             progress.info(
                 f"Mixed precision ({str(trainer.amp_dtype).removeprefix('torch.')}) and channels_last on the GPU."
             )
-        fit = _fit(trainer, data, config, progress)
+        fit = _fit(trainer, data, config, progress, run_epochs, on_epoch)
     network = trainer.network.to("cpu", memory_format=torch.contiguous_format)
     if fit.best_state is not None:  # always set once an epoch has completed
         network.load_state_dict(fit.best_state)
     return network, trainer, fit, pretrained
 
 
+WRITING_S = 0.2  # seconds guessed for writing the model file and the report
+
+# The phases of a run, in order, as the progress bar, the report and the log name them.
+PREPARING, TRAINING, MAP_SCORING, CROSS_VALIDATION, WRITING = (
+    "preparing",
+    "training",
+    "map-level scoring",
+    "cross-validation",
+    "writing",
+)
+
+
+class _Schedule:
+    """A training run's phases on one progress bar, their estimated costs, and the time left in the log."""
+
+    def __init__(self, config: TrainingConfig, progress: Progress) -> None:
+        self.config = config
+        self.phases = Phases(
+            progress, {PREPARING: 0.1, TRAINING: 30.0, MAP_SCORING: 1.0, CROSS_VALIDATION: 0.0, WRITING: WRITING_S}
+        )
+        self.costs: RunCosts | None = None
+        self.data: _Data | None = None
+        self.folds: FoldPlan | None = None
+        self.epochs = config.epochs  # the model's run: all epochs, then the projected stop, then the epochs run
+        self.fold_epochs = config.epochs  # epochs of a fold network: the model's (projected) best epoch
+        self.validation_pixels = 0
+        self.fold_pixels = 0
+        self.epoch_times: list[tuple[float, float]] = []
+
+    def prepared(self, data: _Data, folds: FoldPlan | None) -> None:
+        """Takes the dataset (and the folds, when cross-validating): the phases' costs, guessed until an epoch is timed."""
+        self.data, self.folds = data, folds
+        dataset = data.dataset
+        batch = batch_patches(self.config.batch_size, dataset.patch_size, data.targets.spatial)
+        self.costs = RunCosts(
+            dataset.patch_size, patches_per_epoch(data.train.size, batch, MIN_STEPS_PER_EPOCH), data.validation.size
+        )
+        pixel_size, patch = dataset.metadata["pixel_size"], dataset.patch_size
+        validation = [geometry_bounds(geometry) for geometry, _ in dataset.features(ds.VALIDATION)]
+        self.validation_pixels = extent_pixels(validation, pixel_size, patch) if data.validation.size else 0
+        if folds is not None:
+            self.fold_pixels = extent_pixels([tuple(e) for e in folds.held_extents], pixel_size, patch)
+        self.phases.estimate(PREPARING, self.phases.elapsed(PREPARING), measured=False)  # about over
+        self._estimate(measured=False)
+
+    def fold_cost(self) -> float:
+        """Seconds of the cross-validation's networks and of their scoring."""
+        if self.folds is None or self.costs is None or self.data is None:
+            return 0.0
+        batch = batch_patches(self.config.batch_size, self.data.dataset.patch_size, self.data.targets.spatial)
+        training = sum(
+            self.fold_epochs * self.costs.epoch(patches_per_epoch(fold.train.size, batch, MIN_STEPS_PER_EPOCH))
+            for fold in self.folds.folds
+        )
+        return training + self.costs.scoring(self.fold_pixels)
+
+    def _estimate(self, measured: bool) -> None:
+        assert self.costs is not None
+        phases = self.phases
+        phases.estimate(TRAINING, self.epochs * self.costs.epoch(), measured)
+        phases.estimate(MAP_SCORING, self.costs.scoring(self.validation_pixels), measured)
+        phases.estimate(CROSS_VALIDATION, self.fold_cost(), measured)
+
+    def epoch_timed(self, epoch: int, training_s: float, evaluation_s: float, projected: int) -> None:
+        """After each epoch of the model's run: its measured times replace the guesses, and the number of epochs
+        is the one the run would have if the macro-F1 rose no more (so is the folds')."""
+        assert self.costs is not None
+        self.epochs = projected
+        self.fold_epochs = max(1, projected - (self.config.patience if projected < self.config.epochs else 0))
+        self.epoch_times.append((training_s, evaluation_s))
+        training, evaluation = np.mean(self.epoch_times, axis=0)
+        self.costs.measure_epoch(float(training), float(evaluation))
+        self._estimate(measured=True)
+
+    def trained(self, best_epoch: int) -> None:
+        """The model's run is over: fold networks train for its best epoch's count."""
+        self.fold_epochs = max(1, best_epoch)
+        if self.costs is not None and self.costs.measured:
+            self.phases.estimate(CROSS_VALIDATION, self.fold_cost())
+
+    def scored(self) -> None:
+        """The map-level scoring of the validation features is over: its pace is that of the folds' scoring."""
+        if self.costs is not None and self.validation_pixels:
+            self.costs.measure_scoring(self.validation_pixels, self.phases.elapsed(MAP_SCORING))
+            self.phases.estimate(CROSS_VALIDATION, self.fold_cost())
+
+    def durations(self) -> dict[str, float]:
+        """Seconds of each phase that has ended, and of the whole run so far under 'total'."""
+        return {**{k: v for k, v in self.phases.durations.items()}, "total": self.phases.elapsed()}
+
+
+class _TrainingShare(Progress):
+    """The model's run on its phase of the bar: epochs count against the projected stop, not all of them.
+
+    The training loops report their percent of all the epochs asked; early stopping usually ends sooner.
+    """
+
+    def __init__(self, phase: Progress, schedule: _Schedule) -> None:
+        self.phase, self.schedule = phase, schedule
+
+    def set_percent(self, percent: float) -> None:
+        asked, projected = self.schedule.config.epochs, max(self.schedule.epochs, 1)
+        self.phase.set_percent(min(100.0, percent * asked / projected))
+
+    def info(self, message: str) -> None:
+        self.phase.info(message)
+
+    def warning(self, message: str) -> None:
+        self.phase.warning(message)
+
+    def is_canceled(self) -> bool:
+        return self.phase.is_canceled()
+
+    def time_left(self) -> float | None:
+        return self.phase.time_left()
+
+
 def _cross_validation(
-    config: TrainingConfig, data: _Data, metadata: dict, device: torch.device, progress: Progress
+    config: TrainingConfig,
+    data: _Data,
+    metadata: dict,
+    device: torch.device,
+    schedule: _Schedule,
 ) -> Callable[[], MapValidation] | None:
     """The cross-validation map_level runs once the validation features are scored, or None when not wanted."""
-    if not wanted(config.cross_validation, data.dataset, data.train, progress):
+    plan = schedule.folds
+    if plan is None:
         return None
 
     def train_fold(train: np.ndarray, fold_progress: Progress) -> ModelFile:
-        fold_data = replace(data, train=train, weights=_loss_weights(config, data.targets, train, len(data.classes)))
-        network, *_ = _train_network(config, fold_data, device, fold_progress)
+        fold_data = replace(
+            data,
+            train=train,
+            validation=train[:0],  # no search for a best epoch: it trains for the model's
+            weights=_loss_weights(config, data.targets, train, len(data.classes)),
+        )
+        network, *_ = _train_network(config, fold_data, device, fold_progress, run_epochs=schedule.fold_epochs)
         return ModelFile(config.architecture, network.eval(), metadata)
 
-    return lambda: cross_validate(data.dataset, data.train, config.folds, config.seed, train_fold, device, progress)
+    def run() -> MapValidation:
+        schedule.scored()
+        seconds = schedule.fold_cost()
+        progress = schedule.phases.start(CROSS_VALIDATION)
+        sizes = [fold.train.size for fold in plan.folds]
+        progress.info(
+            f"Cross-validation: {len(plan.folds)} more networks, {about(seconds)} in all: each trains for "
+            f"{schedule.fold_epochs} epochs (the epoch this model chose) on the "
+            + (f"{min(sizes)}-{max(sizes)}" if min(sizes) != max(sizes) else f"{sizes[0]}")
+            + f" training patches clear of its share of the {sum(f.held.size for f in plan.folds)} training polygons, "
+            "then its map is scored on them."
+        )
+        metadata["training"]["fold_networks"] = len(plan.folds)
+        metadata["training"]["fold_epochs"] = schedule.fold_epochs
+        share = schedule.costs.scoring(schedule.fold_pixels) / max(seconds, 1e-9) if schedule.costs else 0.1
+        return cross_validate(data.dataset, plan, config.folds, train_fold, device, progress, 1.0 - share)
+
+    return run
 
 
 def train_classifier(config: TrainingConfig, progress: Progress | None = None) -> TrainingResult:
     """Trains a network on a dataset folder and writes the model file (and the HTML report if asked).
+
+    One progress bar runs from 0 to 100 % over the whole run (training, map-level scoring, cross-validation,
+    writing) and never goes back; the log names each phase as it starts, with the time left once an epoch
+    has been timed, and ends with the time each phase took, which the model file and the report keep too.
 
     A cancel after the first epoch keeps the best model so far (result.canceled is True);
     a cancel before it raises CanceledError and writes nothing.
@@ -658,17 +845,35 @@ def train_classifier(config: TrainingConfig, progress: Progress | None = None) -
         CanceledError: canceled before any epoch was complete.
     """
     progress = progress or Progress()
+    schedule = _Schedule(config, progress)
+    phases = schedule.phases
+    preparing = phases.start(PREPARING)
     _check_config(config)
     check_writable(config.output_model, "model file")
     if config.output_report:
         check_writable(config.output_report, "report")
-    data = _prepare(config, progress)
-    device = select_device(config.device, progress)
-    started = time.perf_counter()
-    network, trainer, fit, pretrained = _train_network(config, data, device, progress)
-    duration = time.perf_counter() - started
+    data = _prepare(config, preparing)
+    device = select_device(config.device, preparing)
+    folds = (
+        plan_folds(data.dataset, data.train, config.folds, config.seed)
+        if wanted(config.cross_validation, data.dataset, data.train, preparing)
+        else None
+    )
+    schedule.prepared(data, folds)
+    training = _TrainingShare(phases.start(TRAINING), schedule)
+    training.info(
+        f"Training: up to {config.epochs} epochs"
+        + (
+            f", stopping once the validation macro-F1 has not risen for {config.patience} epochs…"
+            if config.patience and data.validation.size
+            else "…"
+        )
+    )
+    network, trainer, fit, pretrained = _train_network(config, data, device, training, on_epoch=schedule.epoch_timed)
+    schedule.trained(fit.best_epoch)
+    training_s = phases.elapsed(TRAINING)
     patch_level = {**scores_of(fit.best_confusion, data.classes, data.targets.unit), "epoch": fit.best_epoch}
-    metadata = _model_metadata(config, data, fit, trainer, pretrained, patch_level, duration)
+    metadata = _model_metadata(config, data, fit, trainer, pretrained, patch_level, training_s)
     if fit.canceled:
         progress.warning("The run was canceled: the scores are patch-level, the map was not scored.")
         metadata["metrics"] = {**patch_level, "level": "patch", "patch_level": patch_level}
@@ -677,17 +882,18 @@ def train_classifier(config: TrainingConfig, progress: Progress | None = None) -
             ModelFile(config.architecture, network.eval(), metadata),
             data.dataset,
             device,
-            progress,
-            _cross_validation(config, data, metadata, device, progress),
+            phases.start(MAP_SCORING),
+            _cross_validation(config, data, metadata, device, schedule),
         )
     log_scores(metadata["metrics"], progress)
     metrics = metadata["metrics"]
     wait_share = metadata["training"]["data_wait_share"]
-    progress.info(
-        f"Training took {duration:.1f} s; {wait_share:.1%} of the training time was spent waiting for patches."
-    )
+    writing = phases.start(WRITING)
+    durations = schedule.durations()
+    metadata["training"]["duration_s"] = durations["total"]
+    metadata["training"]["durations_s"] = durations
     _save_or_rescue(config, network, metadata)
-    progress.info(
+    writing.info(
         f"Model written to {config.output_model}" + (" (canceled run: best epoch so far)." if fit.canceled else ".")
     )
     try:
@@ -698,15 +904,20 @@ def train_classifier(config: TrainingConfig, progress: Progress | None = None) -
             f"be written: {error}. Free some space or choose another folder for the report; the model is complete."
         ) from error
     if report_path:
-        progress.info(f"Report written to {report_path}.")
-    progress.set_percent(100)
+        writing.info(f"Report written to {report_path}.")
+    final = phases.finish()
+    progress.info(
+        f"Duration {seconds_text(durations['total'])}: {duration_split(durations)} (other: reading the dataset); "
+        f"then {seconds_text(final['total'] - durations['total'])} writing the model and report. "
+        f"{wait_share:.1%} of the training time was spent waiting for patches."
+    )
     return TrainingResult(
         Path(config.output_model),
         report_path,
         metrics,
         fit.history,
         _describe(device),
-        duration,
+        final["total"],
         fit.best_epoch,
         len(fit.history),
         fit.canceled,
@@ -714,4 +925,5 @@ def train_classifier(config: TrainingConfig, progress: Progress | None = None) -
         trainer.batch_size,
         wait_share,
         metadata,
+        final,
     )

@@ -71,16 +71,18 @@ def validate_map(model: ModelFile, dataset: ds.Dataset, device: torch.device, pr
 def score_features(
     model: ModelFile, raster: str, features: list[tuple[dict, int]], device: torch.device, progress: Progress
 ) -> MapValidation:
-    """Scores the model's map of the raster on the given (geometry, class code) features, each on its own."""
+    """Scores the model's map of the raster on the given (geometry, class code) features, each on its own.
+
+    Progress moves from 0 to 100 % over the features.
+    """
     codes = [entry.code for entry in model.classes]
     try:
         with open_raster(raster) as src:
             counts = ReferenceCounts.empty(codes)
             per_feature = []
             extents = [geometry_bounds(geometry) for geometry, _ in features]
-            for (geometry, code), (classes, transform) in zip(
-                features, classify_extents(model, src, extents, device, progress)
-            ):
+            classified = zip(features, classify_extents(model, src, extents, device, progress))
+            for (geometry, code), (classes, transform) in progress.iterate(classified, len(features)):
                 feature_counts = reference_confusion(classes, transform, [(geometry, code)], codes)
                 per_feature.append(feature_counts.confusion)
                 counts += feature_counts
