@@ -142,6 +142,33 @@ def require_rasterio() -> None:
         raise ImagetteError(f"{rasterio_advice()}\n({problem})")
 
 
+# ONNX export (imagette:exportmodel): torch's exporter needs the onnx package; onnxruntime runs the exported file.
+ONNX_REQUIREMENTS = ("onnx", "onnxruntime")
+
+
+def onnx_available() -> bool:
+    """Whether the onnx package is installed in this Python, found without importing it."""
+    try:
+        return importlib.util.find_spec("onnx") is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def onnx_advice() -> str:
+    """What to tell a person whose QGIS Python has no onnx package, which ONNX export needs."""
+    lines = [
+        f"Exporting to ONNX needs the onnx package, which is not installed in the Python that QGIS uses ({qgis_python()})."
+    ]
+    if not pip_available():
+        lines.append(get_pip_advice())
+    requirements = " ".join(f'"{name}"' for name in ONNX_REQUIREMENTS)
+    lines += [
+        f"Install it, with ONNX Runtime to run the exported models, with:  {pip_install()} {requirements}",
+        "Then restart QGIS.",
+    ]
+    return "\n".join(lines)
+
+
 def cuda_install_command() -> str:
     """Replaces a CPU-only torch by a CUDA build; the index's CUDA version must suit the NVIDIA driver."""
     return f'{pip_install()} --upgrade --force-reinstall "{TORCH_REQUIREMENT}" --index-url {CUDA_INDEX_URL}'

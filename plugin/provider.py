@@ -8,6 +8,7 @@ from qgis.PyQt.QtGui import QIcon
 from ..algorithms.assess_accuracy import AssessAccuracy
 from ..algorithms.check_environment import CheckEnvironment
 from ..algorithms.classify_raster import ClassifyRaster
+from ..algorithms.export_model import ExportModel
 from ..algorithms.sample_patches import SamplePatches
 from ..algorithms.shipped_models import shipped_models
 from ..algorithms.train_classifier import TrainClassifier
@@ -46,5 +47,6 @@ class ImagetteProvider(QgsProcessingProvider):
         self.addAlgorithm(ClassifyRaster())
         self.addAlgorithm(CheckEnvironment())
         self.addAlgorithm(AssessAccuracy())
+        self.addAlgorithm(ExportModel())
         for model in shipped_models():
             self.addAlgorithm(model)

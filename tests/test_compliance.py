@@ -101,6 +101,7 @@ def test_returned_keys_are_declared_outputs(scene, tmp_path):
             "MODEL": str(tmp_path / "model.pt"),
             "OUTPUT_CLASSIFICATION": str(tmp_path / "classes.tif"),
         },
+        "exportmodel": {"MODEL": str(tmp_path / "model.pt"), "OUTPUT_ONNX": str(tmp_path / "model.onnx")},
         "assessaccuracy": {
             "INPUT_CLASSIFICATION": str(tmp_path / "classes.tif"),
             "REFERENCE": str(scene.vector),

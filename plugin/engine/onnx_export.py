@@ -1,0 +1,241 @@
+"""Writes a model file's network as ONNX, in one of two flavours (onnxfile.FLAVOURS).
+
+- imagette: the network as it is, for Imagette's own classification and for any ONNX Runtime
+  program. Input: band values normalised with the model's statistics ((raw - mean) / std, nodata 0),
+  NCHW float32. Segmentation networks take tiles of any height and width (padded inside the graph to
+  their downsampling, as Segmenter.forward does) and give logits (N, classes, H, W); patch classifiers
+  take patches of the training size (N, bands, patch, patch) and give logits (N, classes).
+- deepness: segmentation networks only, in the layout the Deepness plugin runs without editing: the
+  graph takes band values divided by 255 (what Deepness feeds), undoes that, normalises, runs the
+  network and returns per-class probabilities (softmax) on square tiles of a fixed side, with the keys
+  Deepness reads (onnxfile.deepness_properties).
+
+The export runs torch's TorchScript-based exporter (dynamo=False), which needs the `onnx` package but
+not onnxscript. Imported by the algorithm only when it runs: importing it imports torch.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import torch
+from torch import Tensor, nn
+
+from .errors import ImagetteError
+from .io import check_writable, replaced_atomically
+from .modelfile import ModelFile, load_model
+from .models import PatchClassifier, Segmenter, is_segmentation
+from .onnxfile import (
+    DYNAMIC,
+    EXTENSION,
+    FLAVOURS,
+    INPUT_NAME,
+    LOGITS,
+    NORMALIZED,
+    OUTPUT_NAME,
+    PATCH_CLASSIFIER,
+    PROBABILITIES,
+    RAW_OVER_255,
+    SEGMENTATION,
+    add_properties,
+    deepness_properties,
+    deepness_resolution,
+    deepness_tiling,
+    imagette_properties,
+)
+from .progress import Progress
+from .versions import package_version, software_versions
+
+OPSET = 17  # run by every onnxruntime since 1.11 (2022), Deepness's included
+ONNX_REQUIREMENT = "onnx"
+
+
+@dataclass
+class ExportResult:
+    """What was written: the file, its flavour, the kind of network and the graph's input shape."""
+
+    path: Path
+    flavour: str
+    kind: str
+    input_shape: list[int | str]
+    notes: list[str] = field(default_factory=list)
+
+
+class PaddedSegmenter(nn.Module):
+    """A segmentation network on tiles of any size: padded to its downsampling inside the graph, then cropped.
+
+    Segmenter.forward pads only when needed (a Python branch the exporter would freeze for the example's
+    size); this pads always, by an amount computed in the graph (0 when the size is a multiple already).
+    """
+
+    def __init__(self, network: Segmenter) -> None:
+        super().__init__()
+        self.network = network
+
+    def forward(self, x: Tensor) -> Tensor:
+        height, width = x.shape[-2], x.shape[-1]
+        divisor = self.network.divisor
+        padded = nn.functional.pad(
+            x, (0, (divisor - width % divisor) % divisor, 0, (divisor - height % divisor) % divisor)
+        )
+        return self.network.forward_padded(padded)[..., :height, :width]
+
+
+class DeepnessSegmenter(nn.Module):
+    """What Deepness cannot do, baked in: raw values from Deepness's 0..1 scaling, normalisation, softmax."""
+
+    mean: Tensor
+    std: Tensor
+
+    def __init__(self, network: Segmenter, mean: list[float], std: list[float]) -> None:
+        super().__init__()
+        self.network = network
+        self.register_buffer("mean", torch.tensor(mean, dtype=torch.float32).reshape(1, -1, 1, 1))
+        self.register_buffer("std", torch.tensor(std, dtype=torch.float32).reshape(1, -1, 1, 1))
+
+    def forward(self, x: Tensor) -> Tensor:
+        normalized = (x * 255.0 - self.mean) / self.std
+        # Tiles are square, of a fixed side that is a multiple of the downsampling: no padding, and the output's
+        # height and width stay numbers, which Deepness checks (a square output).
+        return torch.softmax(self.network.forward_padded(normalized), dim=1)
+
+
+def onnx_problem() -> str | None:
+    """Why the onnx package (which torch's exporter needs) cannot be imported here, or None."""
+    try:
+        import onnx  # noqa: F401
+    except Exception as error:  # a broken install fails in many ways: report any
+        return f"{type(error).__name__}: {error}"
+    return None
+
+
+def _graph(model: ModelFile, flavour: str) -> tuple[nn.Module, Tensor, dict, dict, dict, dict]:
+    """The module to export, an example input, the dynamic axes, the input and output descriptions and
+    the flavour's extra properties."""
+    bands, patch = model.band_count, model.patch_size
+    network = model.network
+    normalization = model.metadata["normalization"]
+    if flavour == FLAVOURS[1]:
+        if not isinstance(network, Segmenter):
+            raise ImagetteError(
+                f"Deepness runs segmentation networks only (its 'Segmentor' models, one class per pixel), and this "
+                f"model is a patch classifier ({model.architecture}: one class per patch). Export it in the Imagette "
+                "format (FORMAT 0) to classify with it through ONNX Runtime, or train a U-Net (ARCHITECTURE 'U-Net') "
+                "on the same dataset to use it in Deepness."
+            )
+        tile, overlap = deepness_tiling(patch, network.divisor)
+        resolution = deepness_resolution(
+            [float(v) for v in model.metadata.get("pixel_size") or []], model.metadata.get("crs")
+        )
+        module: nn.Module = DeepnessSegmenter(network, list(normalization["mean"]), list(normalization["std"]))
+        example = torch.zeros(1, bands, tile, tile)
+        axes = {INPUT_NAME: {0: "batch"}, OUTPUT_NAME: {0: "batch"}}
+        described_input = {"height": tile, "width": tile, "values": RAW_OVER_255, "divisor": network.divisor}
+        described_output = {"layout": "NCHW", "values": PROBABILITIES}
+        extra = deepness_properties(list(model.metadata["classes"]), tile, overlap, resolution)
+    elif isinstance(network, Segmenter):
+        module = PaddedSegmenter(network)
+        example = torch.zeros(1, bands, max(patch, 2 * network.divisor), max(patch, 2 * network.divisor))
+        dynamic = {0: "batch", 2: "height", 3: "width"}
+        axes = {INPUT_NAME: dynamic, OUTPUT_NAME: dynamic}
+        described_input = {"height": DYNAMIC, "width": DYNAMIC, "values": NORMALIZED, "divisor": network.divisor}
+        described_output = {"layout": "NCHW", "values": LOGITS}
+        extra = {}
+    else:
+        assert isinstance(network, PatchClassifier)
+        module = network
+        example = torch.zeros(1, bands, patch, patch)
+        axes = {INPUT_NAME: {0: "batch"}, OUTPUT_NAME: {0: "batch"}}
+        described_input = {"height": patch, "width": patch, "values": NORMALIZED, "divisor": 1}
+        described_output = {"layout": "NC", "values": LOGITS}
+        extra = {}
+    described_input = {"name": INPUT_NAME, "layout": "NCHW", "dtype": "float32", **described_input}
+    described_output = {"name": OUTPUT_NAME, "dtype": "float32", **described_output}
+    return module.eval(), example, axes, described_input, described_output, extra
+
+
+def export_onnx(
+    model_path: str | Path, output_path: str | Path, flavour: str = FLAVOURS[0], progress: Progress | None = None
+) -> ExportResult:
+    """Exports the model file's network to output_path (.onnx) with its metadata, written atomically.
+
+    Raises:
+        ImagetteError: the model cannot be read, the flavour does not fit the network, the onnx package is
+            missing, or the file cannot be written (the message says why and what to do).
+    """
+    progress = progress or Progress()
+    output_path = Path(output_path)
+    if flavour not in FLAVOURS:
+        raise ImagetteError(f"Unknown ONNX flavour {flavour!r}; choose one of {', '.join(FLAVOURS)}.")
+    if output_path.suffix.lower() != EXTENSION:
+        raise ImagetteError(f"ONNX models are .onnx files: give '{output_path}' the .onnx extension.")
+    problem = onnx_problem()
+    if problem is not None:
+        raise ImagetteError(
+            f"Exporting to ONNX needs the '{ONNX_REQUIREMENT}' package, which cannot be imported here ({problem}). "
+            f"Install it into this Python with:  pip install {ONNX_REQUIREMENT}"
+        )
+    import onnx
+
+    model = load_model(model_path)
+    check_writable(output_path)
+    kind = SEGMENTATION if is_segmentation(model.architecture) else PATCH_CLASSIFIER
+    module, example, axes, described_input, described_output, extra = _graph(model, flavour)
+    software = {**software_versions(), "onnx": package_version("onnx")}
+    properties = {
+        **imagette_properties(
+            model.metadata, model.architecture, kind, flavour, described_input, described_output, software
+        ),
+        **extra,
+    }
+    progress.info(
+        f"Exporting '{Path(model_path).name}' ({model.architecture}, {kind.replace('_', ' ')}, {model.band_count} "
+        f"band(s), {len(model.classes)} classes) as ONNX, {flavour} flavour."
+    )
+    progress.check_canceled()
+    with replaced_atomically(output_path) as temporary, warnings.catch_warnings():
+        # The tracer warns about the shapes it records as computations: that is what makes them dynamic.
+        warnings.simplefilter("ignore", torch.jit.TracerWarning)
+        with torch.no_grad():
+            torch.onnx.export(
+                module,
+                (example,),
+                str(temporary),
+                dynamo=False,
+                input_names=[INPUT_NAME],
+                output_names=[OUTPUT_NAME],
+                dynamic_axes=axes,
+                opset_version=OPSET,
+            )
+        progress.check_canceled()
+        graph = onnx.load(str(temporary))
+        add_properties(graph, properties)
+        onnx.checker.check_model(graph)
+        onnx.save(graph, str(temporary))
+    shape: list[int | str] = ["batch", model.band_count, described_input["height"], described_input["width"]]
+    notes = []
+    if flavour == FLAVOURS[1]:
+        notes.append(
+            f"Deepness: tiles of {extra['tiles_size']} x {extra['tiles_size']} px overlapping by {extra['tiles_overlap']} %, "
+            "class names in its legend, probability threshold and small-area removal off."
+        )
+        if "resolution" not in extra:
+            notes.append(
+                "The training raster's CRS is not in metres (or is unknown): the file carries no resolution, and "
+                "Deepness will ask for the pixel size to process at (it needs a raster in a projected CRS)."
+            )
+    else:
+        notes.append(
+            "Input: band values normalised with the metadata's mean and std, NCHW float32, "
+            + (
+                "tiles of any height and width; output: class logits per pixel."
+                if kind == SEGMENTATION
+                else f"patches of {model.patch_size} x {model.patch_size} px; output: class logits per patch."
+            )
+        )
+    for note in notes:
+        progress.info(note)
+    progress.set_percent(100)
+    return ExportResult(output_path, flavour, kind, shape, notes)

@@ -1,0 +1,291 @@
+"""The ONNX model file: what Imagette writes as the model's ONNX metadata, and reads back.
+
+An exported model is one ONNX graph with one input and one output; everything classification needs
+travels in the model's metadata_props, each value a JSON string (as Deepness reads them):
+    imagette_format          "imagette-onnx"
+    imagette_format_version  1
+    flavour                  "imagette" or "deepness" (FLAVOURS)
+    kind                     "segmentation" (class scores per pixel) or "patch_classifier" (per patch)
+    architecture             one of models.ARCHITECTURES
+    classes                  [{code, name, color}]; output channel i is classes[i]
+    bands                    {count, names, dtype, nodata} of the training raster
+    normalization            {mean, std} per band, of the raw band values
+    patch_size               training patch side, in pixels
+    pixel_size, crs, crs_name  of the training raster (pixel size in CRS units)
+    nodata_tolerance         share of nodata a training patch could hold (patch classifiers)
+    input                    {name, layout "NCHW", values, height, width, divisor}: values "normalized"
+                             ((raw - mean) / std, nodata set to 0) or "raw/255" (Deepness); height and
+                             width a number of pixels or "dynamic"
+    output                   {name, layout "NCHW" or "NC", values "logits" or "probabilities"}
+    software                 versions that exported the file; trained_with: those that trained it
+
+The Deepness flavour adds the keys Deepness reads (DEEPNESS_KEYS; see deepness_properties).
+This module owns that format: it builds the properties, writes them into an onnx.ModelProto and
+reads them back from a file, with onnxruntime or onnx (whichever is installed), never torch.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .classes import ClassEntry, table_from_dicts
+from .errors import ImagetteError
+
+FORMAT = "imagette-onnx"
+FORMAT_VERSION = 1
+EXTENSION = ".onnx"
+FLAVOURS = ("imagette", "deepness")  # order of the FORMAT enum of imagette:exportmodel: a public contract
+SEGMENTATION, PATCH_CLASSIFIER = "segmentation", "patch_classifier"
+NORMALIZED, RAW_OVER_255 = "normalized", "raw/255"  # what the graph's input holds
+LOGITS, PROBABILITIES = "logits", "probabilities"  # what its output holds
+DYNAMIC = "dynamic"
+INPUT_NAME, OUTPUT_NAME = "input", "scores"
+# What classification reads; a file without one of them is refused on opening.
+REQUIRED_KEYS = (
+    "imagette_format",
+    "imagette_format_version",
+    "kind",
+    "classes",
+    "bands",
+    "normalization",
+    "patch_size",
+)
+# Keys Deepness documents or reads (qgis-plugin-deepness, "Adding metadata to ONNX model", ModelBase):
+# its documentation names the tile size 'tiles_size', its code reads 'tile_size': both are written.
+DEEPNESS_KEYS = ("model_type", "class_names", "resolution", "tiles_size", "tile_size", "tiles_overlap", "seg_thresh")
+DEEPNESS_TILE = 256  # smallest tile side written for Deepness, in pixels
+DEEPNESS_MAX_OVERLAP = 0.5  # share of a Deepness tile its overlap may take; larger halos get larger tiles
+
+
+@dataclass
+class OnnxModelInfo:
+    """The metadata of an exported model, read back.
+
+    Attributes:
+        metadata: what classification reads, shaped as a model file's metadata (bands, normalization,
+            patch_size, pixel_size, crs, crs_name, classes, dataset.sampling.nodata_tolerance).
+        properties: every metadata property, decoded from JSON (strings that are not JSON as they are).
+    """
+
+    path: Path
+    flavour: str
+    kind: str
+    architecture: str
+    input: dict
+    output: dict
+    metadata: dict
+    properties: dict
+
+    @property
+    def classes(self) -> list[ClassEntry]:
+        return table_from_dicts(self.metadata["classes"])
+
+    @property
+    def patch_size(self) -> int:
+        return int(self.metadata["patch_size"])
+
+    @property
+    def band_count(self) -> int:
+        return int(self.metadata["bands"]["count"])
+
+
+def imagette_properties(
+    metadata: Mapping[str, Any],
+    architecture: str,
+    kind: str,
+    flavour: str,
+    graph_input: Mapping[str, Any],
+    graph_output: Mapping[str, Any],
+    software: Mapping[str, Any],
+) -> dict[str, Any]:
+    """The properties every exported file carries, from a model file's metadata and the graph's description."""
+    sampling = (metadata.get("dataset") or {}).get("sampling") or {}
+    return {
+        "imagette_format": FORMAT,
+        "imagette_format_version": FORMAT_VERSION,
+        "flavour": flavour,
+        "kind": kind,
+        "architecture": architecture,
+        "classes": list(metadata["classes"]),
+        "bands": dict(metadata["bands"]),
+        "normalization": dict(metadata["normalization"]),
+        "patch_size": int(metadata["patch_size"]),
+        "pixel_size": list(metadata.get("pixel_size") or []),
+        "crs": metadata.get("crs"),
+        "crs_name": metadata.get("crs_name"),
+        "nodata_tolerance": float(sampling.get("nodata_tolerance", 0.0)),
+        "input": dict(graph_input),
+        "output": dict(graph_output),
+        "software": {**software, "trained_with": metadata.get("software")},
+    }
+
+
+def deepness_tiling(patch_size: int, divisor: int) -> tuple[int, int]:
+    """Tile side (pixels) and overlap (percent of the side) for Deepness, from the network's context.
+
+    The overlap is twice the halo Imagette's own tiles read around each tile (half a training patch, at
+    least four times the network's downsampling, a multiple of it), so that Deepness, which keeps the
+    middle of overlapping tiles, shows no seams either.
+    """
+    context = max(patch_size // 2, 4 * divisor)
+    halo = divisor * math.ceil(context / divisor)
+    side = max(DEEPNESS_TILE, math.ceil(2 * halo / DEEPNESS_MAX_OVERLAP))
+    side = divisor * math.ceil(side / divisor)
+    return side, math.ceil(100 * 2 * halo / side)
+
+
+def deepness_resolution(pixel_size: list[float], crs: str | None) -> float | None:
+    """Training pixel size in centimetres per pixel, as Deepness takes it; None where the CRS is not in metres
+    (or feet...) but in degrees, or unknown."""
+    if len(pixel_size) != 2 or not crs:
+        return None
+    from rasterio.crs import CRS
+    from rasterio.errors import CRSError
+
+    try:
+        _, to_metres = CRS.from_user_input(crs).linear_units_factor
+    except CRSError:  # a geographic CRS has no linear unit
+        return None
+    return round(100 * to_metres * (abs(pixel_size[0]) + abs(pixel_size[1])) / 2, 4)
+
+
+def deepness_properties(classes: list[dict], tile: int, overlap: int, resolution: float | None) -> dict[str, Any]:
+    """The keys Deepness reads, for a segmentation network whose graph does what Deepness cannot.
+
+    Deepness feeds a Segmentor's graph the tile's band values divided by 255 (whatever the raster's data
+    type) and takes per-class probabilities out; the graph undoes the division, normalises and applies
+    the softmax. No standardization_mean/std: Deepness would apply them on top (recent versions only).
+    seg_thresh 0 and seg_small_segment 0 switch off Deepness's probability threshold (which would turn
+    uncertain pixels into class 0, here a real class) and its removal of small areas: the map is the
+    arg-max, as in Imagette.
+    """
+    names = {index: entry["name"] for index, entry in enumerate(classes)}
+    properties: dict[str, Any] = {
+        "model_type": "Segmentor",
+        "class_names": names,
+        "tiles_size": tile,
+        "tile_size": tile,
+        "tiles_overlap": overlap,
+        "seg_thresh": 0,
+        "seg_small_segment": 0,
+    }
+    if resolution is not None:
+        properties["resolution"] = resolution
+    return properties
+
+
+def add_properties(model: Any, properties: Mapping[str, Any]) -> None:
+    """Writes the properties into an onnx.ModelProto's metadata_props as JSON strings (replacing same keys)."""
+    kept = [(entry.key, entry.value) for entry in model.metadata_props if entry.key not in properties]
+    del model.metadata_props[:]
+    for key, value in kept:
+        model.metadata_props.add(key=key, value=value)
+    for key, value in properties.items():
+        model.metadata_props.add(key=key, value=json.dumps(value))
+
+
+def _decode(value: str) -> Any:
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError:
+        return value
+
+
+def read_properties(path: str | Path) -> dict[str, Any]:
+    """The metadata properties of an ONNX file, decoded; onnxruntime reads them where installed, else onnx."""
+    path = Path(path)
+    if not path.is_file():
+        raise ImagetteError(f"The ONNX file '{path}' does not exist. Choose a file written by 'Export model to ONNX'.")
+    try:
+        import onnxruntime
+
+        session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+        raw = dict(session.get_modelmeta().custom_metadata_map)
+    except ImportError:
+        try:
+            import onnx
+        except ImportError as error:
+            raise ImagetteError(
+                "Reading an ONNX model needs the onnxruntime package (or onnx). Install it with:  pip install "
+                "onnxruntime"
+            ) from error
+        try:
+            raw = {entry.key: entry.value for entry in onnx.load(str(path), load_external_data=False).metadata_props}
+        except Exception as error:  # noqa: BLE001 - any failure of the reader means the same thing
+            raise _damaged(path, error) from error
+    except Exception as error:  # noqa: BLE001 - onnxruntime raises its own Fail/InvalidProtobuf types
+        raise _damaged(path, error) from error
+    return {key: _decode(value) for key, value in raw.items()}
+
+
+def _damaged(path: Path, error: Exception) -> ImagetteError:
+    return ImagetteError(
+        f"'{path}' is not a valid ONNX model: it is damaged or not an ONNX file ({type(error).__name__}: "
+        f"{str(error)[:200]}). Export the model again with 'Export model to ONNX'."
+    )
+
+
+def _problem(properties: Mapping[str, Any]) -> str | None:
+    """What is missing or malformed in an exported file's properties, or None."""
+    if properties.get("imagette_format") != FORMAT:
+        if properties.get("model_type") is not None:
+            return (
+                f"it is a Deepness model (model_type {properties['model_type']!r}) without Imagette's metadata, which "
+                "this version of Imagette cannot classify with yet"
+            )
+        return (
+            "its metadata lacks Imagette's keys (" + ", ".join(REQUIRED_KEYS) + "): it was not written by Imagette's "
+            "export"
+        )
+    missing = [key for key in REQUIRED_KEYS if key not in properties]
+    if missing:
+        return f"its metadata lacks {', '.join(repr(key) for key in missing)}"
+    try:
+        bands = int(properties["bands"]["count"])
+        classes = table_from_dicts(properties["classes"])
+        means, stds = list(properties["normalization"]["mean"]), list(properties["normalization"]["std"])
+        patch_size = int(properties["patch_size"])
+    except (KeyError, TypeError, ValueError, IndexError) as error:
+        return f"its metadata is malformed ({type(error).__name__}: {error})"
+    if bands < 1 or patch_size < 1 or len(classes) < 2 or len(means) != bands or len(stds) != bands:
+        return f"its metadata does not add up ({bands} band(s), {len(means)} mean(s), {len(classes)} class(es))"
+    if properties.get("kind") not in (SEGMENTATION, PATCH_CLASSIFIER):
+        return f"its kind of network {properties.get('kind')!r} is unknown"
+    return None
+
+
+def read_onnx_model(path: str | Path) -> OnnxModelInfo:
+    """Reads an exported file's metadata, or explains what is wrong with the file."""
+    path = Path(path)
+    properties = read_properties(path)
+    problem = _problem(properties)
+    if problem is None and properties["imagette_format_version"] != FORMAT_VERSION:
+        raise ImagetteError(
+            f"'{path}' is an Imagette ONNX model of format version {properties['imagette_format_version']}, which "
+            "this version of Imagette cannot read. Update the plugin, or export the model again."
+        )
+    if problem is not None:
+        raise ImagetteError(
+            f"'{path}' is not an ONNX model exported by Imagette: {problem}. Choose a file written by 'Export model "
+            "to ONNX'."
+        )
+    metadata = {
+        key: properties.get(key)
+        for key in ("bands", "normalization", "patch_size", "pixel_size", "crs", "crs_name", "classes")
+    }
+    metadata["dataset"] = {"sampling": {"nodata_tolerance": float(properties.get("nodata_tolerance") or 0.0)}}
+    return OnnxModelInfo(
+        path=path,
+        flavour=str(properties.get("flavour", FLAVOURS[0])),
+        kind=properties["kind"],
+        architecture=str(properties.get("architecture", "")),
+        input=dict(properties.get("input") or {}),
+        output=dict(properties.get("output") or {}),
+        metadata=metadata,
+        properties=properties,
+    )
