@@ -18,6 +18,7 @@ GUIDES = {
     "trainclassifier": "docs/training.md",
     "classifyraster": "docs/classification.md",
     "assessaccuracy": "docs/accuracy.md",
+    "exportmodel": "docs/onnx.md",
     "checkenvironment": README,
 }
 
