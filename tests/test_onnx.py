@@ -188,3 +188,85 @@ def test_export_without_the_onnx_package_says_what_to_install(tmp_path, monkeypa
     ):
         run_algorithm("exportmodel", {"MODEL": str(model), "OUTPUT_ONNX": str(tmp_path / "m.onnx")})
     assert not list(tmp_path.glob("*.onnx"))
+
+
+# Classification through ONNX Runtime (onnx_tiles.py): the same grid, windows and nodata rules as tiles.py.
+
+
+def classified_grid(classifier, src) -> tuple[np.ndarray, np.ndarray]:
+    """Class index (-1 nodata) and confidence over the classifier's whole output grid, tile by tile."""
+    from imagette.plugin.engine.grid import tiles
+
+    grid = classifier.grid
+    index = np.full((grid.height, grid.width), -1, dtype=np.int64)
+    confidence = np.zeros((grid.height, grid.width), dtype=np.float32)
+    for rows, cols in tiles(grid, src, classifier.tile):
+        at = (slice(rows[0] - grid.row0, rows[1] - grid.row0), slice(cols[0] - grid.col0, cols[1] - grid.col0))
+        index[at], confidence[at] = classifier.classify(src, rows, cols)
+    return index, confidence
+
+
+# Untrained networks whose maps of the scene hold two classes or more (seeds and spreads found by trying).
+@pytest.mark.parametrize(
+    ("architecture", "stride", "std", "seed"), [("unet", 1, 300, 3), ("unet", 3, 300, 3), ("resnet18", 4, 1000, 3)]
+)
+def test_onnx_runtime_tiles_give_the_torch_map(tmp_path, architecture, stride, std, seed):
+    import rasterio
+    from imagette.plugin.engine.onnx_tiles import load_onnx_model, onnx_tile_classifier
+    from imagette.plugin.engine.progress import Progress
+    from imagette.plugin.engine.tiles import tile_classifier
+
+    from tests.scenes import make_scene
+
+    scene = make_scene(tmp_path, cells=2, cell=64)
+    model = write_random_model(
+        tmp_path / "model.pt", CLASSES, UTM, architecture=architecture, patch=16, std=std, seed=seed
+    )
+    exported = export_onnx(model, tmp_path / "model.onnx").path
+    with rasterio.open(scene.raster) as src:
+        # Tiles of 10 output pixels: several per row, so that the halos and the tile seams are exercised.
+        reference = tile_classifier(
+            load_model(model), src, stride, "per_patch", 64, 10, None, torch.device("cpu"), Progress()
+        )
+        onnx = onnx_tile_classifier(load_onnx_model(exported, "cpu"), src, stride, 64, 10, None, Progress())
+        assert onnx.grid == reference.grid and onnx.method == reference.method
+        expected_index, expected_confidence = classified_grid(reference, src)
+        index, confidence = classified_grid(onnx, src)
+    assert ((index >= 0) == (expected_index >= 0)).all(), "nodata must be where PyTorch puts it"
+    assert (expected_index == -1).any() and len(set(expected_index[expected_index >= 0].tolist())) > 1
+    assert (index == expected_index).mean() >= 0.999
+    np.testing.assert_allclose(confidence, expected_confidence, atol=TOLERANCE, rtol=0)
+
+
+def test_onnx_runtime_tiles_need_no_torch(tmp_path):
+    import subprocess
+
+    from tests.conftest import PLUGIN_DIR
+    from tests.scenes import make_scene
+
+    scene = make_scene(tmp_path, cells=2, cell=32)
+    model = write_random_model(tmp_path / "model.pt", CLASSES, UTM, architecture="unet", patch=16)
+    exported = export_onnx(model, tmp_path / "model.onnx").path
+    deepness = export_onnx(model, tmp_path / "deepness.onnx", "deepness").path
+    code = (
+        f"import sys; sys.path.insert(0, {str(PLUGIN_DIR)!r})\n"
+        "sys.modules['torch'] = None  # any import of torch now fails, as where it is not installed\n"
+        "import rasterio\n"
+        "from imagette.plugin.engine.errors import ImagetteError\n"
+        "from imagette.plugin.engine.onnx_tiles import load_onnx_model, onnx_tile_classifier\n"
+        "from imagette.plugin.engine.progress import Progress\n"
+        f"model = load_onnx_model({str(exported)!r})\n"
+        f"with rasterio.open({str(scene.raster)!r}) as src:\n"
+        "    classifier = onnx_tile_classifier(model, src, 0, 0, 0, None, Progress())\n"
+        "    index, _ = classifier.classify(src, (0, 32), (0, 32))\n"
+        "print(sorted(set(index.ravel().tolist())))\n"
+        "try:\n"
+        f"    load_onnx_model({str(deepness)!r})\n"
+        "except ImagetteError as error:\n"
+        "    print(error)\n"
+    )
+    process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert process.returncode == 0, process.stderr
+    classes, refusal = process.stdout.splitlines()[-2:]
+    assert set(json.loads(classes)) <= {0, 1, 2}
+    assert "deepness format" in refusal and "Imagette format (FORMAT 0)" in refusal

@@ -23,6 +23,7 @@ from pathlib import Path
 import torch
 from torch import Tensor, nn
 
+from .dense import inference_copy
 from .errors import ImagetteError
 from .io import check_writable, replaced_atomically
 from .modelfile import ModelFile, load_model
@@ -115,7 +116,7 @@ def _graph(model: ModelFile, flavour: str) -> tuple[nn.Module, Tensor, dict, dic
     """The module to export, an example input, the dynamic axes, the input and output descriptions and
     the flavour's extra properties."""
     bands, patch = model.band_count, model.patch_size
-    network = model.network
+    network = inference_copy(model.network)  # batch norms folded, as PyTorch classifies (dense.py)
     normalization = model.metadata["normalization"]
     if flavour == FLAVOURS[1]:
         if not isinstance(network, Segmenter):
