@@ -233,10 +233,11 @@ def onnx_tile_classifier(
     stride: int,
     batch_size: int,
     tile_size: int,
-    extent: tuple[float, float, float, float] | None,
-    progress: Progress,
+    extent: tuple[float, float, float, float] | None = None,
+    progress: Progress | None = None,
 ) -> OnnxTiles:
     """The ONNX tile classifier of the model's kind; stride 0 takes the kind's default (as tiles.tile_classifier)."""
+    progress = progress or Progress()
     if src.count != model.band_count:
         raise ImagetteError(
             f"The raster has {src.count} band(s) but the model '{model.info.path.name}' was trained on "
