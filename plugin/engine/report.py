@@ -113,13 +113,13 @@ DURATION_PHASES = ("training", "map-level scoring", "cross-validation")
 
 
 def duration_split(durations: dict[str, float]) -> str:
-    """'training 51 s, map-level scoring 1.2 s, cross-validation 4 min 10 s, other 0.3 s' from a run's durations.
+    """'training 51 s, map-level scoring 1.2 s, cross-validation 4 min 10 s, preparing 0.3 s' from a run's durations.
 
     The training log ends with the same words (training.py).
     """
     parts = [f"{name} {seconds_text(durations[name])}" for name in DURATION_PHASES if name in durations]
     other = durations["total"] - sum(durations.get(name, 0.0) for name in DURATION_PHASES)
-    return ", ".join(parts + [f"other {seconds_text(max(other, 0.0))}"])
+    return ", ".join(parts + [f"preparing {seconds_text(max(other, 0.0))}"])  # reading the dataset, planning
 
 
 def _duration_split(training: dict) -> str:
@@ -278,7 +278,7 @@ def render_report(metadata: dict) -> str:
         "Device": training["device"]
         + (f", mixed precision {training['mixed_precision']}" if training["mixed_precision"] else ""),
         "Duration": seconds_text(training["duration_s"])
-        + (f" ({_duration_split(training)}; other: reading the dataset)" if training.get("durations_s") else ""),
+        + (f" ({_duration_split(training)})" if training.get("durations_s") else ""),
         "Time waiting for data": f"{training['data_wait_share']:.1%} of training time",
         "Software": ", ".join(f"{k} {v}" for k, v in metadata.get("software", {}).items()),
     }

@@ -608,6 +608,8 @@ def _model_metadata(
             "mixed_precision": str(trainer.amp_dtype).removeprefix("torch.") if trainer.amp_dtype else None,
             "duration_s": duration,
             "data_wait_share": trainer.data_wait / max(trainer.train_time, 1e-9),
+            "training_loop_s": trainer.train_time,  # the epochs' training passes, waits for batches included
+            "data_wait_s": trainer.data_wait,
             "finished": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         },
         "seed": config.seed,
@@ -888,6 +890,7 @@ def train_classifier(config: TrainingConfig, progress: Progress | None = None) -
     log_scores(metadata["metrics"], progress)
     metrics = metadata["metrics"]
     wait_share = metadata["training"]["data_wait_share"]
+    progress.info(f"{wait_share:.1%} of the training time was spent waiting for patches.")
     writing = phases.start(WRITING)
     durations = schedule.durations()
     metadata["training"]["duration_s"] = durations["total"]
@@ -907,9 +910,8 @@ def train_classifier(config: TrainingConfig, progress: Progress | None = None) -
         writing.info(f"Report written to {report_path}.")
     final = phases.finish()
     progress.info(
-        f"Duration {seconds_text(durations['total'])}: {duration_split(durations)} (other: reading the dataset); "
-        f"then {seconds_text(final['total'] - durations['total'])} writing the model and report. "
-        f"{wait_share:.1%} of the training time was spent waiting for patches."
+        f"Duration {seconds_text(durations['total'])}: {duration_split(durations)}; "
+        f"then {seconds_text(final['total'] - durations['total'])} writing the model and report."
     )
     return TrainingResult(
         Path(config.output_model),
