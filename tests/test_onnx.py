@@ -270,3 +270,11 @@ def test_onnx_runtime_tiles_need_no_torch(tmp_path):
     classes, refusal = process.stdout.splitlines()[-2:]
     assert set(json.loads(classes)) <= {0, 1, 2}
     assert "deepness format" in refusal and "Imagette format (FORMAT 0)" in refusal
+
+
+def test_deepness_flavour_of_a_model_trained_in_degrees_carries_no_resolution(tmp_path):
+    degrees = CRS.from_epsg(4326).to_wkt()
+    model = write_random_model(tmp_path / "model.pt", CLASSES, degrees, architecture="unet", patch=32)
+    result = export_onnx(model, tmp_path / "deepness.onnx", "deepness")
+    assert "resolution" not in read_properties(result.path)
+    assert any("carries no resolution" in note for note in result.notes)

@@ -49,7 +49,7 @@ from .onnxfile import (
 from .progress import Progress
 from .versions import package_version, software_versions
 
-OPSET = 17  # run by every onnxruntime since 1.11 (2022), Deepness's included
+OPSET = 17  # run by ONNX Runtime 1.12 (2022) and later, Deepness's included
 ONNX_REQUIREMENT = "onnx"
 
 
@@ -112,9 +112,21 @@ def onnx_problem() -> str | None:
     return None
 
 
-def _graph(model: ModelFile, flavour: str) -> tuple[nn.Module, Tensor, dict, dict, dict, dict]:
-    """The module to export, an example input, the dynamic axes, the input and output descriptions and
-    the flavour's extra properties."""
+@dataclass
+class ExportGraph:
+    """What one flavour exports: the module, an example input, the dynamic axes, the descriptions of the graph's
+    input and output (onnxfile's `input` and `output`) and the flavour's own properties."""
+
+    module: nn.Module
+    example: Tensor
+    dynamic_axes: dict
+    input: dict
+    output: dict
+    properties: dict
+
+
+def _graph(model: ModelFile, flavour: str) -> ExportGraph:
+    """The graph of the model's network in the flavour, or an error saying why the flavour does not fit."""
     bands, patch = model.band_count, model.patch_size
     network = inference_copy(model.network)  # batch norms folded, as PyTorch classifies (dense.py)
     normalization = model.metadata["normalization"]
@@ -152,9 +164,14 @@ def _graph(model: ModelFile, flavour: str) -> tuple[nn.Module, Tensor, dict, dic
         described_input = {"height": patch, "width": patch, "values": NORMALIZED, "divisor": 1}
         described_output = {"layout": "NC", "values": LOGITS}
         extra = {}
-    described_input = {"name": INPUT_NAME, "layout": "NCHW", "dtype": "float32", **described_input}
-    described_output = {"name": OUTPUT_NAME, "dtype": "float32", **described_output}
-    return module.eval(), example, axes, described_input, described_output, extra
+    return ExportGraph(
+        module.eval(),
+        example,
+        axes,
+        {"name": INPUT_NAME, "layout": "NCHW", "dtype": "float32", **described_input},
+        {"name": OUTPUT_NAME, "dtype": "float32", **described_output},
+        extra,
+    )
 
 
 def export_onnx(
@@ -183,13 +200,11 @@ def export_onnx(
     model = load_model(model_path)
     check_writable(output_path)
     kind = SEGMENTATION if is_segmentation(model.architecture) else PATCH_CLASSIFIER
-    module, example, axes, described_input, described_output, extra = _graph(model, flavour)
+    graph = _graph(model, flavour)
     software = {**software_versions(), "onnx": package_version("onnx")}
     properties = {
-        **imagette_properties(
-            model.metadata, model.architecture, kind, flavour, described_input, described_output, software
-        ),
-        **extra,
+        **imagette_properties(model.metadata, model.architecture, kind, flavour, graph.input, graph.output, software),
+        **graph.properties,
     }
     progress.info(
         f"Exporting '{Path(model_path).name}' ({model.architecture}, {kind.replace('_', ' ')}, {model.band_count} "
@@ -201,28 +216,28 @@ def export_onnx(
         warnings.simplefilter("ignore", torch.jit.TracerWarning)
         with torch.no_grad():
             torch.onnx.export(
-                module,
-                (example,),
+                graph.module,
+                (graph.example,),
                 str(temporary),
                 dynamo=False,
                 input_names=[INPUT_NAME],
                 output_names=[OUTPUT_NAME],
-                dynamic_axes=axes,
+                dynamic_axes=graph.dynamic_axes,
                 opset_version=OPSET,
             )
         progress.check_canceled()
-        graph = onnx.load(str(temporary))
-        add_properties(graph, properties)
-        onnx.checker.check_model(graph)
-        onnx.save(graph, str(temporary))
-    shape: list[int | str] = ["batch", model.band_count, described_input["height"], described_input["width"]]
+        written = onnx.load(str(temporary))
+        add_properties(written, properties)
+        onnx.checker.check_model(written)
+        onnx.save(written, str(temporary))
+    shape: list[int | str] = ["batch", model.band_count, graph.input["height"], graph.input["width"]]
     notes = []
     if flavour == FLAVOURS[1]:
         notes.append(
-            f"Deepness: tiles of {extra['tiles_size']} x {extra['tiles_size']} px overlapping by {extra['tiles_overlap']} %, "
+            f"Deepness: tiles of {properties['tiles_size']} x {properties['tiles_size']} px overlapping by {properties['tiles_overlap']} %, "
             "class names in its legend, probability threshold and small-area removal off."
         )
-        if "resolution" not in extra:
+        if "resolution" not in properties:
             notes.append(
                 "The training raster's CRS is not in metres (or is unknown): the file carries no resolution, and "
                 "Deepness will ask for the pixel size to process at (it needs a raster in a projected CRS)."
