@@ -26,8 +26,9 @@ class CheckEnvironment(ImagetteAlgorithm):
     TAGS = "environment,torch,pytorch,cuda,gpu,install,version,diagnostic,troubleshooting,weights"
     HELP = (
         "Reports what Imagette runs on: the versions of Imagette, QGIS, Python, numpy, rasterio, GDAL and PyTorch; "
-        "whether PyTorch sees a CUDA or Apple MPS GPU, with device names and memory; which device 'auto' picks; and "
-        "where pretrained ResNet weights are looked for (the torch hub cache) and whether they are there.\n\n"
+        "whether PyTorch sees a CUDA or Apple MPS GPU, with device names and memory; which device 'auto' picks; "
+        "where pretrained ResNet weights are looked for (the torch hub cache) and whether they are there; and the "
+        "versions of onnx and ONNX Runtime, with ONNX Runtime's execution providers (optional: for ONNX export).\n\n"
         "When something is missing or wrong (PyTorch not installed or too old, a CPU-only PyTorch on a machine with "
         "an NVIDIA GPU, two different GDAL libraries in QGIS), the log gives the exact command to run for the "
         "Python that this QGIS uses. It runs without PyTorch or rasterio installed, and says what to install."

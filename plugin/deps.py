@@ -269,9 +269,26 @@ def check_environment(host: dict[str, str]) -> Environment:
         env.missing.append("torch")
         env.sections.append(("PyTorch", [("torch", f"cannot be imported ({type(error).__name__}: {error})")]))
         env.advice.append(install_advice())
+        _describe_onnx(env)
         return env
     _describe_torch(torch, env)
+    _describe_onnx(env)
     return env
+
+
+def _describe_onnx(env: Environment) -> None:
+    """The ONNX packages and ONNX Runtime's execution providers. Optional: what lacks is said, not advised."""
+    rows = []
+    for name, purpose in (("onnx", "exporting models to ONNX"), ("onnxruntime", "running exported ONNX models")):
+        problem = import_problem(name)
+        if problem is not None:
+            rows.append((name, f'cannot be imported, needed only for {purpose} ({problem}): {pip_install()} "{name}"'))
+            continue
+        module = sys.modules[name]
+        rows.append((name, str(getattr(module, "__version__", None) or package_version(name) or "version unknown")))
+        if name == "onnxruntime":
+            rows.append(("ONNX Runtime providers", ", ".join(module.get_available_providers())))
+    env.sections.append(("ONNX", rows))
 
 
 def _module_version(name: str, env: Environment) -> str:

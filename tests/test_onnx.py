@@ -278,3 +278,17 @@ def test_deepness_flavour_of_a_model_trained_in_degrees_carries_no_resolution(tm
     result = export_onnx(model, tmp_path / "deepness.onnx", "deepness")
     assert "resolution" not in read_properties(result.path)
     assert any("carries no resolution" in note for note in result.notes)
+
+
+def test_environment_check_reports_onnx_runtime_and_its_providers(tmp_path, monkeypatch):
+    from imagette.plugin import deps
+
+    run_algorithm("checkenvironment", {"OUTPUT_REPORT": str(tmp_path / "environment.html")})
+    html = (tmp_path / "environment.html").read_text(encoding="utf-8")
+    assert "<h2>ONNX</h2>" in html and onnxruntime.__version__ in html and "CPUExecutionProvider" in html
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # as where it is not installed
+    environment = deps.check_environment({})
+    rows = dict(dict(environment.sections)["ONNX"])
+    assert rows["onnxruntime"].startswith("cannot be imported, needed only for running exported ONNX models")
+    assert '-m pip install --user "onnxruntime"' in rows["onnxruntime"]
+    assert not [item for item in environment.advice if "onnx" in item.lower()], "optional: reported, not advised"
