@@ -14,6 +14,7 @@ import sys
 import numpy as np
 import onnxruntime
 import pytest
+import rasterio
 import torch
 from imagette.plugin.engine.classes import ClassEntry
 from imagette.plugin.engine.device import normalize
@@ -211,7 +212,6 @@ def classified_grid(classifier, src) -> tuple[np.ndarray, np.ndarray]:
     ("architecture", "stride", "std", "seed"), [("unet", 1, 300, 3), ("unet", 3, 300, 3), ("resnet18", 4, 1000, 3)]
 )
 def test_onnx_runtime_tiles_give_the_torch_map(tmp_path, architecture, stride, std, seed):
-    import rasterio
     from imagette.plugin.engine.onnx_tiles import load_onnx_model, onnx_tile_classifier
     from imagette.plugin.engine.progress import Progress
     from imagette.plugin.engine.tiles import tile_classifier
@@ -238,7 +238,7 @@ def test_onnx_runtime_tiles_give_the_torch_map(tmp_path, architecture, stride, s
     np.testing.assert_allclose(confidence, expected_confidence, atol=TOLERANCE, rtol=0)
 
 
-def test_onnx_runtime_tiles_need_no_torch(tmp_path):
+def test_onnx_runtime_classifies_a_raster_without_torch(tmp_path):
     import subprocess
 
     from tests.conftest import PLUGIN_DIR
@@ -248,36 +248,65 @@ def test_onnx_runtime_tiles_need_no_torch(tmp_path):
     model = write_random_model(tmp_path / "model.pt", CLASSES, UTM, architecture="unet", patch=16)
     exported = export_onnx(model, tmp_path / "model.onnx").path
     deepness = export_onnx(model, tmp_path / "deepness.onnx", "deepness").path
+    output = tmp_path / "map.tif"
     code = (
         f"import sys; sys.path.insert(0, {str(PLUGIN_DIR)!r})\n"
         "sys.modules['torch'] = None  # any import of torch now fails, as where it is not installed\n"
-        "import rasterio\n"
         "from imagette.plugin.engine.errors import ImagetteError\n"
-        "from imagette.plugin.engine.onnx_tiles import load_onnx_model, onnx_tile_classifier\n"
-        "from imagette.plugin.engine.progress import Progress\n"
-        f"model = load_onnx_model({str(exported)!r})\n"
-        f"with rasterio.open({str(scene.raster)!r}) as src:\n"
-        "    classifier = onnx_tile_classifier(model, src, 0, 0, 0, None, Progress())\n"
-        "    index, _ = classifier.classify(src, (0, 32), (0, 32))\n"
-        "print(sorted(set(index.ravel().tolist())))\n"
+        "from imagette.plugin.engine.inference import InferenceConfig, classify_raster\n"
+        f"result = classify_raster(InferenceConfig({str(scene.raster)!r}, {str(exported)!r}, {str(output)!r}))\n"
+        "print(result.method, sorted(result.pixel_counts))\n"
         "try:\n"
-        f"    load_onnx_model({str(deepness)!r})\n"
+        f"    classify_raster(InferenceConfig({str(scene.raster)!r}, {str(deepness)!r}, {str(output)!r}))\n"
         "except ImagetteError as error:\n"
         "    print(error)\n"
+        "print('torch' in sys.modules and sys.modules['torch'] is not None)\n"
     )
     process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert process.returncode == 0, process.stderr
-    classes, refusal = process.stdout.splitlines()[-2:]
-    assert set(json.loads(classes)) <= {0, 1, 2}
+    written, refusal, torch_loaded = process.stdout.splitlines()[-3:]
+    assert written == "per_pixel [3, 7, 9]" and torch_loaded == "False"
     assert "deepness format" in refusal and "Imagette format (FORMAT 0)" in refusal
+    with rasterio.open(output) as dst:
+        assert set(np.unique(dst.read(1)).tolist()) <= {0, 3, 7, 9}
+    assert "water" in output.with_name("map.tif.aux.xml").read_text(encoding="utf-8")
 
 
-def test_deepness_flavour_of_a_model_trained_in_degrees_carries_no_resolution(tmp_path):
-    degrees = CRS.from_epsg(4326).to_wkt()
-    model = write_random_model(tmp_path / "model.pt", CLASSES, degrees, architecture="unet", patch=32)
-    result = export_onnx(model, tmp_path / "deepness.onnx", "deepness")
-    assert "resolution" not in read_properties(result.path)
-    assert any("carries no resolution" in note for note in result.notes)
+@pytest.mark.parametrize(
+    ("architecture", "std", "seed", "method"), [("unet", 300, 3, "dense"), ("resnet18", 1000, 3, "per_patch")]
+)
+def test_classify_raster_with_onnx_runtime_writes_the_pytorch_map(tmp_path, architecture, std, seed, method):
+    from imagette.plugin.engine.inference import InferenceConfig, classify_raster
+
+    from tests.scenes import make_scene
+
+    scene = make_scene(tmp_path, cells=2, cell=64)
+    model = write_random_model(
+        tmp_path / "model.pt", CLASSES, UTM, architecture=architecture, patch=16, std=std, seed=seed
+    )
+    exported = export_onnx(model, tmp_path / "model.onnx").path
+    maps = {}
+    for name, path in (("torch", model), ("onnx", exported)):
+        config = InferenceConfig(
+            str(scene.raster),
+            str(path),
+            str(tmp_path / f"{name}.tif"),
+            str(tmp_path / f"{name}_confidence.tif"),
+            device="cpu",
+            method=method,
+            tile_size=32,
+        )
+        result = classify_raster(config)
+        with rasterio.open(result.output_path) as classes, rasterio.open(result.confidence_path) as confidence:
+            maps[name] = (classes.read(1), confidence.read(1), classes.transform, classes.tags())
+    (codes, confidence, transform, tags), (expected, expected_confidence, expected_transform, _) = (
+        maps["onnx"],
+        maps["torch"],
+    )
+    assert transform == expected_transform and tags["IMAGETTE_MODEL"] == "model.onnx"
+    assert (codes == expected).mean() >= 0.999 and len(set(expected[expected > 0].tolist())) > 1
+    assert ((codes == 0) == (expected == 0)).all()
+    np.testing.assert_allclose(confidence, expected_confidence, atol=TOLERANCE, rtol=0)
 
 
 def test_environment_check_reports_onnx_runtime_and_its_providers(tmp_path, monkeypatch):

@@ -1,7 +1,8 @@
 """Classifies a whole raster with a model file, tile by tile, into a class GeoTIFF.
 
 The output grid and its tiles are in grid.py; how a tile becomes classes, for each kind of network,
-in tiles.py (and dense.py for patch classifiers). This module checks the inputs, runs the tiles
+in tiles.py (and dense.py for patch classifiers), or for an exported ONNX model in onnx_tiles.py (then
+torch is never imported). This module checks the inputs, runs the tiles
 with progress and cancel, and writes the outputs: each tile is classified and written at its
 offset, so nothing the size of the raster is allocated. classify_extents() gives the same map over
 small extents in memory, for map-level validation.
@@ -12,19 +13,17 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-import torch
 from affine import Affine
 from rasterio.crs import CRS
 from rasterio.windows import Window
-from torch import nn
 
 from .classes import NODATA_CODE, ClassEntry
-from .device import select_device
 from .errors import ImagetteError
 from .geotiff import (
     GEOTIFF_SUFFIXES,
@@ -36,11 +35,19 @@ from .geotiff import (
 )
 from .grid import output_grid, tiles
 from .io import check_writable, open_raster, replaced_atomically
-from .modelfile import ModelFile, load_model
+from .methods import METHODS
+from .onnx_tiles import OnnxModel, OnnxTiles, load_onnx_model, onnx_tile_classifier
+from .onnxfile import EXTENSION as ONNX_EXTENSION
 from .outputs import check_class_raster, check_confidence_raster, writing
 from .progress import Progress, Quiet
 from .qml import style_path
-from .tiles import METHODS, TileClassifier, tile_classifier
+
+if TYPE_CHECKING:  # torch is imported where a PyTorch model runs: an exported ONNX model runs without it
+    import torch
+    from torch import nn
+
+    from .modelfile import ModelFile
+    from .tiles import TileClassifier
 
 PIXEL_SIZE_TOLERANCE = 0.01  # relative difference of pixel sizes that is worth a warning
 CLASSIFICATION, CONFIDENCE = "classification", "confidence raster"  # the outputs, as messages name them
@@ -54,7 +61,8 @@ class InferenceConfig:
 
     Attributes:
         raster_path: raster to classify (any GDAL raster with the model's band count).
-        model_path: model file written by training.
+        model_path: model file written by training (.pt, run with PyTorch), or an ONNX file exported from one in
+            the Imagette format (.onnx, run with ONNX Runtime, no PyTorch needed: onnx_tiles.py).
         output_path: class GeoTIFF to write (.tif); its .aux.xml is written beside it.
         confidence_path: optional float32 GeoTIFF of the top-class probability.
         device: one of device.DEVICE_CHOICES.
@@ -102,6 +110,8 @@ class InferenceResult:
 @contextmanager
 def _cancel_between_layers(network: nn.Module, progress: Progress) -> Iterator[None]:
     """Checks for cancel before every convolution, so a large tile still stops within a second."""
+    from torch import nn
+
     handles = [
         module.register_forward_pre_hook(lambda *_: progress.check_canceled())
         for module in network.modules()
@@ -114,7 +124,7 @@ def _cancel_between_layers(network: nn.Module, progress: Progress) -> Iterator[N
             handle.remove()
 
 
-def _check_inputs(model: ModelFile, src, config: InferenceConfig, progress: Progress) -> None:
+def _check_inputs(model: ModelFile | OnnxModel, src, config: InferenceConfig, progress: Progress) -> None:
     """Refuses what cannot work and warns about what may not work well, before any work."""
     bands = model.metadata["bands"]
     if src.count != model.band_count:
@@ -156,18 +166,35 @@ def _check_config(config: InferenceConfig) -> None:
             raise ImagetteError(f"Imagette writes GeoTIFF files: give '{path}' a .tif extension.")
 
 
-def checked_model(config: InferenceConfig) -> ModelFile:
-    """The model, once the configuration and the outputs' folders have been checked (before any work)."""
-    _check_config(config)
-    model = load_model(config.model_path)
+def _check_outputs(config: InferenceConfig) -> None:
     for path in (config.output_path, config.confidence_path):
         if path:
             check_writable(path)
+
+
+def checked_model(config: InferenceConfig) -> ModelFile:
+    """The model, once the configuration and the outputs' folders have been checked (before any work)."""
+    from .modelfile import load_model
+
+    _check_config(config)
+    model = load_model(config.model_path)
+    _check_outputs(config)
+    return model
+
+
+def checked_onnx_model(config: InferenceConfig) -> OnnxModel:
+    """An ONNX model exported by Imagette, opened with ONNX Runtime (no PyTorch), once all is checked as above."""
+    _check_config(config)
+    model = load_onnx_model(config.model_path, config.device)
+    _check_outputs(config)
     return model
 
 
 def configured_classifier(config: InferenceConfig, model: ModelFile, src, progress: Progress) -> TileClassifier:
     """The tile classifier the configuration asks for, once the raster is checked against the model."""
+    from .device import select_device
+    from .tiles import tile_classifier
+
     _check_inputs(model, src, config, progress)
     device = select_device(config.device, progress)
     return tile_classifier(
@@ -183,17 +210,27 @@ def configured_classifier(config: InferenceConfig, model: ModelFile, src, progre
     )
 
 
+def configured_onnx_classifier(config: InferenceConfig, model: OnnxModel, src, progress: Progress) -> OnnxTiles:
+    """ONNX Runtime's tile classifier (onnx_tiles.py), once the raster is checked against the model."""
+    _check_inputs(model, src, config, progress)
+    if config.method != METHODS[0] and model.info.kind != "segmentation":
+        progress.info("An exported patch classifier is evaluated patch by patch: the method choice does not apply.")
+    return onnx_tile_classifier(model, src, config.stride, config.batch_size, config.tile_size, config.extent, progress)
+
+
 def to_codes(index: np.ndarray, codes: np.ndarray) -> np.ndarray:
     """Class codes of output indices; index -1 (nodata) becomes NODATA_CODE."""
     return np.where(index >= 0, codes[np.maximum(index, 0)], NODATA_CODE)
 
 
 def _classified_tiles(
-    classifier: TileClassifier, src, work: list, progress: Progress
+    classifier: TileClassifier | OnnxTiles, src, work: list, progress: Progress
 ) -> Iterator[tuple[Window, np.ndarray, np.ndarray]]:
     """(window in the output grid, class index, confidence) of every tile, with progress and cancel."""
     grid = classifier.grid
-    with _cancel_between_layers(classifier.network, progress):
+    # ONNX Runtime's tiles check for cancel between the runs of their graph.
+    guard = nullcontext() if isinstance(classifier, OnnxTiles) else _cancel_between_layers(classifier.network, progress)
+    with guard:
         for rows, cols in progress.iterate(work, len(work)):
             index, confidence = classifier.classify(src, rows, cols)
             yield (
@@ -216,6 +253,8 @@ def classify_extents(
     are those of the map a person gets; only the tiles that cover each extent are classified. Meant
     for small extents (around validation polygons): each array covers its whole extent.
     """
+    from .tiles import tile_classifier
+
     quiet = Quiet(progress)
     classifier = tile_classifier(model, src, 0, METHODS[0], 0, 0, None, device, quiet)
     full = classifier.grid
@@ -234,6 +273,8 @@ def classify_extents(
 
 def _use_all_cpu_threads() -> None:
     """PyTorch may default to fewer threads than the cores this process may use."""
+    import torch
+
     torch.set_num_threads(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
 
 
@@ -259,15 +300,22 @@ def classify_raster(
     """
     progress = progress or Progress()
     started = time.perf_counter()
-    model = checked_model(config)
+    # A model file (.pt) runs with PyTorch; an ONNX file exported by Imagette (.onnx) with ONNX Runtime, without
+    # PyTorch, through the same grid, tiles and outputs.
+    onnx = Path(config.model_path).suffix.lower() == ONNX_EXTENSION
+    model = checked_onnx_model(config) if onnx else checked_model(config)
     classes = model.classes
     codes = np.array([entry.code for entry in classes], dtype=np.int64)  # output index i is classes[i]
     output_path = Path(config.output_path)
     confidence_path = Path(config.confidence_path) if config.confidence_path else None
     companions = (side_car_path, style_path)
     with open_raster(config.raster_path) as src, ExitStack() as staged:
-        _use_all_cpu_threads()
-        classifier = configured_classifier(config, model, src, progress)
+        classifier: TileClassifier | OnnxTiles
+        if isinstance(model, OnnxModel):
+            classifier = configured_onnx_classifier(config, model, src, progress)
+        else:
+            _use_all_cpu_threads()
+            classifier = configured_classifier(config, model, src, progress)
         grid, stride, method, tile = classifier.grid, classifier.grid.stride, classifier.method, classifier.tile
         transform = grid.transform(src.transform)
         tags = {

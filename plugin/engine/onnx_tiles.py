@@ -10,8 +10,7 @@ those PyTorch gives, up to float rounding:
   where the centre pixel is nodata or the patch holds more nodata than training tolerated.
 
 Nothing here imports torch: this module and those it imports need numpy, rasterio and onnxruntime only.
-The writing path (inference.classify_raster) still imports torch; plugging these classifiers into it
-is the next step (issue 22).
+inference.classify_raster runs these for a .onnx model, through the same outputs as PyTorch's tiles.
 """
 
 from __future__ import annotations
@@ -24,6 +23,7 @@ from typing import Any
 import numpy as np
 from rasterio.windows import Window
 
+from . import methods
 from .errors import ImagetteError
 from .grid import OutputGrid, aligned_tile, default_stride, output_grid
 from .io import box_shares, read_with_mask
@@ -33,7 +33,6 @@ from .progress import Progress
 PATCH_BATCH = 256  # patches per run of a patch classifier when no batch size is given
 PIXEL_TILE = 512  # input pixels a side of a segmentation tile when no tile size is given
 BATCHES_PER_TILE = 4  # as tiles.py: per-patch tiles hold a few batches
-SEGMENTATION_METHOD, PATCH_METHOD = "per_pixel", "per_patch"  # tiles.py's names of what runs
 
 
 def onnxruntime_problem() -> str | None:
@@ -63,6 +62,10 @@ class OnnxModel:
     @property
     def patch_size(self) -> int:
         return self.info.patch_size
+
+    @property
+    def architecture(self) -> str:
+        return f"{self.info.architecture} (ONNX Runtime)"
 
     @property
     def band_count(self) -> int:
@@ -148,7 +151,7 @@ class OnnxTiles:
 class OnnxPixelTiles(OnnxTiles):
     """Segmentation networks: class probabilities of every input pixel, averaged over each output pixel."""
 
-    method = SEGMENTATION_METHOD
+    method = methods.SEGMENTATION
 
     def __init__(self, model: OnnxModel, grid: OutputGrid, tile_size: int, progress: Progress) -> None:
         super().__init__(model, progress)
@@ -186,7 +189,7 @@ class OnnxPixelTiles(OnnxTiles):
 class OnnxPatchTiles(OnnxTiles):
     """Patch classifiers: one class per patch, centred on each output pixel, patch by patch."""
 
-    method = PATCH_METHOD
+    method = methods.METHODS[1]  # per patch: the exported graph is the per-patch network
 
     def __init__(self, model: OnnxModel, grid: OutputGrid, batch: int, tile_size: int, progress: Progress) -> None:
         super().__init__(model, progress)

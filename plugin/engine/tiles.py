@@ -35,12 +35,11 @@ from .device import normalize
 from .errors import ImagetteError
 from .grid import OutputGrid, aligned_tile, default_stride, output_grid
 from .io import box_shares, read_with_mask
+from .methods import METHODS, SEGMENTATION
 from .modelfile import ModelFile
 from .models import PatchClassifier, Segmenter, is_segmentation
 from .progress import Progress
 
-METHODS = ("dense", "per_patch")  # order of the METHOD enum of imagette:classifyraster: a public contract
-SEGMENTATION = "per_pixel"  # the method of segmentation networks, whatever METHOD says
 CPU_BUDGET = 512 * 2**20  # bytes of activations per forward pass on the CPU
 # Multiply-adds of the largest convolution of a forward pass on the CPU: about a second on two cores.
 # Cancel is checked between convolutions, so this is how long a cancel may take.
