@@ -145,6 +145,10 @@ class ImagetteAlgorithm(QgsProcessingAlgorithm):
             parameter.setFlags(parameter.flags() | FLAG_ADVANCED)
         self.addParameter(parameter)
 
+    def needs_torch(self, parameters, context) -> bool:
+        """Whether this run needs torch: NEEDS_TORCH, unless a subclass knows better from the parameters."""
+        return self.NEEDS_TORCH
+
     def checkParameterValues(self, parameters, context):  # noqa: N802
         """Refuses a run that needs torch where torch is missing, before it starts.
 
@@ -152,7 +156,7 @@ class ImagetteAlgorithm(QgsProcessingAlgorithm):
         processing.run() print it once. Raised from processAlgorithm, QGIS would log it twice (runPrepared
         writes the exception to the message log, and so does the feedback's reportError).
         """
-        if self.NEEDS_TORCH and not deps.torch_available():
+        if self.needs_torch(parameters, context) and not deps.torch_available():
             return False, deps.install_advice()
         return super().checkParameterValues(parameters, context)
 
@@ -164,13 +168,14 @@ class ImagetteAlgorithm(QgsProcessingAlgorithm):
         aborts the whole of QGIS when it frees its first tensor ("Fatal Python error: _PyThreadState_Attach:
         non-NULL old thread state"); imported on the main thread first, it runs on workers as it should.
         """
-        if self.NEEDS_TORCH and "torch" not in sys.modules and deps.torch_available():
+        if self.needs_torch(parameters, context) and "torch" not in sys.modules and deps.torch_available():
             deps.import_problem("torch")  # a broken torch is reported by the run itself
         return super().prepareAlgorithm(parameters, context, feedback)
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
-        feedback.pushInfo(version_line(load_torch=self.NEEDS_TORCH, load_rasterio=self.NEEDS_RASTERIO))
-        if self.NEEDS_TORCH and not deps.torch_available():  # a caller that skipped checkParameterValues
+        needs_torch = self.needs_torch(parameters, context)
+        feedback.pushInfo(version_line(load_torch=needs_torch, load_rasterio=self.NEEDS_RASTERIO))
+        if needs_torch and not deps.torch_available():  # a caller that skipped checkParameterValues
             raise QgsProcessingException(deps.install_advice())
         try:
             if self.NEEDS_RASTERIO:

@@ -18,6 +18,9 @@ from .base import ImagetteAlgorithm
 
 # Worded as training's DEVICE (both resolve it with engine.device.select_device).
 DEVICE_LABELS = ("Auto (CUDA GPU, then Apple GPU, then CPU)", "CPU", "CUDA GPU")
+# engine.device.DEVICE_CHOICES in DEVICE_LABELS' order (a test checks they agree): that module imports torch, which an
+# exported ONNX model does not need.
+DEVICE_CHOICES = ("auto", "cpu", "cuda")
 METHOD_LABELS = ("Dense (fast)", "Per-patch (exact reference, slow)")
 
 
@@ -26,11 +29,13 @@ class ClassifyRaster(ImagetteAlgorithm):
     NEEDS_RASTERIO = True
     DISPLAY_NAME = "Classify raster"
     SHORT_DESCRIPTION = "Classifies a whole raster with a trained model into a styled land-cover layer."
-    TAGS = "classify,classification,predict,inference,land cover,map,cnn,deep learning,resnet,raster"
+    TAGS = "classify,classification,predict,inference,land cover,map,cnn,deep learning,resnet,raster,onnx,onnxruntime"
     NEEDS_TORCH = True
     HELP = (
         "Classifies every part of a raster with a model file written by 'Train patch classifier', and writes a "
-        "GeoTIFF of class codes, styled with the model's class names and colours.\n\n"
+        "GeoTIFF of class codes, styled with the model's class names and colours. A model exported by 'Export model "
+        "to ONNX' in the Imagette format (.onnx) runs with ONNX Runtime instead, without PyTorch, and gives the same "
+        "map (a patch classifier is then evaluated patch by patch).\n\n"
         "Output pixel size, in input pixels: an output pixel is that many input pixels on a side. A patch "
         "classifier gives it the class of the patch centred on it (by default an output pixel is an eighth of the "
         "patch); a U-Net classifies at full resolution by default (an output pixel is 1 input pixel). "
@@ -66,9 +71,11 @@ class ClassifyRaster(ImagetteAlgorithm):
                 self.MODEL,
                 self.tr("Model file"),
                 BEHAVIOR_FILE,
-                fileFilter=self.tr("Imagette model (*.pt)"),
+                fileFilter=self.tr("Imagette model (*.pt *.onnx)"),
             ),
-            "A model file written by 'Train patch classifier'. Model files hold only data: opening one never runs code.",
+            "A model file written by 'Train patch classifier' (.pt, run with PyTorch), or exported from one by 'Export "
+            "model to ONNX' in the Imagette format (.onnx, run with ONNX Runtime: PyTorch not needed). Model files hold "
+            "only data: opening one never runs code.",
         )
         self.add_parameter(
             QgsProcessingParameterEnum(
@@ -124,8 +131,11 @@ class ClassifyRaster(ImagetteAlgorithm):
             "show where the map is uncertain.",
         )
 
+    def needs_torch(self, parameters, context) -> bool:
+        """An exported ONNX model runs with ONNX Runtime: only a model file (.pt) needs torch."""
+        return not self.parameterAsFile(parameters, self.MODEL, context).lower().endswith(".onnx")
+
     def execute(self, parameters, context, feedback, progress):
-        from ..plugin.engine.device import DEVICE_CHOICES
         from ..plugin.engine.inference import METHODS, InferenceConfig, classify_raster
 
         raster = self.parameterAsRasterLayer(parameters, self.INPUT_RASTER, context)

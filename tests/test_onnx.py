@@ -321,3 +321,38 @@ def test_environment_check_reports_onnx_runtime_and_its_providers(tmp_path, monk
     assert rows["onnxruntime"].startswith("cannot be imported, needed only for running exported ONNX models")
     assert '-m pip install --user "onnxruntime"' in rows["onnxruntime"]
     assert not [item for item in environment.advice if "onnx" in item.lower()], "optional: reported, not advised"
+
+
+def test_classifyraster_takes_an_onnx_model_where_torch_cannot_be_imported(tmp_path):
+    from tests.headless import QgisProcess, import_blocker
+    from tests.scenes import make_scene
+
+    scene = make_scene(tmp_path, cells=2, cell=32)
+    model = write_random_model(tmp_path / "model.pt", CLASSES, UTM, architecture="unet", patch=16, seed=3)
+    exported = export_onnx(model, tmp_path / "model.onnx").path
+    qgis = QgisProcess(tmp_path / "home")
+    qgis.env["PYTHONPATH"] = f"{import_blocker(tmp_path / 'blocker', 'torch')}:{qgis.env['PYTHONPATH']}"
+    output = tmp_path / "map.tif"
+    answer = qgis.run(
+        "imagette:classifyraster",
+        {"INPUT_RASTER": str(scene.raster), "MODEL": str(exported), "OUTPUT_CLASSIFICATION": str(output)},
+    )
+    assert answer["results"]["OUTPUT_CLASSIFICATION"] == str(output)
+    log = json.dumps(answer["log"])
+    assert "torch not importable (ModuleNotFoundError" in log and "(ONNX Runtime)" in log
+    with rasterio.open(output) as dst:
+        assert set(np.unique(dst.read(1)).tolist()) <= {0, 3, 7, 9} and dst.read(1).any()
+    assert output.with_suffix(".qml").is_file()
+    # A model file still needs torch, and says so before any work.
+    with pytest.raises(RuntimeError, match="PyTorch is not installed"):
+        qgis.run(
+            "imagette:classifyraster",
+            {"INPUT_RASTER": str(scene.raster), "MODEL": str(model), "OUTPUT_CLASSIFICATION": str(output)},
+        )
+
+
+def test_classifyraster_device_choices_are_the_engines():
+    from imagette.algorithms.classify_raster import DEVICE_CHOICES, DEVICE_LABELS
+    from imagette.plugin.engine.device import DEVICE_CHOICES as ENGINE_CHOICES
+
+    assert DEVICE_CHOICES == ENGINE_CHOICES and len(DEVICE_LABELS) == len(DEVICE_CHOICES)
