@@ -60,7 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     classify.add_argument("input", metavar="INPUT", help="raster to classify (any GDAL raster or VRT)")
-    classify.add_argument("model", metavar="MODEL", help="model file (.pt) written by training")
+    classify.add_argument(
+        "model",
+        metavar="MODEL",
+        help="model file (.pt) written by training, run with PyTorch; or an ONNX file (.onnx) exported from one in the "
+        "Imagette format, run with ONNX Runtime (PyTorch then need not be installed; one process only)",
+    )
     classify.add_argument("output", metavar="OUTPUT", help="GeoTIFF of class codes to write (.tif)")
     classify.add_argument(
         "--stride",
@@ -146,7 +151,6 @@ def _echo(message: str) -> None:
 
 
 def classify(args: argparse.Namespace) -> int:
-    from .engine.blocks import DEFAULT_BLOCK
     from .engine.errors import ImagetteError
     from .engine.inference import InferenceConfig, classify_raster
     from .engine.qml import write_style
@@ -173,6 +177,12 @@ def classify(args: argparse.Namespace) -> int:
         result = classify_raster(config, progress, style=write_style)
         _echo(f"Wrote '{result.output_path}' ({result.width} x {result.height} px, method {result.method}).")
         return 0
+    if args.model.lower().endswith(".onnx"):
+        raise ImagetteError(
+            "Dask runs classify with the model file (.pt) for now: give it instead of the .onnx file, or run without "
+            "--workers and --scheduler to classify in this process with ONNX Runtime."
+        )
+    from .engine.blocks import DEFAULT_BLOCK
     from .engine.distributed import classify_distributed
 
     run = classify_distributed(

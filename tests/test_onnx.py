@@ -356,3 +356,18 @@ def test_classifyraster_device_choices_are_the_engines():
     from imagette.plugin.engine.device import DEVICE_CHOICES as ENGINE_CHOICES
 
     assert DEVICE_CHOICES == ENGINE_CHOICES and len(DEVICE_LABELS) == len(DEVICE_CHOICES)
+
+
+def test_imagette_command_classifies_with_an_onnx_model_without_torch(tmp_path):
+    from tests.scenes import make_scene
+    from tests.test_cli import imagette
+
+    scene = make_scene(tmp_path, cells=2, cell=32)
+    model = write_random_model(tmp_path / "model.pt", CLASSES, UTM, architecture="unet", patch=16, seed=3)
+    exported = export_onnx(model, tmp_path / "model.onnx").path
+    output = tmp_path / "map.tif"
+    process = imagette("classify", str(scene.raster), str(exported), str(output), block="torch")
+    assert process.returncode == 0, process.stderr
+    assert "(ONNX Runtime)" in process.stderr and output.is_file() and output.with_suffix(".qml").is_file()
+    refused = imagette("classify", str(scene.raster), str(exported), str(output), "--workers", "1", block="torch")
+    assert refused.returncode == 2 and "Dask runs classify with the model file (.pt) for now" in refused.stderr
