@@ -118,8 +118,8 @@ def push_message(bar, title: str, text: str, level, duration: int = 0):
         button = QPushButton("Details…")
 
         def show_details() -> None:
-            icon = QMessageBox.Critical if level == Qgis.Critical else QMessageBox.Information
-            box = QMessageBox(icon, title, text.strip(), QMessageBox.Close, bar.window())
+            icon = QMessageBox.Icon.Critical if level == Qgis.MessageLevel.Critical else QMessageBox.Icon.Information
+            box = QMessageBox(icon, title, text.strip(), QMessageBox.StandardButton.Close, bar.window())
             item.details = box  # referenced: a collected box would vanish at once
             box.show()
 
@@ -144,17 +144,21 @@ def result_message(successful: bool, results: dict, feedback: QgsProcessingFeedb
         # A cancel after the first epoch ends the algorithm normally with the best model so far, yet the task
         # counts as unsuccessful; before it, nothing is written.
         if saved:
-            return f"Training canceled; the best model so far was saved ({score}): {model}", Qgis.Warning, bool(report)
-        return "Training canceled before the first epoch ended: no model was written.", Qgis.Warning, False
+            return (
+                f"Training canceled; the best model so far was saved ({score}): {model}",
+                Qgis.MessageLevel.Warning,
+                bool(report),
+            )
+        return "Training canceled before the first epoch ended: no model was written.", Qgis.MessageLevel.Warning, False
     if successful:
-        return f"Training finished ({score}): {model}", Qgis.Success, bool(report)
+        return f"Training finished ({score}): {model}", Qgis.MessageLevel.Success, bool(report)
     errors = [error for error in getattr(feedback, "errors", []) if error.strip()]
     if errors:
         reason = errors[-1].strip()
     else:
         lines = [line for line in feedback.textLog().splitlines() if line.strip()]
         reason = lines[-1] if lines else "see the Processing log"
-    return f"Training failed: {reason}", Qgis.Critical, False
+    return f"Training failed: {reason}", Qgis.MessageLevel.Critical, False
 
 
 def show_result(iface, successful: bool, results: dict, feedback: QgsProcessingFeedback):
@@ -191,10 +195,13 @@ def open_training_dialog(iface):
             try:
                 start_training_task(parameters, lambda ok, results, fb: show_result(iface, ok, results, fb))
             except QgsProcessingException as error:
-                push_message(self.messageBar(), "", str(error), Qgis.Warning)
+                push_message(self.messageBar(), "", str(error), Qgis.MessageLevel.Warning)
                 return
             iface.messageBar().pushMessage(
-                "Imagette", "Training started in the background: progress and cancel in the task manager.", Qgis.Info, 5
+                "Imagette",
+                "Training started in the background: progress and cancel in the task manager.",
+                Qgis.MessageLevel.Info,
+                5,
             )
             self.close()
 

@@ -38,17 +38,7 @@ SHIMMED = {"QtWidgets": {"QAction": "QtGui", "QActionGroup": "QtGui", "QShortcut
 QGIS_MODULES = ("qgis.core", "qgis.gui", "qgis.analysis")
 # Findings left, for now, in files whose owners are changing them, without their line numbers: a finding not listed
 # fails, and a listed one that is gone fails too, asking to remove it here, so this list only shrinks.
-PENDING: dict[str, set[str]] = {
-    "plugin/tasks.py": {
-        "QMessageBox.Critical: not in PyQt6",
-        "QMessageBox.Information: not in PyQt6",
-        "QMessageBox.Close: not in PyQt6",
-        "Qgis.Critical: an enum member outside its enum; write Qgis.MessageLevel.Critical",
-        "Qgis.Warning: an enum member outside its enum; write Qgis.MessageLevel.Warning",
-        "Qgis.Success: an enum member outside its enum; write Qgis.MessageLevel.Success",
-        "Qgis.Info: an enum member outside its enum; write Qgis.MessageLevel.Info",
-    },
-}
+PENDING: dict[str, set[str]] = {}
 
 RESOLVE_IN_PYQT6 = """
 import importlib, json, sys
