@@ -130,28 +130,39 @@ def push_message(bar, title: str, text: str, level, duration: int = 0):
     return item
 
 
+def score_text(results: dict, canceled: bool) -> str:
+    """The headline score of a training run in the words of its log: map-level or patch-level, never one for the other.
+
+    The algorithm scores the map on the validation polygons unless the run was canceled or the map could not be
+    scored; map-level scores alone have an interval (MACRO_F1_LOW), so its absence says the scores are patch-level.
+    """
+    f1 = results.get("MACRO_F1")
+    if not isinstance(f1, float):
+        return "no validation patches, no scores"
+    if canceled:  # the engine's log: "The run was canceled: the scores are patch-level, the map was not scored."
+        return f"the scores are patch-level, the map was not scored: macro-F1 {f1:.3f} on the validation patches"
+    if not isinstance(results.get("MACRO_F1_LOW"), float):
+        return f"the map could not be scored: patch-level macro-F1 {f1:.3f} on the validation patches"
+    return f"map macro-F1 {f1:.3f} on the validation polygons"
+
+
 def result_message(successful: bool, results: dict, feedback: QgsProcessingFeedback) -> tuple[str, object, bool]:
     """How a background training ended: (message, Qgis message level, whether a report can be opened)."""
     model, report = results.get("OUTPUT_MODEL"), results.get("OUTPUT_REPORT")
     saved = bool(model) and Path(str(model)).is_file()
-    f1 = results.get("MACRO_F1")
-    score = (
-        f"map macro-F1 {f1:.3f} on the validation polygons"
-        if isinstance(f1, float)
-        else "no validation patches, no scores"
-    )
-    if feedback.isCanceled():
+    canceled = feedback.isCanceled()
+    if canceled:
         # A cancel after the first epoch ends the algorithm normally with the best model so far, yet the task
         # counts as unsuccessful; before it, nothing is written.
         if saved:
             return (
-                f"Training canceled; the best model so far was saved ({score}): {model}",
+                f"Training canceled; the best model so far was saved ({score_text(results, canceled)}): {model}",
                 Qgis.MessageLevel.Warning,
                 bool(report),
             )
         return "Training canceled before the first epoch ended: no model was written.", Qgis.MessageLevel.Warning, False
     if successful:
-        return f"Training finished ({score}): {model}", Qgis.MessageLevel.Success, bool(report)
+        return f"Training finished ({score_text(results, canceled)}): {model}", Qgis.MessageLevel.Success, bool(report)
     errors = [error for error in getattr(feedback, "errors", []) if error.strip()]
     if errors:
         reason = errors[-1].strip()

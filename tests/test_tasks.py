@@ -7,7 +7,7 @@ import time
 import pytest
 from imagette.plugin import tasks
 from imagette.plugin.engine.modelfile import load_model
-from qgis.core import Qgis, QgsApplication, QgsProcessingException
+from qgis.core import Qgis, QgsApplication, QgsProcessingException, QgsProcessingFeedback
 from qgis.PyQt.QtCore import QCoreApplication
 
 from tests.conftest import run_algorithm
@@ -82,7 +82,38 @@ def test_task_canceled_after_an_epoch_keeps_the_best_model_and_says_so(dataset, 
     metadata = load_model(tmp_path / "model.pt").metadata
     assert metadata["training"]["canceled"] is True and 1 <= metadata["training"]["epochs_run"] < 200
     message, level, has_report = tasks.result_message(successful, results, feedback)
-    assert message.startswith("Training canceled; the best model so far was saved (map macro-F1 ")
+    # One truth on cancel: the log and the message bar both say the scores are patch-level.
+    assert "The run was canceled: the scores are patch-level, the map was not scored." in feedback.textLog()
+    assert message.startswith(
+        "Training canceled; the best model so far was saved (the scores are patch-level, the map was not scored: "
+        "macro-F1 "
+    )
+    assert "map macro-F1" not in message and "validation polygons" not in message
     assert message.endswith(f": {tmp_path / 'model.pt'}") and level == Qgis.Warning
     assert has_report and (tmp_path / "report.html").is_file()
     assert "canceled" in (tmp_path / "report.html").read_text(encoding="utf-8").lower()
+
+
+def ended_feedback(canceled: bool) -> QgsProcessingFeedback:
+    feedback = tasks.TaskFeedback()
+    if canceled:
+        feedback.cancel()
+    return feedback
+
+
+def test_the_message_names_the_level_of_its_scores(tmp_path):
+    (tmp_path / "model.pt").write_bytes(b"model")
+    results = {"OUTPUT_MODEL": str(tmp_path / "model.pt"), "OUTPUT_REPORT": str(tmp_path / "report.html")}
+    mapped = results | {"MACRO_F1": 0.972, "MACRO_F1_LOW": 0.95, "MACRO_F1_HIGH": 0.99}
+    patch_level = results | {"MACRO_F1": 0.972, "MACRO_F1_LOW": None, "MACRO_F1_HIGH": None}
+
+    finished, level, _ = tasks.result_message(True, mapped, ended_feedback(False))
+    assert finished.startswith("Training finished (map macro-F1 0.972 on the validation polygons)")
+    assert level == Qgis.MessageLevel.Success
+    unscored, _, _ = tasks.result_message(True, patch_level, ended_feedback(False))
+    assert "patch-level macro-F1 0.972" in unscored and "map macro-F1" not in unscored
+    # A canceled run's scores are patch-level whatever the outputs hold.
+    for given in (mapped, patch_level):
+        canceled, level, _ = tasks.result_message(False, given, ended_feedback(True))
+        assert "the scores are patch-level, the map was not scored: macro-F1 0.972" in canceled
+        assert "map macro-F1" not in canceled and level == Qgis.MessageLevel.Warning
