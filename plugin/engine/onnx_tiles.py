@@ -16,6 +16,7 @@ inference.classify_raster runs these for a .onnx model, through the same outputs
 from __future__ import annotations
 
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +28,16 @@ from . import methods
 from .errors import ImagetteError
 from .grid import OutputGrid, aligned_tile, default_stride, output_grid
 from .io import box_shares, read_with_mask
-from .onnxfile import FLAVOURS, LOGITS, NORMALIZED, SEGMENTATION, OnnxModelInfo, read_onnx_model
+from .onnxfile import (
+    FLAVOURS,
+    LOGITS,
+    NORMALIZED,
+    SEGMENTATION,
+    OnnxModelInfo,
+    open_session,
+    read_onnx_model,
+    session_properties,
+)
 from .progress import Progress
 
 PATCH_BATCH = 256  # patches per run of a patch classifier when no batch size is given
@@ -99,16 +109,17 @@ def load_onnx_model(path: str | Path, device: str = "auto") -> OnnxModel:
             f"Classifying with an ONNX model needs onnxruntime, which cannot be imported here ({problem}). Install "
             "it into this Python with:  pip install onnxruntime"
         )
-    import onnxruntime
-
-    info = read_onnx_model(path)
+    # One session: the metadata are read from the one that classifies. Threads: the cores this process may use,
+    # as PyTorch's inference takes them (ONNX Runtime's default counts the machine's cores).
+    threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 0
+    session = open_session(path, providers(device), threads)
+    info = read_onnx_model(path, session_properties(session))
     if info.flavour != FLAVOURS[0] or info.input.get("values") != NORMALIZED or info.output.get("values") != LOGITS:
         raise ImagetteError(
             f"'{info.path}' was exported in the {info.flavour} format, for that program (it takes and gives other "
             "values than Imagette's own format). Export the model again in the Imagette format (FORMAT 0) to "
             "classify with it here."
         )
-    session = onnxruntime.InferenceSession(str(info.path), providers=providers(device))
     return OnnxModel(info, session)
 
 

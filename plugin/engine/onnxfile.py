@@ -196,16 +196,34 @@ def _decode(value: str) -> Any:
         return value
 
 
+def open_session(path: str | Path, providers: list[str], threads: int = 0) -> Any:
+    """An onnxruntime.InferenceSession on the file (threads 0: ONNX Runtime's default), or an error saying the file
+    is missing or damaged."""
+    import onnxruntime
+
+    path = Path(path)
+    if not path.is_file():
+        raise ImagetteError(f"The ONNX file '{path}' does not exist. Choose a file written by 'Export model to ONNX'.")
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    try:
+        return onnxruntime.InferenceSession(str(path), options, providers=providers)
+    except Exception as error:  # noqa: BLE001 - onnxruntime raises its own Fail/InvalidProtobuf types
+        raise _damaged(path, error) from error
+
+
+def session_properties(session: Any) -> dict[str, Any]:
+    """The metadata properties of an open ONNX Runtime session's model, decoded."""
+    return {key: _decode(value) for key, value in session.get_modelmeta().custom_metadata_map.items()}
+
+
 def read_properties(path: str | Path) -> dict[str, Any]:
     """The metadata properties of an ONNX file, decoded; onnxruntime reads them where installed, else onnx."""
     path = Path(path)
     if not path.is_file():
         raise ImagetteError(f"The ONNX file '{path}' does not exist. Choose a file written by 'Export model to ONNX'.")
     try:
-        import onnxruntime
-
-        session = onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
-        raw = dict(session.get_modelmeta().custom_metadata_map)
+        import onnxruntime  # noqa: F401
     except ImportError:
         try:
             import onnx
@@ -218,9 +236,8 @@ def read_properties(path: str | Path) -> dict[str, Any]:
             raw = {entry.key: entry.value for entry in onnx.load(str(path), load_external_data=False).metadata_props}
         except Exception as error:  # noqa: BLE001 - any failure of the reader means the same thing
             raise _damaged(path, error) from error
-    except Exception as error:  # noqa: BLE001 - onnxruntime raises its own Fail/InvalidProtobuf types
-        raise _damaged(path, error) from error
-    return {key: _decode(value) for key, value in raw.items()}
+        return {key: _decode(value) for key, value in raw.items()}
+    return session_properties(open_session(path, ["CPUExecutionProvider"]))
 
 
 def _damaged(path: Path, error: Exception) -> ImagetteError:
@@ -259,10 +276,10 @@ def _problem(properties: Mapping[str, Any]) -> str | None:
     return None
 
 
-def read_onnx_model(path: str | Path) -> OnnxModelInfo:
-    """Reads an exported file's metadata, or explains what is wrong with the file."""
+def read_onnx_model(path: str | Path, properties: Mapping[str, Any] | None = None) -> OnnxModelInfo:
+    """Reads an exported file's metadata (or checks properties already read from it), or explains what is wrong."""
     path = Path(path)
-    properties = read_properties(path)
+    properties = dict(read_properties(path) if properties is None else properties)
     problem = _problem(properties)
     if problem is None and properties["imagette_format_version"] != FORMAT_VERSION:
         raise ImagetteError(
