@@ -89,6 +89,7 @@ def start_training_task(parameters: dict, on_finished: Callback | None = None) -
     valid, message = algorithm.checkParameterValues(parameters, context)
     if not valid:
         raise QgsProcessingException(message)
+    check_inputs(algorithm, parameters, context)
     task = QgsProcessingAlgRunnerTask(algorithm, parameters, context, feedback)
     run = _Run(task, context, feedback)
 
@@ -101,6 +102,27 @@ def start_training_task(parameters: dict, on_finished: Callback | None = None) -
     _RUNNING.append(run)
     QgsApplication.taskManager().addTask(task)
     return task
+
+
+def check_inputs(algorithm, parameters: dict, context: QgsProcessingContext) -> None:
+    """What the training would find wrong in its first second, found before any task: the dataset folder is an
+    Imagette dataset, the model and the report can be written (the engine's own checks, in the engine's words).
+
+    Raises:
+        QgsProcessingException: with the engine's message.
+    """
+    from .engine.dataset import open_dataset
+    from .engine.errors import ImagetteError
+    from .engine.io import check_writable
+
+    try:
+        open_dataset(algorithm.parameterAsFile(parameters, "DATASET", context))
+        check_writable(algorithm.parameterAsFileOutput(parameters, "OUTPUT_MODEL", context), "model file")
+        report = algorithm.parameterAsFileOutput(parameters, "OUTPUT_REPORT", context)
+        if report:
+            check_writable(report, "report")
+    except ImagetteError as error:
+        raise QgsProcessingException(str(error)) from error
 
 
 def push_message(bar, title: str, text: str, level, duration: int = 0):
@@ -189,20 +211,36 @@ def show_result(iface, successful: bool, results: dict, feedback: QgsProcessingF
     return item
 
 
-def open_training_dialog(iface):
-    """Shows Processing's parameter dialog for training; Run starts the background task and closes it.
+# The values the dialog last held in this QGIS session: a dialog opened again starts from them, so one wrong folder
+# does not cost the whole form.
+_REMEMBERED: dict = {}
 
-    Returns the dialog: the caller must keep it referenced while it is open (see the module's docstring).
+
+def open_training_dialog(iface):
+    """Shows Processing's parameter dialog for training; Run checks the inputs, starts the background task and closes.
+
+    A problem found before the task (see start_training_task) is shown in the dialog, which stays open. The dialog
+    starts from the values it last held in this session. Returns the dialog: the caller must keep it referenced
+    while it is open (see the module's docstring).
     """
     from processing.gui.AlgorithmDialog import AlgorithmDialog
     from processing.gui.AlgorithmDialogBase import AlgorithmDialogBase
 
     class BackgroundTrainingDialog(AlgorithmDialog):
+        def remember(self) -> None:
+            try:
+                parameters = self.createProcessingParameters()
+            except (AlgorithmDialogBase.InvalidParameterValue, AlgorithmDialogBase.InvalidOutputExtension):
+                return  # a value Processing itself refuses is not worth keeping
+            _REMEMBERED.clear()
+            _REMEMBERED.update(parameters)
+
         def runAlgorithm(self):  # noqa: N802 (Processing's name)
             try:
                 parameters = self.createProcessingParameters()
             except (AlgorithmDialogBase.InvalidParameterValue, AlgorithmDialogBase.InvalidOutputExtension):
                 return super().runAlgorithm()  # Processing's own display of the invalid value
+            self.remember()
             try:
                 start_training_task(parameters, lambda ok, results, fb: show_result(iface, ok, results, fb))
             except QgsProcessingException as error:
@@ -216,8 +254,14 @@ def open_training_dialog(iface):
             )
             self.close()
 
+        def done(self, result):  # every way a dialog closes ends here (Close, Escape, the window's cross, Run)
+            self.remember()
+            super().done(result)
+
     algorithm = QgsApplication.processingRegistry().createAlgorithmById(ALGORITHM_ID)
     dialog = BackgroundTrainingDialog(algorithm, parent=iface.mainWindow())
     dialog.setWindowTitle(f"{algorithm.displayName()} (in the background)")
+    if _REMEMBERED:
+        dialog.setParameters(dict(_REMEMBERED))
     dialog.show()
     return dialog

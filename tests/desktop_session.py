@@ -8,7 +8,8 @@ bar: the parts of QgisInterface the plugin uses, as QgisInterface itself only ex
 application). It then opens the dialog through the menu action, fills it, presses Run and waits for
 the task, and prints what a person would have seen as one JSON line (the test asserts on it).
 
-Scenarios: 'train' (finished, failed and canceled runs), 'notorch' (run with torch unimportable).
+Scenarios: 'train' (finished, refused and canceled runs), 'notorch' (run with torch unimportable), 'form' (inputs
+refused in the dialog, values kept when it is opened again).
 """
 
 from __future__ import annotations
@@ -202,6 +203,79 @@ def scenario_train(folder: Path, iface) -> dict:
     }
 
 
+def output_value(value) -> str:
+    """A destination's path, whether the dialog gives a string or an output definition."""
+    sink = getattr(value, "sink", None)
+    return str(sink.staticValue() if sink is not None else value)
+
+
+def run_refused(dialog) -> dict:
+    """Presses Run on a dialog whose inputs the plugin should refuse; what the dialog showed."""
+    from imagette.plugin import tasks
+
+    dialog.runButton().click()
+    QApplication.processEvents()
+    return {
+        "tasks": len(tasks.running_tasks()),
+        "dialog_visible": dialog.isVisible(),
+        "message": current_message(dialog.messageBar()),
+    }
+
+
+def scenario_form(folder: Path, iface) -> dict:
+    """Inputs refused in the dialog before any task, and the values kept when the dialog is opened again."""
+    from qgis.PyQt.QtWidgets import QDialogButtonBox
+
+    from tests.scenes import make_scene, sampling_parameters, write_polygons
+
+    (folder / "scene").mkdir()
+    scene = make_scene(folder / "scene")
+    scene.vector = write_polygons(scene, folder / "scene" / "labels.gpkg")
+    dataset = processing.run(
+        "imagette:samplepatches",
+        sampling_parameters(scene, folder, 16, MAX_PER_CLASS=20, OUTPUT_FOOTPRINTS="TEMPORARY_OUTPUT"),
+    )["OUTPUT_DATASET"]
+    (folder / "empty").mkdir()
+    (folder / "a-file").write_text("not a folder")
+    seen: dict = {}
+
+    dialog = open_dialog(iface)
+    dialog.setParameters(
+        {
+            "DATASET": str(folder / "empty"),
+            "EPOCHS": 7,
+            "OUTPUT_MODEL": str(folder / "model.pt"),
+            "OUTPUT_REPORT": str(folder / "report.html"),
+        }
+    )
+    seen["not_a_dataset"] = run_refused(dialog)
+    dialog.setParameters({"DATASET": dataset, "OUTPUT_MODEL": str(folder / "a-file" / "model.pt")})
+    seen["unwritable_model"] = run_refused(dialog)
+    dialog.setParameters({"OUTPUT_MODEL": str(folder / "model.pt"), "OUTPUT_REPORT": str(folder / "a-file" / "r.html")})
+    seen["unwritable_report"] = run_refused(dialog)
+    dialog.close()  # the window's cross
+    QApplication.processEvents()
+
+    def reopened() -> tuple:
+        again = open_dialog(iface)
+        values = again.createProcessingParameters()
+        return again, {
+            "DATASET": values.get("DATASET"),
+            "EPOCHS": values.get("EPOCHS"),
+            "OUTPUT_MODEL": output_value(values.get("OUTPUT_MODEL")),
+            "OUTPUT_REPORT": output_value(values.get("OUTPUT_REPORT")),
+        }
+
+    dialog, seen["after_cross"] = reopened()
+    dialog.setParameters({"EPOCHS": 9})
+    dialog.buttonBox().button(QDialogButtonBox.StandardButton.Close).click()
+    QApplication.processEvents()
+    dialog, seen["after_close_button"] = reopened()
+    dialog.close()
+    seen["dataset"] = dataset
+    return {"form": seen}
+
+
 def scenario_notorch(folder: Path, iface) -> dict:
     (folder / "dataset").mkdir()
     parameters = {
@@ -221,7 +295,8 @@ def main() -> None:
     plugin = imagette.classFactory(iface)
     plugin.initGui()
     seen = {"scenario": scenario, "menu_titles": [a.text() for a in iface.raster_menu.actions()]}
-    seen.update({"train": scenario_train, "notorch": scenario_notorch}[scenario](folder, iface))
+    scenarios = {"train": scenario_train, "notorch": scenario_notorch, "form": scenario_form}
+    seen.update(scenarios[scenario](folder, iface))
     plugin.unload()
     print("DESKTOP-RESULT " + json.dumps(seen))
 

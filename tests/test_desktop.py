@@ -66,11 +66,11 @@ def test_menu_action_runs_training_as_a_task_and_tells_how_it_ended(display, tmp
     assert finished["result_message"]["text"].endswith(str(tmp_path / "finished.pt"))
     assert finished["result_message"]["buttons"] == ["Open report"]
 
+    # A folder that is not a dataset is refused by the dialog, which stays open, before any task.
     failed = seen["failed"]
-    assert failed["ended"] and failed["result_message"]["buttons"] == []
-    # The whole reason, not the log's last line.
-    assert failed["result_message"]["text"] == (
-        f"Training failed: '{tmp_path / 'empty'}' is not an Imagette dataset: it has no dataset.json. "
+    assert failed["tasks_in_manager"] == [] and failed["dialog_visible_after_run"] is True
+    assert failed["dialog_message"]["text"] == (
+        f"'{tmp_path / 'empty'}' is not an Imagette dataset: it has no dataset.json. "
         "Choose the folder written by 'Sample training patches'."
     )
 
@@ -79,6 +79,33 @@ def test_menu_action_runs_training_as_a_task_and_tells_how_it_ended(display, tmp
     assert canceled["result_message"]["text"].startswith("Training canceled; the best model so far was saved")
     assert canceled["result_message"]["buttons"] == ["Open report"]
     assert (tmp_path / "canceled.pt").is_file() and (tmp_path / "canceled.html").is_file()
+
+
+def test_the_dialog_refuses_bad_inputs_before_closing_and_keeps_its_values(display, tmp_path):
+    seen = desktop_session(display, "form", tmp_path)["form"]
+    for case in ("not_a_dataset", "unwritable_model", "unwritable_report"):
+        assert seen[case]["tasks"] == 0 and seen[case]["dialog_visible"] is True, case
+    # The engine's own words, shown in the dialog.
+    assert seen["not_a_dataset"]["message"]["text"] == (
+        f"'{tmp_path / 'empty'}' is not an Imagette dataset: it has no dataset.json. "
+        "Choose the folder written by 'Sample training patches'."
+    )
+    assert seen["unwritable_model"]["message"]["text"].startswith(
+        f"Cannot write the model file '{tmp_path / 'a-file' / 'model.pt'}': "
+    )
+    assert seen["unwritable_report"]["message"]["text"].startswith(
+        f"Cannot write the report '{tmp_path / 'a-file' / 'r.html'}': "
+    )
+    assert not (tmp_path / "model.pt").exists()
+    # Opened again, closed by its cross or by its Close button, the dialog holds what it held.
+    kept = {
+        "DATASET": seen["dataset"],
+        "EPOCHS": 7,
+        "OUTPUT_MODEL": str(tmp_path / "model.pt"),
+        "OUTPUT_REPORT": str(tmp_path / "a-file" / "r.html"),
+    }
+    assert seen["after_cross"] == kept
+    assert seen["after_close_button"] == kept | {"EPOCHS": 9}
 
 
 def test_missing_torch_is_told_in_the_dialog_before_any_task(display, tmp_path):

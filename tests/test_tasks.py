@@ -75,6 +75,14 @@ def test_invalid_parameters_are_refused_before_any_task():
     assert tasks.running_tasks() == []
 
 
+def test_a_folder_that_is_not_a_dataset_is_refused_before_any_task(tmp_path):
+    (tmp_path / "empty").mkdir()
+    parameters = parameters_for(str(tmp_path / "empty"), tmp_path)
+    with pytest.raises(QgsProcessingException, match="is not an Imagette dataset: it has no dataset.json"):
+        tasks.start_training_task(parameters)
+    assert tasks.running_tasks() == []
+
+
 def test_task_canceled_after_an_epoch_keeps_the_best_model_and_says_so(dataset, tmp_path):
     parameters = parameters_for(dataset, tmp_path) | {"EPOCHS": 200}
     [(successful, results, feedback)] = run_to_end(parameters, cancel_after="Epoch 1/200")
