@@ -33,7 +33,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .classes import ClassEntry, table_from_dicts
+from .classes import table_from_dicts
+from .dataset import PatchMetadata
 from .errors import ImagetteError
 
 FORMAT = "imagette-onnx"
@@ -63,7 +64,7 @@ DEEPNESS_MAX_OVERLAP = 0.5  # share of a Deepness tile its overlap may take; lar
 
 
 @dataclass
-class OnnxModelInfo:
+class OnnxModelInfo(PatchMetadata):
     """The metadata of an exported model, read back.
 
     Attributes:
@@ -80,18 +81,6 @@ class OnnxModelInfo:
     output: dict
     metadata: dict
     properties: dict
-
-    @property
-    def classes(self) -> list[ClassEntry]:
-        return table_from_dicts(self.metadata["classes"])
-
-    @property
-    def patch_size(self) -> int:
-        return int(self.metadata["patch_size"])
-
-    @property
-    def band_count(self) -> int:
-        return int(self.metadata["bands"]["count"])
 
 
 def imagette_properties(
