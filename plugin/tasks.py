@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from qgis.core import (
     Qgis,
@@ -125,23 +126,40 @@ def check_inputs(algorithm, parameters: dict, context: QgsProcessingContext) -> 
         raise QgsProcessingException(str(error)) from error
 
 
-def push_message(bar, title: str, text: str, level, duration: int = 0):
-    """Pushes text to a message bar: its first line, with a Details button showing the whole text when longer.
+FIRST_LINE_CHARS = 110  # what a message bar shows on one line beside its buttons in a usual QGIS window
+
+
+def first_line(text: str) -> str:
+    """A message's first sentence, cut to FIRST_LINE_CHARS; the whole text goes behind its Details button."""
+    sentence = text.strip().split("\n", 1)[0]
+    end = sentence.find(". ")
+    sentence = sentence[: end + 1] if end >= 0 else sentence
+    return sentence if len(sentence) <= FIRST_LINE_CHARS else sentence[: FIRST_LINE_CHARS - 1].rstrip() + "…"
+
+
+def push_message(bar, title: str, text: str, level, duration: int = 0, details: str | None = None):
+    """Pushes text to a message bar: its first sentence (see first_line), with a Details button showing details (else
+    the whole text) when they say more than that sentence.
 
     Returns the message bar item (its `details` attribute holds the details box once shown).
     """
     from qgis.gui import QgsMessageBar
     from qgis.PyQt.QtWidgets import QMessageBox, QPushButton
 
-    first, _, rest = text.strip().partition("\n")
+    first = first_line(text)
+    details = (details or text).strip()
     item = QgsMessageBar.createMessage(title, first)
     item.details = None
-    if rest.strip():
+    if details != first:
         button = QPushButton("Details…")
 
         def show_details() -> None:
-            icon = QMessageBox.Icon.Critical if level == Qgis.MessageLevel.Critical else QMessageBox.Icon.Information
-            box = QMessageBox(icon, title, text.strip(), QMessageBox.StandardButton.Close, bar.window())
+            icons = {
+                Qgis.MessageLevel.Critical: QMessageBox.Icon.Critical,
+                Qgis.MessageLevel.Warning: QMessageBox.Icon.Warning,
+            }
+            icon = icons.get(level, QMessageBox.Icon.Information)
+            box = QMessageBox(icon, title, details, QMessageBox.StandardButton.Close, bar.window())
             item.details = box  # referenced: a collected box would vanish at once
             box.show()
 
@@ -152,46 +170,88 @@ def push_message(bar, title: str, text: str, level, duration: int = 0):
     return item
 
 
-def score_text(results: dict, canceled: bool) -> str:
+def score_text(results: dict, canceled: bool) -> tuple[str, str]:
     """The headline score of a training run in the words of its log: map-level or patch-level, never one for the other.
 
+    Returns (short, whole): the score for the message's first line, and the sentence for its details.
     The algorithm scores the map on the validation polygons unless the run was canceled or the map could not be
     scored; map-level scores alone have an interval (MACRO_F1_LOW), so its absence says the scores are patch-level.
     """
     f1 = results.get("MACRO_F1")
     if not isinstance(f1, float):
-        return "no validation patches, no scores"
-    if canceled:  # the engine's log: "The run was canceled: the scores are patch-level, the map was not scored."
-        return f"the scores are patch-level, the map was not scored: macro-F1 {f1:.3f} on the validation patches"
+        return "no scores", "The dataset has no validation patches: the model could not be scored."
+    if canceled:
+        return (
+            f"patch-level macro-F1 {f1:.3f}, the map was not scored",
+            # The engine's log says: "The run was canceled: the scores are patch-level, the map was not scored."
+            f"The run was canceled: the scores are patch-level, the map was not scored. Patch-level macro-F1 {f1:.3f} "
+            "on the validation patches (easier than the map: the map usually scores lower).",
+        )
     if not isinstance(results.get("MACRO_F1_LOW"), float):
-        return f"the map could not be scored: patch-level macro-F1 {f1:.3f} on the validation patches"
-    return f"map macro-F1 {f1:.3f} on the validation polygons"
+        return (
+            f"patch-level macro-F1 {f1:.3f}, the map could not be scored",
+            f"The map could not be scored (the log says why): patch-level macro-F1 {f1:.3f} on the validation "
+            "patches (easier than the map: the map usually scores lower).",
+        )
+    low, high = results["MACRO_F1_LOW"], results.get("MACRO_F1_HIGH")
+    interval = f" (95 % interval {low:.3f}-{high:.3f})" if isinstance(high, float) else ""
+    overall = results.get("OVERALL_ACCURACY")
+    accuracy = f", overall accuracy {overall:.3f}" if isinstance(overall, float) else ""
+    return (
+        f"map macro-F1 {f1:.3f} on the validation polygons",
+        f"The map scores macro-F1 {f1:.3f}{interval}{accuracy} on the validation polygons.",
+    )
 
 
-def result_message(successful: bool, results: dict, feedback: QgsProcessingFeedback) -> tuple[str, object, bool]:
-    """How a background training ended: (message, Qgis message level, whether a report can be opened)."""
+class Result(NamedTuple):
+    """How a background training ended, as the message bar tells it."""
+
+    text: str  # one short line
+    details: str  # the whole story, behind the Details button: what happened, the scores, the files
+    level: Qgis.MessageLevel
+    has_report: bool  # a report was written and can be opened
+
+
+def result_message(successful: bool, results: dict, feedback: QgsProcessingFeedback) -> Result:
+    """How a background training ended: a first line short enough for one message bar line, and the details."""
     model, report = results.get("OUTPUT_MODEL"), results.get("OUTPUT_REPORT")
     saved = bool(model) and Path(str(model)).is_file()
+    has_report = bool(report) and Path(str(report)).is_file()
+    files = f"Model: {model}" + (f"\nReport: {report}" if has_report else "")
     canceled = feedback.isCanceled()
     if canceled:
         # A cancel after the first epoch ends the algorithm normally with the best model so far, yet the task
         # counts as unsuccessful; before it, nothing is written.
         if saved:
-            return (
-                f"Training canceled; the best model so far was saved ({score_text(results, canceled)}): {model}",
+            short, whole = score_text(results, canceled)
+            return Result(
+                f"Training canceled; the best model so far was saved ({short}).",
+                f"Training canceled: the model of the best epoch so far was saved.\n{whole}\n{files}",
                 Qgis.MessageLevel.Warning,
-                bool(report),
+                has_report,
             )
-        return "Training canceled before the first epoch ended: no model was written.", Qgis.MessageLevel.Warning, False
+        return Result(
+            "Training canceled before the first epoch ended: no model was written.",
+            "Training canceled before the first epoch ended: no model and no report were written.\n"
+            "The log is in the Processing tab of the Log Messages panel.",
+            Qgis.MessageLevel.Warning,
+            False,
+        )
     if successful:
-        return f"Training finished ({score_text(results, canceled)}): {model}", Qgis.MessageLevel.Success, bool(report)
+        short, whole = score_text(results, canceled)
+        return Result(f"Training finished: {short}.", f"{whole}\n{files}", Qgis.MessageLevel.Success, has_report)
     errors = [error for error in getattr(feedback, "errors", []) if error.strip()]
     if errors:
         reason = errors[-1].strip()
     else:
         lines = [line for line in feedback.textLog().splitlines() if line.strip()]
         reason = lines[-1] if lines else "see the Processing log"
-    return f"Training failed: {reason}", Qgis.MessageLevel.Critical, False
+    return Result(
+        first_line(f"Training failed: {reason}"),
+        f"Training failed: {reason}\nThe whole log is in the Processing tab of the Log Messages panel.",
+        Qgis.MessageLevel.Critical,
+        False,
+    )
 
 
 def show_result(iface, successful: bool, results: dict, feedback: QgsProcessingFeedback):
@@ -200,9 +260,9 @@ def show_result(iface, successful: bool, results: dict, feedback: QgsProcessingF
     from qgis.PyQt.QtGui import QDesktopServices
     from qgis.PyQt.QtWidgets import QPushButton
 
-    message, level, has_report = result_message(successful, results, feedback)
-    item = push_message(iface.messageBar(), "Imagette", message, level)
-    if has_report:
+    result = result_message(successful, results, feedback)
+    item = push_message(iface.messageBar(), "Imagette", result.text, result.level, details=result.details)
+    if result.has_report:
         report = results.get("OUTPUT_REPORT")
         button = QPushButton("Open report")
         button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(report)))

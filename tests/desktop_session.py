@@ -219,6 +219,7 @@ def run_refused(dialog) -> dict:
         "tasks": len(tasks.running_tasks()),
         "dialog_visible": dialog.isVisible(),
         "message": current_message(dialog.messageBar()),
+        "details": details_of(dialog.messageBar()),
     }
 
 

@@ -62,14 +62,20 @@ def test_menu_action_runs_training_as_a_task_and_tells_how_it_ended(display, tmp
         "Training started in the background: progress and cancel in the task manager." in finished["started_messages"]
     )
     assert finished["ended"]
-    assert finished["result_message"]["text"].startswith("Training finished (map macro-F1 ")
-    assert finished["result_message"]["text"].endswith(str(tmp_path / "finished.pt"))
-    assert finished["result_message"]["buttons"] == ["Open report"]
+    # One short line, the whole story behind Details: the scores and where the model and the report are.
+    assert finished["result_message"]["text"].startswith("Training finished: map macro-F1 ")
+    assert finished["result_message"]["text"].endswith(" on the validation polygons.")
+    assert finished["result_message"]["buttons"] == ["Details…", "Open report"]
+    assert finished["details"].startswith("The map scores macro-F1 ")
+    assert f"Model: {tmp_path / 'finished.pt'}\nReport: {tmp_path / 'finished.html'}" in finished["details"]
 
     # A folder that is not a dataset is refused by the dialog, which stays open, before any task.
     failed = seen["failed"]
     assert failed["tasks_in_manager"] == [] and failed["dialog_visible_after_run"] is True
-    assert failed["dialog_message"]["text"] == (
+    # Its first sentence (cut where long: the path is), the whole behind Details.
+    assert failed["dialog_message"]["buttons"] == ["Details…"]
+    assert failed["details"].startswith(failed["dialog_message"]["text"].removesuffix("…"))
+    assert failed["details"] == (
         f"'{tmp_path / 'empty'}' is not an Imagette dataset: it has no dataset.json. "
         "Choose the folder written by 'Sample training patches'."
     )
@@ -77,7 +83,11 @@ def test_menu_action_runs_training_as_a_task_and_tells_how_it_ended(display, tmp
     canceled = seen["canceled"]
     assert canceled["epoch_1_seen"] and canceled["ended"]
     assert canceled["result_message"]["text"].startswith("Training canceled; the best model so far was saved")
-    assert canceled["result_message"]["buttons"] == ["Open report"]
+    assert canceled["result_message"]["buttons"] == ["Details…", "Open report"]
+    # One truth: the message says what the log says.
+    assert "The run was canceled: the scores are patch-level, the map was not scored." in canceled["details"]
+    assert "map macro-F1" not in canceled["result_message"]["text"] + canceled["details"]
+    assert f"Model: {tmp_path / 'canceled.pt'}" in canceled["details"]
     assert (tmp_path / "canceled.pt").is_file() and (tmp_path / "canceled.html").is_file()
 
 
@@ -85,17 +95,20 @@ def test_the_dialog_refuses_bad_inputs_before_closing_and_keeps_its_values(displ
     seen = desktop_session(display, "form", tmp_path)["form"]
     for case in ("not_a_dataset", "unwritable_model", "unwritable_report"):
         assert seen[case]["tasks"] == 0 and seen[case]["dialog_visible"] is True, case
-    # The engine's own words, shown in the dialog.
-    assert seen["not_a_dataset"]["message"]["text"] == (
+    # The engine's own words, shown in the dialog: the first sentence, the whole behind Details.
+    assert seen["not_a_dataset"]["details"] == (
         f"'{tmp_path / 'empty'}' is not an Imagette dataset: it has no dataset.json. "
         "Choose the folder written by 'Sample training patches'."
     )
-    assert seen["unwritable_model"]["message"]["text"].startswith(
+    assert seen["unwritable_model"]["details"].startswith(
         f"Cannot write the model file '{tmp_path / 'a-file' / 'model.pt'}': "
     )
-    assert seen["unwritable_report"]["message"]["text"].startswith(
+    assert seen["unwritable_report"]["details"].startswith(
         f"Cannot write the report '{tmp_path / 'a-file' / 'r.html'}': "
     )
+    for case in ("not_a_dataset", "unwritable_model", "unwritable_report"):
+        assert seen[case]["message"]["buttons"] == ["Details…"]
+        assert seen[case]["details"].startswith(seen[case]["message"]["text"].removesuffix("…"))
     assert not (tmp_path / "model.pt").exists()
     # Opened again, closed by its cross or by its Close button, the dialog holds what it held.
     kept = {

@@ -89,16 +89,15 @@ def test_task_canceled_after_an_epoch_keeps_the_best_model_and_says_so(dataset, 
     assert feedback.isCanceled()
     metadata = load_model(tmp_path / "model.pt").metadata
     assert metadata["training"]["canceled"] is True and 1 <= metadata["training"]["epochs_run"] < 200
-    message, level, has_report = tasks.result_message(successful, results, feedback)
+    result = tasks.result_message(successful, results, feedback)
     # One truth on cancel: the log and the message bar both say the scores are patch-level.
-    assert "The run was canceled: the scores are patch-level, the map was not scored." in feedback.textLog()
-    assert message.startswith(
-        "Training canceled; the best model so far was saved (the scores are patch-level, the map was not scored: "
-        "macro-F1 "
-    )
-    assert "map macro-F1" not in message and "validation polygons" not in message
-    assert message.endswith(f": {tmp_path / 'model.pt'}") and level == Qgis.Warning
-    assert has_report and (tmp_path / "report.html").is_file()
+    said = "The run was canceled: the scores are patch-level, the map was not scored."
+    assert said in feedback.textLog() and said in result.details
+    assert result.text.startswith("Training canceled; the best model so far was saved (patch-level macro-F1 ")
+    assert result.text.endswith(", the map was not scored).")
+    assert "map macro-F1" not in result.text + result.details and "validation polygons" not in result.details
+    assert f"Model: {tmp_path / 'model.pt'}" in result.details and result.level == Qgis.MessageLevel.Warning
+    assert result.has_report and (tmp_path / "report.html").is_file()
     assert "canceled" in (tmp_path / "report.html").read_text(encoding="utf-8").lower()
 
 
@@ -111,17 +110,51 @@ def ended_feedback(canceled: bool) -> QgsProcessingFeedback:
 
 def test_the_message_names_the_level_of_its_scores(tmp_path):
     (tmp_path / "model.pt").write_bytes(b"model")
+    (tmp_path / "report.html").write_text("report")
     results = {"OUTPUT_MODEL": str(tmp_path / "model.pt"), "OUTPUT_REPORT": str(tmp_path / "report.html")}
-    mapped = results | {"MACRO_F1": 0.972, "MACRO_F1_LOW": 0.95, "MACRO_F1_HIGH": 0.99}
+    mapped = results | {"MACRO_F1": 0.972, "MACRO_F1_LOW": 0.95, "MACRO_F1_HIGH": 0.99, "OVERALL_ACCURACY": 0.98}
     patch_level = results | {"MACRO_F1": 0.972, "MACRO_F1_LOW": None, "MACRO_F1_HIGH": None}
 
-    finished, level, _ = tasks.result_message(True, mapped, ended_feedback(False))
-    assert finished.startswith("Training finished (map macro-F1 0.972 on the validation polygons)")
-    assert level == Qgis.MessageLevel.Success
-    unscored, _, _ = tasks.result_message(True, patch_level, ended_feedback(False))
-    assert "patch-level macro-F1 0.972" in unscored and "map macro-F1" not in unscored
+    finished = tasks.result_message(True, mapped, ended_feedback(False))
+    assert finished.text == "Training finished: map macro-F1 0.972 on the validation polygons."
+    assert finished.details.startswith("The map scores macro-F1 0.972 (95 % interval 0.950-0.990), overall accuracy")
+    assert finished.level == Qgis.MessageLevel.Success and finished.has_report
+    unscored = tasks.result_message(True, patch_level, ended_feedback(False))
+    assert unscored.text == "Training finished: patch-level macro-F1 0.972, the map could not be scored."
     # A canceled run's scores are patch-level whatever the outputs hold.
     for given in (mapped, patch_level):
-        canceled, level, _ = tasks.result_message(False, given, ended_feedback(True))
-        assert "the scores are patch-level, the map was not scored: macro-F1 0.972" in canceled
-        assert "map macro-F1" not in canceled and level == Qgis.MessageLevel.Warning
+        canceled = tasks.result_message(False, given, ended_feedback(True))
+        assert "The run was canceled: the scores are patch-level, the map was not scored." in canceled.details
+        assert "map macro-F1" not in canceled.text + canceled.details and canceled.level == Qgis.MessageLevel.Warning
+
+
+def test_every_result_message_has_a_short_first_line_and_details_with_the_whole_story(tmp_path):
+    (tmp_path / "model.pt").write_bytes(b"model")
+    (tmp_path / "report.html").write_text("report")
+    results = {
+        "OUTPUT_MODEL": str(tmp_path / "model.pt"),
+        "OUTPUT_REPORT": str(tmp_path / "report.html"),
+        "MACRO_F1": 0.9,
+        "MACRO_F1_LOW": 0.8,
+        "MACRO_F1_HIGH": 0.95,
+    }
+    failing = ended_feedback(False)
+    reason = (
+        "The model was written to '/a/very/long/path/to/somewhere/model.pt', but the report could not be "
+        "written: No space left on device. Free some space or choose another folder for the report."
+    )
+    failing.reportError(reason)
+    ended = {
+        "finished": tasks.result_message(True, results, ended_feedback(False)),
+        "canceled": tasks.result_message(False, results, ended_feedback(True)),
+        "canceled early": tasks.result_message(False, {}, ended_feedback(True)),
+        "failed": tasks.result_message(False, {}, failing),
+    }
+    for name, result in ended.items():
+        assert "\n" not in result.text and len(result.text) <= tasks.FIRST_LINE_CHARS, name
+        assert tasks.first_line(result.text) == result.text, name  # push_message shows it unchanged
+        assert result.details.strip() and result.details != result.text, name  # a Details button on each
+    for name in ("finished", "canceled"):
+        assert f"Model: {tmp_path / 'model.pt'}\nReport: {tmp_path / 'report.html'}" in ended[name].details
+    assert ended["failed"].text.endswith("…") and f"Training failed: {reason}" in ended["failed"].details
+    assert ended["failed"].level == Qgis.MessageLevel.Critical
