@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from affine import Affine
+from rasterio.windows import Window
 
 from .errors import ImagetteError
 from .geotiff import block_size
@@ -56,6 +57,17 @@ class OutputGrid:
     def first(self, index: np.ndarray) -> np.ndarray:
         """Top (or left) input pixel of the patches of full-grid output rows (or columns) `index`."""
         return self.offset + index * self.stride
+
+    def segmentation_window(self, src, rows: tuple[int, int], cols: tuple[int, int], halo: int, divisor: int):
+        """The input pixels of output rows [r0, r1) x cols [c0, c1) for a segmentation network: (top, bottom, left,
+        right), and the window read around them, the halo added and its top-left aligned on the network's
+        downsampling (divisor) so that the tiling cannot change the result."""
+        top, bottom = rows[0] * self.stride, rows[1] * self.stride
+        left, right = cols[0] * self.stride, cols[1] * self.stride
+        row0 = max(0, (top - halo) // divisor * divisor)
+        col0 = max(0, (left - halo) // divisor * divisor)
+        row1, col1 = min(src.height, bottom + halo), min(src.width, right + halo)
+        return (top, bottom, left, right), Window(col0, row0, col1 - col0, row1 - row0)
 
     def formable(self, raster_size: int, start: int, count: int) -> tuple[int, int]:
         """Full-grid output indices [lo, hi) within [start, start + count) whose patch lies inside the raster."""

@@ -177,12 +177,9 @@ class OnnxPixelTiles(OnnxTiles):
 
     def classify(self, src, rows: tuple[int, int], cols: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
         stride = self.grid.stride
-        top, bottom = rows[0] * stride, rows[1] * stride  # input pixels of the tile
-        left, right = cols[0] * stride, cols[1] * stride
-        row0 = max(0, (top - self.halo) // self.divisor * self.divisor)
-        col0 = max(0, (left - self.halo) // self.divisor * self.divisor)
-        row1, col1 = min(src.height, bottom + self.halo), min(src.width, right + self.halo)
-        data, valid = read_with_mask(src, Window(col0, row0, col1 - col0, row1 - row0))
+        (top, bottom, left, right), window = self.grid.segmentation_window(src, rows, cols, self.halo, self.divisor)
+        row0, col0 = window.row_off, window.col_off
+        data, valid = read_with_mask(src, window)
         self.progress.check_canceled()
         logits = self.model.run(_normalized(data, valid, self.mean, self.std)[None])[0]
         probabilities = _softmax(logits, axis=0)[:, top - row0 : bottom - row0, left - col0 : right - col0]
