@@ -1,7 +1,8 @@
 """Builds the installable plugin zip: dist/imagette-<version>.zip with one imagette/ folder inside.
 
 Only what QGIS runs goes in (metadata, code, icon, licence, README and the guides it links, shipped models): no tests,
-benchmarks, demo, scripts or development files. Reads the working tree, so uncommitted files are
+benchmarks, demo, scripts or development files. The guide's Markdown pages also go in as HTML pages beside them
+(scripts/guide_html.py), which the Help buttons open: a browser opens those on every desktop. Reads the working tree, so uncommitted files are
 packaged too; entries are sorted and timestamped alike, so the same tree gives the same zip.
 
     python3 scripts/package.py [--output DIR]      # prints the zip's path
@@ -48,18 +49,33 @@ def plugin_files(root: Path = REPO) -> list[Path]:
     return files
 
 
+def guide_pages(files: list[Path]) -> dict[str, bytes]:
+    """The HTML page of each Markdown page among files, by its path relative to the plugin folder."""
+    sys.path.insert(0, str(REPO / "scripts"))
+    from guide_html import html_name, to_html
+
+    return {
+        html_name(relative.as_posix()): to_html((REPO / relative).read_text(encoding="utf-8")).encode("utf-8")
+        for relative in files
+        if relative.suffix == ".md"
+    }
+
+
 def build(output: Path) -> Path:
     sys.path.insert(0, str(REPO))
     from plugin.engine.versions import plugin_version
 
     output.mkdir(parents=True, exist_ok=True)
     archive = output / f"{PACKAGE}-{plugin_version()}.zip"
+    files = plugin_files()
+    contents = {relative.as_posix(): (REPO / relative).read_bytes() for relative in files}
+    contents.update(guide_pages(files))
     with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
-        for relative in plugin_files():
-            entry = zipfile.ZipInfo(f"{PACKAGE}/{relative.as_posix()}", TIMESTAMP)
+        for name in sorted(contents):
+            entry = zipfile.ZipInfo(f"{PACKAGE}/{name}", TIMESTAMP)
             entry.external_attr = 0o644 << 16
             entry.compress_type = zipfile.ZIP_DEFLATED
-            bundle.writestr(entry, (REPO / relative).read_bytes())
+            bundle.writestr(entry, contents[name])
     return archive
 
 

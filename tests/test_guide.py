@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+from pathlib import Path
 
 from imagette.plugin import guide
 from qgis.core import QgsApplication
@@ -27,7 +28,8 @@ def test_every_algorithm_has_a_shipped_guide_page(tmp_path):
         assert url.isLocalFile() and url.toString().startswith("file:///")
         path = guide.guide_path(algorithm.name())
         assert path.is_file(), path
-        assert path.relative_to(guide.PLUGIN_DIR).as_posix() in packaged
+        page = guide.GUIDES.get(algorithm.name(), guide.README)
+        assert {page, guide.html_page(page)} <= packaged
 
 
 def test_images_of_the_guide_exist_have_alt_text_and_ship(tmp_path):
@@ -52,3 +54,73 @@ def test_images_of_the_guide_exist_have_alt_text_and_ship(tmp_path):
 
 def test_metadata_has_no_placeholder_address():
     assert "example.org" not in (REPO / "metadata.txt").read_text(encoding="utf-8")
+
+
+def unpacked_plugin(tmp_path) -> tuple[Path, set[str]]:
+    """The zip `make package` builds, unpacked: the plugin folder and the names it holds."""
+    import sys
+
+    sys.path.insert(0, str(REPO / "scripts"))
+    import package
+
+    with zipfile.ZipFile(package.build(tmp_path / "dist")) as bundle:
+        bundle.extractall(tmp_path / "plugins")
+        names = {name.removeprefix("imagette/") for name in bundle.namelist()}
+    return tmp_path / "plugins" / "imagette", names
+
+
+def test_help_opens_an_html_page_of_the_installed_plugin(tmp_path, monkeypatch):
+    """Installed from the zip, every Help button opens a shipped .html page (a browser opens it on any desktop; a .md
+    file only where something handles Markdown)."""
+    plugin, names = unpacked_plugin(tmp_path)
+    monkeypatch.setattr(guide, "PLUGIN_DIR", plugin)
+    provider = QgsApplication.processingRegistry().providerById("imagette")
+    for algorithm in provider.algorithms():
+        url = QUrl(algorithm.helpUrl() if algorithm.name() in guide.GUIDES else guide.guide_url(algorithm.name()))
+        path = Path(url.toLocalFile())
+        assert url.isLocalFile() and path.suffix == ".html" and path.is_file(), (algorithm.id(), url.toString())
+        assert path.relative_to(plugin).as_posix() in names
+        assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    from guide_html import html_name
+
+    assert all(html_name(page) == guide.html_page(page) for page in set(guide.GUIDES.values()))
+
+
+def test_the_html_guide_links_and_images_resolve_inside_the_package(tmp_path):
+    """Every relative link and image of the shipped HTML pages points at a shipped file, and at an id there."""
+    plugin, names = unpacked_plugin(tmp_path)
+    pages = sorted(name for name in names if name.endswith(".html"))
+    assert {"README.html", "docs/training.html", "docs/classification.html", "docs/accuracy.html"} <= set(pages)
+    ids = {page: set(re.findall(r' id="([^"]+)"', (plugin / page).read_text(encoding="utf-8"))) for page in pages}
+    broken = []
+    for page in pages:
+        text = (plugin / page).read_text(encoding="utf-8")
+        assert "```" not in text and "](" not in text and "**" not in text, page  # no Markdown left over
+        for target in re.findall(r' (?:href|src)="([^"]+)"', text):
+            if re.match(r"^[a-z]+:", target):
+                continue
+            path, _, anchor = target.partition("#")
+            resolved = (Path(page).parent / path).as_posix() if path else page
+            resolved = str(Path(resolved)).replace("\\", "/")
+            while "/../" in f"/{resolved}":
+                resolved = re.sub(r"[^/]+/\.\./", "", resolved, count=1)
+            if resolved not in names or (anchor and anchor not in ids.get(resolved, set())):
+                broken.append(f"{page}: {target}")
+    assert broken == []
+
+
+def test_markdown_becomes_html():
+    from guide_html import to_html
+
+    page = to_html(
+        "# Title\n\nSome *text* with **bold**, `a < b` and [a guide](docs/training.md#speed).\n\n"
+        "1. First\n   - nested `x`\n2. Second\n\n| a | b \\| c |\n|---|---|\n| 1 | p<sub>i</sub> |\n\n"
+        "```sh\nrun --x <y>\n```\n\n![alt text](images/x.png)\n"
+    )
+    assert "<title>Title</title>" in page and '<h1 id="title">Title</h1>' in page
+    assert "<em>text</em>" in page and "<strong>bold</strong>" in page and "<code>a &lt; b</code>" in page
+    assert '<a href="docs/training.html#speed">a guide</a>' in page
+    assert "<ol>\n<li>First\n<ul>\n<li>nested <code>x</code></li>\n</ul></li>\n<li>Second</li>\n</ol>" in page
+    assert "<th>b | c</th>" in page and "<td>p<sub>i</sub></td>" in page
+    assert '<pre><code class="language-sh">run --x &lt;y&gt;</code></pre>' in page
+    assert '<img src="images/x.png" alt="alt text">' in page

@@ -16,8 +16,9 @@ sys.path.append("/usr/share/qgis/python")  # QGIS's own plugin installer
 from pyplugin_installer.unzip import unzip  # noqa: E402
 
 REQUIRED = {"metadata.txt", "__init__.py", "icon.svg", "LICENSE", "plugin", "algorithms"}
-# docs: the guides the README links; __main__.py, pyproject.toml: the `imagette` command (pip install .)
-ALLOWED = REQUIRED | {"README.md", "docs", "models", "__main__.py", "pyproject.toml"}
+# docs: the guides the README links; README.html and docs/*.html: their HTML pages, which the Help buttons open;
+# __main__.py, pyproject.toml: the `imagette` command (pip install .)
+ALLOWED = REQUIRED | {"README.md", "README.html", "docs", "models", "__main__.py", "pyproject.toml"}
 
 
 def test_zip_holds_only_the_plugin_and_qgis_process_lists_its_algorithms(tmp_path):
