@@ -67,10 +67,10 @@ class ExportModel(ImagetteAlgorithm):
         return super().checkParameterValues(parameters, context)
 
     def execute(self, parameters, context, feedback, progress):
-        from ..plugin.engine.onnx_export import export_onnx, onnx_problem
-        from ..plugin.engine.onnxfile import FLAVOURS
+        from ..plugin.engine.onnx_export import export_onnx
+        from ..plugin.engine.onnxfile import FLAVOURS, import_problem
 
-        problem = onnx_problem()
+        problem = import_problem("onnx")
         if problem is not None:  # a caller that skipped checkParameterValues, or a broken onnx
             raise QgsProcessingException(f"{deps.onnx_advice()}\n({problem})")
         output = self.parameterAsFileOutput(parameters, self.OUTPUT_ONNX, context)

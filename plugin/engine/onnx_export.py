@@ -45,6 +45,7 @@ from .onnxfile import (
     deepness_resolution,
     deepness_tiling,
     imagette_properties,
+    import_problem,
 )
 from .progress import Progress
 from .versions import package_version, software_versions
@@ -101,15 +102,6 @@ class DeepnessSegmenter(nn.Module):
         # Tiles are square, of a fixed side that is a multiple of the downsampling: no padding, and the output's
         # height and width stay numbers, which Deepness checks (a square output).
         return torch.softmax(self.network.forward_padded(normalized), dim=1)
-
-
-def onnx_problem() -> str | None:
-    """Why the onnx package (which torch's exporter needs) cannot be imported here, or None."""
-    try:
-        import onnx  # noqa: F401
-    except Exception as error:  # a broken install fails in many ways: report any
-        return f"{type(error).__name__}: {error}"
-    return None
 
 
 @dataclass
@@ -189,7 +181,7 @@ def export_onnx(
         raise ImagetteError(f"Unknown ONNX flavour {flavour!r}; choose one of {', '.join(FLAVOURS)}.")
     if output_path.suffix.lower() != EXTENSION:
         raise ImagetteError(f"ONNX models are .onnx files: give '{output_path}' the .onnx extension.")
-    problem = onnx_problem()
+    problem = import_problem("onnx")  # torch's exporter needs it
     if problem is not None:
         raise ImagetteError(
             f"Exporting to ONNX needs the '{ONNX_REQUIREMENT}' package, which cannot be imported here ({problem}). "

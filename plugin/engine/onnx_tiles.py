@@ -34,6 +34,7 @@ from .onnxfile import (
     NORMALIZED,
     SEGMENTATION,
     OnnxModelInfo,
+    import_problem,
     open_session,
     read_onnx_model,
     session_properties,
@@ -43,15 +44,6 @@ from .progress import Progress
 PATCH_BATCH = 256  # patches per run of a patch classifier when no batch size is given
 PIXEL_TILE = 512  # input pixels a side of a segmentation tile when no tile size is given
 BATCHES_PER_TILE = 4  # as tiles.py: per-patch tiles hold a few batches
-
-
-def onnxruntime_problem() -> str | None:
-    """Why onnxruntime cannot be imported here, or None."""
-    try:
-        import onnxruntime  # noqa: F401
-    except Exception as error:  # a broken install fails in many ways: report any
-        return f"{type(error).__name__}: {error}"
-    return None
 
 
 @dataclass
@@ -103,7 +95,7 @@ def providers(device: str) -> list[str]:
 
 def load_onnx_model(path: str | Path, device: str = "auto") -> OnnxModel:
     """Opens an ONNX file exported by Imagette in its own format, or explains why it cannot classify with it."""
-    problem = onnxruntime_problem()
+    problem = import_problem("onnxruntime")
     if problem is not None:
         raise ImagetteError(
             f"Classifying with an ONNX model needs onnxruntime, which cannot be imported here ({problem}). Install "

@@ -26,6 +26,7 @@ reads them back from a file, with onnxruntime or onnx (whichever is installed), 
 
 from __future__ import annotations
 
+import importlib
 import json
 import math
 from collections.abc import Mapping
@@ -61,6 +62,15 @@ REQUIRED_KEYS = (
 DEEPNESS_KEYS = ("model_type", "class_names", "resolution", "tiles_size", "tile_size", "tiles_overlap", "seg_thresh")
 DEEPNESS_TILE = 256  # smallest tile side written for Deepness, in pixels
 DEEPNESS_MAX_OVERLAP = 0.5  # share of a Deepness tile its overlap may take; larger halos get larger tiles
+
+
+def import_problem(module: str) -> str | None:
+    """Why an optional package (onnx for the export, onnxruntime for classification) cannot be imported, or None."""
+    try:
+        importlib.import_module(module)
+    except Exception as error:  # a broken install fails in many ways: report any
+        return f"{type(error).__name__}: {error}"
+    return None
 
 
 @dataclass
