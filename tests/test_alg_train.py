@@ -126,6 +126,30 @@ def test_trains_and_returns_scores(dataset, tmp_path):
     assert any(line.startswith("Device: CPU") for line in feedback.infos)
 
 
+def test_the_feedback_sees_one_bar_and_the_log_ends_with_the_durations(dataset, tmp_path):
+    class ProgressFeedback(RecordingFeedback):
+        def __init__(self) -> None:
+            super().__init__()
+            self.percents: list[float] = []
+            self.progressChanged.connect(self.percents.append)
+
+    feedback = ProgressFeedback()
+    results = run_algorithm(
+        "trainclassifier",
+        training(dataset, tmp_path, ARCHITECTURE=0, EPOCHS=1, CROSS_VALIDATION=1, FOLDS=2),
+        feedback=feedback,
+    )
+    percents = feedback.percents
+    # From 0 (the feedback's start: set again, it signals nothing) to 100 %, folds included, never back.
+    assert percents == sorted(percents) and percents[0] < 5 and percents[-1] == 100 and len(set(percents)) > 10
+    folds = next(i for i, line in enumerate(feedback.infos) if line.startswith("Cross-validation: 2 more networks"))
+    assert folds < next(i for i, line in enumerate(feedback.infos) if line.startswith("Cross-validation, fold 1/2"))
+    durations = load_model(results["OUTPUT_MODEL"]).metadata["training"]["durations_s"]
+    ours = [line for line in feedback.infos if not line.startswith(("Results:", "Execution completed"))]  # Processing's
+    assert ours[-1].startswith("Duration ") and "cross-validation" in ours[-1]
+    assert durations["total"] >= durations["training"] + durations["cross-validation"]
+
+
 def test_chains_after_sampling_in_a_graphical_model(scene, tmp_path):
     model = QgsProcessingModelAlgorithm("chain", "tests")
     sample = QgsProcessingModelChildAlgorithm("imagette:samplepatches")
