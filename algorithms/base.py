@@ -12,6 +12,7 @@ from qgis.PyQt.QtCore import QCoreApplication
 
 from ..plugin import deps, guide
 from ..plugin.compat import FLAG_ADVANCED
+from ..plugin.engine import sigterm
 from ..plugin.engine.errors import ImagetteError
 from ..plugin.engine.progress import Progress
 from ..plugin.engine.versions import package_version, plugin_version
@@ -180,7 +181,14 @@ class ImagetteAlgorithm(QgsProcessingAlgorithm):
         try:
             if self.NEEDS_RASTERIO:
                 deps.require_rasterio()
-            return self.execute(parameters, context, feedback, FeedbackProgress(feedback))
+            with sigterm.stopping_on_sigterm():
+                return self.execute(parameters, context, feedback, FeedbackProgress(feedback))
+        except sigterm.Terminated:
+            # qgis_process (or a script) running the algorithm on its main thread got SIGTERM: the engine's clean-up
+            # has removed the temporary files, and the process now ends as SIGTERM would have ended it.
+            feedback.reportError("Stopped by SIGTERM: no output was replaced, and no temporary file is left.", True)
+            sigterm.end_as_terminated()
+            raise QgsProcessingException("Stopped by SIGTERM.") from None  # where SIGTERM does not end the process
         except ImagetteError as error:
             raise QgsProcessingException(str(error)) from error
         except QgsProcessingException:

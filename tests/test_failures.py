@@ -39,6 +39,7 @@ from rasterio.transform import from_origin
 from rasterio.windows import Window
 
 from tests.conftest import PLUGIN_DIR, RecordingFeedback, run_algorithm
+from tests.headless import QgisProcess
 from tests.model_files import write_probe_model, write_random_model
 from tests.scenes import CLASSES, engine_features, make_scene, write_polygons, write_raster
 from tests.training_data import Recorder, sample_scene, small_dataset
@@ -620,6 +621,35 @@ def test_sigterm_stops_the_command_without_leaving_a_partial_file(noise, tmp_pat
     assert snapshot(tmp_path) == earlier  # no partial file, and the earlier files as they were
 
 
+def test_sigterm_to_qgis_process_classifying_leaves_no_partial_file(noise, tmp_path):
+    """qgis_process runs an algorithm on its main thread, where Python gets the signal: the algorithm's clean-up runs
+    before the process ends as SIGTERM ends it (a batch job's time limit, a closed terminal)."""
+    raster, _, model = noise
+    folder = tmp_path / "outputs"
+    folder.mkdir()
+    for name in ("map.tif", "map.tif.aux.xml", "map.qml"):
+        (folder / name).write_text(f"earlier {name}", encoding="utf-8")
+    earlier = snapshot(folder)
+    parameters = {"INPUT_RASTER": raster, "MODEL": model, "DEVICE": 1, "STRIDE": 1}
+    parameters |= {"OUTPUT_CLASSIFICATION": folder / "map.tif", "OUTPUT_CONFIDENCE": folder / "confidence.tif"}
+    arguments = [f"{name}={value}" for name, value in parameters.items()]
+    qgis = QgisProcess(tmp_path / "home")
+    process = subprocess.Popen(
+        ["qgis_process.bin", "run", "imagette:classifyraster", "--", *arguments],
+        env=qgis.env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    wait_for(".map.*.partial.tif", folder, process)
+    time.sleep(0.5)  # into the tiles
+    process.send_signal(signal.SIGTERM)
+    log, _ = process.communicate(timeout=120)
+    assert process.returncode == -signal.SIGTERM, log  # ended as SIGTERM ends it, for whoever waits on it
+    assert snapshot(folder) == earlier  # no partial file, and the earlier files as they were
+    assert "Stopped by SIGTERM: no output was replaced, and no temporary file is left." in log
+
+
 ENGINE_RUN = """
 import sys
 from imagette.plugin.engine.inference import InferenceConfig, classify_raster
@@ -628,8 +658,8 @@ classify_raster(InferenceConfig(*sys.argv[1:4], confidence_path=sys.argv[4], dev
 
 
 def test_partial_files_of_a_killed_process_are_removed_by_the_next_run(noise, tmp_path):
-    """A process that gets no chance to clean up (a script or qgis_process killed by SIGTERM, which only the
-    command turns into a clean stop) leaves its partial files; the next run writing the same output removes them."""
+    """A process that gets no chance to clean up (a script killed by SIGTERM outside the command and the algorithms,
+    which turn it into a clean stop) leaves its partial files; the next run writing the same output removes them."""
     raster, small, model = noise
     output, confidence = tmp_path / "map.tif", tmp_path / "confidence.tif"
     env = {**os.environ, "PYTHONPATH": str(PLUGIN_DIR)}
