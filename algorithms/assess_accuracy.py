@@ -29,7 +29,7 @@ from ..plugin.compat import (
     WKB_NO_GEOMETRY,
 )
 from .base import ImagetteAlgorithm
-from .labels import class_rows, resolve_layers
+from .labels import check_class_field, class_rows, resolve_layers
 
 
 class AssessAccuracy(ImagetteAlgorithm):
@@ -117,6 +117,7 @@ class AssessAccuracy(ImagetteAlgorithm):
             self, parameters, context, self.INPUT_CLASSIFICATION, self.REFERENCE, self.CLASS_FIELD, "classification"
         )
         labelled, _, skipped = class_rows(context, source, field_index, raster.crs())
+        check_class_field(source, field_index, [value for _, value, _ in labelled])
         rows = [(value, json.loads(geometry.asJson())) for _, value, geometry in labelled]
         if skipped:
             feedback.pushWarning(f"{skipped} reference feature(s) with an empty class or no geometry were skipped.")

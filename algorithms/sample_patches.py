@@ -36,12 +36,9 @@ from ..plugin.compat import (
 from ..plugin.engine.classes import ClassEntry, check_code, codes_for_names, palette_color
 from ..plugin.engine.dataset import MIN_PATCH_SIZE
 from .base import ImagetteAlgorithm
-from .labels import class_rows, resolve_layers
+from .labels import check_class_field, class_rows, resolve_layers
 
 MAX_PATCH_SIZE = 1024
-# A class field giving more than this share of more than this many features their own class is refused.
-UNIQUE_CLASS_SHARE = 0.8
-UNIQUE_CLASS_FEATURES = 10
 
 
 class SamplePatches(ImagetteAlgorithm):
@@ -296,34 +293,8 @@ class SamplePatches(ImagetteAlgorithm):
         return features, classes, skipped
 
     def check_class_field(self, parameters, context, source, field_index, values):
-        """Refuses a class field that gives nearly every feature its own class, naming the likely class fields.
-
-        QGIS offers the layer's first field (often 'fid') as the class field, and a Processing parameter cannot
-        have a default that depends on the layer. Run as is, every polygon would become its own class, none
-        could be validated, and the log would fill with warnings: refused before any work, the message names
-        the fields that look like classes instead.
-        """
-        if len(values) <= UNIQUE_CLASS_FEATURES or len(set(values)) <= UNIQUE_CLASS_SHARE * len(values):
-            return
-        fields = source.fields()
-        name = fields.at(field_index).name()
-        styled = self.categorized_field(parameters, context)
-        candidates = []
-        for index, field in enumerate(fields):
-            if index == field_index or not (field.type() == FIELD_STRING or field.name() == styled):
-                continue
-            distinct = len(source.uniqueValues(index))
-            if 2 <= distinct <= UNIQUE_CLASS_SHARE * len(values):
-                candidates.append((field.name() != styled, field.name(), distinct))
-        hints = [
-            f"'{field}' ({distinct} classes{', used by the layer style' if field == styled else ''})"
-            for _, field, distinct in sorted(candidates)
-        ]
-        hint = f" Choose {' or '.join(hints)} as the class field." if hints else " Choose the field naming the class."
-        raise QgsProcessingException(
-            f"The class field '{name}' gives {len(set(values))} classes to {len(values)} features: nearly every "
-            f"feature has its own class, so '{name}' is probably not the class field (an identifier?).{hint}"
-        )
+        """Refuses an identifier as the class field (labels.check_class_field), naming the style's field first."""
+        check_class_field(source, field_index, values, lambda: self.categorized_field(parameters, context))
 
     def categorized_field(self, parameters, context):
         """The field the layer's categorized style uses (its saved default style for a file), or None."""

@@ -223,3 +223,14 @@ def test_what_a_person_reads_when_the_reference_is_wrong(scene, tmp_path):
     outside = write_layer(tmp_path / "loin.gpkg", "Polygon", scene.crs, scene.crs, QVariant.String, [(far, "Forêt")])
     with pytest.raises(QgsProcessingException, match="No reference pixel lies inside the classification"):
         assess(classification, outside, "classe", tmp_path)
+
+
+def test_an_identifier_as_class_field_is_refused_as_sampling_refuses_it(scene, tmp_path):
+    # QGIS's dialog offers the first field, 'fid': every polygon would be its own class, and the map scored on them.
+    classification = write_map(tmp_path / "carte.tif", scene.truth, scene)
+    with pytest.raises(QgsProcessingException) as caught:
+        assess(classification, scene.vector, "fid", tmp_path)
+    message = str(caught.value)
+    assert "'fid' gives 15 classes to 15 features" in message and "probably not the class field" in message
+    assert "Choose 'classe' (5 classes) as the class field." in message
+    assert not (tmp_path / "rapport.html").exists()

@@ -244,3 +244,19 @@ def test_a_reference_outside_the_map_is_refused_with_the_reason(tmp_path):
         ImagetteError, match="All 1 reference point\\(s\\) inside the classification fall on its nodata"
     ):
         assess_accuracy(AssessmentConfig(str(path), [(point(2.5, 3.5), 1)]))
+
+
+def test_a_reference_whose_codes_are_not_the_maps_is_doubted_aloud(tmp_path):
+    path = write_map(tmp_path / "carte.tif", MAP, CLASSES)
+    genuine = assess_accuracy(AssessmentConfig(str(path), POLYGONS))
+    assert not [note for note in genuine.notes if "class field" in note]
+    # Codes of another nomenclature: none of them occurs in the map.
+    other = assess_accuracy(AssessmentConfig(str(path), [(geometry, code + 10) for geometry, code in POLYGONS]))
+    assert other.notes[0].startswith("Only 0% of the reference pixels have a class the map gives: the reference's ")
+    assert (
+        "class(es) 11, 12, 13 never occur in the map, whose classes are 1 'Forêt', 2 'Eau', 3 'Bâti'" in other.notes[0]
+    )
+    # The map's codes, but not for the same classes: they overlap, and agree no better than chance.
+    swapped = {1: 2, 2: 3, 3: 1}
+    permuted = assess_accuracy(AssessmentConfig(str(path), [(geometry, swapped[code]) for geometry, code in POLYGONS]))
+    assert permuted.notes[0].startswith("The map agrees with the reference no better than chance (kappa -")

@@ -42,6 +42,10 @@ from .report import STYLE, escape, format_number, key_value_table
 
 CHUNK = 1024  # side of the windows the raster is read by, in pixels
 Z_95 = 1.959964  # two-sided 95 % quantile of the normal distribution
+# Below this share of the reference in classes the map gives, the class field is probably not the map's codes.
+OVERLAP_SHARE = 0.5
+# At or below this kappa (and with 20 reference units or more), the map agrees with the reference no better than chance.
+CHANCE_KAPPA = 0.05
 Geometry = dict  # GeoJSON-like: {"type": ..., "coordinates": ...}
 
 
@@ -572,6 +576,41 @@ def _histogram(src, nodata, progress: Progress, start: float, end: float) -> tup
     return totals, missing
 
 
+def _field_doubts(
+    codes: list[int],
+    reference_totals: np.ndarray,
+    confusion: np.ndarray,
+    map_pixels: dict[int, int],
+    names: dict[int, str],
+    unit: str,
+) -> list[str]:
+    """Warnings that the reference's class values are probably not the map's classes: most of the reference has
+    classes the map never gives (an integer field of other codes), or the map agrees with it no better than chance
+    (codes of another nomenclature that happen to overlap). Scores are computed either way; these say to look."""
+    doubts = []
+    total = int(reference_totals.sum())
+    in_map = int(sum(reference_totals[i] for i, code in enumerate(codes) if code in map_pixels))
+    if total and in_map < OVERLAP_SHARE * total:
+        absent = [code for i, code in enumerate(codes) if code not in map_pixels and reference_totals[i]]
+        given = ", ".join(
+            f"{code} '{names[code]}'" if names[code] != str(code) else str(code) for code in sorted(map_pixels)
+        )
+        doubts.append(
+            f"Only {in_map / total:.0%} of the reference {unit}s have a class the map gives: the reference's "
+            f"class(es) {', '.join(map(str, absent[:10]))}{'…' if len(absent) > 10 else ''} never occur in the map, "
+            f"whose classes are {given or 'none'}. Check that the class field holds the map's class codes (or its "
+            "class names): the scores below mean nothing otherwise."
+        )
+    scores = classification_scores(confusion)
+    if not doubts and scores["kappa"] is not None and scores["kappa"] <= CHANCE_KAPPA and confusion.sum() >= 20:
+        doubts.append(
+            f"The map agrees with the reference no better than chance (kappa {scores['kappa']:.2f}): check that the "
+            "class field holds the map's class codes (or its class names) in the same nomenclature, before reading "
+            "the scores as the map's."
+        )
+    return doubts
+
+
 def assess_accuracy(config: AssessmentConfig, progress: Progress | None = None) -> AssessmentResult:
     """Scores a classification raster on reference polygons or points and writes the report.
 
@@ -669,6 +708,7 @@ def assess_accuracy(config: AssessmentConfig, progress: Progress | None = None) 
                 f"Map class '{names[code]}' (code {code}, {map_pixels[code]} pixels) has no reference {unit}: "
                 "its user's accuracy is measured only by what other classes' references say."
             )
+    notes[:0] = _field_doubts(codes, reference_totals, counts.confusion, map_pixels, names, unit)
     if counts.nodata_pixels:
         notes.append(f"{counts.nodata_pixels} reference {unit}(s) fall on map nodata and are left out of the scores.")
     if counts.ambiguous:
