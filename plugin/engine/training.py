@@ -478,9 +478,10 @@ class _Fit:
     last_rise: int = 0  # last epoch (1-based) whose validation macro-F1 beat every earlier one
 
 
-# Called after each epoch with its number (1-based), the seconds of its training and of its validation, and the
-# number of epochs the run would have if the macro-F1 rose no more (early stopping's patience, or all of them).
-EpochTimer = Callable[[int, float, float, int], None]
+# Called after each epoch with its number (1-based), the seconds of its training and of its validation, the
+# number of epochs the run would have if the macro-F1 rose no more (early stopping's patience, or all of them),
+# and the best epoch so far.
+EpochTimer = Callable[[int, float, float, int, int], None]
 
 
 def _fit(
@@ -543,7 +544,7 @@ def _fit(
         stopping = bool(scores and config.patience)
         if on_epoch is not None:
             projected = min(epochs, fit.last_rise + config.patience) if stopping else epochs
-            on_epoch(epoch + 1, training_s, seconds - training_s, projected)
+            on_epoch(epoch + 1, training_s, seconds - training_s, projected, fit.best_epoch)
         measured = (
             f", validation loss {val_loss:.4f}, macro-F1 {record['val_macro_f1']:.3f}, accuracy {record['val_accuracy']:.3f}"
             + (" (best)" if improved else "")
@@ -736,12 +737,11 @@ class _Schedule:
         phases.estimate(MAP_SCORING, self.costs.scoring(self.validation_pixels), measured)
         phases.estimate(CROSS_VALIDATION, self.fold_cost(), measured)
 
-    def epoch_timed(self, epoch: int, training_s: float, evaluation_s: float, projected: int) -> None:
-        """After each epoch of the model's run: its measured times replace the guesses, and the number of epochs
-        is the one the run would have if the macro-F1 rose no more (so is the folds')."""
+    def epoch_timed(self, epoch: int, training_s: float, evaluation_s: float, projected: int, best: int) -> None:
+        """After each epoch of the model's run: its measured times replace the guesses, the run's epochs are those
+        it would have if the macro-F1 rose no more, and the folds' the best epoch so far."""
         assert self.costs is not None
-        self.epochs = projected
-        self.fold_epochs = max(1, projected - (self.config.patience if projected < self.config.epochs else 0))
+        self.epochs, self.fold_epochs = projected, max(1, best)
         self.epoch_times.append((training_s, evaluation_s))
         training, evaluation = np.mean(self.epoch_times, axis=0)
         self.costs.measure_epoch(float(training), float(evaluation))
