@@ -11,6 +11,7 @@ from qgis.core import (
     QgsField,
     QgsFields,
     QgsProcessingOutputNumber,
+    QgsProcessingParameterBoolean,
     QgsProcessingParameterFeatureSink,
     QgsProcessingParameterFeatureSource,
     QgsProcessingParameterField,
@@ -42,9 +43,13 @@ class AssessAccuracy(ImagetteAlgorithm):
         "Compares a classification raster with reference polygons or points and writes an HTML report: the confusion "
         "matrix (rows reference, columns map), producer's and user's accuracy and F1 of every class, overall accuracy, "
         "macro-F1 and kappa.\n\n"
-        "Polygons count the pixels whose centre lies inside them; a point counts the pixel under it. Pixels of map "
-        "nodata (0, or the raster's nodata value) are counted apart and left out; pixels inside overlapping polygons "
-        "of different classes are left out too. Classes found on one side only are reported, not refused.\n\n"
+        "Polygons count the pixels whose centre lies inside them; a point counts the pixel under it. Reference on map "
+        "nodata (0, or the raster's nodata value) counts against the map, as unclassified: a map that gives no class "
+        "there has failed there. The overall accuracy of the mapped area alone and the coverage (the share of the "
+        "reference the map classifies) are given beside it. Pixels inside overlapping polygons of different classes "
+        "are left out. Classes found on one side only are reported, not refused. An identifier as the class field "
+        "(every feature its own class, such as fid) is refused, and a reference whose classes are mostly not the "
+        "map's, or agree with it no better than chance, is warned about.\n\n"
         "With points drawn at random within each map class (stratified random sampling), the report adds the "
         "area-adjusted estimates of Olofsson et al. (2014): overall, user's and producer's accuracy and the area of "
         "each class, with 95 % confidence intervals, the map classes' shares of the whole raster serving as strata "
@@ -59,7 +64,10 @@ class AssessAccuracy(ImagetteAlgorithm):
     CLASS_FIELD = "CLASS_FIELD"
     OUTPUT_REPORT = "OUTPUT_REPORT"
     OUTPUT_CONFUSION = "OUTPUT_CONFUSION"
+    COUNT_UNCLASSIFIED = "COUNT_UNCLASSIFIED"
     OVERALL_ACCURACY = "OVERALL_ACCURACY"
+    OVERALL_ACCURACY_MAPPED = "OVERALL_ACCURACY_MAPPED"
+    COVERAGE = "COVERAGE"
     MACRO_F1 = "MACRO_F1"
     KAPPA = "KAPPA"
 
@@ -100,12 +108,25 @@ class AssessAccuracy(ImagetteAlgorithm):
                 createByDefault=False,
             ),
             "Optional table without geometry: one row per reference class, a column of counts per map class "
-            "(map_<code>), the reference on nodata, producer's and user's accuracy and F1.",
+            "(map_<code>), the reference on nodata (unclassified), producer's and user's accuracy and F1 (as the "
+            "headline scores count them).",
+        )
+        self.add_parameter(
+            QgsProcessingParameterBoolean(
+                self.COUNT_UNCLASSIFIED, self.tr("Count reference on map nodata as unclassified"), defaultValue=True
+            ),
+            "On: reference pixels or points where the map gives no class count against the map (a column "
+            "'unclassified' of the confusion matrix), in overall accuracy, macro-F1, kappa and producer's accuracy. "
+            "Off: they are left out, and the scores describe the mapped area only. Either way the mapped-area-only "
+            "overall accuracy and the coverage are given.",
+            advanced=True,
         )
         for name, label in (
             (self.OVERALL_ACCURACY, "Overall accuracy"),
             (self.MACRO_F1, "Macro-F1"),
             (self.KAPPA, "Kappa"),
+            (self.OVERALL_ACCURACY_MAPPED, "Overall accuracy, mapped area only"),
+            (self.COVERAGE, "Coverage: share of the reference the map classifies"),
         ):
             self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
 
@@ -138,13 +159,18 @@ class AssessAccuracy(ImagetteAlgorithm):
             report_path=report_path,
             reference_names=names,
             reference_description=f"{source.sourceName()}, field '{field_name}' ({len(features)} features)",
+            count_unclassified=self.parameterAsBool(parameters, self.COUNT_UNCLASSIFIED, context),
         )
         result = assess_accuracy(config, progress)
         scores = result.scores
+        unit = "point" if result.points else "pixel"
+        unclassified = result.counts.nodata_pixels if config.count_unclassified else 0
         progress.info(
             f"Overall accuracy {self.percent(scores['overall_accuracy'])}, macro-F1 {self.fixed(scores['macro_f1'])}, "
-            f"kappa {self.fixed(scores['kappa'])} on {int(result.counts.confusion.sum())} reference "
-            f"{'point' if result.points else 'pixel'}(s)."
+            f"kappa {self.fixed(scores['kappa'])} on {int(result.counts.confusion.sum()) + unclassified} reference "
+            f"{unit}(s)" + (f", {unclassified} of them unclassified by the map" if unclassified else "") + "; on the "
+            f"mapped area only, overall accuracy {self.percent(result.mapped_scores['overall_accuracy'])}; coverage "
+            f"{self.percent(result.coverage)}."
         )
         for entry, per_class in zip(result.classes, scores["per_class"]):
             progress.info(
@@ -164,6 +190,8 @@ class AssessAccuracy(ImagetteAlgorithm):
             self.OVERALL_ACCURACY: scores["overall_accuracy"],
             self.MACRO_F1: scores["macro_f1"],
             self.KAPPA: scores["kappa"],
+            self.OVERALL_ACCURACY_MAPPED: result.mapped_scores["overall_accuracy"],
+            self.COVERAGE: result.coverage,
         }
         sink_id = self.write_confusion(parameters, context, result)
         if sink_id is not None:

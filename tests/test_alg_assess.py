@@ -123,8 +123,19 @@ def test_polygons_in_another_crs_with_text_classes(scene, edited_map, tmp_path):
     result = assess(classification, scene.vector, "classe", tmp_path, feedback, OUTPUT_CONFUSION=str(table))
     confusion, nodata = expected_polygon_confusion(scene, edited_map)
     assert nodata == 25 and confusion.trace() == confusion.sum() - 100
-    assert set(result) == {"OUTPUT_REPORT", "OUTPUT_CONFUSION", "OVERALL_ACCURACY", "MACRO_F1", "KAPPA"}
-    assert result["OVERALL_ACCURACY"] == pytest.approx(confusion.trace() / confusion.sum())
+    assert set(result) == {
+        "OUTPUT_REPORT",
+        "OUTPUT_CONFUSION",
+        "OVERALL_ACCURACY",
+        "MACRO_F1",
+        "KAPPA",
+        "OVERALL_ACCURACY_MAPPED",
+        "COVERAGE",
+    }
+    # The 25 reference pixels the map left unclassified count against it; beside it, the mapped area alone.
+    assert result["OVERALL_ACCURACY"] == pytest.approx(confusion.trace() / (confusion.sum() + 25))
+    assert result["OVERALL_ACCURACY_MAPPED"] == pytest.approx(confusion.trace() / confusion.sum())
+    assert result["COVERAGE"] == pytest.approx(confusion.sum() / (confusion.sum() + 25))
     assert any("25 reference pixel(s) fall on map nodata" in warning for warning in feedback.warnings)
 
     layer = QgsVectorLayer(str(table), "confusion", "ogr")
@@ -135,12 +146,18 @@ def test_polygons_in_another_crs_with_text_classes(scene, edited_map, tmp_path):
         row = rows[name]
         assert [row[f"map_{c}"] for c in range(1, 6)] == confusion[code - 1].tolist()
         assert row["reference_code"] == code and row["total"] == confusion[code - 1].sum()
-        assert row["producers_accuracy"] == pytest.approx(confusion[code - 1, code - 1] / confusion[code - 1].sum())
+        reference = confusion[code - 1].sum() + row["on_nodata"]  # the unclassified count against the map
+        assert row["producers_accuracy"] == pytest.approx(confusion[code - 1, code - 1] / reference)
         assert row["users_accuracy"] == pytest.approx(confusion[code - 1, code - 1] / confusion[:, code - 1].sum())
     assert sum(row["on_nodata"] for row in rows.values()) == 25
 
     report = (tmp_path / "rapport.html").read_text(encoding="utf-8")
     assert "Peupleraie" in report and CLASS_COLORS[1] in report and "reference \\ map" in report
+    assert "unclassified (map nodata)" in report and "Overall accuracy, mapped area only" in report
+
+    mapped_only = assess(classification, scene.vector, "classe", tmp_path, COUNT_UNCLASSIFIED=False)
+    assert mapped_only["OVERALL_ACCURACY"] == pytest.approx(confusion.trace() / confusion.sum())
+    assert mapped_only["COVERAGE"] == result["COVERAGE"]
 
 
 def test_integer_codes_on_a_plain_geotiff_and_text_refused_with_the_fix(scene, edited_map, tmp_path):
@@ -148,7 +165,7 @@ def test_integer_codes_on_a_plain_geotiff_and_text_refused_with_the_fix(scene, e
     reference = write_polygons(scene, tmp_path / "codes.gpkg", field_type="integer")
     result = assess(classification, reference, "code", tmp_path)
     confusion, _ = expected_polygon_confusion(scene, edited_map)
-    assert result["OVERALL_ACCURACY"] == pytest.approx(confusion.trace() / confusion.sum())
+    assert result["OVERALL_ACCURACY_MAPPED"] == pytest.approx(confusion.trace() / confusion.sum())
     assert "class 3" in (tmp_path / "rapport.html").read_text(encoding="utf-8")  # no names: codes
     with pytest.raises(QgsProcessingException, match="no class names to match it to.*Use an integer field"):
         assess(classification, scene.vector, "classe", tmp_path)
@@ -159,7 +176,7 @@ def test_text_classes_matched_to_the_labels_of_the_saved_style(scene, edited_map
     styling.save_default_style(classification, SCENE_CLASSES)
     result = assess(classification, scene.vector, "classe", tmp_path)
     confusion, _ = expected_polygon_confusion(scene, edited_map)
-    assert result["OVERALL_ACCURACY"] == pytest.approx(confusion.trace() / confusion.sum())
+    assert result["OVERALL_ACCURACY_MAPPED"] == pytest.approx(confusion.trace() / confusion.sum())
 
 
 def test_points_give_area_adjusted_estimates(scene, edited_map, tmp_path):

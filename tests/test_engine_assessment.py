@@ -212,7 +212,15 @@ def test_assessment_reads_the_map_by_windows_and_reports(tmp_path, monkeypatch):
     result = assess_accuracy(AssessmentConfig(str(path), POLYGONS, str(report)))
     assert result.counts.confusion.tolist() == POLYGON_CONFUSION and not result.points
     assert result.map_pixels == {1: 8, 2: 11, 3: 16} and result.map_nodata_pixels == 1
-    assert result.scores["overall_accuracy"] == pytest.approx(19 / 20)
+    # 19 of the 20 mapped reference pixels agree; the one on nodata counts against the map by default.
+    assert result.scores["overall_accuracy"] == pytest.approx(19 / 21)
+    assert result.mapped_scores["overall_accuracy"] == pytest.approx(19 / 20) and result.coverage == pytest.approx(
+        20 / 21
+    )
+    assert result.scores["per_class"][0]["recall"] == pytest.approx(8 / 9)  # 8 mapped 1, 1 unclassified
+    assert result.scores["per_class"][0]["precision"] == 1.0
+    mapped_only = assess_accuracy(AssessmentConfig(str(path), POLYGONS, count_unclassified=False))
+    assert mapped_only.scores == mapped_only.mapped_scores and mapped_only.coverage == result.coverage
     assert result.estimates is None
     text = report.read_text(encoding="utf-8")
     assert "Forêt" in text and "#1b7837" in text and "overlapping polygons" in text and "Area-adjusted" not in text

@@ -483,13 +483,16 @@ class AssessmentConfig:
     reference_names: dict[int, str] = field(default_factory=dict)
     reference_description: str = ""
     z: float = Z_95
+    count_unclassified: bool = True  # reference on map nodata counts against the map (see unclassified_scores)
 
 
 @dataclass
 class AssessmentResult:
     classes: list[MapClass]  # rows and columns of the matrix, in code order
     counts: ReferenceCounts
-    scores: dict  # classification_scores of the matrix
+    scores: dict  # the headline: unclassified_scores, or mapped_scores when config.count_unclassified is False
+    mapped_scores: dict  # classification_scores of the matrix alone: the mapped area only
+    coverage: float  # share of the counted reference on which the map gives a class
     map_pixels: dict[int, int]  # pixels of each class code over the whole map
     map_nodata_pixels: int
     points: bool
@@ -574,6 +577,21 @@ def _histogram(src, nodata, progress: Progress, start: float, end: float) -> tup
         for code, amount in zip(codes, amounts):
             totals[int(code)] = totals.get(int(code), 0) + int(amount)
     return totals, missing
+
+
+def unclassified_scores(counts: ReferenceCounts) -> dict:
+    """Scores with the reference on map nodata counted against the map: an "unclassified" column beside the map's
+    classes, so a map that leaves part of the reference without a class loses overall accuracy, kappa and the
+    producer's accuracy of those classes there. The user's accuracies are those of the mapped area (no map class
+    was given there). per_class holds the reference classes only, in code order; support counts their pixels on
+    nodata too."""
+    classes = len(counts.codes)
+    extended = np.zeros((classes + 1, classes + 1), dtype=np.int64)
+    extended[:classes, :classes] = counts.confusion
+    extended[:classes, classes] = counts.on_nodata
+    scores = classification_scores(extended)
+    scores["per_class"] = scores["per_class"][:classes]
+    return scores
 
 
 def _field_doubts(
@@ -709,15 +727,25 @@ def assess_accuracy(config: AssessmentConfig, progress: Progress | None = None) 
                 "its user's accuracy is measured only by what other classes' references say."
             )
     notes[:0] = _field_doubts(codes, reference_totals, counts.confusion, map_pixels, names, unit)
+    mapped_scores = classification_scores(counts.confusion)
+    scores = unclassified_scores(counts) if config.count_unclassified else mapped_scores
+    coverage = float(counts.confusion.sum() / (counts.confusion.sum() + counts.nodata_pixels))
     if counts.nodata_pixels:
-        notes.append(f"{counts.nodata_pixels} reference {unit}(s) fall on map nodata and are left out of the scores.")
+        notes.append(
+            f"{counts.nodata_pixels} reference {unit}(s) fall on map nodata ({1 - coverage:.1%} of the reference): "
+            + (
+                "the scores count them against the map, as unclassified (a map that gives no class there has failed "
+                f"there); on the mapped area alone, overall accuracy is {mapped_scores['overall_accuracy']:.1%}."
+                if config.count_unclassified
+                else "they are left out of the scores, which describe the mapped area only."
+            )
+        )
     if counts.ambiguous:
         notes.append(
             f"{counts.ambiguous} pixel(s) lie inside overlapping polygons of different classes and are left out."
         )
     if outside:
         notes.append(f"{outside} reference feature(s) lie wholly outside the map and count nothing.")
-    scores = classification_scores(counts.confusion)
     estimates = None
     if points:
         mapped = [map_pixels.get(code, 0) for code in codes]
@@ -740,6 +768,8 @@ def assess_accuracy(config: AssessmentConfig, progress: Progress | None = None) 
         classes=classes,
         counts=counts,
         scores=scores,
+        mapped_scores=mapped_scores,
+        coverage=coverage,
         map_pixels=map_pixels,
         map_nodata_pixels=map_nodata,
         points=points,
@@ -775,7 +805,7 @@ def _area(value: float) -> str:
     return f"{value:,.0f}" if abs(value) >= 1000 else f"{value:.4g}"
 
 
-def _confusion_table(result: AssessmentResult, unit: str) -> str:
+def _confusion_table(result: AssessmentResult, unit: str, count_unclassified: bool = True) -> str:
     classes, counts = result.classes, result.counts
     head = "".join(f'<th class="name">{_swatch(entry)}</th>' for entry in classes)
     rows = []
@@ -798,8 +828,13 @@ def _confusion_table(result: AssessmentResult, unit: str) -> str:
     )
     return (
         f'<p class="note">Rows: reference class; columns: map class; counts of {unit}s. The diagonal is agreement. '
-        "Reference on map nodata is counted apart and left out of every score.</p>"
-        f'<table><tr><th class="name">reference \\ map</th>{head}<th>total</th><th>on nodata</th></tr>'
+        + (
+            "The last column, reference on map nodata, counts against the map as unclassified (the headline scores)."
+            if count_unclassified
+            else "The last column, reference on map nodata, is left out of every score."
+        )
+        + "</p>"
+        f'<table><tr><th class="name">reference \\ map</th>{head}<th>total</th><th>unclassified (map nodata)</th></tr>'
         f"{''.join(rows)}</table>"
     )
 
@@ -864,6 +899,18 @@ def render_assessment_report(result: AssessmentResult, config: AssessmentConfig)
         f'<div class="card">{label}<b>{format_number(scores[key])}</b></div>'
         for label, key in (("Overall accuracy", "overall_accuracy"), ("Macro-F1", "macro_f1"), ("Kappa", "kappa"))
     )
+    if config.count_unclassified:
+        cards += (
+            '<div class="card">Overall accuracy, mapped area only'
+            f"<b>{format_number(result.mapped_scores['overall_accuracy'])}</b></div>"
+        )
+    cards += f'<div class="card">Coverage (reference the map classifies)<b>{result.coverage:.1%}</b></div>'
+    counted = (
+        f"Reference {unit}s on map nodata count against the map, as unclassified; the mapped-area-only overall "
+        "accuracy leaves them out."
+        if config.count_unclassified
+        else f"Reference {unit}s on map nodata are left out: the scores describe the mapped area only."
+    )
     facts = {
         "Classification": config.classification_path,
         "Reference": config.reference_description or f"{len(config.features)} features",
@@ -877,11 +924,11 @@ def render_assessment_report(result: AssessmentResult, config: AssessmentConfig)
     }
     sections = [
         f"<h1>Imagette accuracy assessment</h1><p class=note>Written {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. "
-        f"Scores count reference {unit}s: every {unit} weighs the same.</p>",
+        f"Scores count reference {unit}s: every {unit} weighs the same. {counted}</p>",
         f'<div class="cards">{cards}</div>',
         "".join(f'<div class="warn">{escape(note)}</div>' for note in result.notes),
         "<h2>Confusion matrix</h2>",
-        _confusion_table(result, unit),
+        _confusion_table(result, unit, config.count_unclassified),
         "<h2>Per-class scores</h2>",
         _per_class_table(result),
     ]
