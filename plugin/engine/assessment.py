@@ -34,6 +34,7 @@ from rasterio.windows import transform as window_transform
 
 from .classes import palette_color
 from .errors import ImagetteError
+from .geometry import Geometry, geometry_bounds
 from .geotiff import CLASS_TABLE_TAG, side_car_path
 from .io import replaced_atomically
 from .metrics import classification_scores
@@ -46,7 +47,6 @@ Z_95 = 1.959964  # two-sided 95 % quantile of the normal distribution
 OVERLAP_SHARE = 0.5
 # At or below this kappa (and with 20 reference units or more), the map agrees with the reference no better than chance.
 CHANCE_KAPPA = 0.05
-Geometry = dict  # GeoJSON-like: {"type": ..., "coordinates": ...}
 
 
 # ---------------------------------------------------------------- class table of a map
@@ -502,29 +502,6 @@ class AssessmentResult:
     pixel_area: float
     area_unit: str
     report_path: str | None = None
-
-
-def geometry_bounds(geometry: Geometry) -> tuple[float, float, float, float]:
-    """xmin, ymin, xmax, ymax of a GeoJSON-like geometry (NaN when it has no coordinates)."""
-    xs: list[float] = []
-    ys: list[float] = []
-
-    def walk(coordinates) -> None:
-        if coordinates and isinstance(coordinates[0], (int, float)):
-            xs.append(float(coordinates[0]))
-            ys.append(float(coordinates[1]))
-        else:
-            for part in coordinates:
-                walk(part)
-
-    if geometry["type"] == "GeometryCollection":
-        for part in geometry["geometries"]:
-            walk(part["coordinates"])
-    else:
-        walk(geometry["coordinates"])
-    if not xs:
-        return (math.nan,) * 4  # type: ignore[return-value]
-    return min(xs), min(ys), max(xs), max(ys)
 
 
 def _pixel_box(bounds: tuple[float, float, float, float], transform: Affine) -> tuple[float, float, float, float]:

@@ -21,8 +21,8 @@ import numpy as np
 import torch
 
 from . import dataset as ds
-from .assessment import geometry_bounds
 from .errors import CanceledError
+from .geometry import geometry_bounds
 from .modelfile import ModelFile
 from .progress import Progress, Quiet, left_text
 from .scoring import FEW_VALIDATION_FEATURES

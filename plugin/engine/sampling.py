@@ -42,6 +42,7 @@ from rasterio.windows import transform as window_transform
 from . import dataset as ds
 from .classes import ClassEntry, table_to_dicts
 from .errors import ImagetteError
+from .geometry import polygon_area
 from .io import band_names, box_shares, check_writable, open_raster, read_with_mask
 from .label_split import split_features
 from .patch_copy import BandStatistics, TrainingReach, copy_rows
@@ -125,17 +126,6 @@ class SamplingResult:
         boxes = ds.patch_boxes(self.centres, self.metadata)
         for (xmin, ymin, xmax, ymax), code, split in zip(boxes.tolist(), self.labels, self.split):
             yield xmin, ymin, xmax, ymax, int(code), ds.SPLIT_NAMES[split]
-
-
-def _ring_area(ring: list) -> float:
-    xy = np.asarray(ring, dtype=np.float64)[:, :2]
-    return 0.5 * abs(float(np.dot(xy[:-1, 0], xy[1:, 1]) - np.dot(xy[1:, 0], xy[:-1, 1])))
-
-
-def polygon_area(geometry: dict) -> float:
-    """Area of a GeoJSON-like Polygon or MultiPolygon in squared CRS units (0 for points)."""
-    polygons = {"Polygon": [geometry["coordinates"]], "MultiPolygon": geometry["coordinates"]}.get(geometry["type"], [])
-    return sum(_ring_area(rings[0]) - sum(_ring_area(hole) for hole in rings[1:]) for rings in polygons)
 
 
 @dataclass

@@ -36,13 +36,13 @@ import torch
 from torch import Tensor, nn
 
 from . import dataset as ds
-from .assessment import geometry_bounds
 from .batches import UNLABELLED, PatchTargets, PixelTargets, Prefetcher, dihedral, radiometric_jitter
 from .classes import table_to_dicts
 from .cross_validation import FOLDS, MODES, FoldPlan, cross_validate, plan_folds, wanted
 from .device import DEVICE_CHOICES, normalize, select_device
 from .errors import CanceledError, ImagetteError
 from .estimates import RunCosts, extent_pixels, patches_per_epoch
+from .geometry import geometry_bounds
 from .io import check_writable
 from .metrics import classification_scores, confusion_matrix
 from .modelfile import EXTENSION, ModelFile, save_model
