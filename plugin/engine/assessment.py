@@ -36,10 +36,10 @@ from .classes import palette_color
 from .errors import ImagetteError
 from .geometry import Geometry, geometry_bounds
 from .geotiff import CLASS_TABLE_TAG, side_car_path
+from .html_parts import STYLE, escape, format_number, key_value_table
 from .io import replaced_atomically
 from .metrics import classification_scores
 from .progress import Progress
-from .report import STYLE, escape, format_number, key_value_table
 
 CHUNK = 1024  # side of the windows the raster is read by, in pixels
 Z_95 = 1.959964  # two-sided 95 % quantile of the normal distribution

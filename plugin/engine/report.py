@@ -7,39 +7,21 @@ accuracy alone hides the classes a model fails on.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .html_parts import STYLE, escape, format_number, key_value_table
 from .io import replaced_atomically
 from .metrics import is_poor
 from .progress import seconds_text
 
-STYLE = """
-body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
-h1{font-size:1.5em}h2{font-size:1.2em;margin-top:1.6em;border-bottom:1px solid #ccc}
-table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:.25em .6em;text-align:right}
-th{background:#f3f3f3}td.name,th.name{text-align:left}.cards{display:flex;gap:1em;flex-wrap:wrap}
-.card{border:1px solid #ccc;border-radius:6px;padding:.6em 1em;min-width:9em}.card b{display:block;font-size:1.6em}
-.warn{background:#fff4d6;border-left:4px solid #e6a100;padding:.5em 1em;margin:.4em 0}
-.poor{background:#fde2e2}.swatch{display:inline-block;width:.9em;height:.9em;margin-right:.4em;vertical-align:middle;
-border:1px solid #555}.charts{display:flex;gap:1em;flex-wrap:wrap}.note{color:#555;font-size:.9em}
-"""
 CHART_W, CHART_H = 520, 260
 LEFT, RIGHT, TOP, BOTTOM = 52, 16, 44, 40
 
 
-def _e(value: object) -> str:
-    return html.escape(str(value))
-
-
-def _number(value: float | None, digits: int = 3) -> str:
-    return "–" if value is None else f"{value:.{digits}f}"
-
-
 def _swatch(entry: dict) -> str:
-    return f'<span class="swatch" style="background:{_e(entry["color"])}"></span>{_e(entry["name"])}'
+    return f'<span class="swatch" style="background:{escape(entry["color"])}"></span>{escape(entry["name"])}'
 
 
 def line_chart(
@@ -60,8 +42,8 @@ def line_chart(
     epochs = max((len(vs) for _, _, vs in series), default=0)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{CHART_W}" height="{CHART_H}" role="img" '
-        f'aria-label="{_e(title)}" font-size="11" font-family="sans-serif">',
-        f'<text x="{LEFT}" y="16" font-size="13" font-weight="bold">{_e(title)}</text>',
+        f'aria-label="{escape(title)}" font-size="11" font-family="sans-serif">',
+        f'<text x="{LEFT}" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
     ]
     if not values:
         parts.append(f'<text x="{LEFT}" y="{CHART_H // 2}">No values to plot.</text></svg>')
@@ -102,7 +84,7 @@ def line_chart(
         legend_x = LEFT + 120 * index
         parts.append(
             f'<rect x="{legend_x}" y="24" width="12" height="4" fill="{colour}"/>'
-            f'<text x="{legend_x + 16}" y="30">{_e(label)}</text>'
+            f'<text x="{legend_x + 16}" y="30">{escape(label)}</text>'
         )
     parts.append(f'<rect x="{LEFT}" y="{TOP}" width="{width}" height="{height}" fill="none" stroke="#999"/></svg>')
     return "".join(parts)
@@ -147,7 +129,7 @@ def _confusion_tables(metrics: dict, classes: list[dict]) -> str:
             )
         shares.append(f'<tr><th class="name">{_swatch(entry)}</th>{"".join(cells)}</tr>')
     return (
-        f'<p class="note">Rows: true class (validation {_e(metrics.get("unit", "patches"))}); columns: predicted class.</p>'
+        f'<p class="note">Rows: true class (validation {escape(metrics.get("unit", "patches"))}); columns: predicted class.</p>'
         f'<h3>Counts</h3><table><tr><th class="name">true \\ predicted</th>{head}<th>total</th></tr>{"".join(counts)}</table>'
         "<h3>Row-normalised (recall on the diagonal)</h3>"
         f'<table><tr><th class="name">true \\ predicted</th>{head}</tr>{"".join(shares)}</table>'
@@ -159,8 +141,8 @@ def _per_class_table(metrics: dict, classes: list[dict]) -> str:
     for entry, scores in zip(classes, metrics["per_class"]):
         rows.append(
             f'<tr{" class=poor" if is_poor(scores) else ""}><td>{entry["code"]}</td><td class="name">{_swatch(entry)}</td>'
-            f"<td>{_number(scores['precision'])}</td><td>{_number(scores['recall'])}</td>"
-            f"<td>{_number(scores['f1'])}</td><td>{scores['support']}</td></tr>"
+            f"<td>{format_number(scores['precision'])}</td><td>{format_number(scores['recall'])}</td>"
+            f"<td>{format_number(scores['f1'])}</td><td>{scores['support']}</td></tr>"
         )
     return (
         '<table><tr><th>code</th><th class="name">class</th><th>precision</th><th>recall</th><th>F1</th>'
@@ -189,14 +171,9 @@ def _dataset_table(metadata: dict, classes: list[dict]) -> str:
         "Bands": f"{bands['count']} ({', '.join(bands['names'])}), {bands['dtype']}",
     }
     return (
-        _key_values(facts) + '<table><tr><th>code</th><th class="name">class</th><th>training patches</th>'
+        key_value_table(facts) + '<table><tr><th>code</th><th class="name">class</th><th>training patches</th>'
         f"<th>validation patches</th></tr>{''.join(rows)}</table>"
     )
-
-
-def _key_values(facts: dict) -> str:
-    rows = "".join(f'<tr><th class="name">{_e(k)}</th><td class="name">{_e(v)}</td></tr>' for k, v in facts.items())
-    return f"<table>{rows}</table>"
 
 
 def _warnings(metadata: dict, classes: list[dict]) -> list[str]:
@@ -231,13 +208,13 @@ def render_report(metadata: dict) -> str:
     interval = metrics.get("macro_f1_interval")
     spread = {"macro_f1": f"<small>95 % {interval[0]:.2f}-{interval[1]:.2f}</small>" if interval else ""}
     cards = "".join(
-        f'<div class="card">{label}<b>{_number(metrics[key]) if metrics["available"] else "n/a"}</b>'
+        f'<div class="card">{label}<b>{format_number(metrics[key]) if metrics["available"] else "n/a"}</b>'
         f"{spread.get(key, '')}</div>"
         for label, key in (("Overall accuracy", "overall_accuracy"), ("Macro-F1", "macro_f1"), ("Kappa", "kappa"))
     ) + (
         f'<div class="card">Best epoch<b>{best} / {training["epochs_run"]}</b></div>'
         f'<div class="card">Duration<b>{seconds_text(training["duration_s"])}</b>'
-        f"<small>{_e(_duration_split(training))}</small></div>"
+        f"<small>{escape(_duration_split(training))}</small></div>"
     )
     losses = [
         (label, colour, [h[key] for h in history])
@@ -306,14 +283,14 @@ def render_report(metadata: dict) -> str:
             )
     else:
         measured = (
-            f"Scores are measured on the validation {_e(metrics.get('unit', 'patches'))}, whose labels never served "
+            f"Scores are measured on the validation {escape(metrics.get('unit', 'patches'))}, whose labels never served "
             "for training. They are patch-level: the map, borders included, usually scores lower."
         )
     sections = [
         f"<h1>Imagette training report</h1><p class=note>Written {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. "
         f"{measured}</p>",
         f'<div class="cards">{cards}</div>',
-        "".join(f'<div class="warn">{_e(note)}</div>' for note in _warnings(metadata, classes)),
+        "".join(f'<div class="warn">{escape(note)}</div>' for note in _warnings(metadata, classes)),
         "<h2>Learning curves</h2>",
         f'<div class="charts">{loss_chart}{score_chart}</div>',
     ]
@@ -328,14 +305,19 @@ def render_report(metadata: dict) -> str:
     patch_level = metrics.get("patch_level")
     if metrics.get("level") == "map" and patch_level:
         sections += [
-            f"<h2>Patch-level scores (validation {_e(patch_level['unit'])}, used for early stopping)</h2>"
-            f"<p class=note>Macro-F1 {_number(patch_level['macro_f1'])}, overall accuracy "
-            f"{_number(patch_level['overall_accuracy'])}, kappa {_number(patch_level['kappa'])}. These patches lie "
+            f"<h2>Patch-level scores (validation {escape(patch_level['unit'])}, used for early stopping)</h2>"
+            f"<p class=note>Macro-F1 {format_number(patch_level['macro_f1'])}, overall accuracy "
+            f"{format_number(patch_level['overall_accuracy'])}, kappa {format_number(patch_level['kappa'])}. These patches lie "
             "mostly inside one class, away from borders: they are easier than the map.</p>",
             _per_class_table(patch_level, classes),
             _confusion_tables(patch_level, classes),
         ]
-    sections += ["<h2>Dataset</h2>", _dataset_table(metadata, classes), "<h2>Parameters</h2>", _key_values(parameters)]
+    sections += [
+        "<h2>Dataset</h2>",
+        _dataset_table(metadata, classes),
+        "<h2>Parameters</h2>",
+        key_value_table(parameters),
+    ]
     return (
         f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Imagette training report</title>'
         f"<style>{STYLE}</style></head><body>{''.join(sections)}</body></html>"
@@ -347,9 +329,3 @@ def write_report(path: str | Path, metadata: dict) -> Path:
     with replaced_atomically(path) as temporary:
         temporary.write_text(render_report(metadata), encoding="utf-8")
     return Path(path)
-
-
-# Public names of the helpers other reports share (the accuracy assessment's).
-escape = _e
-format_number = _number
-key_value_table = _key_values
