@@ -169,8 +169,8 @@ class AssessAccuracy(ImagetteAlgorithm):
             f"Overall accuracy {self.percent(scores['overall_accuracy'])}, macro-F1 {self.fixed(scores['macro_f1'])}, "
             f"kappa {self.fixed(scores['kappa'])} on {int(result.counts.confusion.sum()) + unclassified} reference "
             f"{unit}(s)" + (f", {unclassified} of them unclassified by the map" if unclassified else "") + "; on the "
-            f"mapped area only, overall accuracy {self.percent(result.mapped_scores['overall_accuracy'])}; coverage "
-            f"{self.percent(result.coverage)}."
+            f"mapped area only, overall accuracy {result.mapped_scores['overall_accuracy']:.2%}; coverage "
+            f"{result.coverage:.2%}."
         )
         for entry, per_class in zip(result.classes, scores["per_class"]):
             progress.info(

@@ -9,7 +9,7 @@ application). It then opens the dialog through the menu action, fills it, presse
 the task, and prints what a person would have seen as one JSON line (the test asserts on it).
 
 Scenarios: 'train' (finished, refused and canceled runs), 'notorch' (run with torch unimportable), 'form' (inputs
-refused in the dialog, values kept when it is opened again).
+refused in the dialog, values kept when it is opened again), 'assess' (Assess map accuracy from Processing's dialog).
 """
 
 from __future__ import annotations
@@ -277,6 +277,57 @@ def scenario_form(folder: Path, iface) -> dict:
     return {"form": seen}
 
 
+def scenario_assess(folder: Path, iface) -> dict:
+    """Assess map accuracy from Processing's own dialog, as a person runs it from the toolbox: the 'fid' QGIS offers
+    first as the class field is refused, and the class field run counts the reference on map nodata against the map."""
+    import numpy as np
+    import rasterio
+    from imagette.plugin.engine.classes import ClassEntry
+    from imagette.plugin.engine.geotiff import create_class_raster, write_side_car
+    from processing.gui.AlgorithmDialog import AlgorithmDialog
+    from qgis.PyQt.QtWidgets import QTextEdit
+
+    from tests.scenes import CLASS_COLORS, CLASSES, make_scene, write_polygons
+
+    (folder / "scene").mkdir()
+    scene = make_scene(folder / "scene")
+    scene.vector = write_polygons(scene, folder / "scene" / "labels.gpkg")
+    data = scene.truth.copy()
+    _, _, ring = scene.polygons[0]
+    column, row = (int(v) for v in ~scene.transform * ring[0])
+    data[row + 2 : row + 7, column + 2 : column + 7] = 0  # 25 reference pixels the map leaves unclassified
+    classes = [ClassEntry(code, name, CLASS_COLORS[code]) for code, name, _ in CLASSES]
+    classification = folder / "carte.tif"
+    crs = rasterio.crs.CRS.from_string(scene.crs)
+    with create_class_raster(
+        classification, data.shape[1], data.shape[0], scene.transform, crs, 64, classes, {}
+    ) as dst:
+        dst.write(data.astype(np.uint8), 1)
+    write_side_car(classification, classes)
+
+    def run(field: str) -> dict:
+        algorithm = QgsApplication.processingRegistry().createAlgorithmById("imagette:assessaccuracy")
+        dialog = AlgorithmDialog(algorithm, parent=iface.mainWindow())
+        dialog.show()
+        report = folder / f"{field}.html"
+        dialog.setParameters(
+            {
+                "INPUT_CLASSIFICATION": str(classification),
+                "REFERENCE": str(scene.vector),
+                "CLASS_FIELD": field,
+                "OUTPUT_REPORT": str(report),
+            }
+        )
+        dialog.runButton().click()
+        log = dialog.findChild(QTextEdit, "txtLog")
+        ended = wait(lambda: "Algorithm 'Assess map accuracy' finished" in log.toPlainText(), 120)
+        seen = {"ended": ended, "log": log.toPlainText(), "report": report.exists()}
+        dialog.close()
+        return seen
+
+    return {"assess": {"fid": run("fid"), "classe": run("classe")}}
+
+
 def scenario_notorch(folder: Path, iface) -> dict:
     (folder / "dataset").mkdir()
     parameters = {
@@ -296,7 +347,7 @@ def main() -> None:
     plugin = imagette.classFactory(iface)
     plugin.initGui()
     seen = {"scenario": scenario, "menu_titles": [a.text() for a in iface.raster_menu.actions()]}
-    scenarios = {"train": scenario_train, "notorch": scenario_notorch, "form": scenario_form}
+    scenarios = {"train": scenario_train, "notorch": scenario_notorch, "form": scenario_form, "assess": scenario_assess}
     seen.update(scenarios[scenario](folder, iface))
     plugin.unload()
     print("DESKTOP-RESULT " + json.dumps(seen))

@@ -121,6 +121,19 @@ def test_the_dialog_refuses_bad_inputs_before_closing_and_keeps_its_values(displ
     assert seen["after_close_button"] == kept | {"EPOCHS": 9}
 
 
+def test_assess_map_accuracy_from_its_dialog_refuses_fid_and_counts_the_unclassified(display, tmp_path):
+    seen = desktop_session(display, "assess", tmp_path)["assess"]
+    refused = seen["fid"]
+    assert refused["ended"] and not refused["report"]
+    assert "The class field 'fid' gives 15 classes to 15 features" in refused["log"]
+    assert "Choose 'classe' (5 classes) as the class field." in refused["log"] and "Execution failed" in refused["log"]
+    scored = seen["classe"]
+    assert scored["ended"] and scored["report"] and "Execution completed" in scored["log"]
+    assert "25 reference pixel(s) fall on map nodata" in scored["log"]
+    assert "25 of them unclassified by the map; on the mapped area only, overall accuracy " in scored["log"]
+    assert "'OVERALL_ACCURACY_MAPPED': 1.0" in scored["log"] and "'COVERAGE': 0.999" in scored["log"]
+
+
 def test_missing_torch_is_told_in_the_dialog_before_any_task(display, tmp_path):
     seen = desktop_session(display, "notorch", tmp_path, blocked=("torch",))["notorch"]
     assert seen["tasks_in_manager"] == [] and seen["dialog_visible_after_run"] is True

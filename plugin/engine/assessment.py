@@ -709,10 +709,10 @@ def assess_accuracy(config: AssessmentConfig, progress: Progress | None = None) 
     coverage = float(counts.confusion.sum() / (counts.confusion.sum() + counts.nodata_pixels))
     if counts.nodata_pixels:
         notes.append(
-            f"{counts.nodata_pixels} reference {unit}(s) fall on map nodata ({1 - coverage:.1%} of the reference): "
+            f"{counts.nodata_pixels} reference {unit}(s) fall on map nodata ({1 - coverage:.2%} of the reference): "
             + (
                 "the scores count them against the map, as unclassified (a map that gives no class there has failed "
-                f"there); on the mapped area alone, overall accuracy is {mapped_scores['overall_accuracy']:.1%}."
+                f"there); on the mapped area alone, overall accuracy is {mapped_scores['overall_accuracy']:.2%}."
                 if config.count_unclassified
                 else "they are left out of the scores, which describe the mapped area only."
             )
