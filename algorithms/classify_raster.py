@@ -14,14 +14,8 @@ from qgis.core import (
 
 from ..plugin import styling
 from ..plugin.compat import BEHAVIOR_FILE, NUMBER_INTEGER
+from ..plugin.engine.choices import DEVICE_LABELS, DEVICES, METHOD_LABELS, METHODS
 from .base import ImagetteAlgorithm
-
-# Worded as training's DEVICE (both resolve it with engine.device.select_device).
-DEVICE_LABELS = ("Auto (CUDA GPU, then Apple GPU, then CPU)", "CPU", "CUDA GPU")
-# engine.device.DEVICE_CHOICES in DEVICE_LABELS' order (a test checks they agree): that module imports torch, which an
-# exported ONNX model does not need.
-DEVICE_CHOICES = ("auto", "cpu", "cuda")
-METHOD_LABELS = ("Dense (fast)", "Per-patch (exact reference, slow)")
 
 
 class ClassifyRaster(ImagetteAlgorithm):
@@ -136,7 +130,7 @@ class ClassifyRaster(ImagetteAlgorithm):
         return not self.parameterAsFile(parameters, self.MODEL, context).lower().endswith(".onnx")
 
     def execute(self, parameters, context, feedback, progress):
-        from ..plugin.engine.inference import METHODS, InferenceConfig, classify_raster
+        from ..plugin.engine.inference import InferenceConfig, classify_raster
 
         raster = self.parameterAsRasterLayer(parameters, self.INPUT_RASTER, context)
         if raster is None:
@@ -152,7 +146,7 @@ class ClassifyRaster(ImagetteAlgorithm):
             model_path=self.parameterAsFile(parameters, self.MODEL, context),
             output_path=self.parameterAsOutputLayer(parameters, self.OUTPUT_CLASSIFICATION, context),
             confidence_path=confidence,
-            device=DEVICE_CHOICES[self.parameterAsEnum(parameters, self.DEVICE, context)],
+            device=DEVICES[self.parameterAsEnum(parameters, self.DEVICE, context)],
             batch_size=self.parameterAsInt(parameters, self.BATCH_SIZE, context),
             stride=self.parameterAsInt(parameters, self.STRIDE, context),
             method=METHODS[self.parameterAsEnum(parameters, self.METHOD, context)],

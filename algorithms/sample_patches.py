@@ -33,8 +33,8 @@ from ..plugin.compat import (
     SOURCE_POLYGON,
     WKB_POLYGON,
 )
+from ..plugin.engine.choices import MIN_PATCH_SIZE
 from ..plugin.engine.classes import ClassEntry, check_code, codes_for_names, palette_color
-from ..plugin.engine.dataset import MIN_PATCH_SIZE
 from .base import ImagetteAlgorithm
 from .labels import check_class_field, class_rows, resolve_layers
 

@@ -14,34 +14,18 @@ from qgis.core import (
 )
 
 from ..plugin.compat import BEHAVIOR_FOLDER, NUMBER_DOUBLE, NUMBER_INTEGER
+from ..plugin.engine.choices import (
+    ARCHITECTURE_LABELS,
+    ARCHITECTURES,
+    CROSS_VALIDATION_LABELS,
+    CROSS_VALIDATION_MODES,
+    DEFAULT_ARCHITECTURE,
+    DEVICE_LABELS,
+    DEVICES,
+    PRETRAINED_LABELS,
+    PRETRAINED_MODES,
+)
 from .base import ImagetteAlgorithm
-
-# Labels of the enums, in the order of the engine's ids (models.ARCHITECTURES, device.DEVICE_CHOICES,
-# training.PRETRAINED_MODES, cross_validation.MODES). Kept here because those modules import torch, which the plugin must
-# not do when it loads; tests/test_alg_train.py checks that both lists match.
-ARCHITECTURE_OPTIONS = (
-    "Small CNN (from scratch)",
-    "ResNet-18",
-    "ResNet-34",
-    "ResNet-50",
-    "U-Net (from scratch)",
-    "U-Net, ResNet-18 encoder",
-    "U-Net, ResNet-34 encoder",
-)
-DEVICE_OPTIONS = ("Auto (CUDA GPU, then Apple GPU, then CPU)", "CPU", "CUDA GPU")
-# The U-Net: on the real-imagery benchmark (bench/bench_real.py) its map beat the small CNN's and a per-pixel
-# random forest on held-out polygons of both scenes.
-DEFAULT_ARCHITECTURE = ARCHITECTURE_OPTIONS.index("U-Net (from scratch)")
-CROSS_VALIDATION_OPTIONS = (
-    "Automatic: when a class has fewer than 3 validation polygons, on small datasets",
-    "Always",
-    "Never",
-)
-PRETRAINED_OPTIONS = (
-    "Fine-tune every layer",
-    "Frozen backbone: train the classification layer only",
-    "No pretraining: start from random weights",
-)
 
 
 def parse_rgb_bands(text: str) -> tuple[int, int, int] | None:
@@ -134,7 +118,7 @@ class TrainClassifier(ImagetteAlgorithm):
             QgsProcessingParameterEnum(
                 self.ARCHITECTURE,
                 self.tr("Network"),
-                [self.tr(o) for o in ARCHITECTURE_OPTIONS],
+                [self.tr(o) for o in ARCHITECTURE_LABELS],
                 defaultValue=DEFAULT_ARCHITECTURE,
             ),
             "U-Net (default): one class per pixel, from scratch, fast, any bands; the best maps on real imagery. "
@@ -165,7 +149,7 @@ class TrainClassifier(ImagetteAlgorithm):
         )
         self.add_parameter(
             QgsProcessingParameterEnum(
-                self.DEVICE, self.tr("Device"), [self.tr(o) for o in DEVICE_OPTIONS], defaultValue=0
+                self.DEVICE, self.tr("Device"), [self.tr(o) for o in DEVICE_LABELS], defaultValue=0
             ),
             "Auto takes a CUDA GPU, then an Apple GPU, then the CPU, and the log says which. CUDA fails clearly when "
             "there is none.",
@@ -188,7 +172,7 @@ class TrainClassifier(ImagetteAlgorithm):
             QgsProcessingParameterEnum(
                 self.PRETRAINED_MODE,
                 self.tr("Use of pretrained weights"),
-                [self.tr(o) for o in PRETRAINED_OPTIONS],
+                [self.tr(o) for o in PRETRAINED_LABELS],
                 defaultValue=0,
             ),
             "Fine-tune: every layer learns. Frozen backbone: only the last layer learns (fast, for few patches). "
@@ -227,7 +211,7 @@ class TrainClassifier(ImagetteAlgorithm):
             QgsProcessingParameterEnum(
                 self.CROSS_VALIDATION,
                 self.tr("Cross-validation over the training polygons"),
-                [self.tr(o) for o in CROSS_VALIDATION_OPTIONS],
+                [self.tr(o) for o in CROSS_VALIDATION_LABELS],
                 defaultValue=0,
             ),
             "Also scores the map on every training polygon, each with a network trained without it (one more "
@@ -249,10 +233,7 @@ class TrainClassifier(ImagetteAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
 
     def execute(self, parameters, context, feedback, progress):
-        from ..plugin.engine.cross_validation import MODES as CROSS_VALIDATION_MODES
-        from ..plugin.engine.device import DEVICE_CHOICES
-        from ..plugin.engine.models import ARCHITECTURES
-        from ..plugin.engine.training import PRETRAINED_MODES, TrainingConfig, train_classifier
+        from ..plugin.engine.training import TrainingConfig, train_classifier
 
         config = TrainingConfig(
             dataset_path=self.parameterAsFile(parameters, self.DATASET, context),
@@ -264,7 +245,7 @@ class TrainClassifier(ImagetteAlgorithm):
             epochs=self.parameterAsInt(parameters, self.EPOCHS, context),
             batch_size=self.parameterAsInt(parameters, self.BATCH_SIZE, context),
             learning_rate=self.parameterAsDouble(parameters, self.LEARNING_RATE, context),
-            device=DEVICE_CHOICES[self.parameterAsEnum(parameters, self.DEVICE, context)],
+            device=DEVICES[self.parameterAsEnum(parameters, self.DEVICE, context)],
             seed=self.parameterAsInt(parameters, self.SEED, context),
             class_weighting=self.parameterAsBool(parameters, self.CLASS_WEIGHTING, context),
             augmentation=self.parameterAsBool(parameters, self.AUGMENTATION, context),

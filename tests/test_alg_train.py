@@ -5,17 +5,16 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from imagette.algorithms.train_classifier import (
-    ARCHITECTURE_OPTIONS,
-    CROSS_VALIDATION_OPTIONS,
-    DEVICE_OPTIONS,
-    PRETRAINED_OPTIONS,
+from imagette.plugin.engine.choices import (
+    ARCHITECTURE_LABELS,
+    CROSS_VALIDATION_LABELS,
+    CROSS_VALIDATION_MODES,
+    DEVICE_LABELS,
+    DEVICES,
+    PRETRAINED_LABELS,
+    PRETRAINED_MODES,
 )
-from imagette.plugin.engine.cross_validation import MODES as CROSS_VALIDATION_MODES
-from imagette.plugin.engine.device import DEVICE_CHOICES
 from imagette.plugin.engine.modelfile import load_model
-from imagette.plugin.engine.models import ARCHITECTURE_LABELS
-from imagette.plugin.engine.training import PRETRAINED_MODES
 from qgis.core import (
     QgsApplication,
     QgsProcessingException,
@@ -96,11 +95,16 @@ def test_contract():
     assert algorithm.parameterDefinition("WEIGHTS_FILE").flags() & QgsProcessingParameterDefinition.FlagOptional
     assert algorithm.parameterDefinition("OUTPUT_REPORT").fileFilter() == "HTML files (*.html)"
     assert "*.pt" in algorithm.parameterDefinition("OUTPUT_MODEL").fileFilter()
-    assert list(ARCHITECTURE_OPTIONS) == list(ARCHITECTURE_LABELS)  # enum order = engine order
-    assert algorithm.parameterDefinition("ARCHITECTURE").options() == list(ARCHITECTURE_LABELS)
-    assert len(DEVICE_OPTIONS) == len(DEVICE_CHOICES) and len(PRETRAINED_OPTIONS) == len(PRETRAINED_MODES)
-    assert [DEVICE_CHOICES[i] for i in range(3)] == ["auto", "cpu", "cuda"]
-    assert len(CROSS_VALIDATION_OPTIONS) == len(CROSS_VALIDATION_MODES) and CROSS_VALIDATION_MODES[0] == "auto"
+    # The enums read the engine's one list of each choice; their orders are a public contract.
+    for name, labels in (
+        ("ARCHITECTURE", ARCHITECTURE_LABELS),
+        ("DEVICE", DEVICE_LABELS),
+        ("PRETRAINED_MODE", PRETRAINED_LABELS),
+        ("CROSS_VALIDATION", CROSS_VALIDATION_LABELS),
+    ):
+        assert algorithm.parameterDefinition(name).options() == list(labels)
+    assert DEVICES == ("auto", "cpu", "cuda") and PRETRAINED_MODES == ("finetune", "frozen", "scratch")
+    assert CROSS_VALIDATION_MODES == ("auto", "on", "off")
     numbers = [o.name() for o in algorithm.outputDefinitions() if isinstance(o, QgsProcessingOutputNumber)]
     assert numbers == ["OVERALL_ACCURACY", "MACRO_F1", "KAPPA", "MACRO_F1_LOW", "MACRO_F1_HIGH"]
 

@@ -10,11 +10,12 @@ import pytest
 import torch
 from imagette.plugin.engine import dataset as ds
 from imagette.plugin.engine.batches import PatchTargets, dihedral
+from imagette.plugin.engine.choices import ARCHITECTURES, is_segmentation
 from imagette.plugin.engine.device import normalize
 from imagette.plugin.engine.errors import CanceledError
 from imagette.plugin.engine.metrics import classification_scores, confusion_matrix
 from imagette.plugin.engine.modelfile import load_model
-from imagette.plugin.engine.models import ARCHITECTURES, build_model, is_segmentation
+from imagette.plugin.engine.models import build_model
 from imagette.plugin.engine.training import (
     TrainingConfig,
     class_weights,

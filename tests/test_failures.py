@@ -403,7 +403,6 @@ def test_patch_sizes_no_network_can_use_are_refused(small_scene, tmp_path):
                 SamplingConfig(str(small_scene.raster), features, table, str(tmp_path / "d"), patch_size=size)
             )
     assert not (tmp_path / "d").exists()
-    assert ds.MIN_PATCH_SIZE == training.MIN_PATCH_SIZE
     algorithm = QgsApplication.processingRegistry().algorithmById("imagette:samplepatches")
     parameter = algorithm.parameterDefinition("PATCH_SIZE")
     assert (parameter.minimum(), parameter.maximum()) == (8, 1024)

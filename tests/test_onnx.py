@@ -351,13 +351,6 @@ def test_classifyraster_takes_an_onnx_model_where_torch_cannot_be_imported(tmp_p
         )
 
 
-def test_classifyraster_device_choices_are_the_engines():
-    from imagette.algorithms.classify_raster import DEVICE_CHOICES, DEVICE_LABELS
-    from imagette.plugin.engine.device import DEVICE_CHOICES as ENGINE_CHOICES
-
-    assert DEVICE_CHOICES == ENGINE_CHOICES and len(DEVICE_LABELS) == len(DEVICE_CHOICES)
-
-
 def test_imagette_command_classifies_with_an_onnx_model_without_torch(tmp_path):
     from tests.scenes import make_scene
     from tests.test_cli import imagette

@@ -35,6 +35,7 @@ import torch
 from affine import Affine
 from rasterio.windows import Window
 
+from .choices import METHODS
 from .classes import NODATA_CODE, ClassEntry
 from .device import select_device
 from .errors import ImagetteError
@@ -54,7 +55,7 @@ from .modelfile import ModelFile, load_model
 from .outputs import check_class_raster, check_confidence_raster, writing
 from .progress import Progress
 from .qml import style_path, write_style
-from .tiles import METHODS, TileClassifier, tile_classifier
+from .tiles import TileClassifier, tile_classifier
 
 DEFAULT_BLOCK = 1024  # output pixels per block side
 # Output pixels above which the parts are not copied into one GeoTIFF but referenced by a VRT. Copying is

@@ -28,8 +28,6 @@ from .progress import Progress, Quiet, left_text
 from .scoring import FEW_VALIDATION_FEATURES
 from .validation import MapValidation, score_features
 
-# Order of the CROSS_VALIDATION enum of imagette:trainclassifier.
-MODES = ("auto", "on", "off")
 FOLDS = 5
 # "auto" cross-validates small datasets only: there the extra trainings are quick and the validation polygons
 # few; a large dataset with one rare class would pay the folds' training time many times over.

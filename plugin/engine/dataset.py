@@ -37,7 +37,6 @@ PATCHES_FILE = "patches.bin"
 MASKS_FILE = "masks.bin"
 FEATURES_FILE = "features.geojson"
 TRAIN, VALIDATION = 0, 1
-MIN_PATCH_SIZE = 8  # every network downsamples 8 times (training.MIN_PATCH_SIZE): sampling refuses smaller patches
 SPLIT_NAMES = ("train", "validation")
 ARRAY_FILES = ("labels", "split", "groups", "centres")  # one row per patch each
 CLASSIFIABLE = "classifiable"  # one row per patch from version 3 on

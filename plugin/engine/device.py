@@ -5,11 +5,11 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from .choices import DEVICES
 from .errors import ImagetteError
 from .progress import Progress
 
 # Order of the DEVICE enum of the training and classification algorithms: a public contract.
-DEVICE_CHOICES = ("auto", "cpu", "cuda")
 
 
 def select_device(choice: str, progress: Progress) -> torch.device:
@@ -37,7 +37,7 @@ def select_device(choice: str, progress: Progress) -> torch.device:
             device = torch.device("cpu")
             progress.info(f"Device: CPU, {torch.get_num_threads()} threads (auto: no CUDA or MPS GPU found).")
     else:
-        raise ImagetteError(f"Unknown device {choice!r}; choose one of {', '.join(DEVICE_CHOICES)}.")
+        raise ImagetteError(f"Unknown device {choice!r}; choose one of {', '.join(DEVICES)}.")
     return device
 
 

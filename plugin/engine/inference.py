@@ -23,6 +23,7 @@ from affine import Affine
 from rasterio.crs import CRS
 from rasterio.windows import Window
 
+from .choices import METHODS
 from .classes import NODATA_CODE, ClassEntry
 from .errors import ImagetteError
 from .geotiff import (
@@ -35,7 +36,6 @@ from .geotiff import (
 )
 from .grid import output_grid, tiles
 from .io import check_writable, open_raster, replaced_atomically
-from .methods import METHODS
 from .onnx_tiles import OnnxModel, OnnxTiles, load_onnx_model, onnx_tile_classifier
 from .onnxfile import EXTENSION as ONNX_EXTENSION
 from .outputs import check_class_raster, check_confidence_raster, writing

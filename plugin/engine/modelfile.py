@@ -4,7 +4,7 @@ A model file is a torch.save()d dict that loads with torch.load(weights_only=Tru
 somebody else's file never runs code from it:
     format          "imagette-model"
     format_version  1
-    architecture    one of models.ARCHITECTURES
+    architecture    one of choices.ARCHITECTURES
     state_dict      the network's weights (tensors)
     metadata        plain JSON-like data: bands {count, names, dtype, nodata},
                     normalization {mean, std}, patch_size, pixel_size, crs, crs_name,
@@ -20,11 +20,12 @@ from typing import Any
 
 import torch
 
+from .choices import ARCHITECTURES
 from .classes import table_from_dicts
 from .dataset import PatchMetadata
 from .errors import ImagetteError
 from .io import replaced_atomically
-from .models import ARCHITECTURES, Network, build_model
+from .models import Network, build_model
 
 FORMAT = "imagette-model"
 FORMAT_VERSION = 1

@@ -19,24 +19,9 @@ from collections.abc import Sequence
 import torch
 from torch import Tensor, nn
 
-# Order of the ARCHITECTURE enum of imagette:trainclassifier: a public contract.
-ARCHITECTURES = ("small_cnn", "resnet18", "resnet34", "resnet50", "unet", "unet_resnet18", "unet_resnet34")
-ARCHITECTURE_LABELS = (
-    "Small CNN (from scratch)",
-    "ResNet-18",
-    "ResNet-34",
-    "ResNet-50",
-    "U-Net (from scratch)",
-    "U-Net, ResNet-18 encoder",
-    "U-Net, ResNet-34 encoder",
-)
-SEGMENTATION_ARCHITECTURES = ("unet", "unet_resnet18", "unet_resnet34")
+from .choices import ARCHITECTURES
+
 SMALL_STEM_BELOW = 64  # patches smaller than this get a ResNet stem without downsampling
-
-
-def is_segmentation(architecture: str) -> bool:
-    """Whether the architecture gives one class per pixel (else one class per patch)."""
-    return architecture in SEGMENTATION_ARCHITECTURES
 
 
 class PatchClassifier(nn.Module):

@@ -23,11 +23,12 @@ from pathlib import Path
 import torch
 from torch import Tensor, nn
 
+from .choices import is_segmentation
 from .dense import inference_copy
 from .errors import ImagetteError
 from .io import check_writable, replaced_atomically
 from .modelfile import ModelFile, load_model
-from .models import PatchClassifier, Segmenter, is_segmentation
+from .models import PatchClassifier, Segmenter
 from .onnxfile import (
     DYNAMIC,
     EXTENSION,

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 from rasterio.windows import Window
 
-from . import methods
+from .choices import METHODS, SEGMENTATION_METHOD
 from .errors import ImagetteError
 from .grid import OutputGrid, aligned_tile, default_stride, output_grid
 from .io import box_shares, read_with_mask
@@ -154,7 +154,7 @@ class OnnxTiles:
 class OnnxPixelTiles(OnnxTiles):
     """Segmentation networks: class probabilities of every input pixel, averaged over each output pixel."""
 
-    method = methods.SEGMENTATION
+    method = SEGMENTATION_METHOD
 
     def __init__(self, model: OnnxModel, grid: OutputGrid, tile_size: int, progress: Progress) -> None:
         super().__init__(model, progress)
@@ -189,7 +189,7 @@ class OnnxPixelTiles(OnnxTiles):
 class OnnxPatchTiles(OnnxTiles):
     """Patch classifiers: one class per patch, centred on each output pixel, patch by patch."""
 
-    method = methods.METHODS[1]  # per patch: the exported graph is the per-patch network
+    method = METHODS[1]  # per patch: the exported graph is the per-patch network
 
     def __init__(self, model: OnnxModel, grid: OutputGrid, batch: int, tile_size: int, progress: Progress) -> None:
         super().__init__(model, progress)

@@ -6,7 +6,7 @@ travels in the model's metadata_props, each value a JSON string (as Deepness rea
     imagette_format_version  1
     flavour                  "imagette" or "deepness" (FLAVOURS)
     kind                     "segmentation" (class scores per pixel) or "patch_classifier" (per patch)
-    architecture             one of models.ARCHITECTURES
+    architecture             one of choices.ARCHITECTURES
     classes                  [{code, name, color}]; output channel i is classes[i]
     bands                    {count, names, dtype, nodata} of the training raster
     normalization            {mean, std} per band, of the raw band values

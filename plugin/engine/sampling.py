@@ -40,6 +40,7 @@ from rasterio.windows import Window
 from rasterio.windows import transform as window_transform
 
 from . import dataset as ds
+from .choices import MIN_PATCH_SIZE
 from .classes import ClassEntry, table_to_dicts
 from .errors import ImagetteError
 from .geometry import polygon_area
@@ -154,10 +155,10 @@ class _Candidates:
 
 
 def _check_config(config: SamplingConfig) -> None:
-    if config.patch_size < ds.MIN_PATCH_SIZE:
+    if config.patch_size < MIN_PATCH_SIZE:
         raise ImagetteError(
-            f"The patch size must be at least {ds.MIN_PATCH_SIZE} pixels (got {config.patch_size}): every network "
-            f"halves its input 3 times, so smaller patches cannot be trained on. Choose a patch size of {ds.MIN_PATCH_SIZE} "
+            f"The patch size must be at least {MIN_PATCH_SIZE} pixels (got {config.patch_size}): every network "
+            f"halves its input 3 times, so smaller patches cannot be trained on. Choose a patch size of {MIN_PATCH_SIZE} "
             "or more (16 to 64 suits most imagery)."
         )
     if not 0 <= config.validation_fraction < 1:

@@ -30,14 +30,14 @@ import torch
 from rasterio.windows import Window
 from torch import nn
 
+from .choices import METHODS, SEGMENTATION_METHOD, is_segmentation
 from .dense import AnyNetwork, DenseNetwork, dense_logits, inference_copy, patch_logits, to_dense
 from .device import normalize
 from .errors import ImagetteError
 from .grid import OutputGrid, aligned_tile, default_stride, output_grid
 from .io import box_shares, read_with_mask
-from .methods import METHODS, SEGMENTATION
 from .modelfile import ModelFile
-from .models import PatchClassifier, Segmenter, is_segmentation
+from .models import PatchClassifier, Segmenter
 from .progress import Progress
 
 CPU_BUDGET = 512 * 2**20  # bytes of activations per forward pass on the CPU
@@ -283,7 +283,7 @@ def activation_bytes(network: nn.Module, bands: int, divisor: int) -> float:
 class PixelTiles(TileClassifier):
     """Segmentation networks: class probabilities of every input pixel, averaged over each output pixel."""
 
-    method = SEGMENTATION
+    method = SEGMENTATION_METHOD
 
     def __init__(
         self, model: ModelFile, grid: OutputGrid, device: torch.device, tile_size: int, progress: Progress

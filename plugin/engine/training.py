@@ -37,16 +37,24 @@ from torch import Tensor, nn
 
 from . import dataset as ds
 from .batches import UNLABELLED, PatchTargets, PixelTargets, Prefetcher, dihedral, radiometric_jitter
+from .choices import (
+    ARCHITECTURES,
+    CROSS_VALIDATION_MODES,
+    DEVICES,
+    MIN_PATCH_SIZE,
+    PRETRAINED_MODES,
+    is_segmentation,
+)
 from .classes import table_to_dicts
-from .cross_validation import FOLDS, MODES, FoldPlan, cross_validate, plan_folds, wanted
-from .device import DEVICE_CHOICES, normalize, select_device
+from .cross_validation import FOLDS, FoldPlan, cross_validate, plan_folds, wanted
+from .device import normalize, select_device
 from .errors import CanceledError, ImagetteError
 from .estimates import RunCosts, extent_pixels, patches_per_epoch
 from .geometry import geometry_bounds
 from .io import check_writable
 from .metrics import classification_scores, confusion_matrix
 from .modelfile import EXTENSION, ModelFile, save_model
-from .models import ARCHITECTURES, Network, build_model, encoder_architecture, is_segmentation
+from .models import Network, build_model, encoder_architecture
 from .pretrained import (
     Checkpoint,
     LoadReport,
@@ -61,9 +69,6 @@ from .scoring import log_scores, map_level, scores_of
 from .validation import MapValidation
 from .versions import software_versions
 
-# Order of the PRETRAINED_MODE enum of imagette:trainclassifier.
-PRETRAINED_MODES = ("finetune", "frozen", "scratch")
-MIN_PATCH_SIZE = 8  # both network families downsample 8 times
 WEIGHT_DECAY = 0.01
 WARMUP = 0.1  # share of training spent raising the learning rate
 MIN_STEPS_PER_EPOCH = 20  # small datasets repeat their patches within an epoch up to this many batches
@@ -97,7 +102,7 @@ class TrainingConfig:
     jitter: float = 0.0
     patience: int = 8
     rgb_bands: tuple[int, int, int] | None = None
-    cross_validation: str = "auto"  # one of cross_validation.MODES
+    cross_validation: str = "auto"  # one of choices.CROSS_VALIDATION_MODES
     folds: int = FOLDS
 
 
@@ -372,8 +377,8 @@ def _check_config(config: TrainingConfig) -> None:
         raise ImagetteError(
             f"Unknown pretrained mode {config.pretrained_mode!r}; choose one of {', '.join(PRETRAINED_MODES)}."
         )
-    if config.device not in DEVICE_CHOICES:
-        raise ImagetteError(f"Unknown device {config.device!r}; choose one of {', '.join(DEVICE_CHOICES)}.")
+    if config.device not in DEVICES:
+        raise ImagetteError(f"Unknown device {config.device!r}; choose one of {', '.join(DEVICES)}.")
     if config.epochs < 1 or config.batch_size < 2 or not config.learning_rate > 0:
         raise ImagetteError(
             f"Epochs must be at least 1 (got {config.epochs}), the batch size at least 2 (got {config.batch_size}) "
@@ -381,9 +386,9 @@ def _check_config(config: TrainingConfig) -> None:
         )
     if config.patience < 0 or config.jitter < 0:
         raise ImagetteError("The patience and the jitter strength cannot be negative.")
-    if config.cross_validation not in MODES or config.folds < 2:
+    if config.cross_validation not in CROSS_VALIDATION_MODES or config.folds < 2:
         raise ImagetteError(
-            f"Cross-validation must be one of {', '.join(MODES)} (got {config.cross_validation!r}) with at least 2 "
+            f"Cross-validation must be one of {', '.join(CROSS_VALIDATION_MODES)} (got {config.cross_validation!r}) with at least 2 "
             f"folds (got {config.folds})."
         )
 
