@@ -119,6 +119,15 @@ def box_shares(mask: np.ndarray, top: np.ndarray, left: np.ndarray, size: int) -
     return _box_sums(integral, top - row0, left - col0, size) / size**2
 
 
+def formable_patches(
+    valid: np.ndarray, tops: np.ndarray, lefts: np.ndarray, size: int, nodata_tolerance: float
+) -> np.ndarray:
+    """Mask (rows, cols) of the patches with top-left corners tops x lefts that can be classified: their centre
+    holds data and they hold no more nodata than training tolerated."""
+    nodata_share = box_shares(~valid, tops[:, None], lefts[None, :], size)
+    return valid[np.ix_(tops + size // 2, lefts + size // 2)] & (nodata_share <= nodata_tolerance)
+
+
 PARTIAL = ".partial"  # marks the temporary files replaced_atomically writes beside their target
 
 

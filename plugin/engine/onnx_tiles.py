@@ -27,7 +27,7 @@ from rasterio.windows import Window
 from .choices import METHODS, SEGMENTATION_METHOD
 from .errors import ImagetteError
 from .grid import OutputGrid, aligned_tile, default_stride, output_grid
-from .io import box_shares, read_with_mask
+from .io import formable_patches, read_with_mask
 from .onnxfile import (
     FLAVOURS,
     LOGITS,
@@ -208,9 +208,7 @@ class OnnxPatchTiles(OnnxTiles):
         window = Window(int(lefts[0]), int(tops[0]), int(lefts[-1] - lefts[0]) + size, int(tops[-1] - tops[0]) + size)
         data, valid = read_with_mask(src, window)
         tops, lefts = tops - int(window.row_off), lefts - int(window.col_off)
-        # A patch can be formed where its centre holds data and it has no more nodata than training tolerated.
-        nodata_share = box_shares(~valid, tops[:, None], lefts[None, :], size)
-        centre = valid[np.ix_(tops + size // 2, lefts + size // 2)] & (nodata_share <= self.nodata_tolerance)
+        centre = formable_patches(valid, tops, lefts, size, self.nodata_tolerance)
         index = np.full(centre.shape, -1, dtype=np.int64)
         confidence = np.zeros(centre.shape, dtype=np.float32)
         if not centre.any():

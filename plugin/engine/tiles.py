@@ -35,7 +35,7 @@ from .dense import AnyNetwork, DenseNetwork, dense_logits, inference_copy, patch
 from .device import normalize
 from .errors import ImagetteError
 from .grid import OutputGrid, aligned_tile, default_stride, output_grid
-from .io import box_shares, read_with_mask
+from .io import formable_patches, read_with_mask
 from .modelfile import ModelFile
 from .models import PatchClassifier, Segmenter
 from .progress import Progress
@@ -206,9 +206,7 @@ class PatchTiles(TileClassifier):
         lefts = grid.first(np.arange(*cols))
         window, data, valid = self.region(src, int(tops[0]), int(tops[-1]), int(lefts[0]), int(lefts[-1]))
         tops, lefts = tops - window.row_off, lefts - window.col_off
-        # A patch can be formed where its centre holds data and it has no more nodata than training tolerated.
-        nodata_share = box_shares(~valid, tops[:, None], lefts[None, :], size)
-        centre = valid[np.ix_(tops + size // 2, lefts + size // 2)] & (nodata_share <= self.nodata_tolerance)
+        centre = formable_patches(valid, tops, lefts, size, self.nodata_tolerance)
         index = np.full(centre.shape, -1, dtype=np.int64)
         confidence = np.zeros(centre.shape, dtype=np.float32)
         if not centre.any():
