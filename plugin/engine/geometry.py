@@ -41,3 +41,8 @@ def polygon_area(geometry: dict) -> float:
     """Area of a GeoJSON-like Polygon or MultiPolygon in squared CRS units (0 for points)."""
     polygons = {"Polygon": [geometry["coordinates"]], "MultiPolygon": geometry["coordinates"]}.get(geometry["type"], [])
     return sum(_ring_area(rings[0]) - sum(_ring_area(hole) for hole in rings[1:]) for rings in polygons)
+
+
+def point_count(geometry: dict) -> int:
+    """Points of a Point or MultiPoint geometry (0 for polygons)."""
+    return {"Point": 1, "MultiPoint": len(geometry["coordinates"])}.get(geometry["type"], 0)

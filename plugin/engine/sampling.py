@@ -43,7 +43,7 @@ from . import dataset as ds
 from .choices import MIN_PATCH_SIZE
 from .classes import ClassEntry, table_to_dicts
 from .errors import ImagetteError
-from .geometry import polygon_area
+from .geometry import point_count, polygon_area
 from .io import band_names, box_shares, check_writable, open_raster, read_with_mask
 from .label_split import split_features
 from .patch_copy import BandStatistics, TrainingReach, copy_rows
@@ -194,7 +194,7 @@ class _Sampler:
         # One feature-index map per candidate patch (feature index + 1, 0 outside): the masks are made from them.
         self.map_dtype = np.dtype(np.uint16 if len(self.features) < 2**16 - 1 else np.int32)
         self.inside = self.touching(0, src.height, 0, src.width)
-        points = np.array([_point_count(f.geometry) for f in self.features], dtype=np.float64)
+        points = np.array([point_count(f.geometry) for f in self.features], dtype=np.float64)
         self.feature_split = self.split(np.where(points > 0, points, areas))
         # Labelled pixels of every feature that hold data (a point labels the pixel under it), counted in pass 1.
         self.labelled_pixels = np.zeros(len(self.features), dtype=np.int64)
@@ -397,11 +397,6 @@ class _Sampler:
                 keep[dropped] = False
                 self.rejected[REJECT_CAP] += dropped.size
         return keep
-
-
-def _point_count(geometry: dict) -> int:
-    """Points of a Point or MultiPoint geometry (0 for polygons)."""
-    return {"Point": 1, "MultiPoint": len(geometry["coordinates"])}.get(geometry["type"], 0)
 
 
 def _fill_invalid(patches: np.ndarray, valid: np.ndarray) -> None:
