@@ -285,6 +285,7 @@ def scenario_assess(folder: Path, iface) -> dict:
     from imagette.plugin.engine.classes import ClassEntry
     from imagette.plugin.engine.geotiff import create_class_raster, write_side_car
     from processing.gui.AlgorithmDialog import AlgorithmDialog
+    from qgis.PyQt.QtCore import QCoreApplication, QEvent
     from qgis.PyQt.QtWidgets import QTextEdit
 
     from tests.scenes import CLASS_COLORS, CLASSES, make_scene, write_polygons
@@ -323,6 +324,9 @@ def scenario_assess(folder: Path, iface) -> dict:
         ended = wait(lambda: "Algorithm 'Assess map accuracy' finished" in log.toPlainText(), 120)
         seen = {"ended": ended, "log": log.toPlainText(), "report": report.exists()}
         dialog.close()
+        # Deleted now, while QGIS runs: left to Python's exit, QGIS 3.40 crashed destroying it (SIGSEGV).
+        dialog.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
         return seen
 
     return {"assess": {"fid": run("fid"), "classe": run("classe")}}
