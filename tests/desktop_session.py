@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gc
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -354,7 +355,11 @@ def main() -> None:
     scenarios = {"train": scenario_train, "notorch": scenario_notorch, "form": scenario_form, "assess": scenario_assess}
     seen.update(scenarios[scenario](folder, iface))
     plugin.unload()
-    print("DESKTOP-RESULT " + json.dumps(seen))
+    print("DESKTOP-RESULT " + json.dumps(seen), flush=True)
+    # The session ends here, as a closed QGIS does: QGIS 3.40 crashed now and then (SIGSEGV) when Python's own
+    # exit destroyed what Processing's dialog leaves behind, after the result above was complete.
+    APP.exitQgis()
+    os._exit(0)
 
 
 if __name__ == "__main__":
