@@ -8,11 +8,13 @@ import numpy as np
 import pytest
 from imagette.plugin.engine import dataset as ds
 from imagette.plugin.engine.classes import PALETTE, ClassEntry
+from imagette.plugin.engine.cross_validation import wanted
 from imagette.plugin.engine.sampling import LabelledFeature, SamplingConfig, sample_patches
 from rasterio.features import rasterize
 from rasterio.transform import from_origin
 
 from tests.scenes import write_raster
+from tests.training_data import Recorder
 
 SIDE = 240  # raster side, px
 PATCH = 32
@@ -181,3 +183,12 @@ def test_a_point_radius_labels_a_disc_that_never_takes_a_validation_point(tmp_pa
         labelled += int((mask > 0).sum())
     assert labelled > 5 * indices.size  # discs, not single pixels
     assert dataset.metadata["sampling"]["point_radius"] == 2
+
+
+def test_messages_name_the_labels_as_they_were_drawn(sampled):
+    features, _, dataset = sampled
+    drawn = "points" if features[0].geometry["type"] == "Point" else "polygons"
+    recorder = Recorder()
+    assert wanted("on", dataset, dataset.indices(ds.TRAIN), recorder)
+    assert dataset.label_word == drawn
+    assert any(f"part of the training {drawn} to score the map" in line for line in recorder.lines)

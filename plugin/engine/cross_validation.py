@@ -40,11 +40,12 @@ FoldTrainer = Callable[[np.ndarray, Progress], ModelFile]
 
 def wanted(mode: str, dataset: ds.Dataset, train: np.ndarray, progress: Progress) -> bool:
     """Whether to cross-validate: always when asked, in "auto" when a class has few validation polygons."""
+    labels = dataset.label_word
     if mode != "auto":
         if mode == "on":
             progress.info(
                 "Cross-validation is on, as asked: once this network is trained, more networks are trained without "
-                "part of the training polygons to score the map on those too (their cost is said before they start)."
+                f"part of the training {labels} to score the map on those too (their cost is said before they start)."
             )
         return mode == "on"
     codes = [code for _, code in dataset.features(ds.VALIDATION)]
@@ -53,14 +54,14 @@ def wanted(mode: str, dataset: ds.Dataset, train: np.ndarray, progress: Progress
         return False
     if train.size > AUTO_MAX_PATCHES:
         progress.info(
-            f"Few validation polygons for {', '.join(few)}, but {train.size} training patches: cross-validation would "
+            f"Few validation {labels} for {', '.join(few)}, but {train.size} training patches: cross-validation would "
             f"train {FOLDS} more networks of that size, so it is off. Set 'Cross-validation' to 'Always' to get it."
         )
         return False
     progress.info(
         f"Cross-validation is on: {', '.join(few)} {'has' if len(few) == 1 else 'have'} fewer than "
-        f"{FEW_VALIDATION_FEATURES} validation polygons, so once this network is trained, more networks are trained "
-        "without part of the training polygons to score the map on those too (their cost is said before they start; "
+        f"{FEW_VALIDATION_FEATURES} validation {labels}, so once this network is trained, more networks are trained "
+        f"without part of the training {labels} to score the map on those too (their cost is said before they start; "
         "set 'Cross-validation' to 'Never' to skip them)."
     )
     return True
@@ -168,7 +169,7 @@ def cross_validate(
     for number, held in plan.unscored:
         progress.warning(
             f"Cross-validation, fold {number}/{folds}: every training patch touches one of its {held} "
-            "polygons, so no network can be trained without them; they are not scored."
+            f"{dataset.label_word}, so no network can be trained without them; they are not scored."
         )
     count = len(plan.folds)
     for index, fold in enumerate(plan.folds):
@@ -176,7 +177,7 @@ def cross_validate(
         middle = start + (end - start) * training_share
         progress.info(
             f"Cross-validation, fold {fold.number}/{folds}: training on {fold.train.size} patches clear of "
-            f"{fold.held.size} training polygons, then scoring its map on them{left_text(progress)}…"
+            f"{fold.held.size} training {dataset.label_word}, then scoring its map on them{left_text(progress)}…"
         )
         try:
             model = train_fold(fold.train, Quiet(progress, start, middle))

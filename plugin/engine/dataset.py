@@ -28,6 +28,7 @@ import numpy as np
 
 from .classes import ClassEntry, table_from_dicts
 from .errors import ImagetteError
+from .geometry import point_count
 
 FORMAT = "imagette-dataset"
 FORMAT_VERSION = 3
@@ -95,12 +96,18 @@ class Dataset(PatchMetadata):
             for feature in self._features(split)
         ]
 
+    @property
+    def label_word(self) -> str:
+        """How the person drew the labels, for messages: "points" when every feature is a point, else "polygons"."""
+        features = self._all_features()
+        return "points" if features and all(point_count(f["geometry"]) for f in features) else "polygons"
+
     def _features(self, split: int) -> list[dict]:
+        return [feature for feature in self._all_features() if feature["properties"]["split"] == SPLIT_NAMES[split]]
+
+    def _all_features(self) -> list[dict]:
         path = self.path / FEATURES_FILE
-        if not path.is_file():
-            return []
-        collection = json.loads(path.read_text(encoding="utf-8"))
-        return [feature for feature in collection["features"] if feature["properties"]["split"] == SPLIT_NAMES[split]]
+        return json.loads(path.read_text(encoding="utf-8"))["features"] if path.is_file() else []
 
     def footprints(self, indices: np.ndarray) -> np.ndarray:
         """(len(indices), 4) xmin, ymin, xmax, ymax of the given patches, in the raster CRS."""

@@ -54,7 +54,7 @@ def log_scores(metrics: dict, progress: Progress) -> None:
     interval = metrics.get("macro_f1_interval")
     progress.info(
         f"Validation: overall accuracy {metrics['overall_accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f}"
-        + (f" (95 % interval {interval[0]:.3f}-{interval[1]:.3f} over the polygons scored)" if interval else "")
+        + (f" (95 % interval {interval[0]:.3f}-{interval[1]:.3f} over the features scored)" if interval else "")
         + f", kappa {metrics['kappa']:.3f} on {metrics['validation_patches']} {metrics['unit']}."
     )
     for entry in metrics["per_class"]:
@@ -124,19 +124,25 @@ def map_level(
         "cross_validated_features": cross_validated_features,
         "map_nodata_pixels": counts.nodata_pixels,
         **_uncertainty(
-            scored, cross_validated_features > 0, model.metadata["classes"], model.metadata["seed"], progress
+            scored,
+            cross_validated_features > 0,
+            model.metadata["classes"],
+            model.metadata["seed"],
+            dataset.label_word,
+            progress,
         ),
         "patch_level": patch_level,
     }
 
 
 def _uncertainty(
-    validation: MapValidation, cross_validated: bool, classes: list[dict], seed: int, progress: Progress
+    validation: MapValidation, cross_validated: bool, classes: list[dict], seed: int, labels: str, progress: Progress
 ) -> dict:
     """The macro-F1's bootstrap interval over the scored features, and a warning for classes with few of them.
 
     A handful of validation polygons gives a score that another handful would change by 0.1 or more; the
     interval says how much, and the warning says where it is too narrow (one feature adds no spread).
+    labels names the features as the person drew them ("polygons" or "points").
     """
     features_per_class = {c["code"]: validation.feature_codes.count(c["code"]) for c in classes}
     few = [
@@ -146,13 +152,13 @@ def _uncertainty(
     ]
     if few:
         remedy = (
-            " (cross-validation scored all it could: a class's only training polygon is never held out)."
+            f" (cross-validation scored all it could: a class's only training {labels[:-1]} is never held out)."
             if cross_validated
             else ", sample with a larger validation fraction, or set 'Cross-validation' to 'Always'."
         )
         progress.warning(
-            f"Few polygons scored for {', '.join(few)}: the map-level scores of these classes rest on too few "
-            f"drawings to be more than rough, and the interval below understates it. Draw more polygons of them{remedy}"
+            f"Few {labels} scored for {', '.join(few)}: the map-level scores of these classes rest on too few {labels} "
+            f"to be more than rough, and the interval below understates it. Add more {labels} of them{remedy}"
         )
     low, high = macro_f1_interval(validation.per_feature, np.array(validation.feature_codes), seed)
     return {"macro_f1_interval": [low, high], "validation_features_per_class": features_per_class}
