@@ -12,9 +12,20 @@ from qgis.core import (
     QgsProcessingParameterRasterLayer,
 )
 
-from ..plugin import styling
+from ..plugin import deps, styling
 from ..plugin.compat import BEHAVIOR_FILE, NUMBER_INTEGER
-from ..plugin.engine.choices import DEVICE_LABELS, DEVICES, METHOD_LABELS, METHODS
+from ..plugin.engine.choices import (
+    DEVICE_LABELS,
+    DEVICES,
+    ENGINE_LABELS,
+    ENGINES,
+    METHOD_LABELS,
+    METHODS,
+    ONNX_RUNTIME,
+    PYTORCH,
+    engine_for,
+)
+from ..plugin.engine.errors import ImagetteError
 from .base import ImagetteAlgorithm
 
 
@@ -53,6 +64,7 @@ class ClassifyRaster(ImagetteAlgorithm):
     EXTENT = "EXTENT"
     OUTPUT_CLASSIFICATION = "OUTPUT_CLASSIFICATION"
     OUTPUT_CONFIDENCE = "OUTPUT_CONFIDENCE"
+    ENGINE = "ENGINE"
 
     def initAlgorithm(self, config=None):  # noqa: N802
         number = QgsProcessingParameterNumber
@@ -124,10 +136,37 @@ class ClassifyRaster(ImagetteAlgorithm):
             "Optional GeoTIFF of the probability the model gives its chosen class (0 to 1; 0 = nodata): low values "
             "show where the map is uncertain.",
         )
+        self.add_parameter(
+            QgsProcessingParameterEnum(
+                self.ENGINE, self.tr("Engine"), [self.tr(label) for label in ENGINE_LABELS], defaultValue=0
+            ),
+            "What runs the network. Auto follows the model: PyTorch for a model file (.pt), ONNX Runtime for a model "
+            "exported by 'Export model to ONNX' (.onnx). Choosing one refuses a model it cannot run, before any work.",
+            advanced=True,
+        )
+
+    def _engine(self, parameters, context) -> str:
+        """The engine that runs this model, or an ImagetteError saying why the one asked for cannot run it."""
+        model = self.parameterAsFile(parameters, self.MODEL, context)
+        return engine_for(model, ENGINES[self.parameterAsEnum(parameters, self.ENGINE, context)])
 
     def needs_torch(self, parameters, context) -> bool:
-        """An exported ONNX model runs with ONNX Runtime: only a model file (.pt) needs torch."""
-        return not self.parameterAsFile(parameters, self.MODEL, context).lower().endswith(".onnx")
+        """Only PyTorch's engine needs torch: an exported ONNX model runs with ONNX Runtime."""
+        try:
+            return self._engine(parameters, context) == PYTORCH
+        except ImagetteError:  # refused by checkParameterValues, or by the engine for a caller that skipped it
+            return False
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802
+        """Refuses an engine that cannot run the model, or that is not installed, before the run starts."""
+        if self.parameterAsFile(parameters, self.MODEL, context):  # no model: the mandatory check says so
+            try:
+                engine = self._engine(parameters, context)
+            except ImagetteError as error:
+                return False, str(error)
+            if engine == ONNX_RUNTIME and not deps.onnxruntime_available():
+                return False, deps.onnxruntime_advice()
+        return super().checkParameterValues(parameters, context)
 
     def execute(self, parameters, context, feedback, progress):
         from ..plugin.engine.inference import InferenceConfig, classify_raster
@@ -151,6 +190,7 @@ class ClassifyRaster(ImagetteAlgorithm):
             stride=self.parameterAsInt(parameters, self.STRIDE, context),
             method=METHODS[self.parameterAsEnum(parameters, self.METHOD, context)],
             extent=extent,
+            engine=ENGINES[self.parameterAsEnum(parameters, self.ENGINE, context)],
         )
         # The style is written before the outputs replace earlier ones: a failure leaves those as they were.
         result = classify_raster(config, progress, style=styling.save_default_style)

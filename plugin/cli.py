@@ -1,7 +1,8 @@
 """The `imagette` command: the engine without QGIS, on one machine or a Dask cluster.
 
     imagette classify INPUT MODEL OUTPUT [--stride N] [--method dense|patch] [--device auto|cpu|cuda]
-                      [--confidence PATH] [--workers N | --scheduler ADDRESS] [--block-size PX]
+                      [--engine auto|pytorch|onnxruntime] [--confidence PATH]
+                      [--workers N | --scheduler ADDRESS] [--block-size PX]
 
 Installed by `pip install .` from the plugin folder (console script `imagette`), or run as
 `python3 -m imagette` with the plugin folder's parent on the path. Imports neither QGIS nor, unless
@@ -17,6 +18,8 @@ import sys
 import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+
+from .engine.choices import ENGINES
 
 EXIT_ERROR = 2
 METHOD_NAMES = {"dense": "dense", "patch": "per_patch"}
@@ -82,6 +85,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     classify.add_argument(
         "--device", choices=("auto", "cpu", "cuda"), default="auto", help="where the network runs (default auto)"
+    )
+    classify.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default=ENGINES[0],
+        help="what runs the network (default auto: pytorch for a model file .pt, onnxruntime for an .onnx file); "
+        "choosing one refuses a model it cannot run",
     )
     classify.add_argument("--confidence", metavar="PATH", help="also write the top-class probability (.tif)")
     where = classify.add_mutually_exclusive_group()
@@ -163,6 +173,7 @@ def classify(args: argparse.Namespace) -> int:
         device=args.device,
         stride=args.stride,
         method=METHOD_NAMES[args.method],
+        engine=args.engine,
     )
     progress = _Printer().progress
     distributed = bool(args.workers or args.scheduler)

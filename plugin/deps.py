@@ -35,10 +35,7 @@ GIB = 1024**3
 
 def torch_available() -> bool:
     """Whether torch is installed in this Python, found without importing it (importing takes seconds)."""
-    try:
-        return importlib.util.find_spec("torch") is not None
-    except (ImportError, ValueError):  # a finder that refuses it, or a module left half-imported
-        return False
+    return installed("torch")
 
 
 def import_problem(name: str) -> str | None:
@@ -56,10 +53,7 @@ def debian_like() -> bool:
 
 
 def pip_available() -> bool:
-    try:
-        return importlib.util.find_spec("pip") is not None
-    except (ImportError, ValueError):
-        return False
+    return installed("pip")
 
 
 def get_pip_advice() -> str:
@@ -146,27 +140,48 @@ def require_rasterio() -> None:
 ONNX_REQUIREMENTS = ("onnx", "onnxruntime")
 
 
-def onnx_available() -> bool:
-    """Whether the onnx package is installed in this Python, found without importing it."""
+def installed(name: str) -> bool:
+    """Whether a package is installed in this Python, found without importing it."""
     try:
-        return importlib.util.find_spec("onnx") is not None
-    except (ImportError, ValueError):
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):  # a finder that refuses it, or a module left half-imported
         return False
+
+
+def onnx_available() -> bool:
+    """Whether the onnx package, which ONNX export needs, is installed in this Python."""
+    return installed("onnx")
+
+
+def onnxruntime_available() -> bool:
+    """Whether ONNX Runtime, which classification with an exported (.onnx) model needs, is installed in this Python."""
+    return installed("onnxruntime")
+
+
+def _package_advice(need: str, install: str) -> str:
+    """What to tell a person whose QGIS Python lacks a package: what needs it, then how to install it there."""
+    lines = [f"{need}, which is not installed in the Python that QGIS uses ({qgis_python()})."]
+    if not pip_available():
+        lines.append(get_pip_advice())
+    lines += [install, "Then restart QGIS."]
+    return "\n".join(lines)
 
 
 def onnx_advice() -> str:
     """What to tell a person whose QGIS Python has no onnx package, which ONNX export needs."""
-    lines = [
-        f"Exporting to ONNX needs the onnx package, which is not installed in the Python that QGIS uses ({qgis_python()})."
-    ]
-    if not pip_available():
-        lines.append(get_pip_advice())
     requirements = " ".join(f'"{name}"' for name in ONNX_REQUIREMENTS)
-    lines += [
+    return _package_advice(
+        "Exporting to ONNX needs the onnx package",
         f"Install it, with ONNX Runtime to run the exported models, with:  {pip_install()} {requirements}",
-        "Then restart QGIS.",
-    ]
-    return "\n".join(lines)
+    )
+
+
+def onnxruntime_advice() -> str:
+    """What to tell a person whose QGIS Python has no ONNX Runtime, which classifying an .onnx model needs."""
+    return _package_advice(
+        "Classifying with an ONNX model (.onnx) needs ONNX Runtime",
+        f'Install it with:  {pip_install()} "onnxruntime"  (or classify the model file (.pt) with PyTorch)',
+    )
 
 
 def cuda_install_command() -> str:

@@ -364,3 +364,75 @@ def test_imagette_command_classifies_with_an_onnx_model_without_torch(tmp_path):
     assert "(ONNX Runtime)" in process.stderr and output.is_file() and output.with_suffix(".qml").is_file()
     refused = imagette("classify", str(scene.raster), str(exported), str(output), "--workers", "1", block="torch")
     assert refused.returncode == 2 and "Dask runs classify with the model file (.pt) for now" in refused.stderr
+
+
+# The ENGINE choice (imagette:classifyraster ENGINE, `imagette classify --engine`): each engine runs its own files.
+
+
+def test_classifyraster_engine_choice_runs_or_refuses_with_the_fix(tmp_path, monkeypatch):
+    from imagette.plugin import deps
+    from qgis.core import QgsProcessingException
+
+    from tests.scenes import make_scene
+
+    scene = make_scene(tmp_path, cells=2, cell=32)
+    model = write_random_model(tmp_path / "model.pt", CLASSES, UTM, architecture="unet", patch=16, seed=3)
+    exported = export_onnx(model, tmp_path / "model.onnx").path
+    maps = {}
+    for engine, path in ((1, model), (2, exported)):  # PyTorch with the model file, ONNX Runtime with its export
+        output = tmp_path / f"engine{engine}.tif"
+        run_algorithm(
+            "classifyraster",
+            {
+                "INPUT_RASTER": str(scene.raster),
+                "MODEL": str(path),
+                "ENGINE": engine,
+                "OUTPUT_CLASSIFICATION": str(output),
+            },
+        )
+        with rasterio.open(output) as dst:
+            maps[engine] = dst.read(1)
+    assert (maps[1] == maps[2]).mean() >= 0.999 and len(set(maps[1][maps[1] > 0].tolist())) > 1
+
+    def refusal(path, engine) -> str:
+        parameters = {"INPUT_RASTER": str(scene.raster), "MODEL": str(path), "ENGINE": engine}
+        with pytest.raises(QgsProcessingException) as refused:
+            run_algorithm("classifyraster", {**parameters, "OUTPUT_CLASSIFICATION": str(tmp_path / "refused.tif")})
+        assert not (tmp_path / "refused.tif").exists()
+        return str(refused.value)
+
+    wrong_file = refusal(model, 2)
+    assert "ONNX Runtime was asked for, but 'model.pt' is not an ONNX file (.onnx)" in wrong_file
+    assert "Export the model first with 'Export model to ONNX'" in wrong_file
+    wrong_file = refusal(exported, 1)
+    assert "PyTorch was asked for, but 'model.onnx' is an ONNX file" in wrong_file
+    assert "Choose the engine ONNX Runtime (or Auto)" in wrong_file
+    monkeypatch.setitem(sys.modules, "onnxruntime", None)  # as where it is not installed
+    missing = refusal(exported, 2)
+    assert "Classifying with an ONNX model (.onnx) needs ONNX Runtime, which is not installed" in missing
+    assert f'Install it with:  {deps.pip_install()} "onnxruntime"' in missing
+    monkeypatch.setitem(sys.modules, "torch", None)
+    assert "PyTorch is not installed in the Python that QGIS uses" in refusal(model, 1)
+
+
+def test_imagette_command_engine_choice_refuses_with_the_fix(tmp_path):
+    from tests.scenes import make_scene
+    from tests.test_cli import imagette
+
+    scene = make_scene(tmp_path, cells=2, cell=32)
+    model = write_random_model(tmp_path / "model.pt", CLASSES, UTM, architecture="unet", patch=16, seed=3)
+    exported = export_onnx(model, tmp_path / "model.onnx").path
+    output = tmp_path / "map.tif"
+    arguments = ("classify", str(scene.raster))
+    refused = imagette(*arguments, str(model), str(output), "--engine", "onnxruntime")
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert "imagette: error: ONNX Runtime was asked for, but 'model.pt' is not an ONNX file" in refused.stderr
+    assert "Export the model first with 'Export model to ONNX'" in refused.stderr
+    refused = imagette(*arguments, str(exported), str(output), "--engine", "pytorch")
+    assert refused.returncode == 2 and "PyTorch was asked for, but 'model.onnx' is an ONNX file" in refused.stderr
+    missing = imagette(*arguments, str(exported), str(output), "--engine", "onnxruntime", block="onnxruntime")
+    assert missing.returncode == 2 and "needs onnxruntime, which cannot be imported here" in missing.stderr
+    assert "pip install onnxruntime" in missing.stderr and not output.exists()
+    chosen = imagette(*arguments, str(exported), str(output), "--engine", "onnxruntime", block="torch")
+    assert chosen.returncode == 0, chosen.stderr
+    assert "(ONNX Runtime)" in chosen.stderr and output.is_file()

@@ -52,6 +52,7 @@ from .grid import OutputGrid, tiles
 from .inference import InferenceConfig, checked_model, configured_classifier, to_codes
 from .io import open_raster, replaced_atomically
 from .modelfile import ModelFile, load_model
+from .onnx_tiles import OnnxModel
 from .outputs import check_class_raster, check_confidence_raster, writing
 from .progress import Progress
 from .qml import style_path, write_style
@@ -123,7 +124,7 @@ def _block_side(requested: int, tile: int) -> int:
 
 def plan_blocks(
     config: InferenceConfig, block: int = DEFAULT_BLOCK, progress: Progress | None = None
-) -> tuple[BlockPlan, ModelFile]:
+) -> tuple[BlockPlan, ModelFile | OnnxModel]:
     """Checks inputs and outputs as classify_raster does, and plans the blocks of the classification.
 
     Returns:

@@ -7,6 +7,10 @@ contract (scripts and graphical models store the index), so new choices go at th
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from .errors import ImagetteError
+
 # imagette:trainclassifier ARCHITECTURE
 ARCHITECTURES = ("small_cnn", "resnet18", "resnet34", "resnet50", "unet", "unet_resnet18", "unet_resnet34")
 ARCHITECTURE_LABELS = (
@@ -48,9 +52,42 @@ METHODS = ("dense", "per_patch")
 METHOD_LABELS = ("Dense (fast)", "Per-patch (exact reference, slow)")
 SEGMENTATION_METHOD = "per_pixel"
 
+# imagette:classifyraster ENGINE and `imagette classify --engine`: what runs the network. Each runs its own files:
+# PyTorch the model files training writes (.pt), ONNX Runtime those exported from them (.onnx); auto follows the file.
+ENGINES = ("auto", "pytorch", "onnxruntime")
+ENGINE_LABELS = ("Auto (PyTorch for a model file .pt, ONNX Runtime for an .onnx file)", "PyTorch", "ONNX Runtime")
+PYTORCH, ONNX_RUNTIME = ENGINES[1:]
+
 MIN_PATCH_SIZE = 8  # every network halves its input 3 times: sampling and training refuse smaller patches
 
 
 def is_segmentation(architecture: str) -> bool:
     """Whether the architecture gives one class per pixel (else one class per patch)."""
     return architecture in SEGMENTATION_ARCHITECTURES
+
+
+def engine_for(model_path: str, engine: str = ENGINES[0]) -> str:
+    """The engine that runs the model: PYTORCH or ONNX_RUNTIME, as asked or (auto) as the file's suffix says.
+
+    Raises:
+        ImagetteError: an unknown engine, or one asked for a file it cannot run (the message gives the fix).
+    """
+    from .onnxfile import EXTENSION  # the ONNX file's owner; imported here, as it needs numpy
+
+    if engine not in ENGINES:
+        raise ImagetteError(f"Unknown engine {engine!r}; choose one of {', '.join(ENGINES)}.")
+    name = Path(model_path).name
+    onnx = Path(model_path).suffix.lower() == EXTENSION
+    if engine == PYTORCH and onnx:
+        raise ImagetteError(
+            f"PyTorch was asked for, but '{name}' is an ONNX file: PyTorch runs the model files (.pt) that 'Train "
+            "patch classifier' writes. Choose the engine ONNX Runtime (or Auto) for this file, or give the model file "
+            "(.pt) it was exported from."
+        )
+    if engine == ONNX_RUNTIME and not onnx:
+        raise ImagetteError(
+            f"ONNX Runtime was asked for, but '{name}' is not an ONNX file (.onnx): ONNX Runtime runs models exported "
+            "from a model file. Export the model first with 'Export model to ONNX' (imagette:exportmodel) and classify "
+            "the .onnx file, or choose the engine PyTorch (or Auto) for this model file."
+        )
+    return ONNX_RUNTIME if onnx else PYTORCH

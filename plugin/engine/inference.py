@@ -23,7 +23,7 @@ from affine import Affine
 from rasterio.crs import CRS
 from rasterio.windows import Window
 
-from .choices import METHODS
+from .choices import ENGINES, METHODS, ONNX_RUNTIME, engine_for
 from .classes import NODATA_CODE, ClassEntry
 from .errors import ImagetteError
 from .geotiff import (
@@ -37,7 +37,6 @@ from .geotiff import (
 from .grid import output_grid, tiles
 from .io import check_writable, open_raster, replaced_atomically
 from .onnx_tiles import OnnxModel, OnnxTiles, load_onnx_model, onnx_tile_classifier
-from .onnxfile import EXTENSION as ONNX_EXTENSION
 from .outputs import check_class_raster, check_confidence_raster, writing
 from .progress import Progress, Quiet
 from .qml import style_path
@@ -75,6 +74,7 @@ class InferenceConfig:
         extent: (xmin, ymin, xmax, ymax) in the raster's CRS; the output covers only this area,
             snapped outwards to the output grid. None: the whole raster.
         tile_size: output pixels per tile side; 0 sizes tiles from the memory budget.
+        engine: one of ENGINES: what runs the network; auto follows the model's file (choices.engine_for).
     """
 
     raster_path: str
@@ -87,6 +87,7 @@ class InferenceConfig:
     method: str = "dense"
     extent: tuple[float, float, float, float] | None = None
     tile_size: int = 0
+    engine: str = ENGINES[0]
 
 
 @dataclass
@@ -157,6 +158,7 @@ def _check_inputs(model: ModelFile | OnnxModel, src, config: InferenceConfig, pr
 
 
 def _check_config(config: InferenceConfig) -> None:
+    engine_for(config.model_path, config.engine)
     if config.method not in METHODS:
         raise ImagetteError(f"Unknown method {config.method!r}; choose one of {', '.join(METHODS)}.")
     if config.stride < 0 or config.batch_size < 0 or config.tile_size < 0:
@@ -172,30 +174,35 @@ def _check_outputs(config: InferenceConfig) -> None:
             check_writable(path)
 
 
-def checked_model(config: InferenceConfig) -> ModelFile:
-    """The model, once the configuration and the outputs' folders have been checked (before any work)."""
-    from .modelfile import load_model
-
+def checked_model(config: InferenceConfig) -> ModelFile | OnnxModel:
+    """The model, opened by the engine that runs it (choices.engine_for), once the configuration and the outputs'
+    folders have been checked (before any work): a model file (.pt) with PyTorch, an ONNX file exported by Imagette
+    (.onnx) with ONNX Runtime, torch then never imported."""
     _check_config(config)
-    model = load_model(config.model_path)
+    if engine_for(config.model_path, config.engine) == ONNX_RUNTIME:
+        model: ModelFile | OnnxModel = load_onnx_model(config.model_path, config.device)
+    else:
+        from .modelfile import load_model
+
+        model = load_model(config.model_path)
     _check_outputs(config)
     return model
 
 
-def checked_onnx_model(config: InferenceConfig) -> OnnxModel:
-    """An ONNX model exported by Imagette, opened with ONNX Runtime (no PyTorch), once all is checked as above."""
-    _check_config(config)
-    model = load_onnx_model(config.model_path, config.device)
-    _check_outputs(config)
-    return model
-
-
-def configured_classifier(config: InferenceConfig, model: ModelFile, src, progress: Progress) -> TileClassifier:
-    """The tile classifier the configuration asks for, once the raster is checked against the model."""
+def configured_classifier(
+    config: InferenceConfig, model: ModelFile | OnnxModel, src, progress: Progress
+) -> TileClassifier | OnnxTiles:
+    """The model's tile classifier as the configuration asks for it, once the raster is checked against the model."""
+    _check_inputs(model, src, config, progress)
+    if isinstance(model, OnnxModel):
+        if config.method != METHODS[0] and model.info.kind != "segmentation":
+            progress.info("An exported patch classifier is evaluated patch by patch: the method choice does not apply.")
+        return onnx_tile_classifier(
+            model, src, config.stride, config.batch_size, config.tile_size, config.extent, progress
+        )
     from .device import select_device
     from .tiles import tile_classifier
 
-    _check_inputs(model, src, config, progress)
     device = select_device(config.device, progress)
     return tile_classifier(
         model,
@@ -208,14 +215,6 @@ def configured_classifier(config: InferenceConfig, model: ModelFile, src, progre
         device,
         progress,
     )
-
-
-def configured_onnx_classifier(config: InferenceConfig, model: OnnxModel, src, progress: Progress) -> OnnxTiles:
-    """ONNX Runtime's tile classifier (onnx_tiles.py), once the raster is checked against the model."""
-    _check_inputs(model, src, config, progress)
-    if config.method != METHODS[0] and model.info.kind != "segmentation":
-        progress.info("An exported patch classifier is evaluated patch by patch: the method choice does not apply.")
-    return onnx_tile_classifier(model, src, config.stride, config.batch_size, config.tile_size, config.extent, progress)
 
 
 def to_codes(index: np.ndarray, codes: np.ndarray) -> np.ndarray:
@@ -300,22 +299,17 @@ def classify_raster(
     """
     progress = progress or Progress()
     started = time.perf_counter()
-    # A model file (.pt) runs with PyTorch; an ONNX file exported by Imagette (.onnx) with ONNX Runtime, without
-    # PyTorch, through the same grid, tiles and outputs.
-    onnx = Path(config.model_path).suffix.lower() == ONNX_EXTENSION
-    model = checked_onnx_model(config) if onnx else checked_model(config)
+    # PyTorch or ONNX Runtime, through the same grid, tiles and outputs.
+    model = checked_model(config)
     classes = model.classes
     codes = np.array([entry.code for entry in classes], dtype=np.int64)  # output index i is classes[i]
     output_path = Path(config.output_path)
     confidence_path = Path(config.confidence_path) if config.confidence_path else None
     companions = (side_car_path, style_path)
     with open_raster(config.raster_path) as src, ExitStack() as staged:
-        classifier: TileClassifier | OnnxTiles
-        if isinstance(model, OnnxModel):
-            classifier = configured_onnx_classifier(config, model, src, progress)
-        else:
+        if not isinstance(model, OnnxModel):  # ONNX Runtime's session takes them when it opens
             _use_all_cpu_threads()
-            classifier = configured_classifier(config, model, src, progress)
+        classifier = configured_classifier(config, model, src, progress)
         grid, stride, method, tile = classifier.grid, classifier.grid.stride, classifier.method, classifier.tile
         transform = grid.transform(src.transform)
         tags = {
