@@ -4,7 +4,7 @@
                       [--engine auto|pytorch|onnxruntime] [--confidence PATH]
                       [--workers N | --scheduler ADDRESS] [--block-size PX]
 
-Installed by `pip install .` from the plugin folder (console script `imagette`), or run as
+Installed by `pip install ".[torch]"` (or ".[onnx]") from the plugin folder (console script `imagette`), or run as
 `python3 -m imagette` with the plugin folder's parent on the path. Imports neither QGIS nor, unless
 asked for a cluster, Dask. Errors are the engine's messages, on stderr, with exit status 2.
 """
@@ -67,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
         "model",
         metavar="MODEL",
         help="model file (.pt) written by training, run with PyTorch; or an ONNX file (.onnx) exported from one in the "
-        "Imagette format, run with ONNX Runtime (PyTorch then need not be installed; one process only)",
+        "Imagette format, run with ONNX Runtime (PyTorch then need not be installed, on Dask workers neither)",
     )
     classify.add_argument("output", metavar="OUTPUT", help="GeoTIFF of class codes to write (.tif)")
     classify.add_argument(
@@ -188,11 +188,6 @@ def classify(args: argparse.Namespace) -> int:
         result = classify_raster(config, progress, style=write_style)
         _echo(f"Wrote '{result.output_path}' ({result.width} x {result.height} px, method {result.method}).")
         return 0
-    if args.model.lower().endswith(".onnx"):
-        raise ImagetteError(
-            "Dask runs classify with the model file (.pt) for now: give it instead of the .onnx file, or run without "
-            "--workers and --scheduler to classify in this process with ONNX Runtime."
-        )
     from .engine.blocks import DEFAULT_BLOCK
     from .engine.distributed import classify_distributed
 
@@ -259,7 +254,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if error.name not in ("numpy", "rasterio", "torch"):
             raise
         print(
-            f"imagette: error: {error}. The engine needs numpy, rasterio and torch>=2.3: pip install numpy rasterio torch",
+            f"imagette: error: {error}. The engine needs numpy and rasterio, and torch>=2.3 for model files (.pt): "
+            'pip install numpy rasterio torch (from the plugin folder: pip install ".[torch]", or ".[onnx]" for ONNX '
+            "Runtime alone, which runs exported .onnx models)",
             file=sys.stderr,
         )
         return EXIT_ERROR

@@ -17,7 +17,7 @@ import numpy as np
 import pytest
 import rasterio
 import tomllib
-from imagette.plugin.engine.blocks import FAIL_ONCE_PREFIX, LOSE_WORKER_ONCE_PREFIX, parts_folder
+from imagette.plugin.engine.blocks import parts_folder
 from imagette.plugin.engine.classes import ClassEntry
 from imagette.plugin.engine.versions import plugin_version
 from qgis.core import QgsPalettedRasterRenderer, QgsRasterLayer, QgsSingleBandPseudoColorRenderer
@@ -25,6 +25,7 @@ from qgis.core import QgsPalettedRasterRenderer, QgsRasterLayer, QgsSingleBandPs
 from tests.conftest import PLUGIN_DIR, REPO, run_algorithm
 from tests.model_files import write_random_model
 from tests.scenes import CLASS_COLORS, CLASSES
+from tests.worker_faults import FAIL_ONCE, LOSE_WORKER_ONCE, WORKER_FAULTS, preload_env
 
 distributed = pytest.importorskip("distributed", reason="Dask runs need dask[distributed] (make test installs it)")
 
@@ -40,9 +41,10 @@ NO_QGIS = (
 )
 
 
-def imagette(*args: str, block: str = "") -> subprocess.CompletedProcess:
-    """Runs the command in a fresh interpreter; block: more modules to make unimportable (comma-separated)."""
-    env = {**os.environ, "PYTHONPATH": str(PLUGIN_DIR)}
+def imagette(*args: str, block: str = "", env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Runs the command in a fresh interpreter; block: more modules to make unimportable (comma-separated) in it;
+    env: more environment variables (for the command and the worker processes of the Dask cluster it starts)."""
+    env = {**os.environ, "PYTHONPATH": str(PLUGIN_DIR), **(env or {})}
     return subprocess.run(
         [sys.executable, "-c", NO_QGIS, block, *args], capture_output=True, text=True, env=env, timeout=300
     )
@@ -80,8 +82,11 @@ def reference(scene, model, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def cluster():
-    """A local cluster of 2 single-threaded worker processes, reached by the command through --scheduler."""
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as local:
+    """A local cluster of 2 single-threaded worker processes, reached by the command through --scheduler; its workers
+    fail where the tests ask them to (tests/worker_faults.py)."""
+    with distributed.LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None, preload=[WORKER_FAULTS]
+    ) as local:
         yield local.scheduler_address
 
 
@@ -171,24 +176,25 @@ def test_a_failed_block_is_retried(scene, model, reference, cluster, tmp_path):
     output, confidence = tmp_path / "carte.tif", tmp_path / "confiance.tif"
     parts = parts_folder(output)
     parts.mkdir()
-    (parts / f"{FAIL_ONCE_PREFIX}2").touch()  # the first attempt at block 2 raises in its worker (blocks.py)
+    (parts / f"{FAIL_ONCE}2").touch()  # the first attempt at block 2 raises in its worker (worker_faults.py)
     args = [str(scene.raster), str(model), str(output), "--stride", "1", "--confidence", str(confidence)]
     run = imagette("classify", *args, "--scheduler", cluster, "--block-size", str(BLOCK), "--keep-parts")
     assert run.returncode == 0, run.stderr  # without the retry, the run would fail
-    assert not (parts / f"{FAIL_ONCE_PREFIX}2").exists()  # consumed: the first attempt did fail
+    assert not (parts / f"{FAIL_ONCE}2").exists()  # consumed: the first attempt did fail
     assert len(list(parts.glob("r*.tif"))) == 8  # 4 blocks, class and confidence parts
     assert_same_map(output, confidence, reference)
 
 
-def test_a_lost_worker_costs_only_its_block(scene, model, reference, cluster, tmp_path):
+def test_a_lost_worker_costs_only_its_block(scene, model, reference, tmp_path):
     output, confidence = tmp_path / "carte.tif", tmp_path / "confiance.tif"
     parts = parts_folder(output)
     parts.mkdir()
-    (parts / f"{LOSE_WORKER_ONCE_PREFIX}1").touch()  # the worker process that takes block 1 exits at once
+    (parts / f"{LOSE_WORKER_ONCE}1").touch()  # the worker process that takes block 1 exits at once (worker_faults.py)
     args = [str(scene.raster), str(model), str(output), "--stride", "1", "--confidence", str(confidence)]
-    run = imagette("classify", *args, "--scheduler", cluster, "--block-size", str(BLOCK), "--keep-parts")
+    # The cluster the command starts, whose scheduler it configures: its workers load the faults' preload.
+    run = imagette("classify", *args, "--workers", "2", "--block-size", str(BLOCK), "--keep-parts", env=preload_env())
     assert run.returncode == 0, run.stderr  # Dask ran block 1 again on a live worker
-    assert not (parts / f"{LOSE_WORKER_ONCE_PREFIX}1").exists()  # consumed: a worker did die
+    assert not (parts / f"{LOSE_WORKER_ONCE}1").exists()  # consumed: a worker did die
     assert len(list(parts.glob("r*.tif"))) == 8
     assert_same_map(output, confidence, reference)
 

@@ -362,8 +362,35 @@ def test_imagette_command_classifies_with_an_onnx_model_without_torch(tmp_path):
     process = imagette("classify", str(scene.raster), str(exported), str(output), block="torch")
     assert process.returncode == 0, process.stderr
     assert "(ONNX Runtime)" in process.stderr and output.is_file() and output.with_suffix(".qml").is_file()
-    refused = imagette("classify", str(scene.raster), str(exported), str(output), "--workers", "1", block="torch")
-    assert refused.returncode == 2 and "Dask runs classify with the model file (.pt) for now" in refused.stderr
+
+
+def test_dask_workers_without_torch_give_the_one_process_map_of_an_onnx_model(tmp_path):
+    pytest.importorskip("distributed", reason="Dask runs need dask[distributed] (make test installs it)")
+    from tests.conftest import PLUGIN_DIR
+    from tests.headless import import_blocker
+    from tests.scenes import make_scene
+    from tests.test_cli import imagette
+
+    scene = make_scene(tmp_path, cells=2, cell=64)
+    model = write_random_model(tmp_path / "model.pt", CLASSES, UTM, architecture="resnet18", patch=16, std=1000, seed=3)
+    exported = export_onnx(model, tmp_path / "model.onnx").path
+    # torch unimportable in the command and in every Dask worker process it starts (they inherit PYTHONPATH).
+    no_torch = {"PYTHONPATH": f"{import_blocker(tmp_path / 'blocker', 'torch')}:{PLUGIN_DIR}"}
+    maps = {}
+    for name, dask in (("one", ()), ("dask", ("--workers", "2", "--block-size", "32"))):
+        output, confidence = tmp_path / f"{name}.tif", tmp_path / f"{name}_confidence.tif"
+        arguments = (str(scene.raster), str(exported), str(output), "--stride", "2", "--confidence", str(confidence))
+        run = imagette("classify", *arguments, *dask, env=no_torch)
+        assert run.returncode == 0, run.stderr
+        with rasterio.open(output) as classes, rasterio.open(confidence) as top:
+            maps[name] = (classes.read(1), top.read(1), classes.transform)
+    assert "in 4 block(s)" in run.stderr and "4 block(s) classified" in run.stderr  # their seams are tested too
+    (codes, confidence, transform), (expected, expected_confidence, expected_transform) = maps["dask"], maps["one"]
+    assert len(set(expected[expected > 0].tolist())) > 1 and (expected == 0).any()
+    np.testing.assert_array_equal(codes, expected)
+    assert transform == expected_transform
+    # One ONNX Runtime thread per worker against all cores in one process: sums in another order.
+    np.testing.assert_allclose(confidence, expected_confidence, atol=1e-5, rtol=0)
 
 
 # The ENGINE choice (imagette:classifyraster ENGINE, `imagette classify --engine`): each engine runs its own files.

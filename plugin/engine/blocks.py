@@ -8,10 +8,12 @@ nothing here imports Dask, so any scheduler could drive it.
   pixels, a whole number of tiles (so a block is read tile by tile, each tile with its halo, exactly
   as the one-process path reads it, and gives the same classes). The plan is plain data, sent with every task and kept as `plan.json` in the parts folder.
 - classify_block() is one task: it opens the raster, classifies the block's tiles with the same
-  TileClassifier as classify_raster and writes the block as a small GeoTIFF in `<output>.parts/`,
+  tile classifier as classify_raster and writes the block as a small GeoTIFF in `<output>.parts/`,
   atomically (temporary name, then rename): a part file that exists is complete, so a run stopped
-  halfway and started again redoes only the missing blocks. The model and its TileClassifier are
-  loaded once per worker process and kept for the next blocks (keyed by model path and mtime).
+  halfway and started again redoes only the missing blocks. The model and its tile classifier are
+  loaded once per worker process and kept for the next blocks (keyed by model path and mtime). The
+  engine follows the model as in one process: an exported model (.onnx) runs with ONNX Runtime, and
+  nothing here imports torch then, so its workers need only onnxruntime (`pip install ".[onnx,dask]"`).
 - assemble() copies the parts into the final tiled GeoTIFF (class codes with colour table, category
   names in the .aux.xml, .qml); write_vrt() instead writes a VRT over the parts, for maps too large to
   copy on one machine (see VRT_THRESHOLD).
@@ -28,16 +30,15 @@ from collections.abc import Sequence
 from contextlib import ExitStack
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import rasterio
-import torch
 from affine import Affine
 from rasterio.windows import Window
 
 from .choices import METHODS
 from .classes import NODATA_CODE, ClassEntry
-from .device import select_device
 from .errors import ImagetteError
 from .geotiff import (
     _colors,
@@ -49,14 +50,16 @@ from .geotiff import (
     write_side_car,
 )
 from .grid import OutputGrid, tiles
-from .inference import InferenceConfig, checked_model, configured_classifier, to_codes
+from .inference import InferenceConfig, checked_model, configured_classifier, open_model, to_codes, use_cpu_threads
 from .io import open_raster, replaced_atomically
-from .modelfile import ModelFile, load_model
-from .onnx_tiles import OnnxModel
+from .onnx_tiles import OnnxModel, OnnxTiles
 from .outputs import check_class_raster, check_confidence_raster, writing
 from .progress import Progress
 from .qml import style_path, write_style
-from .tiles import TileClassifier, tile_classifier
+
+if TYPE_CHECKING:  # an exported ONNX model runs on workers that have no torch
+    from .modelfile import ModelFile
+    from .tiles import TileClassifier
 
 DEFAULT_BLOCK = 1024  # output pixels per block side
 # Output pixels above which the parts are not copied into one GeoTIFF but referenced by a VRT. Copying is
@@ -64,8 +67,6 @@ DEFAULT_BLOCK = 1024  # output pixels per block side
 # 6 minutes per 10^10 pixels (a 100 000 x 100 000 px map), and needs the map's size again in free disk.
 VRT_THRESHOLD = 10**10
 PLAN_FILE = "plan.json"
-FAIL_ONCE_PREFIX = ".fail-once-"  # test hooks, see _faults_for_tests
-LOSE_WORKER_ONCE_PREFIX = ".lose-worker-once-"
 PART = "block file"  # a part file, as messages name it
 
 
@@ -174,11 +175,11 @@ def prepare_parts(plan: BlockPlan, parts: Path) -> list[int]:
     return [index for index, (rows, cols) in enumerate(plan.blocks()) if not part_path(parts, rows, cols).exists()]
 
 
-# The model and its TileClassifier, kept by each worker process for the next blocks: (key, classifier).
-_CACHED: dict[tuple, TileClassifier] = {}
+# The model and its tile classifier, kept by each worker process for the next blocks: (key, classifier).
+_CACHED: dict[tuple, TileClassifier | OnnxTiles] = {}
 
 
-def _classifier(plan: BlockPlan, src) -> TileClassifier:
+def _classifier(plan: BlockPlan, src, threads: int) -> TileClassifier | OnnxTiles:
     mtime = os.stat(plan.model_path).st_mtime_ns
     if mtime != plan.model_mtime_ns:
         raise ImagetteError(
@@ -186,43 +187,34 @@ def _classifier(plan: BlockPlan, src) -> TileClassifier:
             "one map. Start the classification again."
         )
     key: tuple = (plan.model_path, mtime, plan.raster_path, plan.device, plan.request_method, plan.batch, plan.tile)
-    key += (plan.stride, plan.extent)
+    key += (plan.stride, plan.extent, threads)
     if key not in _CACHED:
         _CACHED.clear()  # one model at a time per worker
-        model: ModelFile = load_model(plan.model_path)  # torch.load(weights_only=True)
-        device = select_device(plan.device, Progress())
-        _CACHED[key] = tile_classifier(
-            model, src, plan.stride, plan.request_method, plan.batch, plan.tile, plan.extent, device, Progress()
+        # The engine follows the file, as the plan was checked: PyTorch (torch.load(weights_only=True)) for a model
+        # file, ONNX Runtime for an .onnx file, torch then never imported.
+        model = open_model(plan.model_path, device=plan.device, threads=threads)
+        config = InferenceConfig(
+            plan.raster_path,
+            plan.model_path,
+            output_path="",
+            device=plan.device,
+            batch_size=plan.batch,
+            stride=plan.stride,
+            method=plan.request_method,
+            extent=plan.extent,
+            tile_size=plan.tile,
         )
+        _CACHED[key] = configured_classifier(config, model, src, Progress())
+    if not isinstance(_CACHED[key], OnnxTiles):
+        use_cpu_threads(threads)  # process-wide: set for every block, whatever ran in the worker before
     return _CACHED[key]
 
 
-def _consumed(path: Path) -> bool:
-    """Removes path; whether it was there."""
-    try:
-        path.unlink()
-    except FileNotFoundError:
-        return False
-    return True
-
-
-def _faults_for_tests(parts: Path, index: int) -> None:
-    """Test hooks, so that the tests make real faults in a worker process, without mocks.
-
-    A file `.fail-once-<index>` in the parts folder makes the next attempt at that block raise (the retry
-    finds no file and runs); `.lose-worker-once-<index>` ends the worker process at once, as a node that
-    dies would (Dask runs the block on another worker).
-    """
-    if _consumed(parts / f"{LOSE_WORKER_ONCE_PREFIX}{index}"):
-        os._exit(1)
-    if _consumed(parts / f"{FAIL_ONCE_PREFIX}{index}"):
-        raise RuntimeError(f"Block {index} failed on purpose (test hook {FAIL_ONCE_PREFIX}{index}).")
-
-
-def classify_block(plan: BlockPlan, parts: str | Path, index: int) -> float:
+def classify_block(plan: BlockPlan, parts: str | Path, index: int, threads: int = 0) -> float:
     """Classifies block `index` of the plan and writes its part file(s); returns the seconds it took.
 
-    A block whose part file exists is done already and is skipped.
+    A block whose part file exists is done already and is skipped. threads: CPU threads the network may use (0: the
+    cores this process may use).
     """
     started = time.perf_counter()
     parts = Path(parts)
@@ -230,9 +222,8 @@ def classify_block(plan: BlockPlan, parts: str | Path, index: int) -> float:
     target = part_path(parts, rows, cols)
     if target.exists():
         return 0.0
-    _faults_for_tests(parts, index)
     with open_raster(plan.raster_path) as src:
-        classifier = _classifier(plan, src)
+        classifier = _classifier(plan, src, threads)
         model = classifier.model
         codes = np.array([entry.code for entry in model.classes], dtype=np.int64)
         height, width = rows[1] - rows[0], cols[1] - cols[0]
@@ -412,9 +403,3 @@ def write_vrt(
 
 def remove_parts(parts: Path) -> None:
     shutil.rmtree(parts, ignore_errors=True)
-
-
-def use_threads(threads: int) -> None:
-    """Sets PyTorch's threads for this process (a Dask worker's share of the cores)."""
-    if threads > 0 and torch.get_num_threads() != threads:
-        torch.set_num_threads(threads)

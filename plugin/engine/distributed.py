@@ -29,7 +29,6 @@ from .blocks import (
     plan_blocks,
     prepare_parts,
     remove_parts,
-    use_threads,
     write_vrt,
 )
 from .errors import ImagetteError
@@ -76,9 +75,7 @@ def import_distributed() -> Any:
 
 def run_block(plan: BlockPlan, parts: str, index: int) -> float:
     """The Dask task: one block, on one core of the worker (Dask's nanny sets OMP_NUM_THREADS=1 too)."""
-    if plan.device != "cuda":
-        use_threads(1)
-    return classify_block(plan, parts, index)
+    return classify_block(plan, parts, index, threads=0 if plan.device == "cuda" else 1)
 
 
 def _connect(distributed: Any, workers: int, scheduler: str | None) -> tuple[Any, Any]:
@@ -90,7 +87,14 @@ def _connect(distributed: Any, workers: int, scheduler: str | None) -> tuple[Any
                 f"Cannot reach the Dask scheduler at '{scheduler}': {error}. Check the address (tcp://host:8786) and "
                 "that the scheduler is running."
             ) from error
-    cluster = distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None)
+    # A block whose worker dies is run again elsewhere as many times as one that fails (Dask's allowed-failures).
+    cluster = distributed.LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        dashboard_address=None,
+        scheduler_kwargs={"allowed_failures": RETRIES},
+    )
     return distributed.Client(cluster), cluster
 
 

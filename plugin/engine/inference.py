@@ -179,14 +179,21 @@ def checked_model(config: InferenceConfig) -> ModelFile | OnnxModel:
     folders have been checked (before any work): a model file (.pt) with PyTorch, an ONNX file exported by Imagette
     (.onnx) with ONNX Runtime, torch then never imported."""
     _check_config(config)
-    if engine_for(config.model_path, config.engine) == ONNX_RUNTIME:
-        model: ModelFile | OnnxModel = load_onnx_model(config.model_path, config.device)
-    else:
-        from .modelfile import load_model
-
-        model = load_model(config.model_path)
+    model = open_model(config.model_path, config.engine, config.device)
     _check_outputs(config)
     return model
+
+
+def open_model(
+    model_path: str, engine: str = ENGINES[0], device: str = "auto", threads: int = 0
+) -> ModelFile | OnnxModel:
+    """The model opened by the engine that runs it; threads: the CPU threads of an ONNX Runtime session (0: the
+    cores this process may use; PyTorch's are set by use_cpu_threads)."""
+    if engine_for(model_path, engine) == ONNX_RUNTIME:
+        return load_onnx_model(model_path, device, threads)
+    from .modelfile import load_model
+
+    return load_model(model_path)
 
 
 def configured_classifier(
@@ -270,11 +277,13 @@ def classify_extents(
             yield out, grid.transform(src.transform)
 
 
-def _use_all_cpu_threads() -> None:
-    """PyTorch may default to fewer threads than the cores this process may use."""
+def use_cpu_threads(threads: int = 0) -> None:
+    """Sets PyTorch's CPU threads (process-wide); 0: the cores this process may use, which PyTorch may undercount."""
     import torch
 
-    torch.set_num_threads(len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    threads = threads or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    if torch.get_num_threads() != threads:
+        torch.set_num_threads(threads)
 
 
 def classify_raster(
@@ -308,7 +317,7 @@ def classify_raster(
     companions = (side_car_path, style_path)
     with open_raster(config.raster_path) as src, ExitStack() as staged:
         if not isinstance(model, OnnxModel):  # ONNX Runtime's session takes them when it opens
-            _use_all_cpu_threads()
+            use_cpu_threads()
         classifier = configured_classifier(config, model, src, progress)
         grid, stride, method, tile = classifier.grid, classifier.grid.stride, classifier.method, classifier.tile
         transform = grid.transform(src.transform)

@@ -93,17 +93,20 @@ def providers(device: str) -> list[str]:
     return ["CPUExecutionProvider"]
 
 
-def load_onnx_model(path: str | Path, device: str = "auto") -> OnnxModel:
-    """Opens an ONNX file exported by Imagette in its own format, or explains why it cannot classify with it."""
+def load_onnx_model(path: str | Path, device: str = "auto", threads: int = 0) -> OnnxModel:
+    """Opens an ONNX file exported by Imagette in its own format, or explains why it cannot classify with it.
+
+    threads: CPU threads of the session; 0 the cores this process may use.
+    """
     problem = import_problem("onnxruntime")
     if problem is not None:
         raise ImagetteError(
             f"Classifying with an ONNX model needs onnxruntime, which cannot be imported here ({problem}). Install "
             "it into this Python with:  pip install onnxruntime"
         )
-    # One session: the metadata are read from the one that classifies. Threads: the cores this process may use,
-    # as PyTorch's inference takes them (ONNX Runtime's default counts the machine's cores).
-    threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 0
+    # One session: the metadata are read from the one that classifies. Threads (0): the cores this process may use,
+    # as PyTorch's inference takes them (ONNX Runtime's default counts the machine's cores); a Dask worker gives 1.
+    threads = threads or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 0)
     session = open_session(path, providers(device), threads)
     info = read_onnx_model(path, session_properties(session))
     if info.flavour != FLAVOURS[0] or info.input.get("values") != NORMALIZED or info.output.get("values") != LOGITS:
