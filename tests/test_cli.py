@@ -120,7 +120,17 @@ def test_help_documents_the_command():
     assert top.returncode == 0 and "classify" in top.stdout
     classify = imagette("classify", "--help")
     assert classify.returncode == 0, classify.stderr
-    for option in ("--stride", "--method", "--device", "--confidence", "--workers", "--scheduler", "--block-size"):
+    options = (
+        "--stride",
+        "--method",
+        "--device",
+        "--engine",
+        "--confidence",
+        "--workers",
+        "--scheduler",
+        "--block-size",
+    )
+    for option in options:
         assert option in classify.stdout
     assert 'pip install "dask[distributed]"' in classify.stdout
 
