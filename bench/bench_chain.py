@@ -3,13 +3,15 @@
 Runs imagette:samplepatches, imagette:trainclassifier and imagette:classifyraster through Processing with
 their defaults (DEVICE auto: the GPU when there is one), on every labelled polygon of each scene, as a new
 user would. Scenes: the synthetic scene of `make demo` (768 x 768 px, 4 bands, five classes, four polygons
-per class) and the real-imagery benchmark's (bench/bench_real.py: Landsat 7 and Sentinel-2, whose data
-packages it installs when missing). One table per scene, one row per stage: wall time, time inside the
+per class), the real-imagery benchmark's (bench/bench_real.py: Landsat 7 and Sentinel-2, whose data
+packages it installs when missing), and a whole Sentinel-2 tile's size (10,980 px square: the demo's scene
+repeated, 196 polygons; about 1 GB in the output folder). One table per scene, one row per stage: wall time, time inside the
 network's training passes (forward and backward, from the model file), data loading (time the training
 loop waited for batches), map-level scoring, cross-validation folds, and the peak resident memory of this
 process during the stage (GPU memory too on a GPU).
 
     .venv/bin/python bench/bench_chain.py                                   # every scene
+    .venv/bin/python bench/bench_chain.py --scenes sentinel2_tile
     .venv/bin/python bench/bench_chain.py --scenes synthetic
     .venv/bin/python bench/bench_chain.py --scenes landsat --train CROSS_VALIDATION=2   # without the folds
 """
@@ -26,13 +28,16 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 import bench_real  # noqa: E402
 
-SCENES = ("synthetic", "landsat", "sentinel2")
+SCENES = ("synthetic", "landsat", "sentinel2", "sentinel2_tile")
 SYNTHETIC_CELLS, SYNTHETIC_CELL, POLYGONS_PER_CLASS = 6, 128, 4  # as `make demo`
+TILE_SIDE, TILE_PIXEL_SIZE = 10980, 10.0  # a whole Sentinel-2 tile at 10 m
 
 
 @dataclass
@@ -108,6 +113,48 @@ def synthetic_scene(folder: Path) -> tuple[Path, Path, str]:
     return scene.raster, write_polygons(scene, folder / "labels.gpkg"), "classe"
 
 
+def sentinel2_tile_scene(folder: Path) -> tuple[Path, Path, str]:
+    """A raster of a whole Sentinel-2 tile's size (10,980 px square, 4 uint16 bands, 10 m): the demo's scene
+    repeated across it, without its nodata corner; one polygon from each whole copy, the classes in turn (196
+    polygons, about 5,000 patches of 32 px): raster, polygons, class field."""
+    import rasterio
+    from rasterio.windows import Window
+
+    from tests.scenes import CLASSES, make_scene, write_polygons
+
+    scene = make_scene(
+        folder,
+        cells=SYNTHETIC_CELLS,
+        cell=SYNTHETIC_CELL,
+        classes=CLASSES,
+        nodata_block=False,
+        pixel_size=TILE_PIXEL_SIZE,
+        name="copy.tif",
+    )
+    with rasterio.open(scene.raster) as copy:
+        data, profile = copy.read(), copy.profile
+    side = data.shape[1]
+    profile.update(width=TILE_SIDE, height=TILE_SIDE, BIGTIFF="IF_SAFER")
+    tile = folder / "tile.tif"
+    columns = np.arange(TILE_SIDE) % side
+    with rasterio.Env(GDAL_CACHEMAX=64), rasterio.open(tile, "w", **profile) as target:
+        for row in range(0, TILE_SIDE, side):  # a strip of copies at a time: bounded memory
+            height = min(side, TILE_SIDE - row)
+            target.write(data[:, :height][:, :, columns], window=Window(0, row, TILE_SIDE, height))
+    shift = side * TILE_PIXEL_SIZE
+    copies = TILE_SIDE // side
+    polygons = []
+    for index in range(copies * copies):
+        code, name, ring = scene.polygons[index % len(scene.polygons)]
+        across, down = index % copies, index // copies
+        polygons.append((code, name, [(x + across * shift, y - down * shift) for x, y in ring]))
+    scene.raster, scene.polygons = tile, polygons
+    return tile, write_polygons(scene, folder / "labels.gpkg"), "classe"
+
+
+SYNTHETIC_SCENES = {"synthetic": synthetic_scene, "sentinel2_tile": sentinel2_tile_scene}  # made here, no download
+
+
 def real_scene(key: str) -> Callable[[Path], tuple[Path, Path, str]]:
     def build(folder: Path) -> tuple[Path, Path, str]:
         scene = bench_real.scenes()[key]
@@ -121,7 +168,7 @@ def run_chain(key: str, folder: Path, train: dict[str, str]) -> Chain:
     from imagette.plugin.engine.modelfile import load_model
 
     folder.mkdir(parents=True, exist_ok=True)
-    build = synthetic_scene if key == "synthetic" else real_scene(key)
+    build = SYNTHETIC_SCENES.get(key) or real_scene(key)
     raster, polygons, class_field = build(folder)
     with rasterio.open(raster) as image:
         size = f"{image.width} x {image.height} px, {image.count} bands, {image.width * image.height / 1e6:.2f} MP"
@@ -239,7 +286,7 @@ def main() -> None:
     parser.add_argument("--output", type=Path, default=None, help="folder for rasters, datasets, models and maps")
     args = parser.parse_args()
     train = dict(item.split("=", 1) for item in args.train)
-    if any(key != "synthetic" for key in args.scenes):
+    if set(args.scenes) - set(SYNTHETIC_SCENES):
         bench_real.install_missing_packages()
     application, plugin = bench_real.start_qgis()  # both stay referenced: the provider goes with the plugin
     import torch
