@@ -131,7 +131,9 @@ class AssessAccuracy(ImagetteAlgorithm):
             self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
 
     def execute(self, parameters, context, feedback, progress):
-        from ..plugin.engine.assessment import AssessmentConfig, assess_accuracy, map_classes, match_reference_values
+        from ..plugin.engine.assessment import assess_accuracy
+        from ..plugin.engine.assessment_result import AssessmentConfig
+        from ..plugin.engine.map_classes import map_classes, match_reference_values
 
         field_name = self.parameterAsString(parameters, self.CLASS_FIELD, context)
         raster, source, field_index = resolve_layers(

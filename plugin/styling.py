@@ -29,12 +29,11 @@ from qgis.PyQt.QtGui import QColor
 from .compat import RAMP_LINEAR
 from .engine.classes import ClassEntry
 from .engine.errors import ImagetteError
+from .engine.qml import VIRIDIS, style_path
 
 # Post-processors waiting for QGIS to call them (QGIS calls each once); each leaves once it has run.
 _PENDING: list[QgsProcessingLayerPostProcessorInterface] = []
 
-# The confidence ramp: viridis (dark purple = unsure, yellow = sure), readable by colour-blind people and in grey.
-VIRIDIS = ("#440154", "#3b528b", "#21918c", "#5ec962", "#fde725")
 SPLIT_LABELS = {"train": "training", "validation": "validation"}
 
 
@@ -45,7 +44,8 @@ def class_renderer(layer: QgsRasterLayer, classes: Sequence[ClassEntry]) -> QgsP
 
 
 def confidence_renderer(layer: QgsRasterLayer) -> QgsSingleBandPseudoColorRenderer:
-    """Band 1 on a viridis ramp from 0 to 1, with a legend of 0, 0.25, ... 1; 0 (nodata) stays transparent."""
+    """Band 1 on the viridis ramp from 0 to 1 (readable by colour-blind people and in grey), with a legend of 0,
+    0.25, ... 1; 0 (nodata) stays transparent."""
     items = [
         QgsColorRampShader.ColorRampItem(index / (len(VIRIDIS) - 1), QColor(color), f"{index / (len(VIRIDIS) - 1):g}")
         for index, color in enumerate(VIRIDIS)
@@ -82,11 +82,6 @@ def footprint_renderer(classes: Sequence[ClassEntry]) -> QgsRuleBasedRenderer:
             parent.appendChild(QgsRuleBasedRenderer.Rule(symbol, 0, 0, f"\"split\" = '{split}'", SPLIT_LABELS[split]))
         root.appendChild(parent)
     return QgsRuleBasedRenderer(root)
-
-
-def style_path(raster: str | Path) -> Path:
-    """Where QGIS looks for a file's default style: the same name with .qml."""
-    return Path(raster).with_suffix(".qml")
 
 
 def save_default_style(raster: str | Path, classes: Sequence[ClassEntry] | None) -> Path:

@@ -7,9 +7,9 @@ import time
 import numpy as np
 import torch
 from imagette.plugin.engine import dataset as ds
-from imagette.plugin.engine.assessment import ReferenceCounts
 from imagette.plugin.engine.cross_validation import AUTO_MAX_PATCHES, cross_validate, deal_folds, plan_folds, wanted
 from imagette.plugin.engine.modelfile import load_model
+from imagette.plugin.engine.reference_counts import ReferenceCounts
 from imagette.plugin.engine.report import duration_split
 from imagette.plugin.engine.training import train_classifier
 from imagette.plugin.engine.validation import MapValidation

@@ -6,18 +6,14 @@ import numpy as np
 import pytest
 import rasterio
 from imagette.plugin.engine import assessment
-from imagette.plugin.engine.assessment import (
-    AssessmentConfig,
-    MapClass,
-    assess_accuracy,
-    map_classes,
-    match_reference_values,
-    reference_confusion,
-    stratified_estimates,
-)
+from imagette.plugin.engine.area_estimates import stratified_estimates
+from imagette.plugin.engine.assessment import assess_accuracy
+from imagette.plugin.engine.assessment_result import AssessmentConfig
 from imagette.plugin.engine.classes import ClassEntry
 from imagette.plugin.engine.errors import ImagetteError
 from imagette.plugin.engine.geotiff import create_class_raster, write_side_car
+from imagette.plugin.engine.map_classes import MapClass, map_classes, match_reference_values
+from imagette.plugin.engine.reference_counts import reference_confusion
 from rasterio.transform import from_origin
 from rasterio.windows import Window
 from rasterio.windows import transform as window_transform

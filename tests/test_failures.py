@@ -27,7 +27,8 @@ import torch
 from imagette.algorithms.base import ImagetteAlgorithm
 from imagette.plugin.engine import dataset as ds
 from imagette.plugin.engine import io, outputs, training
-from imagette.plugin.engine.classes import PALETTE, ClassEntry, _hex_to_rgb, _lab, palette_color
+from imagette.plugin.engine.classes import PALETTE, ClassEntry, _lab, palette_color
+from imagette.plugin.engine.classes import hex_to_rgb as _hex_to_rgb
 from imagette.plugin.engine.errors import ImagetteError
 from imagette.plugin.engine.inference import InferenceConfig, classify_raster
 from imagette.plugin.engine.modelfile import load_model

@@ -64,8 +64,14 @@ def _lab(rgb: np.ndarray) -> np.ndarray:
     return np.column_stack([116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])])
 
 
-def _hex_to_rgb(color: str) -> tuple[int, int, int]:
+def hex_to_rgb(color: str) -> tuple[int, int, int]:
+    """0..255 components of a #rrggbb colour."""
     return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
+
+
+def rgb_to_hex(red: int, green: int, blue: int) -> str:
+    """#rrggbb of 0..255 components."""
+    return f"#{int(red):02x}{int(green):02x}{int(blue):02x}"
 
 
 @lru_cache(maxsize=1)
@@ -82,13 +88,13 @@ def _extended_palette() -> tuple[str, ...]:
     readable = (lab[:, 0] >= low) & (lab[:, 0] <= high)
     grid, lab = grid[readable], lab[readable]
     chosen = list(PALETTE)
-    chosen_lab = _lab(np.array([_hex_to_rgb(c) for c in PALETTE], dtype=np.float64))
+    chosen_lab = _lab(np.array([hex_to_rgb(c) for c in PALETTE], dtype=np.float64))
     nearest = np.min(np.linalg.norm(lab[:, None] - chosen_lab[None], axis=2), axis=1)
     for _ in range(len(grid)):
         best = int(np.argmax(nearest))
         if nearest[best] <= 0:
             break
-        chosen.append("#{:02x}{:02x}{:02x}".format(*grid[best].astype(int)))
+        chosen.append(rgb_to_hex(*grid[best]))
         nearest = np.minimum(nearest, np.linalg.norm(lab - lab[best], axis=1))
     return tuple(chosen)
 
@@ -99,10 +105,14 @@ def palette_color(index: int) -> str:
     return palette[index % len(palette)]
 
 
+def plain_name(name: str) -> str:
+    """A name without its accents and case: how a person compares names."""
+    return "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)).casefold()
+
+
 def name_sort_key(name: str) -> tuple[str, str]:
     """Sorts names as a person would: accents and case do not change the order."""
-    plain = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
-    return (plain.casefold(), name)
+    return (plain_name(name), name)
 
 
 def codes_for_names(names: Iterable[str]) -> dict[str, int]:

@@ -1,10 +1,11 @@
-"""Class rasters on disk: tiled, compressed GeoTIFFs carrying their class table.
+"""Class rasters on disk: tiled, compressed GeoTIFFs carrying their class table, and their side-car; written and read.
 
 A JSON copy of the class table lives inside the GeoTIFF, and so does the colour table of 8-bit maps.
 Category names cannot: GDAL's GeoTIFF driver keeps them in the side-car `<file>.aux.xml` (its PAM
 file), so that is where they are written, in the format GDAL itself writes, without needing GDAL's
 Python bindings. The colour table of 16-bit maps (class codes above 255) goes there too, because
-rasterio writes TIFF palettes for 8-bit values only; GDAL, and so QGIS, read either.
+rasterio writes TIFF palettes for 8-bit values only; GDAL, and so QGIS, read either. Reading takes
+what any GDAL program may have written there too: a raster attribute table, category names, a colour table.
 """
 
 from __future__ import annotations
@@ -12,13 +13,14 @@ from __future__ import annotations
 import json
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import rasterio
 from affine import Affine
 from rasterio.crs import CRS
 
-from .classes import NODATA_CODE, ClassEntry, table_to_dicts
+from .classes import NODATA_CODE, ClassEntry, hex_to_rgb, rgb_to_hex, table_to_dicts
 
 GEOTIFF_SUFFIXES = (".tif", ".tiff")
 LARGEST_BLOCK = 256
@@ -91,7 +93,7 @@ def _colors(classes: Sequence[ClassEntry]) -> dict[int, tuple[int, int, int, int
     """RGBA of every class code; 0 (nodata) is transparent."""
     colors = {NODATA_CODE: (0, 0, 0, 0)}
     for entry in classes:
-        colors[entry.code] = (int(entry.color[1:3], 16), int(entry.color[3:5], 16), int(entry.color[5:7], 16), 255)
+        colors[entry.code] = (*hex_to_rgb(entry.color), 255)
     return colors
 
 
@@ -123,3 +125,92 @@ def write_side_car(path: Path, classes: Sequence[ClassEntry]) -> Path:
     side_car = side_car_path(path)
     ET.ElementTree(dataset).write(side_car, encoding="UTF-8", xml_declaration=False)
     return side_car
+
+
+def tagged_classes(tags: dict[str, str]) -> tuple[dict[int, str], dict[int, str]]:
+    """Names and colours by class code from the class table create_class_raster writes into the tags.
+
+    Empty where the tag is absent; a damaged tag gives what was read before the damage.
+    """
+    names: dict[int, str] = {}
+    colors: dict[int, str] = {}
+    table = tags.get(CLASS_TABLE_TAG)
+    if table:
+        try:
+            for entry in json.loads(table):
+                names[int(entry["code"])] = str(entry["name"])
+                colors[int(entry["code"])] = str(entry["color"])
+        except (ValueError, KeyError, TypeError):
+            pass  # a damaged tag: the other sources still tell
+    return names, colors
+
+
+@dataclass
+class SideCarClasses:
+    """What a side-car says of the classes, by class code.
+
+    names: from a raster attribute table, else category names; colors: from the attribute table;
+    palette: the colour table (it spans every value, often opaque black where unused).
+    """
+
+    names: dict[int, str] = field(default_factory=dict)
+    colors: dict[int, str] = field(default_factory=dict)
+    palette: dict[int, str] = field(default_factory=dict)
+
+
+# GDAL's field usages (GDALRATFieldUsage) in a raster attribute table's FieldDefn.
+GFU_NAME, GFU_MIN, GFU_MIN_MAX, GFU_RED, GFU_GREEN, GFU_BLUE = 2, 3, 5, 6, 7, 8
+
+
+def read_side_car(raster: str | Path) -> SideCarClasses:
+    """The class names and colours in the raster's side-car, as write_side_car or any GDAL program writes them;
+    empty when there is no side-car or it cannot be parsed."""
+    found = SideCarClasses()
+    path = side_car_path(raster)
+    if not path.is_file():
+        return found
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError:
+        return found
+    band = root.find("PAMRasterBand")
+    if band is None:
+        return found
+    table = band.find("GDALRasterAttributeTable")
+    if table is not None:
+        _read_attribute_table(table, found)
+    categories = band.find("CategoryNames")
+    if categories is not None:
+        for code, category in enumerate(categories.findall("Category")):
+            text = (category.text or "").strip()
+            if text and code not in found.names:
+                found.names[code] = text
+    color_table = band.find("ColorTable")
+    if color_table is not None:
+        for code, entry in enumerate(color_table.findall("Entry")):
+            if entry.get("c4", "255") != "0":
+                found.palette[code] = rgb_to_hex(*(int(entry.get(key, "0")) for key in ("c1", "c2", "c3")))
+    return found
+
+
+def _read_attribute_table(table: ET.Element, found: SideCarClasses) -> None:
+    """Names and colours of a GDAL raster attribute table's rows, by the value in their min-max (else min) column."""
+    usages = {}
+    for definition in table.findall("FieldDefn"):
+        usages[int(definition.get("index", -1))] = int(definition.findtext("Usage", "0"))
+    column = {usage: index for index, usage in sorted(usages.items(), reverse=True)}
+    value_column = column.get(GFU_MIN_MAX, column.get(GFU_MIN))
+    rgb = (GFU_RED, GFU_GREEN, GFU_BLUE)
+    for row in table.findall("Row"):
+        cells = [cell.text or "" for cell in row.findall("F")]
+        try:
+            code = int(float(cells[value_column])) if value_column is not None else int(row.get("index", -1))
+        except (ValueError, IndexError):
+            continue
+        if GFU_NAME in column and column[GFU_NAME] < len(cells) and cells[column[GFU_NAME]].strip():
+            found.names[code] = cells[column[GFU_NAME]].strip()
+        if all(usage in column and column[usage] < len(cells) for usage in rgb):
+            try:
+                found.colors[code] = rgb_to_hex(*(int(float(cells[column[usage]])) for usage in rgb))
+            except ValueError:
+                pass

@@ -1,10 +1,11 @@
-"""The QGIS default style of a class raster (`<name>.qml`), written without QGIS.
+"""The QGIS default style of a class raster (`<name>.qml`): where it lies, written and read without QGIS.
 
-Inside QGIS, plugin/styling.py has QGIS write the style itself. Outside it (the `imagette` command,
-a cluster job) this module writes the same renderers: for a class raster a paletted renderer, one
+Inside QGIS, plugin/styling.py has QGIS write the style itself, at style_path. Outside it (the `imagette`
+command, a cluster job) this module writes the same renderers: for a class raster a paletted renderer, one
 colour and label per class code on band 1, nodata (0) transparent; for a confidence raster the viridis
 ramp from 0 to 1. The XML is the part of what QGIS 3.22 saves that a paletted renderer
-needs; QGIS fills in defaults for what is left out when it loads the file beside the raster.
+needs; QGIS fills in defaults for what is left out when it loads the file beside the raster. Reading takes
+the labels and colours of a paletted renderer from any such style, QGIS's own included.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from .classes import ClassEntry
 
 QGIS_VERSION = "3.22.0"  # the oldest QGIS the plugin supports reads this style
-# The confidence ramp of plugin/styling.py (viridis: dark purple = unsure, yellow = sure), from 0 to 1.
+# The confidence ramp, here and in plugin/styling.py: viridis (dark purple = unsure, yellow = sure), from 0 to 1.
 VIRIDIS = ("#440154", "#3b528b", "#21918c", "#5ec962", "#fde725")
 
 
@@ -71,3 +72,30 @@ def write_style(raster: str | Path, classes: Sequence[ClassEntry] | None) -> Pat
     target = style_path(raster)
     target.write_text(style_xml(classes), encoding="utf-8")
     return target
+
+
+def read_style(raster: str | Path) -> tuple[dict[int, str], dict[int, str]]:
+    """Labels and #rrggbb colours by class code of the paletted renderers in the raster's default style;
+    empty when there is no style or it cannot be parsed."""
+    names: dict[int, str] = {}
+    colors: dict[int, str] = {}
+    path = style_path(raster)
+    if not path.is_file():
+        return names, colors
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError:
+        return names, colors
+    for renderer in root.iter("rasterrenderer"):
+        if renderer.get("type") != "paletted":
+            continue
+        for entry in renderer.iter("paletteEntry"):
+            try:
+                code = int(float(entry.get("value", "")))
+            except ValueError:
+                continue
+            if (entry.get("label") or "").strip():
+                names[code] = entry.get("label", "").strip()
+            if entry.get("color"):
+                colors[code] = entry.get("color", "")[:7].lower()
+    return names, colors

@@ -17,13 +17,13 @@ import torch
 from rasterio.errors import RasterioIOError
 
 from . import dataset as ds
-from .assessment import ReferenceCounts, reference_confusion
 from .errors import CanceledError, ImagetteError
 from .geometry import geometry_bounds
 from .inference import classify_extents
 from .io import open_raster
 from .modelfile import ModelFile
 from .progress import Progress
+from .reference_counts import ReferenceCounts, reference_confusion
 
 
 @dataclass
