@@ -16,12 +16,9 @@ from imagette.plugin.engine.errors import CanceledError
 from imagette.plugin.engine.metrics import classification_scores, confusion_matrix
 from imagette.plugin.engine.modelfile import load_model
 from imagette.plugin.engine.models import build_model
-from imagette.plugin.engine.training import (
-    TrainingConfig,
-    class_weights,
-    scheduled_learning_rate,
-    train_classifier,
-)
+from imagette.plugin.engine.trainer import scheduled_learning_rate
+from imagette.plugin.engine.training import TrainingConfig, train_classifier
+from imagette.plugin.engine.training_inputs import class_weights
 
 from tests.training_data import Recorder, pattern_dataset, small_dataset
 
@@ -217,7 +214,7 @@ def test_poorly_recognised_class_is_reported(datasets, tmp_path):
 
 def test_gpu_out_of_memory_halves_the_batch_and_goes_on(datasets):
     # The error a CUDA allocation raises, provoked for parts above 8 patches: the CPU has no memory limit to hit.
-    from imagette.plugin.engine.training import _Trainer
+    from imagette.plugin.engine.trainer import Trainer as _Trainer
 
     data = ds.open_dataset(datasets[3])
     progress = Recorder()

@@ -23,6 +23,18 @@ from .errors import ImagetteError
 PREFETCH = 3  # batches prepared ahead of the network
 UNLABELLED = -1  # target of a pixel no feature labels: ignored by the loss and the scores
 COUNT_BATCH = 256  # masks counted at once for the class weights
+PIXEL_BATCH_PATCH = 32  # a segmentation batch holds as many pixels as batch_size patches of this side
+
+
+def batch_patches(batch_size: int, patch_size: int, segmentation: bool) -> int:
+    """Patches per batch: batch_size, or for segmentation as many pixels as batch_size patches of 32 px.
+
+    Segmentation patches are large (64 to 256 px); counting pixels keeps a step's cost and memory
+    comparable across patch sizes, and the default batch usable on a CPU.
+    """
+    if not segmentation:
+        return batch_size
+    return max(2, batch_size * PIXEL_BATCH_PATCH**2 // patch_size**2)
 
 
 class PatchTargets:

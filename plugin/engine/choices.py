@@ -46,6 +46,7 @@ CROSS_VALIDATION_LABELS = (
     "Always",
     "Never",
 )
+FOLDS = 5  # polygon folds of a cross-validation, by default
 
 # imagette:classifyraster METHOD (patch classifiers; segmentation networks always classify per pixel)
 METHODS = ("dense", "per_patch")

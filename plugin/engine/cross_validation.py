@@ -21,6 +21,7 @@ import numpy as np
 import torch
 
 from . import dataset as ds
+from .choices import FOLDS
 from .errors import CanceledError
 from .geometry import geometry_bounds
 from .modelfile import ModelFile
@@ -28,7 +29,6 @@ from .progress import Progress, Quiet, left_text
 from .scoring import FEW_VALIDATION_FEATURES
 from .validation import MapValidation, score_features
 
-FOLDS = 5
 # "auto" cross-validates small datasets only: there the extra trainings are quick and the validation polygons
 # few; a large dataset with one rare class would pay the folds' training time many times over.
 AUTO_MAX_PATCHES = 5000

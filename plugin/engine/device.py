@@ -9,8 +9,6 @@ from .choices import DEVICES
 from .errors import ImagetteError
 from .progress import Progress
 
-# Order of the DEVICE enum of the training and classification algorithms: a public contract.
-
 
 def select_device(choice: str, progress: Progress) -> torch.device:
     """Resolves auto/cpu/cuda: auto takes CUDA, then Apple MPS, then the CPU."""
@@ -52,3 +50,12 @@ def normalize(patches: np.ndarray, mean: np.ndarray, std: np.ndarray, valid: np.
     if valid is not None:
         out[np.broadcast_to(~valid[:, None], out.shape)] = 0  # not a product: NaN nodata times 0 stays NaN
     return out
+
+
+def describe_device(device: torch.device) -> str:
+    """The device as the log, the model file and the report name it: the GPU's name, the CPU's threads."""
+    if device.type == "cuda":
+        return f"cuda ({torch.cuda.get_device_name(device)})"
+    if device.type == "cpu":
+        return f"cpu ({torch.get_num_threads()} threads)"
+    return device.type

@@ -195,7 +195,7 @@ def freeze_backbone(network: Network) -> None:
     """Stops gradients in the pretrained backbone: only the new layers (head, decoder) learn.
 
     The backbone's BatchNorm layers must also stay in eval mode while training, so their
-    pretrained statistics are kept: training.py does that at the start of every epoch.
+    pretrained statistics are kept: trainer.py does that at the start of every epoch.
     """
     for name, parameter in network.named_parameters():
         parameter.requires_grad = name.startswith(network.NEW_LAYERS)
