@@ -60,12 +60,12 @@ class TrainingReach:
         self.pixels: list[np.ndarray] = []
         self.features: list[np.ndarray] = []
 
-    def add(self, maps: np.ndarray, labelled: np.ndarray, tops: np.ndarray, lefts: np.ndarray) -> None:
-        """maps: feature index + 1 of each pixel of the patches; labelled: the pixels their masks label."""
+    def add(self, feature_masks: np.ndarray, labelled: np.ndarray, tops: np.ndarray, lefts: np.ndarray) -> None:
+        """feature_masks: feature index + 1 of each pixel of the patches; labelled: the pixels their masks label."""
         patch, row, col = np.nonzero(labelled)
         pixels, first = np.unique((tops[patch] + row) * self.width + lefts[patch] + col, return_index=True)
         self.pixels.append(pixels)
-        self.features.append(maps[patch[first], row[first], col[first]].astype(np.int64) - 1)
+        self.features.append(feature_masks[patch[first], row[first], col[first]].astype(np.int64) - 1)
 
     def per_feature(self, count: int) -> np.ndarray:
         if not self.pixels:

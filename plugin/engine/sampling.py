@@ -18,7 +18,7 @@ Small features next to the patch get what they can hold:
 - the class share of a patch counts its own class's pixels against what the patch could hold of
   its feature (the patch's area, or the feature's when smaller), so a polygon smaller than the
   patch still gives patches;
-- with the default stride, a feature's grid is tightened (down to 1 px) until it gives about
+- with the default spacing, a feature's grid is tightened (down to 1 px) until it gives about
   MIN_PATCHES_PER_FEATURE patch centres.
 """
 
@@ -85,14 +85,14 @@ class LabelledFeature:
 
 @dataclass
 class SamplingConfig:
-    """What to sample; sizes and strides are in raster pixels."""
+    """What to sample; sizes and spacings are in raster pixels."""
 
     raster_path: str
     features: list[LabelledFeature]
     classes: list[ClassEntry]
     output_dir: str
     patch_size: int = 32
-    stride: int = 0  # 0: half the patch size
+    stride: int = 0  # spacing of the patch centres (the public STRIDE's name); 0: half the patch size
     min_class_share: float = 0.5
     nodata_tolerance: float = 0.0
     max_per_class: int = 0  # 0: no cap
@@ -102,16 +102,16 @@ class SamplingConfig:
     provenance: dict = field(default_factory=dict)  # written as is into the metadata
 
     @property
-    def grid_stride(self) -> int:
+    def grid_spacing(self) -> int:
         return self.stride or max(1, self.patch_size // 2)
 
-    def feature_strides(self, areas: np.ndarray) -> np.ndarray:
-        """Grid stride inside each feature (areas in pixels): the stride asked for, else the default tightened
+    def feature_spacings(self, areas: np.ndarray) -> np.ndarray:
+        """Spacing of the centres inside each feature (areas in pixels): the spacing asked for, else the default tightened
         for small features."""
         if self.stride:
             return np.full(len(self.features), self.stride, dtype=np.int64)
         fitting = np.floor(np.sqrt(areas / MIN_PATCHES_PER_FEATURE)).astype(np.int64)
-        return np.clip(fitting, 1, self.grid_stride)  # points get 1; they give one patch each anyway
+        return np.clip(fitting, 1, self.grid_spacing)  # points get 1; they give one patch each anyway
 
 
 @dataclass
@@ -188,11 +188,11 @@ class _Sampler:
         self.pixel_boxes = self._pixel_boxes()
         pixel_area = abs(src.transform.a * src.transform.e - src.transform.b * src.transform.d)
         areas = np.array([polygon_area(f.geometry) for f in self.features]) / pixel_area
-        self.strides = config.feature_strides(areas)
+        self.spacings = config.feature_spacings(areas)
         # Share of a patch its feature can fill: the patch, or the feature when smaller (points: the patch).
         self.fillable = np.where(areas > 0, np.clip(areas, 1, self.size**2), self.size**2) / self.size**2
         # One feature-index map per candidate patch (feature index + 1, 0 outside): the masks are made from them.
-        self.map_dtype = np.dtype(np.uint16 if len(self.features) < 2**16 - 1 else np.int32)
+        self.feature_mask_dtype = np.dtype(np.uint16 if len(self.features) < 2**16 - 1 else np.int32)
         self.inside = self.touching(0, src.height, 0, src.width)
         points = np.array([point_count(f.geometry) for f in self.features], dtype=np.float64)
         self.feature_split = self.split(np.where(points > 0, points, areas))
@@ -250,31 +250,31 @@ class _Sampler:
                     windows.append(Window(col, row, min(CHUNK, width - col), min(CHUNK, height - row)))
         return windows
 
-    def run_pass_one(self, patch_file, map_file) -> _Candidates:
+    def run_pass_one(self, patch_file, feature_mask_file) -> _Candidates:
         windows = self.chunks()
-        tightened = int((self.strides < self.config.grid_stride).sum())
+        tightened = int((self.spacings < self.config.grid_spacing).sum())
         if tightened:
             self.progress.info(
                 f"{tightened} feature(s) are too small for {MIN_PATCHES_PER_FEATURE} patch centres on the grid of "
-                f"{self.config.grid_stride} px: their grid is tightened (down to {int(self.strides.min())} px)."
+                f"{self.config.grid_spacing} px: their grid is tightened (down to {int(self.spacings.min())} px)."
             )
         found = _Candidates()
         for window in self.progress.iterate(windows, len(windows), 0, 80):
-            self._sample_chunk(window, found, patch_file, map_file)
+            self._sample_chunk(window, found, patch_file, feature_mask_file)
         return found
 
     def _candidates_in_core(self, core: Window, halo: Window, feature_map: np.ndarray, selected: np.ndarray):
         """Centre pixels (absolute rows, cols) and feature index of every candidate in the chunk core.
 
-        A pixel of feature f is a centre when its row and column fall on f's grid (stride s, offset s // 2).
+        A pixel of feature f is a centre when its row and column fall on f's grid (spacing s, offset s // 2).
         """
         top, left = core.row_off - halo.row_off, core.col_off - halo.col_off
         feature_index = feature_map[top : top + core.height, left : left + core.width].astype(np.int64) - 1
         rr, cc = np.nonzero(feature_index >= 0)
         index = feature_index[rr, cc]
         rows, cols = rr + core.row_off, cc + core.col_off
-        stride = self.strides[index]
-        keep = (rows % stride == stride // 2) & (cols % stride == stride // 2)
+        spacing = self.spacings[index]
+        keep = (rows % spacing == spacing // 2) & (cols % spacing == spacing // 2)
         rows, cols, index = rows[keep], cols[keep], index[keep]
         point_rows, point_cols, point_index = [], [], []
         for i, row, col in self._point_pixels(selected):
@@ -332,7 +332,7 @@ class _Sampler:
         )
         return data, valid
 
-    def _sample_chunk(self, core: Window, found: _Candidates, patch_file, map_file) -> None:
+    def _sample_chunk(self, core: Window, found: _Candidates, patch_file, feature_mask_file) -> None:
         size, before = self.size, self.before
         # The halo reaches one patch beyond the core on every side, past the raster's edge where the core meets it.
         halo = Window(core.col_off - size, core.row_off - size, core.width + 2 * size, core.height + 2 * size)
@@ -379,8 +379,8 @@ class _Sampler:
         patches = np.ascontiguousarray(windows[top_in, left_in])
         _fill_invalid(patches, np.lib.stride_tricks.sliding_window_view(valid, (size, size))[top_in, left_in])
         patch_file.write(patches.tobytes())
-        maps = np.lib.stride_tricks.sliding_window_view(labelled, (size, size))[top_in, left_in]
-        map_file.write(maps.astype(self.map_dtype).tobytes())
+        feature_masks = np.lib.stride_tricks.sliding_window_view(labelled, (size, size))[top_in, left_in]
+        feature_mask_file.write(feature_masks.astype(self.feature_mask_dtype).tobytes())
         found.add(rows, cols, index, classifiable)
 
     def cap(self, codes: np.ndarray) -> np.ndarray:
@@ -457,9 +457,9 @@ def _sample_into(config: SamplingConfig, output: Path, progress: Progress) -> Sa
                 f"The patch size ({size} px) is larger than the raster ({src.width} x {src.height} px). Choose a smaller patch size."
             )
         sampler = _Sampler(config, src, progress)
-        raw_path, maps_path = Path(work) / "candidates.bin", Path(work) / "candidate_maps.bin"
-        with open(raw_path, "wb") as patch_file, open(maps_path, "wb") as map_file:
-            rows, cols, index, classifiable = sampler.run_pass_one(patch_file, map_file).arrays()
+        raw_path, feature_masks_path = Path(work) / "candidates.bin", Path(work) / "candidate_feature_masks.bin"
+        with open(raw_path, "wb") as patch_file, open(feature_masks_path, "wb") as feature_mask_file:
+            rows, cols, index, classifiable = sampler.run_pass_one(patch_file, feature_mask_file).arrays()
         codes = sampler.codes[index]
         if np.unique(codes).size < 2:
             found = ", ".join(sorted({e.name for e in config.classes if e.code in set(codes.tolist())})) or "none"
@@ -496,16 +496,18 @@ def _sample_into(config: SamplingConfig, output: Path, progress: Progress) -> Sa
         tops, lefts = rows - size // 2, cols - size // 2
         reach = TrainingReach(src.width)
 
-        def masked(maps: np.ndarray, start: int) -> np.ndarray:
+        def masked(feature_masks: np.ndarray, start: int) -> np.ndarray:
             progress.set_percent(90 + 5 * start / max(selection.size, 1))
-            batch = slice(start, start + len(maps))
-            masks = lookup[split[batch, None, None], maps]
+            batch = slice(start, start + len(feature_masks))
+            masks = lookup[split[batch, None, None], feature_masks]
             training = split[batch] == ds.TRAIN
-            reach.add(maps[training], masks[training] > 0, tops[batch][training], lefts[batch][training])
+            reach.add(feature_masks[training], masks[training] > 0, tops[batch][training], lefts[batch][training])
             return masks
 
-        copy_rows(maps_path, Path(work) / ds.MASKS_FILE, selection, (size, size), sampler.map_dtype, masked)
-        maps_path.unlink()
+        copy_rows(
+            feature_masks_path, Path(work) / ds.MASKS_FILE, selection, (size, size), sampler.feature_mask_dtype, masked
+        )
+        feature_masks_path.unlink()
         label_use = _label_use(sampler, codes, split, reach.per_feature(len(config.features)))
         _report_label_use(sampler, label_use)
         xs, ys = src.transform * (lefts + size / 2, tops + size / 2)
@@ -525,7 +527,7 @@ def _sample_into(config: SamplingConfig, output: Path, progress: Progress) -> Sa
             "crs_name": src.crs.to_string(),
             "raster": str(Path(config.raster_path).resolve()),
             "sampling": {
-                "stride": config.grid_stride,
+                "stride": config.grid_spacing,
                 "min_class_share": config.min_class_share,
                 "nodata_tolerance": config.nodata_tolerance,
                 "max_per_class": config.max_per_class,
