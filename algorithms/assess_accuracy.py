@@ -29,6 +29,7 @@ from ..plugin.compat import (
     SOURCE_VECTOR,
     WKB_NO_GEOMETRY,
 )
+from ..plugin.engine.i18n import tr_noop
 from .base import ImagetteAlgorithm
 from .labels import check_class_field, class_rows, resolve_layers
 
@@ -36,10 +37,12 @@ from .labels import check_class_field, class_rows, resolve_layers
 class AssessAccuracy(ImagetteAlgorithm):
     NAME = "assessaccuracy"
     NEEDS_RASTERIO = True
-    DISPLAY_NAME = "Assess map accuracy"
-    SHORT_DESCRIPTION = "Scores a classification against reference polygons or points, with area-adjusted estimates."
-    TAGS = "accuracy,assessment,validation,confusion matrix,kappa,f1,area,olofsson,stratified,reference,map"
-    HELP = (
+    DISPLAY_NAME = tr_noop("Assess map accuracy")
+    SHORT_DESCRIPTION = tr_noop(
+        "Scores a classification against reference polygons or points, with area-adjusted estimates."
+    )
+    TAGS = tr_noop("accuracy,assessment,validation,confusion matrix,kappa,f1,area,olofsson,stratified,reference,map")
+    HELP = tr_noop(
         "Compares a classification raster with reference polygons or points and writes an HTML report: the confusion "
         "matrix (rows reference, columns map), producer's and user's accuracy and F1 of every class, overall accuracy, "
         "macro-F1 and kappa.\n\n"
@@ -122,26 +125,36 @@ class AssessAccuracy(ImagetteAlgorithm):
             advanced=True,
         )
         for name, label in (
-            (self.OVERALL_ACCURACY, "Overall accuracy"),
-            (self.MACRO_F1, "Macro-F1"),
-            (self.KAPPA, "Kappa"),
-            (self.OVERALL_ACCURACY_MAPPED, "Overall accuracy, mapped area only"),
-            (self.COVERAGE, "Coverage: share of the reference the map classifies"),
+            (self.OVERALL_ACCURACY, self.tr("Overall accuracy")),
+            (self.MACRO_F1, self.tr("Macro-F1")),
+            (self.KAPPA, self.tr("Kappa")),
+            (self.OVERALL_ACCURACY_MAPPED, self.tr("Overall accuracy, mapped area only")),
+            (self.COVERAGE, self.tr("Coverage: share of the reference the map classifies")),
         ):
-            self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
+            self.addOutput(QgsProcessingOutputNumber(name, label))
 
     def execute(self, parameters, context, feedback, progress):
         from ..plugin.engine.assessment import AssessmentConfig, assess_accuracy, map_classes, match_reference_values
 
         field_name = self.parameterAsString(parameters, self.CLASS_FIELD, context)
         raster, source, field_index = resolve_layers(
-            self, parameters, context, self.INPUT_CLASSIFICATION, self.REFERENCE, self.CLASS_FIELD, "classification"
+            self,
+            parameters,
+            context,
+            self.INPUT_CLASSIFICATION,
+            self.REFERENCE,
+            self.CLASS_FIELD,
+            self.tr("The classification"),
         )
         labelled, _, skipped = class_rows(context, source, field_index, raster.crs())
         check_class_field(source, field_index, [value for _, value, _ in labelled])
         rows = [(value, json.loads(geometry.asJson())) for _, value, geometry in labelled]
         if skipped:
-            feedback.pushWarning(f"{skipped} reference feature(s) with an empty class or no geometry were skipped.")
+            feedback.pushWarning(
+                self.tr("{count} reference feature(s) with an empty class or no geometry were skipped.").format(
+                    count=skipped
+                )
+            )
         table = map_classes(raster.source())
         codes = match_reference_values(
             (value for value, _ in rows), table, field_name, f"the classification '{raster.name()}'"

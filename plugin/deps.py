@@ -19,6 +19,7 @@ from html import escape
 from pathlib import Path
 
 from .engine.errors import ImagetteError
+from .engine.i18n import tr
 from .engine.progress import Progress
 from .engine.versions import package_version, plugin_version
 
@@ -59,8 +60,10 @@ def pip_available() -> bool:
 def get_pip_advice() -> str:
     """How to get pip into QGIS's Python when it has none (Debian does not pull python3-pip in with QGIS)."""
     if debian_like():
-        return "pip is not installed for this Python: first run  sudo apt install python3-pip"
-    return f'pip is not installed for this Python: first run  "{qgis_python()}" -m ensurepip --user'
+        command = "sudo apt install python3-pip"
+    else:
+        command = f'"{qgis_python()}" -m ensurepip --user'
+    return tr("pip is not installed for this Python: first run  {command}").format(command=command)
 
 
 def qgis_python() -> str:
@@ -95,34 +98,36 @@ def install_command() -> str:
 
 def install_advice() -> str:
     """What to tell a person whose QGIS has no torch."""
-    lines = [f"PyTorch is not installed in the Python that QGIS uses ({qgis_python()})."]
+    lines = [tr("PyTorch is not installed in the Python that QGIS uses ({python}).").format(python=qgis_python())]
     if not pip_available():
         lines.append(get_pip_advice())
     lines += [
-        f"Install PyTorch with:  {install_command()}",
-        "For a CPU-only build (much smaller), add:  --index-url https://download.pytorch.org/whl/cpu",
+        tr("Install PyTorch with:  {command}").format(command=install_command()),
+        tr("For a CPU-only build (much smaller), add:  {option}").format(
+            option="--index-url https://download.pytorch.org/whl/cpu"
+        ),
     ]
     if sys.platform == "win32":
-        lines.append("On Windows, run the command in the OSGeo4W Shell that came with QGIS.")
+        lines.append(tr("On Windows, run the command in the OSGeo4W Shell that came with QGIS."))
     elif sys.platform == "darwin":
-        lines.append("On macOS, use the python3 inside QGIS.app (Contents/MacOS/bin/python3).")
-    lines.append("Then restart QGIS.")
+        lines.append(tr("On macOS, use the python3 inside QGIS.app (Contents/MacOS/bin/python3)."))
+    lines.append(tr("Then restart QGIS."))
     return "\n".join(lines)
 
 
 def rasterio_advice() -> str:
     """What to tell a person whose QGIS Python cannot import rasterio."""
-    lines = [f"rasterio is not installed in the Python that QGIS uses ({qgis_python()})."]
+    lines = [tr("rasterio is not installed in the Python that QGIS uses ({python}).").format(python=qgis_python())]
     if debian_like():
         # The Debian package shares QGIS's GDAL; a pip wheel brings a second GDAL into the process.
-        lines.append("Install Debian's package, which uses QGIS's own GDAL:  sudo apt install python3-rasterio")
+        lines.append(tr("Install Debian's package, which uses QGIS's own GDAL:  sudo apt install python3-rasterio"))
     elif sys.platform == "win32":
-        lines.append("Install python3-rasterio with the OSGeo4W installer that installed QGIS (Advanced install).")
+        lines.append(tr("Install python3-rasterio with the OSGeo4W installer that installed QGIS (Advanced install)."))
     else:
         if not pip_available():
             lines.append(get_pip_advice())
-        lines.append(f'Install it with:  {pip_install()} "rasterio"')
-    lines.append("Then restart QGIS.")
+        lines.append(tr("Install it with:  {command}").format(command=f'{pip_install()} "rasterio"'))
+    lines.append(tr("Then restart QGIS."))
     return "\n".join(lines)
 
 
@@ -158,12 +163,13 @@ def onnxruntime_available() -> bool:
     return installed("onnxruntime")
 
 
-def _package_advice(need: str, install: str) -> str:
-    """What to tell a person whose QGIS Python lacks a package: what needs it, then how to install it there."""
-    lines = [f"{need}, which is not installed in the Python that QGIS uses ({qgis_python()})."]
+def _package_advice(missing: str, install: str) -> str:
+    """What to tell a person whose QGIS Python lacks a package: what needs it (a template naming the {python}), then
+    how to install it there."""
+    lines = [missing.format(python=qgis_python())]
     if not pip_available():
         lines.append(get_pip_advice())
-    lines += [install, "Then restart QGIS."]
+    lines += [install, tr("Then restart QGIS.")]
     return "\n".join(lines)
 
 
@@ -171,16 +177,23 @@ def onnx_advice() -> str:
     """What to tell a person whose QGIS Python has no onnx package, which ONNX export needs."""
     requirements = " ".join(f'"{name}"' for name in ONNX_REQUIREMENTS)
     return _package_advice(
-        "Exporting to ONNX needs the onnx package",
-        f"Install it, with ONNX Runtime to run the exported models, with:  {pip_install()} {requirements}",
+        tr("Exporting to ONNX needs the onnx package, which is not installed in the Python that QGIS uses ({python})."),
+        tr("Install it, with ONNX Runtime to run the exported models, with:  {command}").format(
+            command=f"{pip_install()} {requirements}"
+        ),
     )
 
 
 def onnxruntime_advice() -> str:
     """What to tell a person whose QGIS Python has no ONNX Runtime, which classifying an .onnx model needs."""
     return _package_advice(
-        "Classifying with an ONNX model (.onnx) needs ONNX Runtime",
-        f'Install it with:  {pip_install()} "onnxruntime"  (or classify the model file (.pt) with PyTorch)',
+        tr(
+            "Classifying with an ONNX model (.onnx) needs ONNX Runtime, which is not installed in the Python that QGIS "
+            "uses ({python})."
+        ),
+        tr("Install it with:  {command}  (or classify the model file (.pt) with PyTorch)").format(
+            command=f'{pip_install()} "onnxruntime"'
+        ),
     )
 
 

@@ -29,13 +29,16 @@ from qgis.PyQt.QtGui import QColor
 from .compat import RAMP_LINEAR
 from .engine.classes import ClassEntry
 from .engine.errors import ImagetteError
+from .engine.i18n import tr_noop
+from .i18n import tr
 
 # Post-processors waiting for QGIS to call them (QGIS calls each once); each leaves once it has run.
 _PENDING: list[QgsProcessingLayerPostProcessorInterface] = []
 
 # The confidence ramp: viridis (dark purple = unsure, yellow = sure), readable by colour-blind people and in grey.
 VIRIDIS = ("#440154", "#3b528b", "#21918c", "#5ec962", "#fde725")
-SPLIT_LABELS = {"train": "training", "validation": "validation"}
+# The legend of the patch footprints, under each class.
+SPLIT_LABELS = {"train": tr_noop("training"), "validation": tr_noop("validation")}
 
 
 def class_renderer(layer: QgsRasterLayer, classes: Sequence[ClassEntry]) -> QgsPalettedRasterRenderer:
@@ -79,7 +82,9 @@ def footprint_renderer(classes: Sequence[ClassEntry]) -> QgsRuleBasedRenderer:
                     "outline_width": "0.4",
                 }
             )
-            parent.appendChild(QgsRuleBasedRenderer.Rule(symbol, 0, 0, f"\"split\" = '{split}'", SPLIT_LABELS[split]))
+            parent.appendChild(
+                QgsRuleBasedRenderer.Rule(symbol, 0, 0, f"\"split\" = '{split}'", tr(SPLIT_LABELS[split]))
+            )
         root.appendChild(parent)
     return QgsRuleBasedRenderer(root)
 
@@ -99,7 +104,9 @@ def save_default_style(raster: str | Path, classes: Sequence[ClassEntry] | None)
     """
     layer = QgsRasterLayer(str(raster), Path(raster).stem, "gdal")
     if not layer.isValid():
-        raise ImagetteError(f"QGIS cannot open the raster '{raster}' it has just written, to style it.")
+        raise ImagetteError(
+            tr("QGIS cannot open the raster '{raster}' it has just written, to style it.").format(raster=raster)
+        )
     layer.setRenderer(confidence_renderer(layer) if classes is None else class_renderer(layer, classes))
     target = style_path(raster)
     message, saved = layer.saveNamedStyle(str(target))
