@@ -123,8 +123,12 @@ def problems(root: Path = REPO) -> list[str]:
             if kind or not text:
                 found.append(f"{path.name}: {kind or 'empty'}: {source[:100]!r}")
             elif placeholders(text) != placeholders(source):
-                found.append(f"{path.name}: placeholders {placeholders(text)} instead of {placeholders(source)}: {source[:80]!r}")
-        found += [f"{path.name}: vanished from the code: {source[:100]!r}" for source in entries if source not in messages]
+                found.append(
+                    f"{path.name}: placeholders {placeholders(text)} instead of {placeholders(source)}: {source[:80]!r}"
+                )
+        found += [
+            f"{path.name}: vanished from the code: {source[:100]!r}" for source in entries if source not in messages
+        ]
     return found
 
 
