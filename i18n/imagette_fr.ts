@@ -153,6 +153,7 @@ Les valeurs de classe textuelles sont associées aux noms de classe de la carte 
     </message>
     <message>
       <location filename="../algorithms/base.py" />
+      <location filename="../plugin/deps.py" />
       <source>version unknown</source>
       <translation>version inconnue</translation>
     </message>
@@ -247,6 +248,7 @@ Quand quelque chose manque ou ne va pas (PyTorch absent ou trop ancien, un PyTor
     </message>
     <message>
       <location filename="../algorithms/check_environment.py" />
+      <location filename="../plugin/deps.py" />
       <source>Everything Imagette needs is in place.</source>
       <translation>Tout ce dont Imagette a besoin est en place.</translation>
     </message>
@@ -1015,6 +1017,208 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
       <translation>Installez-le, avec ONNX Runtime pour exécuter les modèles exportés, avec :  {command}</translation>
     </message>
     <message>
+      <location filename="../plugin/deps.py" />
+      <source>Imagette deep-learning environment</source>
+      <translation>Environnement d'apprentissage profond d'Imagette</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>What to do:</source>
+      <translation>Que faire :</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>torch {version} on {device}</source>
+      <translation>torch {version} sur {device}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>no PyTorch</source>
+      <translation>pas de PyTorch</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>{torch}; cannot be imported: {modules} (the log and report say what to install).</source>
+      <translation>{torch} ; ne peut pas être importé : {modules} (le journal et le rapport disent quoi installer).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>{torch}; {count} thing(s) to fix (the log and report say how).</source>
+      <translation>{torch} ; {count} point(s) à corriger (le journal et le rapport disent comment).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>{torch}; everything Imagette needs is in place.</source>
+      <translation>{torch} ; tout ce dont Imagette a besoin est en place.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>What to do</source>
+      <translation>Que faire</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>Software</source>
+      <translation>Logiciels</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>numpy cannot be imported: QGIS's Python installation is broken; reinstall QGIS (Debian: python3-numpy).</source>
+      <translation>numpy ne peut pas être importé : l'installation Python de QGIS est défectueuse ; réinstallez QGIS (Debian : python3-numpy).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>rasterio runs GDAL {rasterio} and QGIS GDAL {qgis}: two GDAL libraries in one process can crash QGIS. Use the rasterio that comes with QGIS (Debian/Ubuntu: python3-rasterio; OSGeo4W: python3-rasterio) and uninstall the pip one.</source>
+      <translation>rasterio utilise GDAL {rasterio} et QGIS GDAL {qgis} : deux bibliothèques GDAL dans un même processus peuvent faire planter QGIS. Utilisez le rasterio fourni avec QGIS (Debian/Ubuntu : python3-rasterio ; OSGeo4W : python3-rasterio) et désinstallez celui de pip.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>cannot be imported ({problem})</source>
+      <translation>ne peut pas être importé ({problem})</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>exporting models to ONNX</source>
+      <translation>l'export des modèles en ONNX</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>running exported ONNX models</source>
+      <translation>l'exécution des modèles ONNX exportés</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>cannot be imported, needed only for {purpose} ({problem}): {command}</source>
+      <translation>ne peut pas être importé, nécessaire seulement pour {purpose} ({problem}) : {command}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>ONNX Runtime providers</source>
+      <translation>Fournisseurs d'ONNX Runtime</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>unknown</source>
+      <translation>inconnue</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>yes</source>
+      <translation>oui</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>no</source>
+      <translation>non</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>Built for CUDA</source>
+      <translation>Compilé pour CUDA</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>no (CPU-only build)</source>
+      <translation>non (version CPU seule)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>CPU threads</source>
+      <translation>Fils d'exécution CPU</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>{threads} (of {cores} logical cores)</source>
+      <translation>{threads} (sur {cores} cœurs logiques)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>CUDA available</source>
+      <translation>CUDA disponible</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>CUDA device {index}</source>
+      <translation>Périphérique CUDA {index}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>{name}, {total} GiB ({free} GiB free), compute capability {capability}</source>
+      <translation>{name}, {total} Gio ({free} Gio libres), capacité de calcul {capability}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>Apple MPS available</source>
+      <translation>Apple MPS disponible</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>yes (memory shared with the CPU)</source>
+      <translation>oui (mémoire partagée avec le CPU)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>DEVICE 'auto' uses</source>
+      <translation>Périphérique qu'utilise « auto »</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>torch {version} is too old for Imagette; upgrade it:  {command}</source>
+      <translation>torch {version} est trop ancien pour Imagette ; mettez-le à jour :  {command}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>An NVIDIA GPU is present but this torch is a CPU-only build. Install a CUDA build (pick the CUDA version your driver supports, see https://pytorch.org/get-started/locally/):  {command}</source>
+      <translation>Un GPU NVIDIA est présent mais ce torch est une version CPU seule. Installez une version CUDA (choisissez la version de CUDA que votre pilote prend en charge, voir https://pytorch.org/get-started/locally/) :  {command}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>This torch is built for CUDA {cuda} but sees no GPU: update the NVIDIA driver (nvidia-smi shows the CUDA version it supports) or install a torch built for an older CUDA.</source>
+      <translation>Ce torch est compilé pour CUDA {cuda} mais ne voit aucun GPU : mettez à jour le pilote NVIDIA (nvidia-smi indique la version de CUDA qu'il prend en charge) ou installez un torch compilé pour un CUDA plus ancien.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>torch hub cache</source>
+      <translation>cache de torch hub</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>{folder} (TORCH_HOME moves it)</source>
+      <translation>{folder} (TORCH_HOME le déplace)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>Pretrained weights</source>
+      <translation>Poids pré-entraînés</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>present</source>
+      <translation>présent</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>absent</source>
+      <translation>absent</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>{architecture} ImageNet weights</source>
+      <translation>Poids ImageNet de {architecture}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>Offline use</source>
+      <translation>Utilisation hors ligne</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>absent files are downloaded on first use when online; otherwise copy them from {address}, names unchanged, to {folder}, or give a file as 'Pretrained weights file'</source>
+      <translation>les fichiers absents sont téléchargés à la première utilisation quand la machine est en ligne ; sinon copiez-les depuis {address}, sans changer leur nom, dans {folder}, ou donnez un fichier comme « Fichier de poids pré-entraînés »</translation>
+    </message>
+    <message>
       <location filename="../plugin/engine/choices.py" />
       <source>Small CNN (from scratch)</source>
       <translation>Petit CNN (sans pré-entraînement)</translation>
@@ -1318,11 +1522,6 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />
-      <source>Pretrained weights</source>
-      <translation>Poids pré-entraînés</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/report.py" />
       <source>none (random initialisation)</source>
       <translation>aucun (initialisation aléatoire)</translation>
     </message>
@@ -1420,11 +1619,6 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
       <location filename="../plugin/engine/report.py" />
       <source>{share} of training time</source>
       <translation>{share} du temps d'entraînement</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/report.py" />
-      <source>Software</source>
-      <translation>Logiciels</translation>
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />
