@@ -162,8 +162,11 @@ class AssessAccuracy(ImagetteAlgorithm):
         names = {codes[value]: str(value) for value, _ in rows if isinstance(value, str)}
         features = [(geometry, codes[value]) for value, geometry in rows]
         progress.info(
-            f"{len(features)} reference feature(s) in {len(set(codes.values()))} class(es); the map names "
-            f"{len([c for c in table.values() if c.name])} class(es)."
+            self.tr("{features} reference feature(s) in {classes} class(es); the map names {named} class(es).").format(
+                features=len(features),
+                classes=len(set(codes.values())),
+                named=len([c for c in table.values() if c.name]),
+            )
         )
         report_path = self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context)
         config = AssessmentConfig(
@@ -176,27 +179,48 @@ class AssessAccuracy(ImagetteAlgorithm):
         )
         result = assess_accuracy(config, progress)
         scores = result.scores
-        unit = "point" if result.points else "pixel"
         unclassified = result.counts.nodata_pixels if config.count_unclassified else 0
-        progress.info(
-            f"Overall accuracy {self.percent(scores['overall_accuracy'])}, macro-F1 {self.fixed(scores['macro_f1'])}, "
-            f"kappa {self.fixed(scores['kappa'])} on {int(result.counts.confusion.sum()) + unclassified} reference "
-            f"{unit}(s)" + (f", {unclassified} of them unclassified by the map" if unclassified else "") + "; on the "
-            f"mapped area only, overall accuracy {result.mapped_scores['overall_accuracy']:.2%}; coverage "
-            f"{result.coverage:.2%}."
+        if result.points:
+            headline = self.tr(
+                "Overall accuracy {accuracy}, macro-F1 {f1}, kappa {kappa} on {count} reference point(s)"
+            )
+        else:
+            headline = self.tr(
+                "Overall accuracy {accuracy}, macro-F1 {f1}, kappa {kappa} on {count} reference pixel(s)"
+            )
+        headline = headline.format(
+            accuracy=self.percent(scores["overall_accuracy"]),
+            f1=self.fixed(scores["macro_f1"]),
+            kappa=self.fixed(scores["kappa"]),
+            count=int(result.counts.confusion.sum()) + unclassified,
         )
+        if unclassified:
+            headline += self.tr(", {count} of them unclassified by the map").format(count=unclassified)
+        mapped = self.tr("; on the mapped area only, overall accuracy {accuracy}; coverage {coverage}.").format(
+            accuracy=f"{result.mapped_scores['overall_accuracy']:.2%}", coverage=f"{result.coverage:.2%}"
+        )
+        progress.info(headline + mapped)
         for entry, per_class in zip(result.classes, scores["per_class"]):
             progress.info(
-                f"Class {entry.code} '{entry.label}': producer's accuracy {self.percent(per_class['recall'])}, "
-                f"user's accuracy {self.percent(per_class['precision'])}, F1 {self.fixed(per_class['f1'])}."
+                self.tr(
+                    "Class {code} '{name}': producer's accuracy {producer}, user's accuracy {user}, F1 {f1}."
+                ).format(
+                    code=entry.code,
+                    name=entry.label,
+                    producer=self.percent(per_class["recall"]),
+                    user=self.percent(per_class["precision"]),
+                    f1=self.fixed(per_class["f1"]),
+                )
             )
         if result.estimates is not None:
             estimates = result.estimates
             interval = estimates["overall_accuracy_ci"]
             progress.info(
-                f"Area-adjusted overall accuracy {self.percent(estimates['overall_accuracy'])}"
+                self.tr("Area-adjusted overall accuracy {accuracy}").format(
+                    accuracy=self.percent(estimates["overall_accuracy"])
+                )
                 + ("" if interval is None else f" ± {interval:.1%} (95 %)")
-                + "; class areas and their intervals are in the report."
+                + self.tr("; class areas and their intervals are in the report.")
             )
         outputs = {
             self.OUTPUT_REPORT: report_path,
@@ -211,13 +235,11 @@ class AssessAccuracy(ImagetteAlgorithm):
             outputs[self.OUTPUT_CONFUSION] = sink_id
         return outputs
 
-    @staticmethod
-    def percent(value):
-        return "n/a" if value is None else f"{value:.1%}"
+    def percent(self, value):
+        return self.tr("n/a") if value is None else f"{value:.1%}"
 
-    @staticmethod
-    def fixed(value):
-        return "n/a" if value is None else f"{value:.3f}"
+    def fixed(self, value):
+        return self.tr("n/a") if value is None else f"{value:.3f}"
 
     def write_confusion(self, parameters, context, result):
         """Writes the optional confusion table; returns its id, or None when it was not asked for."""

@@ -142,6 +142,52 @@ Les valeurs de classe textuelles sont associées aux noms de classe de la carte 
       <translation>{count} entité(s) de référence sans classe ou sans géométrie ont été ignorée(s).</translation>
     </message>
     <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>{features} reference feature(s) in {classes} class(es); the map names {named} class(es).</source>
+      <translation>{features} entité(s) de référence dans {classes} classe(s) ; la carte nomme {named} classe(s).</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>Overall accuracy {accuracy}, macro-F1 {f1}, kappa {kappa} on {count} reference point(s)</source>
+      <translation>Précision globale {accuracy}, F1 macro {f1}, kappa {kappa} sur {count} point(s) de référence</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>Overall accuracy {accuracy}, macro-F1 {f1}, kappa {kappa} on {count} reference pixel(s)</source>
+      <translation>Précision globale {accuracy}, F1 macro {f1}, kappa {kappa} sur {count} pixel(s) de référence</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>, {count} of them unclassified by the map</source>
+      <translation>, dont {count} non classé(s) par la carte</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>; on the mapped area only, overall accuracy {accuracy}; coverage {coverage}.</source>
+      <translation> ; sur la seule zone cartographiée, précision globale {accuracy} ; couverture {coverage}.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>Class {code} '{name}': producer's accuracy {producer}, user's accuracy {user}, F1 {f1}.</source>
+      <translation>Classe {code} « {name} » : exactitude du producteur {producer}, exactitude de l'utilisateur {user}, F1 {f1}.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>Area-adjusted overall accuracy {accuracy}</source>
+      <translation>Précision globale ajustée selon les surfaces {accuracy}</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>; class areas and their intervals are in the report.</source>
+      <translation> ; les surfaces des classes et leurs intervalles de confiance sont dans le rapport.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>n/a</source>
+      <translation>n.d.</translation>
+    </message>
+    <message>
       <location filename="../algorithms/base.py" />
       <source>not importable ({problem})</source>
       <translation>non importable ({problem})</translation>
@@ -1468,11 +1514,6 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
       <location filename="../plugin/engine/report.py" />
       <source>Overall accuracy {accuracy} hides class '{name}': F1 {f1}, only {recall} of its validation patches found. More or better polygons of it help most.</source>
       <translation>La précision globale de {accuracy} masque la classe « {name} » : F1 {f1}, seulement {recall} de ses imagettes de validation trouvées. Des polygones de cette classe plus nombreux ou meilleurs aident le plus.</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/report.py" />
-      <source>n/a</source>
-      <translation>n.d.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />
