@@ -427,6 +427,16 @@ Le raster doit avoir les bandes sur lesquelles le modèle a été entraîné, da
     </message>
     <message>
       <location filename="../algorithms/classify_raster.py" />
+      <source>What runs the network. Auto follows the model: PyTorch for a model file (.pt), ONNX Runtime for a model exported by 'Export model to ONNX' (.onnx). Choosing one refuses a model it cannot run, before any work.</source>
+      <translation>Ce qui exécute le réseau. Auto suit le modèle : PyTorch pour un fichier de modèle (.pt), ONNX Runtime pour un modèle exporté par « Exporter le modèle en ONNX » (.onnx). En choisir un refuse, avant tout calcul, un modèle qu'il ne peut pas exécuter.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <source>Engine</source>
+      <translation>Moteur</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
       <source>{name} (confidence)</source>
       <translation>{name} (confiance)</translation>
     </message>
@@ -1064,6 +1074,16 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
     </message>
     <message>
       <location filename="../plugin/deps.py" />
+      <source>Classifying with an ONNX model (.onnx) needs ONNX Runtime, which is not installed in the Python that QGIS uses ({python}).</source>
+      <translation>Classer avec un modèle ONNX (.onnx) demande ONNX Runtime, qui n'est pas installé dans le Python qu'utilise QGIS ({python}).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>Install it with:  {command}  (or classify the model file (.pt) with PyTorch)</source>
+      <translation>Installez-le avec :  {command}  (ou classez le fichier de modèle (.pt) avec PyTorch)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
       <source>Imagette deep-learning environment</source>
       <translation>Environnement d'apprentissage profond d'Imagette</translation>
     </message>
@@ -1353,6 +1373,31 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
       <location filename="../plugin/engine/choices.py" />
       <source>Per-patch (exact reference, slow)</source>
       <translation>Par imagette (référence exacte, lente)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>Auto (PyTorch for a model file .pt, ONNX Runtime for an .onnx file)</source>
+      <translation>Auto (PyTorch pour un fichier de modèle .pt, ONNX Runtime pour un fichier .onnx)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>PyTorch</source>
+      <translation>PyTorch</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>ONNX Runtime</source>
+      <translation>ONNX Runtime</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>PyTorch was asked for, but '{name}' is an ONNX file: PyTorch runs the model files (.pt) that 'Train patch classifier' writes. Choose the engine ONNX Runtime (or Auto) for this file, or give the model file (.pt) it was exported from.</source>
+      <translation>PyTorch a été demandé, mais « {name} » est un fichier ONNX : PyTorch exécute les fichiers de modèle (.pt) qu'écrit « Entraîner un classifieur d'imagettes ». Choisissez le moteur ONNX Runtime (ou Auto) pour ce fichier, ou donnez le fichier de modèle (.pt) dont il a été exporté.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>ONNX Runtime was asked for, but '{name}' is not an ONNX file (.onnx): ONNX Runtime runs models exported from a model file. Export the model first with 'Export model to ONNX' (imagette:exportmodel) and classify the .onnx file, or choose the engine PyTorch (or Auto) for this model file.</source>
+      <translation>ONNX Runtime a été demandé, mais « {name} » n'est pas un fichier ONNX (.onnx) : ONNX Runtime exécute les modèles exportés d'un fichier de modèle. Exportez d'abord le modèle avec « Exporter le modèle en ONNX » (imagette:exportmodel) et classez le fichier .onnx, ou choisissez le moteur PyTorch (ou Auto) pour ce fichier de modèle.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />

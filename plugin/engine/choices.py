@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import ImagetteError
-from .i18n import tr_noop
+from .i18n import tr, tr_noop
 
 # imagette:trainclassifier ARCHITECTURE
 ARCHITECTURES = ("small_cnn", "resnet18", "resnet34", "resnet50", "unet", "unet_resnet18", "unet_resnet34")
@@ -86,14 +86,18 @@ def engine_for(model_path: str, engine: str = ENGINES[0]) -> str:
     onnx = Path(model_path).suffix.lower() == EXTENSION
     if engine == PYTORCH and onnx:
         raise ImagetteError(
-            f"PyTorch was asked for, but '{name}' is an ONNX file: PyTorch runs the model files (.pt) that 'Train "
-            "patch classifier' writes. Choose the engine ONNX Runtime (or Auto) for this file, or give the model file "
-            "(.pt) it was exported from."
+            tr(
+                "PyTorch was asked for, but '{name}' is an ONNX file: PyTorch runs the model files (.pt) that 'Train "
+                "patch classifier' writes. Choose the engine ONNX Runtime (or Auto) for this file, or give the model "
+                "file (.pt) it was exported from."
+            ).format(name=name)
         )
     if engine == ONNX_RUNTIME and not onnx:
         raise ImagetteError(
-            f"ONNX Runtime was asked for, but '{name}' is not an ONNX file (.onnx): ONNX Runtime runs models exported "
-            "from a model file. Export the model first with 'Export model to ONNX' (imagette:exportmodel) and classify "
-            "the .onnx file, or choose the engine PyTorch (or Auto) for this model file."
+            tr(
+                "ONNX Runtime was asked for, but '{name}' is not an ONNX file (.onnx): ONNX Runtime runs models "
+                "exported from a model file. Export the model first with 'Export model to ONNX' (imagette:exportmodel) "
+                "and classify the .onnx file, or choose the engine PyTorch (or Auto) for this model file."
+            ).format(name=name)
         )
     return ONNX_RUNTIME if onnx else PYTORCH
