@@ -60,7 +60,7 @@ package: $(TRANSLATIONS)
 # `make package` runs without the venv: lrelease alone is installed when it is missing.
 i18n/%.qm: i18n/%.ts
 	@test -x $(LRELEASE) || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends qttools5-dev-tools; }
-	$(LRELEASE) -silent $< -qm $@
+	$(LRELEASE) -silent $< -qm $@.tmp && mv $@.tmp $@  # renamed into place: a running QGIS maps the old file
 
 $(STAMP): Makefile
 	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
