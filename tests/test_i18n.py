@@ -121,9 +121,11 @@ def test_a_refused_input_says_why_in_french_through_processing_run(french, scene
     }
     with pytest.raises(QgsProcessingException) as refusal:
         run_algorithm("samplepatches", parameters)
-    assert "Le champ de classe « no_such_field » n'existe pas dans la couche vecteur. Ses champs sont :" in str(
-        refusal.value
+    # French typography: non-breaking spaces inside « » and before the colon.
+    french = (
+        "Le champ de classe «\u00a0no_such_field\u00a0» n'existe pas dans la couche vecteur. Ses champs sont\u00a0:"
     )
+    assert french in str(refusal.value)
 
 
 @pytest.mark.slow
