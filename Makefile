@@ -4,7 +4,8 @@ SHELL := /bin/bash
 VENV := .venv
 PY := $(VENV)/bin/python
 # xvfb: the virtual X server tests/test_desktop.py drives the QGIS GUI on (skipped, with the reason, without it).
-DEBS := qgis qgis-providers python3-qgis python3-rasterio python3-venv xvfb
+# qttools5-dev-tools: lrelease, which builds the translations Qt loads (i18n/*.qm) from their sources (i18n/*.ts).
+DEBS := qgis qgis-providers python3-qgis python3-rasterio python3-venv xvfb qttools5-dev-tools
 # From Debian 13 on, Debian's own torch (2.6, a CPU build) is above the code's floor: taken instead of PyPI's.
 DEBS += $(shell [ "$$(cut -d. -f1 /etc/debian_version 2>/dev/null)" -ge 13 ] 2>/dev/null && echo python3-torch)
 # dask[distributed]: the optional cluster runs of the `imagette` command (tests/test_cli.py).
@@ -25,10 +26,13 @@ PIP_FIND := $(if $(wildcard /opt/wheels),--find-links /opt/wheels)
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM := offscreen
+# Qt's translations, built from the .ts sources (git-ignored); Debian 12 and 13 both keep Qt 5's lrelease here.
+LRELEASE := /usr/lib/qt5/bin/lrelease
+TRANSLATIONS := $(patsubst %.ts,%.qm,$(wildcard i18n/*.ts))
 
 .PHONY: test test-debian13 demo lint bench package clean
 
-test: $(STAMP)
+test: $(STAMP) $(TRANSLATIONS)
 	$(PY) -m pytest tests
 
 # The suite on Debian 13 (QGIS 3.40 LTR, Python 3.13, numpy 2, GDAL 3.10), in a chroot built once with debootstrap at
@@ -38,7 +42,7 @@ TARGETS ?= test
 test-debian13:
 	DEBIAN13_ROOT=$(DEBIAN13_ROOT) DEBIAN13_DEBS="make python3-torch $(DEBS)" scripts/debian13.sh $(TARGETS)
 
-demo: $(STAMP)
+demo: $(STAMP) $(TRANSLATIONS)
 	$(PY) demo/run_demo.py
 
 lint: $(STAMP)
@@ -50,8 +54,13 @@ bench: $(STAMP)
 	for script in bench/bench_*.py; do $(PY) $$script || exit 1; done
 
 # The installable zip, dist/imagette-<version>.zip; needs only Python's standard library.
-package:
+package: $(TRANSLATIONS)
 	python3 scripts/package.py
+
+# `make package` runs without the venv: lrelease alone is installed when it is missing.
+i18n/%.qm: i18n/%.ts
+	@test -x $(LRELEASE) || { $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends qttools5-dev-tools; }
+	$(LRELEASE) -silent $< -qm $@.tmp && mv $@.tmp $@  # renamed into place: a running QGIS maps the old file
 
 $(STAMP): Makefile
 	@missing=$$(for p in $(DEBS); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q "install ok installed" || echo $$p; done); \
@@ -65,4 +74,4 @@ $(STAMP): Makefile
 	touch $@
 
 clean:
-	rm -rf .build demo-output dist
+	rm -rf .build demo-output dist $(TRANSLATIONS)

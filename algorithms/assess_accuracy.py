@@ -29,6 +29,7 @@ from ..plugin.compat import (
     SOURCE_VECTOR,
     WKB_NO_GEOMETRY,
 )
+from ..plugin.engine.i18n import tr_noop
 from .base import ImagetteAlgorithm
 from .labels import check_class_field, class_rows, resolve_layers
 
@@ -36,10 +37,12 @@ from .labels import check_class_field, class_rows, resolve_layers
 class AssessAccuracy(ImagetteAlgorithm):
     NAME = "assessaccuracy"
     NEEDS_RASTERIO = True
-    DISPLAY_NAME = "Assess map accuracy"
-    SHORT_DESCRIPTION = "Scores a classification against reference polygons or points, with area-adjusted estimates."
-    TAGS = "accuracy,assessment,validation,confusion matrix,kappa,f1,area,olofsson,stratified,reference,map"
-    HELP = (
+    DISPLAY_NAME = tr_noop("Assess map accuracy")
+    SHORT_DESCRIPTION = tr_noop(
+        "Scores a classification against reference polygons or points, with area-adjusted estimates."
+    )
+    TAGS = tr_noop("accuracy,assessment,validation,confusion matrix,kappa,f1,area,olofsson,stratified,reference,map")
+    HELP = tr_noop(
         "Compares a classification raster with reference polygons or points and writes an HTML report: the confusion "
         "matrix (rows reference, columns map), producer's and user's accuracy and F1 of every class, overall accuracy, "
         "macro-F1 and kappa.\n\n"
@@ -122,13 +125,13 @@ class AssessAccuracy(ImagetteAlgorithm):
             advanced=True,
         )
         for name, label in (
-            (self.OVERALL_ACCURACY, "Overall accuracy"),
-            (self.MACRO_F1, "Macro-F1"),
-            (self.KAPPA, "Kappa"),
-            (self.OVERALL_ACCURACY_MAPPED, "Overall accuracy, mapped area only"),
-            (self.COVERAGE, "Coverage: share of the reference the map classifies"),
+            (self.OVERALL_ACCURACY, self.tr("Overall accuracy")),
+            (self.MACRO_F1, self.tr("Macro-F1")),
+            (self.KAPPA, self.tr("Kappa")),
+            (self.OVERALL_ACCURACY_MAPPED, self.tr("Overall accuracy, mapped area only")),
+            (self.COVERAGE, self.tr("Coverage: share of the reference the map classifies")),
         ):
-            self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
+            self.addOutput(QgsProcessingOutputNumber(name, label))
 
     def execute(self, parameters, context, feedback, progress):
         from ..plugin.engine.assessment import assess_accuracy
@@ -137,13 +140,23 @@ class AssessAccuracy(ImagetteAlgorithm):
 
         field_name = self.parameterAsString(parameters, self.CLASS_FIELD, context)
         raster, source, field_index = resolve_layers(
-            self, parameters, context, self.INPUT_CLASSIFICATION, self.REFERENCE, self.CLASS_FIELD, "classification"
+            self,
+            parameters,
+            context,
+            self.INPUT_CLASSIFICATION,
+            self.REFERENCE,
+            self.CLASS_FIELD,
+            self.tr("The classification"),
         )
         labelled, _, skipped = class_rows(context, source, field_index, raster.crs())
         check_class_field(source, field_index, [value for _, value, _ in labelled])
         rows = [(value, json.loads(geometry.asJson())) for _, value, geometry in labelled]
         if skipped:
-            feedback.pushWarning(f"{skipped} reference feature(s) with an empty class or no geometry were skipped.")
+            feedback.pushWarning(
+                self.tr("{count} reference feature(s) with an empty class or no geometry were skipped.").format(
+                    count=skipped
+                )
+            )
         table = map_classes(raster.source())
         codes = match_reference_values(
             (value for value, _ in rows), table, field_name, f"the classification '{raster.name()}'"
@@ -151,8 +164,11 @@ class AssessAccuracy(ImagetteAlgorithm):
         names = {codes[value]: str(value) for value, _ in rows if isinstance(value, str)}
         features = [(geometry, codes[value]) for value, geometry in rows]
         progress.info(
-            f"{len(features)} reference feature(s) in {len(set(codes.values()))} class(es); the map names "
-            f"{len([c for c in table.values() if c.name])} class(es)."
+            self.tr("{features} reference feature(s) in {classes} class(es); the map names {named} class(es).").format(
+                features=len(features),
+                classes=len(set(codes.values())),
+                named=len([c for c in table.values() if c.name]),
+            )
         )
         report_path = self.parameterAsFileOutput(parameters, self.OUTPUT_REPORT, context)
         config = AssessmentConfig(
@@ -165,27 +181,48 @@ class AssessAccuracy(ImagetteAlgorithm):
         )
         result = assess_accuracy(config, progress)
         scores = result.scores
-        unit = "point" if result.points else "pixel"
         unclassified = result.counts.nodata_pixels if config.count_unclassified else 0
-        progress.info(
-            f"Overall accuracy {self.percent(scores['overall_accuracy'])}, macro-F1 {self.fixed(scores['macro_f1'])}, "
-            f"kappa {self.fixed(scores['kappa'])} on {int(result.counts.confusion.sum()) + unclassified} reference "
-            f"{unit}(s)" + (f", {unclassified} of them unclassified by the map" if unclassified else "") + "; on the "
-            f"mapped area only, overall accuracy {result.mapped_scores['overall_accuracy']:.2%}; coverage "
-            f"{result.coverage:.2%}."
+        if result.points:
+            headline = self.tr(
+                "Overall accuracy {accuracy}, macro-F1 {f1}, kappa {kappa} on {count} reference point(s)"
+            )
+        else:
+            headline = self.tr(
+                "Overall accuracy {accuracy}, macro-F1 {f1}, kappa {kappa} on {count} reference pixel(s)"
+            )
+        headline = headline.format(
+            accuracy=self.percent(scores["overall_accuracy"]),
+            f1=self.fixed(scores["macro_f1"]),
+            kappa=self.fixed(scores["kappa"]),
+            count=int(result.counts.confusion.sum()) + unclassified,
         )
+        if unclassified:
+            headline += self.tr(", {count} of them unclassified by the map").format(count=unclassified)
+        mapped = self.tr("; on the mapped area only, overall accuracy {accuracy}; coverage {coverage}.").format(
+            accuracy=f"{result.mapped_scores['overall_accuracy']:.2%}", coverage=f"{result.coverage:.2%}"
+        )
+        progress.info(headline + mapped)
         for entry, per_class in zip(result.classes, scores["per_class"]):
             progress.info(
-                f"Class {entry.code} '{entry.label}': producer's accuracy {self.percent(per_class['recall'])}, "
-                f"user's accuracy {self.percent(per_class['precision'])}, F1 {self.fixed(per_class['f1'])}."
+                self.tr(
+                    "Class {code} '{name}': producer's accuracy {producer}, user's accuracy {user}, F1 {f1}."
+                ).format(
+                    code=entry.code,
+                    name=entry.label,
+                    producer=self.percent(per_class["recall"]),
+                    user=self.percent(per_class["precision"]),
+                    f1=self.fixed(per_class["f1"]),
+                )
             )
         if result.estimates is not None:
             estimates = result.estimates
             interval = estimates["overall_accuracy_ci"]
             progress.info(
-                f"Area-adjusted overall accuracy {self.percent(estimates['overall_accuracy'])}"
+                self.tr("Area-adjusted overall accuracy {accuracy}").format(
+                    accuracy=self.percent(estimates["overall_accuracy"])
+                )
                 + ("" if interval is None else f" ± {interval:.1%} (95 %)")
-                + "; class areas and their intervals are in the report."
+                + self.tr("; class areas and their intervals are in the report.")
             )
         outputs = {
             self.OUTPUT_REPORT: report_path,
@@ -200,13 +237,11 @@ class AssessAccuracy(ImagetteAlgorithm):
             outputs[self.OUTPUT_CONFUSION] = sink_id
         return outputs
 
-    @staticmethod
-    def percent(value):
-        return "n/a" if value is None else f"{value:.1%}"
+    def percent(self, value):
+        return self.tr("n/a") if value is None else f"{value:.1%}"
 
-    @staticmethod
-    def fixed(value):
-        return "n/a" if value is None else f"{value:.3f}"
+    def fixed(self, value):
+        return self.tr("n/a") if value is None else f"{value:.3f}"
 
     def write_confusion(self, parameters, context, result):
         """Writes the optional confusion table; returns its id, or None when it was not asked for."""

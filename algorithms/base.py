@@ -8,9 +8,8 @@ import sys
 import traceback
 
 from qgis.core import Qgis, QgsProcessingAlgorithm, QgsProcessingException
-from qgis.PyQt.QtCore import QCoreApplication
 
-from ..plugin import deps, guide
+from ..plugin import deps, guide, i18n
 from ..plugin.compat import FLAG_ADVANCED
 from ..plugin.engine import sigterm
 from ..plugin.engine.errors import ImagetteError
@@ -49,17 +48,18 @@ def module_version(name: str, load: bool) -> str:
     if module is None and load:
         problem = deps.import_problem(name)
         if problem:
-            return f"not importable ({problem})"
+            return i18n.tr("not importable ({problem})").format(problem=problem)
         module = sys.modules[name]
     if module is None:
         try:
             found = importlib.util.find_spec(name) is not None
         except (ImportError, ValueError) as error:  # a finder that refuses it, or a module left half-imported
-            return f"not importable ({type(error).__name__}: {error})"
+            return i18n.tr("not importable ({problem})").format(problem=f"{type(error).__name__}: {error}")
         if not found:
-            return f"not importable (ModuleNotFoundError: No module named {name!r})"
-        return package_version(name) or "installed, version unknown"
-    return str(getattr(module, "__version__", None) or package_version(name) or "version unknown")
+            problem = f"ModuleNotFoundError: No module named {name!r}"
+            return i18n.tr("not importable ({problem})").format(problem=problem)
+        return package_version(name) or i18n.tr("installed, version unknown")
+    return str(getattr(module, "__version__", None) or package_version(name) or i18n.tr("version unknown"))
 
 
 def version_line(load_torch: bool = False, load_rasterio: bool = False) -> str:
@@ -78,26 +78,28 @@ def unexpected_error_message(tool: str, error: BaseException) -> str:
     """One sentence for an error the engine did not explain: what went wrong and what to try."""
     what = f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
     if isinstance(error, MemoryError) or "out of memory" in str(error).lower():
-        return (
-            f"'{tool}' ran out of memory ({what}). Close other programs, choose a smaller batch size or patch size, "
+        message = i18n.tr(
+            "'{tool}' ran out of memory ({what}). Close other programs, choose a smaller batch size or patch size, "
             "or run on the CPU, then run again."
         )
-    if isinstance(error, OSError):
-        return (
-            f"'{tool}' could not read or write a file ({what}). Check that the files exist, that the disk has free "
+    elif isinstance(error, OSError):
+        message = i18n.tr(
+            "'{tool}' could not read or write a file ({what}). Check that the files exist, that the disk has free "
             "space and that you may write to the output folders, then run again."
         )
-    return (
-        f"'{tool}' stopped on an unexpected error ({what}). Check the inputs and run again; if it happens again, "
-        f"report it as a bug to Imagette {plugin_version()} with the details from the log."
-    )
+    else:
+        message = i18n.tr(
+            "'{tool}' stopped on an unexpected error ({what}). Check the inputs and run again; if it happens again, "
+            "report it as a bug to Imagette {version} with the details from the log."
+        )
+    return message.format(tool=tool, what=what, version=plugin_version())
 
 
 class ImagetteAlgorithm(QgsProcessingAlgorithm):
     """Base of Imagette's algorithms.
 
-    Subclasses set NAME, DISPLAY_NAME, SHORT_DESCRIPTION, HELP and TAGS, declare parameters
-    in initAlgorithm through add_parameter, and do their work in execute(); an ImagetteError
+    Subclasses set NAME, and DISPLAY_NAME, SHORT_DESCRIPTION, HELP and TAGS marked with tr_noop (translated here),
+    declare parameters in initAlgorithm through add_parameter, and do their work in execute(); an ImagetteError
     raised by the engine reaches the user as a QgsProcessingException with the same message.
     """
 
@@ -110,7 +112,7 @@ class ImagetteAlgorithm(QgsProcessingAlgorithm):
     NEEDS_RASTERIO = False  # its engine modules read rasters: imported in execute(), after this is checked
 
     def tr(self, text: str) -> str:
-        return QCoreApplication.translate("Imagette", text)
+        return i18n.tr(text)
 
     def createInstance(self):  # noqa: N802
         return type(self)()
@@ -140,7 +142,7 @@ class ImagetteAlgorithm(QgsProcessingAlgorithm):
         return guide.guide_url(self.NAME)
 
     def add_parameter(self, parameter, help_text: str, advanced: bool = False) -> None:
-        """Adds a parameter with the help shown in its tooltip and the dialog's help panel."""
+        """Adds a parameter with the help shown in its tooltip and the dialog's help panel, translated."""
         parameter.setHelp(self.tr(help_text))
         if advanced:
             parameter.setFlags(parameter.flags() | FLAG_ADVANCED)
@@ -186,15 +188,19 @@ class ImagetteAlgorithm(QgsProcessingAlgorithm):
         except sigterm.Terminated:
             # qgis_process (or a script) running the algorithm on its main thread got SIGTERM: the engine's clean-up
             # has removed the temporary files, and the process now ends as SIGTERM would have ended it.
-            feedback.reportError("Stopped by SIGTERM: no output was replaced, and no temporary file is left.", True)
+            feedback.reportError(
+                self.tr("Stopped by SIGTERM: no output was replaced, and no temporary file is left."), True
+            )
             sigterm.end_as_terminated()
-            raise QgsProcessingException("Stopped by SIGTERM.") from None  # where SIGTERM does not end the process
+            raise QgsProcessingException(
+                self.tr("Stopped by SIGTERM.")
+            ) from None  # where SIGTERM does not end the process
         except ImagetteError as error:
             raise QgsProcessingException(str(error)) from error
         except QgsProcessingException:
             raise
         except Exception as error:  # noqa: BLE001 - a bug or a fault of the machine: one sentence, details logged
-            feedback.reportError("Details for a bug report:\n" + traceback.format_exc(), False)
+            feedback.reportError(self.tr("Details for a bug report:") + "\n" + traceback.format_exc(), False)
             raise QgsProcessingException(unexpected_error_message(self.displayName(), error)) from error
 
     def execute(self, parameters, context, feedback, progress: Progress) -> dict:

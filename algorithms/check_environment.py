@@ -12,6 +12,7 @@ from qgis.core import (
 )
 
 from ..plugin import deps
+from ..plugin.engine.i18n import tr_noop
 from .base import ImagetteAlgorithm
 
 NBSP = "\u00a0"
@@ -19,12 +20,12 @@ NBSP = "\u00a0"
 
 class CheckEnvironment(ImagetteAlgorithm):
     NAME = "checkenvironment"
-    DISPLAY_NAME = "Check deep-learning environment"
-    SHORT_DESCRIPTION = (
+    DISPLAY_NAME = tr_noop("Check deep-learning environment")
+    SHORT_DESCRIPTION = tr_noop(
         "Reports the versions, GPUs and pretrained weights Imagette can use, and how to fix what is missing."
     )
-    TAGS = "environment,torch,pytorch,cuda,gpu,install,version,diagnostic,troubleshooting,weights"
-    HELP = (
+    TAGS = tr_noop("environment,torch,pytorch,cuda,gpu,install,version,diagnostic,troubleshooting,weights")
+    HELP = tr_noop(
         "Reports what Imagette runs on: the versions of Imagette, QGIS, Python, numpy, rasterio, GDAL and PyTorch; "
         "whether PyTorch sees a CUDA or Apple MPS GPU, with device names and memory; which device 'auto' picks; "
         "where pretrained ResNet weights are looked for (the torch hub cache) and whether they are there; and the "
@@ -67,7 +68,7 @@ class CheckEnvironment(ImagetteAlgorithm):
         for item in environment.advice:
             progress.warning(item)
         if not environment.advice:
-            progress.info("Everything Imagette needs is in place.")
+            progress.info(self.tr("Everything Imagette needs is in place."))
         results = {
             self.REPORT: environment.summary(),
             self.TORCH_VERSION: environment.torch_version,

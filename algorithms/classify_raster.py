@@ -26,17 +26,20 @@ from ..plugin.engine.choices import (
     engine_for,
 )
 from ..plugin.engine.errors import ImagetteError
+from ..plugin.engine.i18n import tr_noop
 from .base import ImagetteAlgorithm
 
 
 class ClassifyRaster(ImagetteAlgorithm):
     NAME = "classifyraster"
     NEEDS_RASTERIO = True
-    DISPLAY_NAME = "Classify raster"
-    SHORT_DESCRIPTION = "Classifies a whole raster with a trained model into a styled land-cover layer."
-    TAGS = "classify,classification,predict,inference,land cover,map,cnn,deep learning,resnet,raster,onnx,onnxruntime"
+    DISPLAY_NAME = tr_noop("Classify raster")
+    SHORT_DESCRIPTION = tr_noop("Classifies a whole raster with a trained model into a styled land-cover layer.")
+    TAGS = tr_noop(
+        "classify,classification,predict,inference,land cover,map,cnn,deep learning,resnet,raster,onnx,onnxruntime"
+    )
     NEEDS_TORCH = True
-    HELP = (
+    HELP = tr_noop(
         "Classifies every part of a raster with a model file written by 'Train patch classifier', and writes a "
         "GeoTIFF of class codes, styled with the model's class names and colours. A model exported by 'Export model "
         "to ONNX' in the Imagette format (.onnx) runs with ONNX Runtime instead, without PyTorch, and gives the same "
@@ -198,7 +201,7 @@ class ClassifyRaster(ImagetteAlgorithm):
         run_name = f"{result.model_name} — {raster.name()}"
         styling.style_when_loaded(context, config.output_path, result.classes, run_name)
         if confidence:
-            styling.style_when_loaded(context, confidence, None, f"{run_name} (confidence)")
+            styling.style_when_loaded(context, confidence, None, self.tr("{name} (confidence)").format(name=run_name))
         outputs = {self.OUTPUT_CLASSIFICATION: config.output_path}
         if confidence:
             outputs[self.OUTPUT_CONFIDENCE] = confidence

@@ -11,19 +11,25 @@ from qgis.core import (
 
 from ..plugin import deps
 from ..plugin.compat import BEHAVIOR_FILE
+from ..plugin.engine.i18n import tr_noop
 from .base import ImagetteAlgorithm
 
 # Order of onnxfile.FLAVOURS: a public contract.
-FORMAT_LABELS = ("Imagette (ONNX Runtime, any program)", "Deepness (QGIS plugin; segmentation networks only)")
+FORMAT_LABELS = (
+    tr_noop("Imagette (ONNX Runtime, any program)"),
+    tr_noop("Deepness (QGIS plugin; segmentation networks only)"),
+)
 
 
 class ExportModel(ImagetteAlgorithm):
     NAME = "exportmodel"
-    DISPLAY_NAME = "Export model to ONNX"
-    SHORT_DESCRIPTION = "Exports a trained model as ONNX, with its classes and normalisation, for use without PyTorch."
-    TAGS = "onnx,onnxruntime,export,deepness,model,deploy,interoperability,deep learning,cnn,u-net"
+    DISPLAY_NAME = tr_noop("Export model to ONNX")
+    SHORT_DESCRIPTION = tr_noop(
+        "Exports a trained model as ONNX, with its classes and normalisation, for use without PyTorch."
+    )
+    TAGS = tr_noop("onnx,onnxruntime,export,deepness,model,deploy,interoperability,deep learning,cnn,u-net")
     NEEDS_TORCH = True
-    HELP = (
+    HELP = tr_noop(
         "Writes the network of a model file from 'Train patch classifier' as an ONNX file, which ONNX Runtime "
         "runs on CPUs and GPUs without PyTorch. The file carries what classification needs as ONNX metadata: the "
         "class table (codes, names, colours), band count and names, normalisation, patch size, kind of network, "

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from qgis.core import NULL, QgsCoordinateTransform, QgsGeometry, QgsProcessingException
 
 from ..plugin.compat import FIELD_DOUBLE, FIELD_STRING, INTEGER_FIELD_TYPES
+from ..plugin.i18n import tr
 
 # A class field giving more than this share of more than this many features their own class is refused.
 UNIQUE_CLASS_SHARE = 0.8
@@ -23,7 +24,7 @@ def is_set(crs) -> bool:
 def resolve_layers(algorithm, parameters, context, raster_name: str, vector_name: str, field_name: str, what: str):
     """The raster layer, the vector source and the class field's index, or a message naming what is wrong.
 
-    what names the raster in messages ("raster", "classification").
+    what names the raster in messages, translated: "The raster", "The classification".
     """
     raster = algorithm.parameterAsRasterLayer(parameters, raster_name, context)
     if raster is None:
@@ -33,15 +34,18 @@ def resolve_layers(algorithm, parameters, context, raster_name: str, vector_name
         raise QgsProcessingException(algorithm.invalidSourceError(parameters, vector_name))
     if not is_set(raster.crs()):
         raise QgsProcessingException(
-            f"The {what} '{raster.name()}' has no coordinate reference system. Assign one "
-            "(Raster > Projections > Assign Projection) and run again."
+            tr(
+                "{what} '{name}' has no coordinate reference system. Assign one "
+                "(Raster > Projections > Assign Projection) and run again."
+            ).format(what=what, name=raster.name())
         )
     field = algorithm.parameterAsString(parameters, field_name, context)
     field_index = source.fields().lookupField(field)
     if field_index < 0:
         raise QgsProcessingException(
-            f"The class field '{field}' does not exist in the vector layer. "
-            f"Its fields are: {', '.join(source.fields().names())}."
+            tr("The class field '{field}' does not exist in the vector layer. Its fields are: {fields}.").format(
+                field=field, fields=", ".join(source.fields().names())
+            )
         )
     return raster, source, field_index
 
@@ -60,7 +64,9 @@ def class_rows(
     real = field.type() == FIELD_DOUBLE
     if field.type() not in INTEGER_FIELD_TYPES and field.type() != FIELD_STRING and not real:
         raise QgsProcessingException(
-            f"The class field '{field.name()}' is of type {field.typeName()}; use an integer or a text field."
+            tr("The class field '{field}' is of type {type}; use an integer or a text field.").format(
+                field=field.name(), type=field.typeName()
+            )
         )
     integer = field.type() in INTEGER_FIELD_TYPES or real
     transform = None
@@ -69,9 +75,12 @@ def class_rows(
     elif context.feedback() is not None:
         assumed = raster_crs.authid() or raster_crs.description()
         context.feedback().pushWarning(
-            "The vector layer has no coordinate reference system (a shapefile without its .prj file, or a "
-            f"GeoPackage layer whose SRS is undefined, for instance): its coordinates were taken to be in the raster's CRS ({assumed}). If they are not, "
-            "assign the layer its CRS (Vector > Data Management Tools > Assign Projection) and run again."
+            tr(
+                "The vector layer has no coordinate reference system (a shapefile without its .prj file, or a "
+                "GeoPackage layer whose SRS is undefined, for instance): its coordinates were taken to be in the "
+                "raster's CRS ({crs}). If they are not, assign the layer its CRS (Vector > Data Management Tools > "
+                "Assign Projection) and run again."
+            ).format(crs=assumed)
         )
     rows, skipped = [], 0
     for feature in source.getFeatures():
@@ -82,8 +91,10 @@ def class_rows(
             continue
         if real and float(value) != int(float(value)):
             raise QgsProcessingException(
-                f"The class field '{field.name()}' holds {value}, which is not a class code (a whole number). "
-                "Use an integer or a text field."
+                tr(
+                    "The class field '{field}' holds {value}, which is not a class code (a whole number). "
+                    "Use an integer or a text field."
+                ).format(field=field.name(), value=value)
             )
         if transform is not None:
             geometry.transform(transform)
@@ -116,11 +127,22 @@ def check_class_field(source, field_index: int, values: list, styled: Callable[[
         if 2 <= distinct <= UNIQUE_CLASS_SHARE * len(values):
             candidates.append((field.name() != style_field, field.name(), distinct))
     hints = [
-        f"'{field}' ({distinct} classes{', used by the layer style' if field == style_field else ''})"
+        (
+            tr("'{field}' ({count} classes, used by the layer style)")
+            if field == style_field
+            else tr("'{field}' ({count} classes)")
+        ).format(field=field, count=distinct)
         for _, field, distinct in sorted(candidates)
     ]
-    hint = f" Choose {' or '.join(hints)} as the class field." if hints else " Choose the field naming the class."
+    if hints:
+        hint = tr("Choose {fields} as the class field.").format(fields=tr(" or ").join(hints))
+    else:
+        hint = tr("Choose the field naming the class.")
     raise QgsProcessingException(
-        f"The class field '{name}' gives {len(set(values))} classes to {len(values)} features: nearly every "
-        f"feature has its own class, so '{name}' is probably not the class field (an identifier?).{hint}"
+        tr(
+            "The class field '{field}' gives {classes} classes to {features} features: nearly every feature has its "
+            "own class, so '{field}' is probably not the class field (an identifier?)."
+        ).format(field=name, classes=len(set(values)), features=len(values))
+        + " "
+        + hint
     )

@@ -35,6 +35,7 @@ from ..plugin.compat import (
 )
 from ..plugin.engine.choices import MIN_PATCH_SIZE
 from ..plugin.engine.classes import ClassEntry, check_code, codes_for_names, palette_color
+from ..plugin.engine.i18n import tr_noop
 from .base import ImagetteAlgorithm
 from .labels import check_class_field, class_rows, resolve_layers
 
@@ -44,10 +45,12 @@ MAX_PATCH_SIZE = 1024
 class SamplePatches(ImagetteAlgorithm):
     NAME = "samplepatches"
     NEEDS_RASTERIO = True
-    DISPLAY_NAME = "Sample training patches"
-    SHORT_DESCRIPTION = "Cuts labelled training patches (imagettes) from a raster inside polygons or at points."
-    TAGS = "sample,patch,imagette,training,dataset,label,polygon,split,validation,deep learning,cnn"
-    HELP = (
+    DISPLAY_NAME = tr_noop("Sample training patches")
+    SHORT_DESCRIPTION = tr_noop(
+        "Cuts labelled training patches (imagettes) from a raster inside polygons or at points."
+    )
+    TAGS = tr_noop("sample,patch,imagette,training,dataset,label,polygon,split,validation,deep learning,cnn")
+    HELP = tr_noop(
         "Cuts square training patches (imagettes) out of a raster wherever labelled polygons or points are, "
         "and writes a dataset folder for 'Train patch classifier'.\n\n"
         "Inside polygons, patch centres lie on a grid (the stride); at points, one patch is centred on each point, "
@@ -124,9 +127,11 @@ class SamplePatches(ImagetteAlgorithm):
                 minValue=MIN_PATCH_SIZE,
                 maxValue=MAX_PATCH_SIZE,
             ),
-            f"Side of the square patch the classifier sees, in raster pixels, from {MIN_PATCH_SIZE} (every network "
-            f"halves it three times) to {MAX_PATCH_SIZE}. Larger patches see more context but need larger polygons; "
-            "16 to 64 suits most orthophotos and Sentinel-2 scenes.",
+            self.tr(
+                "Side of the square patch the classifier sees, in raster pixels, from {smallest} (every network "
+                "halves it three times) to {largest}. Larger patches see more context but need larger polygons; "
+                "16 to 64 suits most orthophotos and Sentinel-2 scenes."
+            ).format(smallest=MIN_PATCH_SIZE, largest=MAX_PATCH_SIZE),
         )
         self.add_parameter(
             number(
@@ -207,23 +212,29 @@ class SamplePatches(ImagetteAlgorithm):
             "One square per patch with its class code, class name and split (train or validation).",
         )
         for name, label in (
-            (self.TOTAL_PATCHES, "Total patches"),
-            (self.TRAINING_PATCHES, "Training patches"),
-            (self.VALIDATION_PATCHES, "Validation patches"),
+            (self.TOTAL_PATCHES, self.tr("Total patches")),
+            (self.TRAINING_PATCHES, self.tr("Training patches")),
+            (self.VALIDATION_PATCHES, self.tr("Validation patches")),
         ):
-            self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
+            self.addOutput(QgsProcessingOutputNumber(name, label))
 
     def execute(self, parameters, context, feedback, progress):
         from ..plugin.engine.sampling import SamplingConfig, sample_patches
 
         field_name = self.parameterAsString(parameters, self.CLASS_FIELD, context)
         raster, source, field_index = resolve_layers(
-            self, parameters, context, self.INPUT_RASTER, self.INPUT_VECTOR, self.CLASS_FIELD, "raster"
+            self, parameters, context, self.INPUT_RASTER, self.INPUT_VECTOR, self.CLASS_FIELD, self.tr("The raster")
         )
         features, classes, skipped = self.labelled_features(parameters, context, source, field_index, raster.crs())
         if skipped:
-            feedback.pushWarning(f"{skipped} feature(s) with an empty class or no geometry were skipped.")
-        progress.info(f"{len(features)} labelled feature(s) in {len(classes)} class(es).")
+            feedback.pushWarning(
+                self.tr("{count} feature(s) with an empty class or no geometry were skipped.").format(count=skipped)
+            )
+        progress.info(
+            self.tr("{features} labelled feature(s) in {classes} class(es).").format(
+                features=len(features), classes=len(classes)
+            )
+        )
 
         output_dir = self.parameterAsFileOutput(parameters, self.OUTPUT_DATASET, context)
         config = SamplingConfig(

@@ -25,6 +25,8 @@ from ..plugin.engine.choices import (
     PRETRAINED_LABELS,
     PRETRAINED_MODES,
 )
+from ..plugin.engine.i18n import tr_noop
+from ..plugin.i18n import tr
 from .base import ImagetteAlgorithm
 
 
@@ -39,8 +41,10 @@ def parse_rgb_bands(text: str) -> tuple[int, int, int] | None:
         bands = ()
     if len(bands) != 3 or min(bands) < 0 or len(set(bands)) != 3:
         raise QgsProcessingException(
-            f"RGB bands '{text}' are not understood: give three different band numbers for red, green and blue, "
-            "separated by commas, e.g. 3,2,1."
+            tr(
+                "RGB bands '{bands}' are not understood: give three different band numbers for red, green and blue, "
+                "separated by commas, e.g. 3,2,1."
+            ).format(bands=text)
         )
     return bands[0], bands[1], bands[2]
 
@@ -48,14 +52,16 @@ def parse_rgb_bands(text: str) -> tuple[int, int, int] | None:
 class TrainClassifier(ImagetteAlgorithm):
     NAME = "trainclassifier"
     NEEDS_RASTERIO = True
-    DISPLAY_NAME = "Train patch classifier"
-    SHORT_DESCRIPTION = "Trains a CNN that classifies patches or segments pixels, from a dataset of labelled patches."
-    TAGS = (
+    DISPLAY_NAME = tr_noop("Train patch classifier")
+    SHORT_DESCRIPTION = tr_noop(
+        "Trains a CNN that classifies patches or segments pixels, from a dataset of labelled patches."
+    )
+    TAGS = tr_noop(
         "train,classifier,cnn,resnet,u-net,unet,segmentation,deep learning,pytorch,land cover,patch,imagette,gpu,"
         "fine-tune,pretrained"
     )
     NEEDS_TORCH = True
-    HELP = (
+    HELP = tr_noop(
         "Trains a convolutional network on the dataset written by 'Sample training patches' and saves one model file "
         "for 'Classify raster', with an HTML report.\n\n"
         "The default, the U-Net (from scratch), gave the best maps on real imagery: see below. "
@@ -130,7 +136,7 @@ class TrainClassifier(ImagetteAlgorithm):
                 self.WEIGHTS_FILE,
                 self.tr("Pretrained weights file"),
                 optional=True,
-                fileFilter="PyTorch weights (*.pth *.pt *.ckpt);;All files (*.*)",
+                fileFilter=self.tr("PyTorch weights (*.pth *.pt *.ckpt);;All files (*.*)"),
             ),
             "Weights to start from: a torchvision ResNet checkpoint (e.g. resnet18-f37072fd.pth) or an Imagette model "
             "file. Empty: ImageNet weights from the torch hub cache for ResNets.",
@@ -159,12 +165,14 @@ class TrainClassifier(ImagetteAlgorithm):
             "Seed of weights, batch order and augmentation: on the CPU, the same seed gives the same model.",
         )
         self.add_parameter(
-            QgsProcessingParameterFileDestination(self.OUTPUT_MODEL, self.tr("Model file"), "Imagette model (*.pt)"),
+            QgsProcessingParameterFileDestination(
+                self.OUTPUT_MODEL, self.tr("Model file"), self.tr("Imagette model (*.pt)")
+            ),
             "The trained model (.pt): weights, class table, bands, normalisation, scores, for 'Classify raster'.",
         )
         self.add_parameter(
             QgsProcessingParameterFileDestination(
-                self.OUTPUT_REPORT, self.tr("Training report"), "HTML files (*.html)"
+                self.OUTPUT_REPORT, self.tr("Training report"), self.tr("HTML files (*.html)")
             ),
             "HTML report: learning curves, confusion matrix, per-class precision, recall and F1, parameters.",
         )
@@ -224,13 +232,13 @@ class TrainClassifier(ImagetteAlgorithm):
             advanced=True,
         )
         for name, label in (
-            (self.OVERALL_ACCURACY, "Overall accuracy (map, validation polygons)"),
-            (self.MACRO_F1, "Macro-F1 (map, validation polygons)"),
-            (self.KAPPA, "Kappa (map, validation polygons)"),
-            (self.MACRO_F1_LOW, "Macro-F1, low end of its 95 % interval over validation polygons"),
-            (self.MACRO_F1_HIGH, "Macro-F1, high end of its 95 % interval over validation polygons"),
+            (self.OVERALL_ACCURACY, self.tr("Overall accuracy (map, validation polygons)")),
+            (self.MACRO_F1, self.tr("Macro-F1 (map, validation polygons)")),
+            (self.KAPPA, self.tr("Kappa (map, validation polygons)")),
+            (self.MACRO_F1_LOW, self.tr("Macro-F1, low end of its 95 % interval over validation polygons")),
+            (self.MACRO_F1_HIGH, self.tr("Macro-F1, high end of its 95 % interval over validation polygons")),
         ):
-            self.addOutput(QgsProcessingOutputNumber(name, self.tr(label)))
+            self.addOutput(QgsProcessingOutputNumber(name, label))
 
     def execute(self, parameters, context, feedback, progress):
         from ..plugin.engine.training import TrainingConfig, train_classifier

@@ -242,7 +242,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     143 after SIGTERM)."""
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    from .engine import i18n
     from .engine.errors import ImagetteError  # imports nothing else
+
+    i18n.use_locale()  # the engine's words in the system's language (LANG), English without its .ts
 
     try:
         with _sigterm_stops_cleanly():

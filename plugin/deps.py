@@ -19,6 +19,7 @@ from html import escape
 from pathlib import Path
 
 from .engine.errors import ImagetteError
+from .engine.i18n import tr
 from .engine.progress import Progress
 from .engine.versions import package_version, plugin_version
 
@@ -59,8 +60,10 @@ def pip_available() -> bool:
 def get_pip_advice() -> str:
     """How to get pip into QGIS's Python when it has none (Debian does not pull python3-pip in with QGIS)."""
     if debian_like():
-        return "pip is not installed for this Python: first run  sudo apt install python3-pip"
-    return f'pip is not installed for this Python: first run  "{qgis_python()}" -m ensurepip --user'
+        command = "sudo apt install python3-pip"
+    else:
+        command = f'"{qgis_python()}" -m ensurepip --user'
+    return tr("pip is not installed for this Python: first run  {command}").format(command=command)
 
 
 def qgis_python() -> str:
@@ -95,34 +98,36 @@ def install_command() -> str:
 
 def install_advice() -> str:
     """What to tell a person whose QGIS has no torch."""
-    lines = [f"PyTorch is not installed in the Python that QGIS uses ({qgis_python()})."]
+    lines = [tr("PyTorch is not installed in the Python that QGIS uses ({python}).").format(python=qgis_python())]
     if not pip_available():
         lines.append(get_pip_advice())
     lines += [
-        f"Install PyTorch with:  {install_command()}",
-        "For a CPU-only build (much smaller), add:  --index-url https://download.pytorch.org/whl/cpu",
+        tr("Install PyTorch with:  {command}").format(command=install_command()),
+        tr("For a CPU-only build (much smaller), add:  {option}").format(
+            option="--index-url https://download.pytorch.org/whl/cpu"
+        ),
     ]
     if sys.platform == "win32":
-        lines.append("On Windows, run the command in the OSGeo4W Shell that came with QGIS.")
+        lines.append(tr("On Windows, run the command in the OSGeo4W Shell that came with QGIS."))
     elif sys.platform == "darwin":
-        lines.append("On macOS, use the python3 inside QGIS.app (Contents/MacOS/bin/python3).")
-    lines.append("Then restart QGIS.")
+        lines.append(tr("On macOS, use the python3 inside QGIS.app (Contents/MacOS/bin/python3)."))
+    lines.append(tr("Then restart QGIS."))
     return "\n".join(lines)
 
 
 def rasterio_advice() -> str:
     """What to tell a person whose QGIS Python cannot import rasterio."""
-    lines = [f"rasterio is not installed in the Python that QGIS uses ({qgis_python()})."]
+    lines = [tr("rasterio is not installed in the Python that QGIS uses ({python}).").format(python=qgis_python())]
     if debian_like():
         # The Debian package shares QGIS's GDAL; a pip wheel brings a second GDAL into the process.
-        lines.append("Install Debian's package, which uses QGIS's own GDAL:  sudo apt install python3-rasterio")
+        lines.append(tr("Install Debian's package, which uses QGIS's own GDAL:  sudo apt install python3-rasterio"))
     elif sys.platform == "win32":
-        lines.append("Install python3-rasterio with the OSGeo4W installer that installed QGIS (Advanced install).")
+        lines.append(tr("Install python3-rasterio with the OSGeo4W installer that installed QGIS (Advanced install)."))
     else:
         if not pip_available():
             lines.append(get_pip_advice())
-        lines.append(f'Install it with:  {pip_install()} "rasterio"')
-    lines.append("Then restart QGIS.")
+        lines.append(tr("Install it with:  {command}").format(command=f'{pip_install()} "rasterio"'))
+    lines.append(tr("Then restart QGIS."))
     return "\n".join(lines)
 
 
@@ -158,12 +163,13 @@ def onnxruntime_available() -> bool:
     return installed("onnxruntime")
 
 
-def _package_advice(need: str, install: str) -> str:
-    """What to tell a person whose QGIS Python lacks a package: what needs it, then how to install it there."""
-    lines = [f"{need}, which is not installed in the Python that QGIS uses ({qgis_python()})."]
+def _package_advice(missing: str, install: str) -> str:
+    """What to tell a person whose QGIS Python lacks a package: what needs it (a template naming the {python}), then
+    how to install it there."""
+    lines = [missing.format(python=qgis_python())]
     if not pip_available():
         lines.append(get_pip_advice())
-    lines += [install, "Then restart QGIS."]
+    lines += [install, tr("Then restart QGIS.")]
     return "\n".join(lines)
 
 
@@ -171,16 +177,23 @@ def onnx_advice() -> str:
     """What to tell a person whose QGIS Python has no onnx package, which ONNX export needs."""
     requirements = " ".join(f'"{name}"' for name in ONNX_REQUIREMENTS)
     return _package_advice(
-        "Exporting to ONNX needs the onnx package",
-        f"Install it, with ONNX Runtime to run the exported models, with:  {pip_install()} {requirements}",
+        tr("Exporting to ONNX needs the onnx package, which is not installed in the Python that QGIS uses ({python})."),
+        tr("Install it, with ONNX Runtime to run the exported models, with:  {command}").format(
+            command=f"{pip_install()} {requirements}"
+        ),
     )
 
 
 def onnxruntime_advice() -> str:
     """What to tell a person whose QGIS Python has no ONNX Runtime, which classifying an .onnx model needs."""
     return _package_advice(
-        "Classifying with an ONNX model (.onnx) needs ONNX Runtime",
-        f'Install it with:  {pip_install()} "onnxruntime"  (or classify the model file (.pt) with PyTorch)',
+        tr(
+            "Classifying with an ONNX model (.onnx) needs ONNX Runtime, which is not installed in the Python that QGIS "
+            "uses ({python})."
+        ),
+        tr("Install it with:  {command}  (or classify the model file (.pt) with PyTorch)").format(
+            command=f'{pip_install()} "onnxruntime"'
+        ),
     )
 
 
@@ -202,12 +215,12 @@ class Environment:
 
     def text(self, with_advice: bool = True, indent: str = "  ") -> str:
         """The report as lines of text; indent starts each row (QGIS's log keeps only non-breaking spaces)."""
-        lines = ["Imagette deep-learning environment"]
+        lines = [tr("Imagette deep-learning environment")]
         for title, rows in self.sections:
             lines.append(f"{title}:")
             lines.extend(f"{indent}{label}: {value}" for label, value in rows)
         if with_advice:
-            lines.append("What to do:" if self.advice else "Everything Imagette needs is in place.")
+            lines.append(tr("What to do:") if self.advice else tr("Everything Imagette needs is in place."))
             for item in self.advice:
                 first, *rest = item.splitlines()
                 lines.append(f"{indent}- {first}")
@@ -216,27 +229,35 @@ class Environment:
 
     def summary(self) -> str:
         """One line: the torch version and device, and what is missing or needs fixing."""
-        torch = f"torch {self.torch_version} on {self.device}" if self.torch_version else "no PyTorch"
+        if self.torch_version:
+            torch = tr("torch {version} on {device}").format(version=self.torch_version, device=self.device)
+        else:
+            torch = tr("no PyTorch")
         if self.missing:
-            return f"{torch}; cannot be imported: {', '.join(self.missing)} (the log and report say what to install)."
+            return tr("{torch}; cannot be imported: {modules} (the log and report say what to install).").format(
+                torch=torch, modules=", ".join(self.missing)
+            )
         if self.advice:
-            return f"{torch}; {len(self.advice)} thing(s) to fix (the log and report say how)."
-        return f"{torch}; everything Imagette needs is in place."
+            return tr("{torch}; {count} thing(s) to fix (the log and report say how).").format(
+                torch=torch, count=len(self.advice)
+            )
+        return tr("{torch}; everything Imagette needs is in place.").format(torch=torch)
 
     def html(self) -> str:
-        parts = ["<!DOCTYPE html><html><head><meta charset='utf-8'><title>Imagette environment</title></head><body>"]
-        parts.append("<h1>Imagette deep-learning environment</h1>")
+        title = escape(tr("Imagette deep-learning environment"))
+        parts = [f"<!DOCTYPE html><html><head><meta charset='utf-8'><title>{title}</title></head><body>"]
+        parts.append(f"<h1>{title}</h1>")
         for title, rows in self.sections:
             parts.append(f"<h2>{escape(title)}</h2><table>")
             parts.extend(
                 f"<tr><th align='left'>{escape(label)}</th><td>{escape(value)}</td></tr>" for label, value in rows
             )
             parts.append("</table>")
-        parts.append("<h2>What to do</h2>")
+        parts.append(f"<h2>{escape(tr('What to do'))}</h2>")
         if self.advice:
             parts.append("<ul>" + "".join(f"<li><pre>{escape(item)}</pre></li>" for item in self.advice) + "</ul>")
         else:
-            parts.append("<p>Everything Imagette needs is in place.</p>")
+            parts.append(f"<p>{escape(tr('Everything Imagette needs is in place.'))}</p>")
         return "\n".join(parts + ["</body></html>"])
 
 
@@ -264,25 +285,30 @@ def check_environment(host: dict[str, str]) -> Environment:
     if "rasterio" not in env.missing:
         rasterio_gdal = str(sys.modules["rasterio"].__gdal_version__)
     rows.append(("GDAL (rasterio)", rasterio_gdal or "-"))
-    env.sections.append(("Software", rows))
+    env.sections.append((tr("Software"), rows))
     if "rasterio" in env.missing:
         env.advice.append(rasterio_advice())
     if "numpy" in env.missing:
         env.advice.append(
-            "numpy cannot be imported: QGIS's Python installation is broken; reinstall QGIS (Debian: python3-numpy)."
+            tr(
+                "numpy cannot be imported: QGIS's Python installation is broken; reinstall QGIS (Debian: python3-numpy)."
+            )
         )
     qgis_gdal = host.get(QGIS_GDAL_LABEL)
     if qgis_gdal and rasterio_gdal and qgis_gdal != rasterio_gdal:
         env.advice.append(
-            f"rasterio runs GDAL {rasterio_gdal} and QGIS GDAL {qgis_gdal}: two GDAL libraries in one process can "
-            "crash QGIS. Use the rasterio that comes with QGIS (Debian/Ubuntu: python3-rasterio; OSGeo4W: "
-            "python3-rasterio) and uninstall the pip one."
+            tr(
+                "rasterio runs GDAL {rasterio} and QGIS GDAL {qgis}: two GDAL libraries in one process can crash QGIS. "
+                "Use the rasterio that comes with QGIS (Debian/Ubuntu: python3-rasterio; OSGeo4W: python3-rasterio) "
+                "and uninstall the pip one."
+            ).format(rasterio=rasterio_gdal, qgis=qgis_gdal)
         )
     try:
         import torch
     except Exception as error:  # a broken install fails in many ways (missing DLL, ABI mismatch): report any
         env.missing.append("torch")
-        env.sections.append(("PyTorch", [("torch", f"cannot be imported ({type(error).__name__}: {error})")]))
+        problem = f"{type(error).__name__}: {error}"
+        env.sections.append(("PyTorch", [("torch", tr("cannot be imported ({problem})").format(problem=problem))]))
         env.advice.append(install_advice())
         _describe_onnx(env)
         return env
@@ -294,15 +320,26 @@ def check_environment(host: dict[str, str]) -> Environment:
 def _describe_onnx(env: Environment) -> None:
     """The ONNX packages and ONNX Runtime's execution providers. Optional: what lacks is said, not advised."""
     rows = []
-    for name, purpose in (("onnx", "exporting models to ONNX"), ("onnxruntime", "running exported ONNX models")):
+    for name, purpose in (
+        ("onnx", tr("exporting models to ONNX")),
+        ("onnxruntime", tr("running exported ONNX models")),
+    ):
         problem = import_problem(name)
         if problem is not None:
-            rows.append((name, f'cannot be imported, needed only for {purpose} ({problem}): {pip_install()} "{name}"'))
+            rows.append(
+                (
+                    name,
+                    tr("cannot be imported, needed only for {purpose} ({problem}): {command}").format(
+                        purpose=purpose, problem=problem, command=f'{pip_install()} "{name}"'
+                    ),
+                )
+            )
             continue
         module = sys.modules[name]
-        rows.append((name, str(getattr(module, "__version__", None) or package_version(name) or "version unknown")))
+        version = getattr(module, "__version__", None) or package_version(name) or tr("version unknown")
+        rows.append((name, str(version)))
         if name == "onnxruntime":
-            rows.append(("ONNX Runtime providers", ", ".join(module.get_available_providers())))
+            rows.append((tr("ONNX Runtime providers"), ", ".join(module.get_available_providers())))
     env.sections.append(("ONNX", rows))
 
 
@@ -311,8 +348,8 @@ def _module_version(name: str, env: Environment) -> str:
     problem = import_problem(name)
     if problem is not None:
         env.missing.append(name)
-        return f"cannot be imported ({problem})"
-    return str(getattr(sys.modules[name], "__version__", None) or package_version(name) or "unknown")
+        return tr("cannot be imported ({problem})").format(problem=problem)
+    return str(getattr(sys.modules[name], "__version__", None) or package_version(name) or tr("unknown"))
 
 
 def _describe_torch(torch, env: Environment) -> None:
@@ -321,63 +358,84 @@ def _describe_torch(torch, env: Environment) -> None:
     # torch.__version__ is a TorchVersion, a str subclass that QGIS does not take as text: plain str.
     env.torch_version = str(torch.__version__)
     env.cuda_available = bool(torch.cuda.is_available())
+    yes, no = tr("yes"), tr("no")
     rows = [
         ("torch", env.torch_version),
-        ("Built for CUDA", torch.version.cuda or "no (CPU-only build)"),
-        ("CPU threads", f"{torch.get_num_threads()} (of {os.cpu_count()} logical cores)"),
-        ("CUDA available", "yes" if env.cuda_available else "no"),
+        (tr("Built for CUDA"), torch.version.cuda or tr("no (CPU-only build)")),
+        (
+            tr("CPU threads"),
+            tr("{threads} (of {cores} logical cores)").format(threads=torch.get_num_threads(), cores=os.cpu_count()),
+        ),
+        (tr("CUDA available"), yes if env.cuda_available else no),
     ]
     for index in range(torch.cuda.device_count() if env.cuda_available else 0):
         properties = torch.cuda.get_device_properties(index)
         free, total = torch.cuda.mem_get_info(index)
         rows.append(
             (
-                f"CUDA device {index}",
-                f"{properties.name}, {total / GIB:.1f} GiB ({free / GIB:.1f} GiB free), "
-                f"compute capability {properties.major}.{properties.minor}",
+                tr("CUDA device {index}").format(index=index),
+                tr("{name}, {total} GiB ({free} GiB free), compute capability {capability}").format(
+                    name=properties.name,
+                    total=f"{total / GIB:.1f}",
+                    free=f"{free / GIB:.1f}",
+                    capability=f"{properties.major}.{properties.minor}",
+                ),
             )
         )
     mps = getattr(torch.backends, "mps", None)
-    rows.append(("Apple MPS available", "yes (memory shared with the CPU)" if mps and mps.is_available() else "no"))
+    rows.append(
+        (tr("Apple MPS available"), tr("yes (memory shared with the CPU)") if mps and mps.is_available() else no)
+    )
     choice = _Collected()
     env.device = select_device("auto", choice).type
-    rows.append(("DEVICE 'auto' uses", " ".join(choice.lines).removeprefix("Device: ")))
+    rows.append((tr("DEVICE 'auto' uses"), " ".join(choice.lines).removeprefix("Device: ")))
     env.sections.append(("PyTorch", rows))
 
     if _version_tuple(env.torch_version) < _version_tuple(TORCH_REQUIREMENT.split(">=")[1]):
         env.advice.append(
-            f"torch {env.torch_version} is too old for Imagette; upgrade it:  {install_command()} --upgrade"
+            tr("torch {version} is too old for Imagette; upgrade it:  {command}").format(
+                version=env.torch_version, command=f"{install_command()} --upgrade"
+            )
         )
     if not env.cuda_available and shutil.which("nvidia-smi"):
         if torch.version.cuda is None:
             env.advice.append(
-                "An NVIDIA GPU is present but this torch is a CPU-only build. Install a CUDA build (pick the CUDA "
-                f"version your driver supports, see https://pytorch.org/get-started/locally/):  {cuda_install_command()}"
+                tr(
+                    "An NVIDIA GPU is present but this torch is a CPU-only build. Install a CUDA build (pick the CUDA "
+                    "version your driver supports, see https://pytorch.org/get-started/locally/):  {command}"
+                ).format(command=cuda_install_command())
             )
         else:
             env.advice.append(
-                f"This torch is built for CUDA {torch.version.cuda} but sees no GPU: update the NVIDIA driver "
-                "(nvidia-smi shows the CUDA version it supports) or install a torch built for an older CUDA."
+                tr(
+                    "This torch is built for CUDA {cuda} but sees no GPU: update the NVIDIA driver (nvidia-smi shows "
+                    "the CUDA version it supports) or install a torch built for an older CUDA."
+                ).format(cuda=torch.version.cuda)
             )
 
     hub = Path(torch.hub.get_dir())
-    weights = [("torch hub cache", f"{hub} (TORCH_HOME moves it)")]
+    weights = [(tr("torch hub cache"), tr("{folder} (TORCH_HOME moves it)").format(folder=hub))]
     if "rasterio" in env.missing:  # engine.pretrained writes files through engine.io, which imports rasterio
-        env.sections.append(("Pretrained weights", weights))
+        env.sections.append((tr("Pretrained weights"), weights))
         return
     from .engine.pretrained import DOWNLOAD_URL, TORCHVISION_FILES, hub_checkpoint_path
 
     for architecture in TORCHVISION_FILES:
         path = hub_checkpoint_path(architecture)
-        weights.append((f"{architecture} ImageNet weights", f"{path} ({'present' if path.is_file() else 'absent'})"))
+        presence = tr("present") if path.is_file() else tr("absent")
+        weights.append(
+            (tr("{architecture} ImageNet weights").format(architecture=architecture), f"{path} ({presence})")
+        )
     weights.append(
         (
-            "Offline use",
-            f"absent files are downloaded on first use when online; otherwise copy them from {DOWNLOAD_URL}, "
-            f"names unchanged, to {hub / 'checkpoints'}, or give a file as 'Pretrained weights file'",
+            tr("Offline use"),
+            tr(
+                "absent files are downloaded on first use when online; otherwise copy them from {address}, names "
+                "unchanged, to {folder}, or give a file as 'Pretrained weights file'"
+            ).format(address=DOWNLOAD_URL, folder=hub / "checkpoints"),
         )
     )
-    env.sections.append(("Pretrained weights", weights))
+    env.sections.append((tr("Pretrained weights"), weights))
 
 
 def _version_tuple(version: str) -> tuple[int, ...]:

@@ -5,6 +5,7 @@ from qgis.PyQt import sip
 from qgis.PyQt.QtGui import QIcon
 from qgis.PyQt.QtWidgets import QAction
 
+from .i18n import install_translation, tr
 from .provider import ICON, ImagetteProvider
 
 MENU = "&Imagette"
@@ -13,6 +14,7 @@ MENU = "&Imagette"
 class ImagettePlugin:
     def __init__(self, iface):
         self.iface = iface
+        install_translation()  # here, not in initGui: qgis_process creates the plugin and calls only initProcessing
         self.provider = None
         self.train_action = None
         # Python must keep the dialog (a Python subclass) alive while it is open, or its Run does nothing.
@@ -24,7 +26,9 @@ class ImagettePlugin:
 
     def initGui(self):  # noqa: N802
         self.initProcessing()
-        self.train_action = QAction(QIcon(str(ICON)), "Train patch classifier in background…", self.iface.mainWindow())
+        self.train_action = QAction(
+            QIcon(str(ICON)), tr("Train patch classifier in background…"), self.iface.mainWindow()
+        )
         self.train_action.triggered.connect(self.train_in_background)
         self.iface.addPluginToRasterMenu(MENU, self.train_action)
         self.iface.addRasterToolBarIcon(self.train_action)

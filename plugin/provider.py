@@ -12,6 +12,7 @@ from ..algorithms.export_model import ExportModel
 from ..algorithms.sample_patches import SamplePatches
 from ..algorithms.shipped_models import shipped_models
 from ..algorithms.train_classifier import TrainClassifier
+from .i18n import tr
 
 ICON = Path(__file__).resolve().parents[1] / "icon.svg"
 
@@ -36,7 +37,7 @@ class ImagetteProvider(QgsProcessingProvider):
         return "Imagette"
 
     def longName(self):  # noqa: N802
-        return "Imagette: land-cover mapping with CNNs"
+        return tr("Imagette: land-cover mapping with CNNs")
 
     def icon(self):
         return QIcon(str(ICON))

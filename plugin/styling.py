@@ -29,12 +29,15 @@ from qgis.PyQt.QtGui import QColor
 from .compat import RAMP_LINEAR
 from .engine.classes import ClassEntry
 from .engine.errors import ImagetteError
+from .engine.i18n import tr_noop
 from .engine.qml import VIRIDIS, style_path
+from .i18n import tr
 
 # Post-processors waiting for QGIS to call them (QGIS calls each once); each leaves once it has run.
 _PENDING: list[QgsProcessingLayerPostProcessorInterface] = []
 
-SPLIT_LABELS = {"train": "training", "validation": "validation"}
+# The legend of the patch footprints, under each class.
+SPLIT_LABELS = {"train": tr_noop("training"), "validation": tr_noop("validation")}
 
 
 def class_renderer(layer: QgsRasterLayer, classes: Sequence[ClassEntry]) -> QgsPalettedRasterRenderer:
@@ -79,7 +82,9 @@ def footprint_renderer(classes: Sequence[ClassEntry]) -> QgsRuleBasedRenderer:
                     "outline_width": "0.4",
                 }
             )
-            parent.appendChild(QgsRuleBasedRenderer.Rule(symbol, 0, 0, f"\"split\" = '{split}'", SPLIT_LABELS[split]))
+            parent.appendChild(
+                QgsRuleBasedRenderer.Rule(symbol, 0, 0, f"\"split\" = '{split}'", tr(SPLIT_LABELS[split]))
+            )
         root.appendChild(parent)
     return QgsRuleBasedRenderer(root)
 
@@ -94,7 +99,9 @@ def save_default_style(raster: str | Path, classes: Sequence[ClassEntry] | None)
     """
     layer = QgsRasterLayer(str(raster), Path(raster).stem, "gdal")
     if not layer.isValid():
-        raise ImagetteError(f"QGIS cannot open the raster '{raster}' it has just written, to style it.")
+        raise ImagetteError(
+            tr("QGIS cannot open the raster '{raster}' it has just written, to style it.").format(raster=raster)
+        )
     layer.setRenderer(confidence_renderer(layer) if classes is None else class_renderer(layer, classes))
     target = style_path(raster)
     message, saved = layer.saveNamedStyle(str(target))

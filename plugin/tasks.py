@@ -26,6 +26,7 @@ from qgis.core import (
 )
 
 from . import deps
+from .i18n import tr
 
 ALGORITHM_ID = "imagette:trainclassifier"
 
@@ -82,7 +83,9 @@ def start_training_task(parameters: dict, on_finished: Callback | None = None) -
     """
     algorithm = QgsApplication.processingRegistry().createAlgorithmById(ALGORITHM_ID)
     if algorithm is None:
-        raise QgsProcessingException(f"The algorithm {ALGORITHM_ID} is not available: enable the Imagette plugin.")
+        raise QgsProcessingException(
+            tr("The algorithm {algorithm} is not available: enable the Imagette plugin.").format(algorithm=ALGORITHM_ID)
+        )
     if not deps.torch_available():  # told now, not as a failed task
         raise QgsProcessingException(deps.install_advice())
     context = QgsProcessingContext()
@@ -151,7 +154,7 @@ def push_message(bar, title: str, text: str, level, duration: int = 0, details: 
     item = QgsMessageBar.createMessage(title, first)
     item.details = None
     if details != first:
-        button = QPushButton("Details…")
+        button = QPushButton(tr("Details…"))
 
         def show_details() -> None:
             icons = {
@@ -179,27 +182,40 @@ def score_text(results: dict, canceled: bool) -> tuple[str, str]:
     """
     f1 = results.get("MACRO_F1")
     if not isinstance(f1, float):
-        return "no scores", "The dataset has no validation patches: the model could not be scored."
+        return tr("no scores"), tr("The dataset has no validation patches: the model could not be scored.")
+    score = f"{f1:.3f}"
     if canceled:
         return (
-            f"patch-level macro-F1 {f1:.3f}, the map was not scored",
+            tr("patch-level macro-F1 {f1}, the map was not scored").format(f1=score),
             # The engine's log says: "The run was canceled: the scores are patch-level, the map was not scored."
-            f"The run was canceled: the scores are patch-level, the map was not scored. Patch-level macro-F1 {f1:.3f} "
-            "on the validation patches (easier than the map: the map usually scores lower).",
+            tr(
+                "The run was canceled: the scores are patch-level, the map was not scored. Patch-level macro-F1 {f1} "
+                "on the validation patches (easier than the map: the map usually scores lower)."
+            ).format(f1=score),
         )
     if not isinstance(results.get("MACRO_F1_LOW"), float):
         return (
-            f"patch-level macro-F1 {f1:.3f}, the map could not be scored",
-            f"The map could not be scored (the log says why): patch-level macro-F1 {f1:.3f} on the validation "
-            "patches (easier than the map: the map usually scores lower).",
+            tr("patch-level macro-F1 {f1}, the map could not be scored").format(f1=score),
+            tr(
+                "The map could not be scored (the log says why): patch-level macro-F1 {f1} on the validation "
+                "patches (easier than the map: the map usually scores lower)."
+            ).format(f1=score),
         )
     low, high = results["MACRO_F1_LOW"], results.get("MACRO_F1_HIGH")
-    interval = f" (95 % interval {low:.3f}-{high:.3f})" if isinstance(high, float) else ""
+    interval = (
+        tr(" (95 % interval {low}-{high})").format(low=f"{low:.3f}", high=f"{high:.3f}")
+        if isinstance(high, float)
+        else ""
+    )
     overall = results.get("OVERALL_ACCURACY")
-    accuracy = f", overall accuracy {overall:.3f}" if isinstance(overall, float) else ""
+    accuracy = (
+        tr(", overall accuracy {accuracy}").format(accuracy=f"{overall:.3f}") if isinstance(overall, float) else ""
+    )
     return (
-        f"map macro-F1 {f1:.3f} on the validation polygons",
-        f"The map scores macro-F1 {f1:.3f}{interval}{accuracy} on the validation polygons.",
+        tr("map macro-F1 {f1} on the validation polygons").format(f1=score),
+        tr("The map scores macro-F1 {f1}{interval}{accuracy} on the validation polygons.").format(
+            f1=score, interval=interval, accuracy=accuracy
+        ),
     )
 
 
@@ -217,7 +233,9 @@ def result_message(successful: bool, results: dict, feedback: QgsProcessingFeedb
     model, report = results.get("OUTPUT_MODEL"), results.get("OUTPUT_REPORT")
     saved = bool(model) and Path(str(model)).is_file()
     has_report = bool(report) and Path(str(report)).is_file()
-    files = f"Model: {model}" + (f"\nReport: {report}" if has_report else "")
+    files = tr("Model: {path}").format(path=model) + (
+        "\n" + tr("Report: {path}").format(path=report) if has_report else ""
+    )
     canceled = feedback.isCanceled()
     if canceled:
         # A cancel after the first epoch ends the algorithm normally with the best model so far, yet the task
@@ -225,30 +243,33 @@ def result_message(successful: bool, results: dict, feedback: QgsProcessingFeedb
         if saved:
             short, whole = score_text(results, canceled)
             return Result(
-                f"Training canceled; the best model so far was saved ({short}).",
-                f"Training canceled: the model of the best epoch so far was saved.\n{whole}\n{files}",
+                tr("Training canceled; the best model so far was saved ({score}).").format(score=short),
+                tr("Training canceled: the model of the best epoch so far was saved.") + f"\n{whole}\n{files}",
                 Qgis.MessageLevel.Warning,
                 has_report,
             )
         return Result(
-            "Training canceled before the first epoch ended: no model was written.",
-            "Training canceled before the first epoch ended: no model and no report were written.\n"
-            "The log is in the Processing tab of the Log Messages panel.",
+            tr("Training canceled before the first epoch ended: no model was written."),
+            tr("Training canceled before the first epoch ended: no model and no report were written.")
+            + "\n"
+            + tr("The log is in the Processing tab of the Log Messages panel."),
             Qgis.MessageLevel.Warning,
             False,
         )
     if successful:
         short, whole = score_text(results, canceled)
-        return Result(f"Training finished: {short}.", f"{whole}\n{files}", Qgis.MessageLevel.Success, has_report)
+        finished = tr("Training finished: {score}.").format(score=short)
+        return Result(finished, f"{whole}\n{files}", Qgis.MessageLevel.Success, has_report)
     errors = [error for error in getattr(feedback, "errors", []) if error.strip()]
     if errors:
         reason = errors[-1].strip()
     else:
         lines = [line for line in feedback.textLog().splitlines() if line.strip()]
-        reason = lines[-1] if lines else "see the Processing log"
+        reason = lines[-1] if lines else tr("see the Processing log")
+    failed = tr("Training failed: {reason}").format(reason=reason)
     return Result(
-        first_line(f"Training failed: {reason}"),
-        f"Training failed: {reason}\nThe whole log is in the Processing tab of the Log Messages panel.",
+        first_line(failed),
+        failed + "\n" + tr("The whole log is in the Processing tab of the Log Messages panel."),
         Qgis.MessageLevel.Critical,
         False,
     )
@@ -264,7 +285,7 @@ def show_result(iface, successful: bool, results: dict, feedback: QgsProcessingF
     item = push_message(iface.messageBar(), "Imagette", result.text, result.level, details=result.details)
     if result.has_report:
         report = results.get("OUTPUT_REPORT")
-        button = QPushButton("Open report")
+        button = QPushButton(tr("Open report"))
         button.clicked.connect(lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(report)))
         item.report_button = button
         item.layout().addWidget(button)
@@ -308,7 +329,7 @@ def open_training_dialog(iface):
                 return
             iface.messageBar().pushMessage(
                 "Imagette",
-                "Training started in the background: progress and cancel in the task manager.",
+                tr("Training started in the background: progress and cancel in the task manager."),
                 Qgis.MessageLevel.Info,
                 5,
             )
@@ -320,7 +341,7 @@ def open_training_dialog(iface):
 
     algorithm = QgsApplication.processingRegistry().createAlgorithmById(ALGORITHM_ID)
     dialog = BackgroundTrainingDialog(algorithm, parent=iface.mainWindow())
-    dialog.setWindowTitle(f"{algorithm.displayName()} (in the background)")
+    dialog.setWindowTitle(tr("{algorithm} (in the background)").format(algorithm=algorithm.displayName()))
     if _REMEMBERED:
         dialog.setParameters(dict(_REMEMBERED))
     dialog.show()

@@ -1,6 +1,7 @@
 """Builds the installable plugin zip: dist/imagette-<version>.zip with one imagette/ folder inside.
 
-Only what QGIS runs goes in (metadata, code, icon, licence, README and the guides it links, shipped models): no tests,
+Only what QGIS runs goes in (metadata, code, icon, licence, README and the guides it links, shipped models, the
+translations: the .qm Qt loads, built by `make package`, and the .ts the command line reads): no tests,
 benchmarks, demo, scripts or development files. The guide's Markdown pages also go in as HTML pages beside them
 (scripts/guide_html.py), which the Help buttons open: a browser opens those on every desktop. Reads the working tree, so uncommitted files are
 packaged too; entries are sorted and timestamped alike, so the same tree gives the same zip.
@@ -30,6 +31,7 @@ INCLUDED = (
     "plugin",
     "algorithms",
     "models",
+    "i18n",
 )
 SKIPPED_SUFFIXES = (".pyc", ".pyo")
 TIMESTAMP = (2020, 1, 1, 0, 0, 0)
@@ -61,7 +63,16 @@ def guide_pages(files: list[Path]) -> dict[str, bytes]:
     }
 
 
+def check_translations(root: Path = REPO) -> None:
+    """Refuses to package a translation whose .qm is missing or older than its .ts: QGIS would show English."""
+    for source in sorted((root / "i18n").glob("*.ts")):
+        built = source.with_suffix(".qm")
+        if not built.is_file() or built.stat().st_mtime < source.stat().st_mtime:
+            sys.exit(f"{built.relative_to(root)} is missing or older than its .ts: build it with `make package`.")
+
+
 def build(output: Path) -> Path:
+    check_translations()
     sys.path.insert(0, str(REPO))
     from plugin.engine.versions import plugin_version
 

@@ -16,7 +16,8 @@ CPU cores), then:
 - renders the classification with the style QGIS loads from its .qml, the training polygons over it and its
   legend, through a print layout: classification.png.
 Images are saved as 8-bit palette PNGs (a fraction of the size, no visible loss on dialogs and class maps)
-and their sizes printed.
+and their sizes printed. With --language fr, QGIS and Imagette speak French and only the dialogs are grabbed, as
+<name>_fr.png (docs/fr/ shows them).
 """
 
 from __future__ import annotations
@@ -140,8 +141,8 @@ def load_layers(paths: dict) -> dict:
     return layers
 
 
-def grab_dialogs(paths: dict, layers: dict, output: Path) -> list[Path]:
-    """Opens each algorithm's Processing dialog filled with the example's files and grabs it."""
+def grab_dialogs(paths: dict, layers: dict, output: Path, suffix: str = "") -> list[Path]:
+    """Opens each algorithm's Processing dialog filled with the example's files and grabs it as <name><suffix>.png."""
     from processing.gui.AlgorithmDialog import AlgorithmDialog
     from qgis.core import QgsApplication
     from qgis.PyQt.QtWidgets import QApplication, QLineEdit, QScrollArea, QTextBrowser
@@ -187,7 +188,7 @@ def grab_dialogs(paths: dict, layers: dict, output: Path) -> list[Path]:
         for browser in dialog.findChildren(QTextBrowser):
             browser.verticalScrollBar().setValue(0)  # the help from its title
         settle()
-        target = output / f"{name}.png"
+        target = output / f"{name}{suffix}.png"
         save_png(dialog.grab(), target)
         dialog.close()
         dialog.deleteLater()
@@ -249,6 +250,20 @@ def render_classification(layers: dict, target: Path) -> Path:
     return target
 
 
+def translate_qgis(language: str) -> None:
+    """QGIS's own words (the dialog's buttons and tabs) and Imagette's in language, as QGIS set to it shows them."""
+    from imagette.plugin.i18n import install_translation
+    from qgis.core import QgsApplication
+    from qgis.PyQt.QtCore import QTranslator
+
+    qgis = QTranslator(QgsApplication.instance())  # parented: kept alive as long as the application
+    if not qgis.load(f"qgis_{language}", QgsApplication.i18nPath()):
+        raise RuntimeError(f"QGIS has no translation for {language} in {QgsApplication.i18nPath()}")
+    QgsApplication.installTranslator(qgis)
+    if not install_translation(language):
+        raise RuntimeError(f"Imagette has no built translation for {language}: run make first")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--output", type=Path, default=REPO / "docs" / "images", help="folder for the PNGs")
@@ -260,6 +275,9 @@ def main() -> None:
     )
     parser.add_argument(
         "--reuse", action="store_true", help="take the example's files from an earlier run in --work, if all there"
+    )
+    parser.add_argument(
+        "--language", help="QGIS's and Imagette's language, e.g. fr: the dialogs only, as <name>_fr.png"
     )
     arguments = parser.parse_args()
     work, output = arguments.work.resolve(), arguments.output.resolve()
@@ -289,11 +307,14 @@ def main() -> None:
         Processing.initialize()
         plugin = ImagettePlugin(None)
         plugin.initProcessing()
+        if arguments.language:
+            translate_qgis(arguments.language)
 
         paths = run_chain(work, arguments.reuse)
         layers = load_layers(paths)
-        written = grab_dialogs(paths, layers, output)
-        written.append(render_classification(layers, output / "classification.png"))
+        written = grab_dialogs(paths, layers, output, f"_{arguments.language}" if arguments.language else "")
+        if not arguments.language:
+            written.append(render_classification(layers, output / "classification.png"))
         for path in written:
             print(f"{path.relative_to(REPO) if path.is_relative_to(REPO) else path}: {path.stat().st_size // 1024} KB")
         print(f"Total: {sum(path.stat().st_size for path in written) // 1024} KB")

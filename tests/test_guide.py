@@ -40,7 +40,7 @@ def test_images_of_the_guide_exist_have_alt_text_and_ship(tmp_path):
     import package
 
     packaged = {name.removeprefix("imagette/") for name in zipfile.ZipFile(package.build(tmp_path)).namelist()}
-    pages = [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]
+    pages = [REPO / "README.md", *sorted((REPO / "docs").rglob("*.md"))]  # docs/fr/ too
     images = {}
     for page in pages:
         for alt, target in re.findall(r"!\[([^\]]*)\]\(([^)\s]+)\)", page.read_text(encoding="utf-8")):

@@ -17,8 +17,8 @@ from pyplugin_installer.unzip import unzip  # noqa: E402
 
 REQUIRED = {"metadata.txt", "__init__.py", "icon.svg", "LICENSE", "plugin", "algorithms"}
 # docs: the guides the README links; README.html and docs/*.html: their HTML pages, which the Help buttons open;
-# __main__.py, pyproject.toml: the `imagette` command (pip install .)
-ALLOWED = REQUIRED | {"README.md", "README.html", "docs", "models", "__main__.py", "pyproject.toml"}
+# __main__.py, pyproject.toml: the `imagette` command (pip install .); i18n: the translations
+ALLOWED = REQUIRED | {"README.md", "README.html", "docs", "models", "__main__.py", "pyproject.toml", "i18n"}
 
 
 def test_zip_holds_only_the_plugin_and_qgis_process_lists_its_algorithms(tmp_path):
@@ -37,6 +37,7 @@ def test_zip_holds_only_the_plugin_and_qgis_process_lists_its_algorithms(tmp_pat
     assert sorted(name for name in names if name.endswith("metadata.txt"))[0] == "imagette/metadata.txt"
     top = {name.split("/")[1] for name in names}
     assert REQUIRED <= top <= ALLOWED
+    assert {"imagette/i18n/imagette_fr.ts", "imagette/i18n/imagette_fr.qm"} <= set(names)  # the command line's, Qt's
     assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc") or "/." in name]
 
     plugins = tmp_path / "plugins"

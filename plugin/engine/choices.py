@@ -1,7 +1,8 @@
 """The public choices of Imagette, one list each, torch-free so that the algorithms, the command line and the
 engine all read them (the plugin loads without torch).
 
-Each id tuple is in the order of its Processing enum, and each label tuple follows it: enum orders are a public
+Each id tuple is in the order of its Processing enum, and each label tuple follows it (labels marked for translation,
+translated where they are shown): enum orders are a public
 contract (scripts and graphical models store the index), so new choices go at the end.
 """
 
@@ -10,17 +11,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from .errors import ImagetteError
+from .i18n import tr, tr_noop
 
 # imagette:trainclassifier ARCHITECTURE
 ARCHITECTURES = ("small_cnn", "resnet18", "resnet34", "resnet50", "unet", "unet_resnet18", "unet_resnet34")
 ARCHITECTURE_LABELS = (
-    "Small CNN (from scratch)",
-    "ResNet-18",
-    "ResNet-34",
-    "ResNet-50",
-    "U-Net (from scratch)",
-    "U-Net, ResNet-18 encoder",
-    "U-Net, ResNet-34 encoder",
+    tr_noop("Small CNN (from scratch)"),
+    tr_noop("ResNet-18"),
+    tr_noop("ResNet-34"),
+    tr_noop("ResNet-50"),
+    tr_noop("U-Net (from scratch)"),
+    tr_noop("U-Net, ResNet-18 encoder"),
+    tr_noop("U-Net, ResNet-34 encoder"),
 )
 SEGMENTATION_ARCHITECTURES = ("unet", "unet_resnet18", "unet_resnet34")
 # The U-Net: on the real-imagery benchmark (bench/bench_real.py) its map beat the small CNN's and a per-pixel
@@ -29,34 +31,38 @@ DEFAULT_ARCHITECTURE = ARCHITECTURES.index("unet")
 
 # DEVICE of imagette:trainclassifier and imagette:classifyraster (both resolved by engine.device.select_device).
 DEVICES = ("auto", "cpu", "cuda")
-DEVICE_LABELS = ("Auto (CUDA GPU, then Apple GPU, then CPU)", "CPU", "CUDA GPU")
+DEVICE_LABELS = (tr_noop("Auto (CUDA GPU, then Apple GPU, then CPU)"), tr_noop("CPU"), tr_noop("CUDA GPU"))
 
 # imagette:trainclassifier PRETRAINED_MODE
 PRETRAINED_MODES = ("finetune", "frozen", "scratch")
 PRETRAINED_LABELS = (
-    "Fine-tune every layer",
-    "Frozen backbone: train the classification layer only",
-    "No pretraining: start from random weights",
+    tr_noop("Fine-tune every layer"),
+    tr_noop("Frozen backbone: train the classification layer only"),
+    tr_noop("No pretraining: start from random weights"),
 )
 
 # imagette:trainclassifier CROSS_VALIDATION
 CROSS_VALIDATION_MODES = ("auto", "on", "off")
 CROSS_VALIDATION_LABELS = (
-    "Automatic: when a class has fewer than 3 validation polygons, on small datasets",
-    "Always",
-    "Never",
+    tr_noop("Automatic: when a class has fewer than 3 validation polygons, on small datasets"),
+    tr_noop("Always"),
+    tr_noop("Never"),
 )
 FOLDS = 5  # polygon folds of a cross-validation, by default
 
 # imagette:classifyraster METHOD (patch classifiers; segmentation networks always classify per pixel)
 METHODS = ("dense", "per_patch")
-METHOD_LABELS = ("Dense (fast)", "Per-patch (exact reference, slow)")
+METHOD_LABELS = (tr_noop("Dense (fast)"), tr_noop("Per-patch (exact reference, slow)"))
 SEGMENTATION_METHOD = "per_pixel"
 
 # imagette:classifyraster ENGINE and `imagette classify --engine`: what runs the network. Each runs its own files:
 # PyTorch the model files training writes (.pt), ONNX Runtime those exported from them (.onnx); auto follows the file.
 ENGINES = ("auto", "pytorch", "onnxruntime")
-ENGINE_LABELS = ("Auto (PyTorch for a model file .pt, ONNX Runtime for an .onnx file)", "PyTorch", "ONNX Runtime")
+ENGINE_LABELS = (
+    tr_noop("Auto (PyTorch for a model file .pt, ONNX Runtime for an .onnx file)"),
+    tr_noop("PyTorch"),
+    tr_noop("ONNX Runtime"),
+)
 PYTORCH, ONNX_RUNTIME = ENGINES[1:]
 
 MIN_PATCH_SIZE = 8  # every network halves its input 3 times: sampling and training refuse smaller patches
@@ -81,14 +87,18 @@ def engine_for(model_path: str, engine: str = ENGINES[0]) -> str:
     onnx = Path(model_path).suffix.lower() == EXTENSION
     if engine == PYTORCH and onnx:
         raise ImagetteError(
-            f"PyTorch was asked for, but '{name}' is an ONNX file: PyTorch runs the model files (.pt) that 'Train "
-            "patch classifier' writes. Choose the engine ONNX Runtime (or Auto) for this file, or give the model file "
-            "(.pt) it was exported from."
+            tr(
+                "PyTorch was asked for, but '{name}' is an ONNX file: PyTorch runs the model files (.pt) that 'Train "
+                "patch classifier' writes. Choose the engine ONNX Runtime (or Auto) for this file, or give the model "
+                "file (.pt) it was exported from."
+            ).format(name=name)
         )
     if engine == ONNX_RUNTIME and not onnx:
         raise ImagetteError(
-            f"ONNX Runtime was asked for, but '{name}' is not an ONNX file (.onnx): ONNX Runtime runs models exported "
-            "from a model file. Export the model first with 'Export model to ONNX' (imagette:exportmodel) and classify "
-            "the .onnx file, or choose the engine PyTorch (or Auto) for this model file."
+            tr(
+                "ONNX Runtime was asked for, but '{name}' is not an ONNX file (.onnx): ONNX Runtime runs models "
+                "exported from a model file. Export the model first with 'Export model to ONNX' (imagette:exportmodel) "
+                "and classify the .onnx file, or choose the engine PyTorch (or Auto) for this model file."
+            ).format(name=name)
         )
     return ONNX_RUNTIME if onnx else PYTORCH

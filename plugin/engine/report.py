@@ -12,11 +12,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .html_parts import STYLE, escape, format_number, key_value_table
+from .i18n import tr, tr_noop
 from .io import replaced_atomically
 from .metrics import is_poor
 from .progress import seconds_text
 
 CHART_W, CHART_H = 520, 260
+# The units scores are counted in (batches.py, scoring.py), marked for translation here, where they are shown.
+SCORE_UNITS = (tr_noop("patches"), tr_noop("labelled pixels"), tr_noop("map pixels"))
 LEFT, RIGHT, TOP, BOTTOM = 52, 16, 44, 40
 
 
@@ -46,7 +49,7 @@ def line_chart(
         f'<text x="{LEFT}" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
     ]
     if not values:
-        parts.append(f'<text x="{LEFT}" y="{CHART_H // 2}">No values to plot.</text></svg>')
+        parts.append(f'<text x="{LEFT}" y="{CHART_H // 2}">{escape(tr("No values to plot."))}</text></svg>')
         return "".join(parts)
     low, high = y_range or (min(values), max(values))
     if high - low < 1e-12:
@@ -68,12 +71,14 @@ def line_chart(
     step = max(1, round(epochs / 10))
     for epoch in range(1, epochs + 1, step):
         parts.append(f'<text x="{x(epoch):.1f}" y="{TOP + height + 16}" text-anchor="middle">{epoch}</text>')
-    parts.append(f'<text x="{LEFT + width / 2:.1f}" y="{CHART_H - 6}" text-anchor="middle">epoch</text>')
+    parts.append(
+        f'<text x="{LEFT + width / 2:.1f}" y="{CHART_H - 6}" text-anchor="middle">{escape(tr("epoch"))}</text>'
+    )
     if best_epoch:
         parts.append(
             f'<line x1="{x(best_epoch):.1f}" x2="{x(best_epoch):.1f}" y1="{TOP}" y2="{TOP + height}" '
             f'stroke="#888" stroke-dasharray="4 3"/><text x="{x(best_epoch) + 3:.1f}" y="{TOP + 10}" '
-            'fill="#555">best</text>'
+            f'fill="#555">{escape(tr("best"))}</text>'
         )
     for index, (label, colour, series_values) in enumerate(series):
         points = [(x(e), y(v)) for e, v in enumerate(series_values, start=1) if v is not None]
@@ -91,7 +96,7 @@ def line_chart(
 
 
 # The phases a run's duration is split into, as training.py names them, in the order the report gives them.
-DURATION_PHASES = ("training", "map-level scoring", "cross-validation")
+DURATION_PHASES = (tr_noop("training"), tr_noop("map-level scoring"), tr_noop("cross-validation"))
 
 
 def duration_split(durations: dict[str, float]) -> str:
@@ -99,9 +104,9 @@ def duration_split(durations: dict[str, float]) -> str:
 
     The training log ends with the same words (training.py).
     """
-    parts = [f"{name} {seconds_text(durations[name])}" for name in DURATION_PHASES if name in durations]
+    parts = [f"{tr(name)} {seconds_text(durations[name])}" for name in DURATION_PHASES if name in durations]
     other = durations["total"] - sum(durations.get(name, 0.0) for name in DURATION_PHASES)
-    return ", ".join(parts + [f"preparing {seconds_text(max(other, 0.0))}"])  # reading the dataset, planning
+    return ", ".join(parts + [f"{tr('preparing')} {seconds_text(max(other, 0.0))}"])  # reading the dataset, planning
 
 
 def _duration_split(training: dict) -> str:
@@ -128,11 +133,15 @@ def _confusion_tables(metrics: dict, classes: list[dict]) -> str:
                 f'<td style="background:rgba({colour},{share:.2f})">{share:.0%}</td>' if total else "<td>–</td>"
             )
         shares.append(f'<tr><th class="name">{_swatch(entry)}</th>{"".join(cells)}</tr>')
+    corner = escape(tr("true \\ predicted"))
+    rows_and_columns = tr("Rows: true class (validation {unit}); columns: predicted class.").format(
+        unit=tr(metrics.get("unit", "patches"))
+    )
     return (
-        f'<p class="note">Rows: true class (validation {escape(metrics.get("unit", "patches"))}); columns: predicted class.</p>'
-        f'<h3>Counts</h3><table><tr><th class="name">true \\ predicted</th>{head}<th>total</th></tr>{"".join(counts)}</table>'
-        "<h3>Row-normalised (recall on the diagonal)</h3>"
-        f'<table><tr><th class="name">true \\ predicted</th>{head}</tr>{"".join(shares)}</table>'
+        f'<p class="note">{escape(rows_and_columns)}</p>'
+        f'<h3>{escape(tr("Counts"))}</h3><table><tr><th class="name">{corner}</th>{head}<th>{escape(tr("total"))}</th></tr>'
+        f"{''.join(counts)}</table><h3>{escape(tr('Row-normalised (recall on the diagonal)'))}</h3>"
+        f'<table><tr><th class="name">{corner}</th>{head}</tr>{"".join(shares)}</table>'
     )
 
 
@@ -144,10 +153,18 @@ def _per_class_table(metrics: dict, classes: list[dict]) -> str:
             f"<td>{format_number(scores['precision'])}</td><td>{format_number(scores['recall'])}</td>"
             f"<td>{format_number(scores['f1'])}</td><td>{scores['support']}</td></tr>"
         )
-    return (
-        '<table><tr><th>code</th><th class="name">class</th><th>precision</th><th>recall</th><th>F1</th>'
-        f"<th>support</th></tr>{''.join(rows)}</table>"
+    head = "".join(
+        f"<th{' class=name' if word == 'class' else ''}>{escape(tr(word))}</th>"
+        for word in (
+            tr_noop("code"),
+            tr_noop("class"),
+            tr_noop("precision"),
+            tr_noop("recall"),
+            "F1",
+            tr_noop("support"),
+        )
     )
+    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
 
 def _dataset_table(metadata: dict, classes: list[dict]) -> str:
@@ -159,21 +176,23 @@ def _dataset_table(metadata: dict, classes: list[dict]) -> str:
         for c in classes
     ]
     rows.append(
-        f'<tr><th></th><th class="name">total</th><th>{sum(train.values())}</th><th>{sum(validation.values())}</th></tr>'
+        f'<tr><th></th><th class="name">{escape(tr("total"))}</th><th>{sum(train.values())}</th>'
+        f"<th>{sum(validation.values())}</th></tr>"
     )
     bands = metadata["bands"]
     facts = {
-        "Dataset folder": metadata["dataset"].get("path"),
-        "Source raster": metadata["dataset"].get("raster"),
-        "Patch size": f"{metadata['patch_size']} px",
-        "Pixel size": " × ".join(f"{v:g}" for v in metadata["pixel_size"]) + " (CRS units)",
-        "CRS": metadata.get("crs_name"),
-        "Bands": f"{bands['count']} ({', '.join(bands['names'])}), {bands['dtype']}",
+        tr("Dataset folder"): metadata["dataset"].get("path"),
+        tr("Source raster"): metadata["dataset"].get("raster"),
+        tr("Patch size"): f"{metadata['patch_size']} px",
+        tr("Pixel size"): " × ".join(f"{v:g}" for v in metadata["pixel_size"]) + " " + tr("(CRS units)"),
+        tr("CRS"): metadata.get("crs_name"),
+        tr("Bands"): f"{bands['count']} ({', '.join(bands['names'])}), {bands['dtype']}",
     }
-    return (
-        key_value_table(facts) + '<table><tr><th>code</th><th class="name">class</th><th>training patches</th>'
-        f"<th>validation patches</th></tr>{''.join(rows)}</table>"
+    head = (
+        f'<th>{escape(tr("code"))}</th><th class="name">{escape(tr("class"))}</th>'
+        f"<th>{escape(tr('training patches'))}</th><th>{escape(tr('validation patches'))}</th>"
     )
+    return key_value_table(facts) + f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
 
 def _warnings(metadata: dict, classes: list[dict]) -> list[str]:
@@ -181,21 +200,34 @@ def _warnings(metadata: dict, classes: list[dict]) -> list[str]:
     notes = []
     if training.get("canceled"):
         notes.append(
-            f"The run was canceled; the model is that of epoch {training['best_epoch']}, the best before the cancel."
+            tr("The run was canceled; the model is that of epoch {epoch}, the best before the cancel.").format(
+                epoch=training["best_epoch"]
+            )
         )
     if not metrics["available"]:
         notes.append(
-            "The dataset has no validation patches: the model could not be measured and early stopping was off. "
-            "Sample again with a validation fraction above 0."
+            tr(
+                "The dataset has no validation patches: the model could not be measured and early stopping was off. "
+                "Sample again with a validation fraction above 0."
+            )
         )
         return notes
     for entry, scores in zip(classes, metrics["per_class"]):
         if scores["f1"] is None:
-            notes.append(f"Class '{entry['name']}' has no validation patch and could not be measured.")
+            notes.append(
+                tr("Class '{name}' has no validation patch and could not be measured.").format(name=entry["name"])
+            )
         elif is_poor(scores):
             notes.append(
-                f"Overall accuracy {metrics['overall_accuracy']:.1%} hides class '{entry['name']}': F1 {scores['f1']:.2f}, "
-                f"only {scores['recall']:.0%} of its validation patches found. More or better polygons of it help most."
+                tr(
+                    "Overall accuracy {accuracy} hides class '{name}': F1 {f1}, only {recall} of its validation "
+                    "patches found. More or better polygons of it help most."
+                ).format(
+                    accuracy=f"{metrics['overall_accuracy']:.1%}",
+                    name=entry["name"],
+                    f1=f"{scores['f1']:.2f}",
+                    recall=f"{scores['recall']:.0%}",
+                )
             )
     return notes
 
@@ -208,118 +240,155 @@ def render_report(metadata: dict) -> str:
     interval = metrics.get("macro_f1_interval")
     spread = {"macro_f1": f"<small>95 % {interval[0]:.2f}-{interval[1]:.2f}</small>" if interval else ""}
     cards = "".join(
-        f'<div class="card">{label}<b>{format_number(metrics[key]) if metrics["available"] else "n/a"}</b>'
+        f'<div class="card">{label}<b>{format_number(metrics[key]) if metrics["available"] else tr("n/a")}</b>'
         f"{spread.get(key, '')}</div>"
-        for label, key in (("Overall accuracy", "overall_accuracy"), ("Macro-F1", "macro_f1"), ("Kappa", "kappa"))
+        for label, key in (
+            (tr("Overall accuracy"), "overall_accuracy"),
+            (tr("Macro-F1"), "macro_f1"),
+            (tr("Kappa"), "kappa"),
+        )
     ) + (
-        f'<div class="card">Best epoch<b>{best} / {training["epochs_run"]}</b></div>'
-        f'<div class="card">Duration<b>{seconds_text(training["duration_s"])}</b>'
+        f'<div class="card">{tr("Best epoch")}<b>{best} / {training["epochs_run"]}</b></div>'
+        f'<div class="card">{tr("Duration")}<b>{seconds_text(training["duration_s"])}</b>'
         f"<small>{escape(_duration_split(training))}</small></div>"
     )
     losses = [
         (label, colour, [h[key] for h in history])
-        for label, colour, key in (("training", "#0072b2", "train_loss"), ("validation", "#d55e00", "val_loss"))
+        for label, colour, key in ((tr("training"), "#0072b2", "train_loss"), (tr("validation"), "#d55e00", "val_loss"))
     ]
     highest = max((v for _, _, values in losses for v in values if v is not None), default=1.0)
-    loss_chart = line_chart("Loss (class-weighted cross-entropy)", losses, best, (0.0, highest))
+    loss_chart = line_chart(tr("Loss (class-weighted cross-entropy)"), losses, best, (0.0, highest))
     # Accuracy first, so that macro-F1, the score that matters, is drawn over it where they coincide.
     scores = [
-        ("accuracy", "#999999", [h["val_accuracy"] for h in history]),
-        ("macro-F1", "#009e73", [h["val_macro_f1"] for h in history]),
+        (tr("accuracy"), "#999999", [h["val_accuracy"] for h in history]),
+        (tr("macro-F1"), "#009e73", [h["val_macro_f1"] for h in history]),
     ]
-    score_chart = line_chart("Validation scores", scores, best, (0.0, 1.0))
+    score_chart = line_chart(tr("Validation scores"), scores, best, (0.0, 1.0))
+    off = tr("off")
+    augmentation = training["augmentation"]
     parameters = {
-        "Architecture": training["architecture"],
-        "Pretrained weights": (training["pretrained"] or {}).get("source", "none (random initialisation)"),
-        "Pretrained mode": training["pretrained_mode"],
-        "Epochs (asked / run)": f"{training['epochs']} / {training['epochs_run']}"
-        + (" (early stop)" if training["stopped_early"] else ""),
-        "Patience (epochs)": training["patience"] or "off",
-        "Cross-validation": f"{training['folds']} folds of the training polygons"
+        tr("Architecture"): training["architecture"],
+        tr("Pretrained weights"): (training["pretrained"] or {}).get("source", tr("none (random initialisation)")),
+        tr("Pretrained mode"): training["pretrained_mode"],
+        tr("Epochs (asked / run)"): f"{training['epochs']} / {training['epochs_run']}"
+        + (" " + tr("(early stop)") if training["stopped_early"] else ""),
+        tr("Patience (epochs)"): training["patience"] or off,
+        tr("Cross-validation"): tr("{folds} folds of the training polygons").format(folds=training["folds"])
         if metrics.get("cross_validated_features")
-        else "off",
-        "Batch size": training["batch_size"]
+        else off,
+        tr("Batch size"): training["batch_size"]
         if training["final_batch_size"] == training["batch_size"]
-        else f"{training['batch_size']}, halved to {training['final_batch_size']} (GPU memory)",
-        "Learning rate (peak)": training["learning_rate"],
-        "Optimiser": training["optimizer"],
-        "Schedule": training["schedule"],
-        "Class weighting": ", ".join(f"{c['name']} {w:.2f}" for c, w in zip(classes, training["class_weights"]))
-        if training["class_weighting"]
-        else "off",
-        "Augmentation": ("flips and 90° rotations" if training["augmentation"]["dihedral"] else "none")
-        + (
-            f", radiometric jitter {training['augmentation']['jitter']:g}" if training["augmentation"]["jitter"] else ""
+        else tr("{asked}, halved to {final} (GPU memory)").format(
+            asked=training["batch_size"], final=training["final_batch_size"]
         ),
-        "Seed": metadata["seed"],
-        "Device": training["device"]
-        + (f", mixed precision {training['mixed_precision']}" if training["mixed_precision"] else ""),
-        "Duration": seconds_text(training["duration_s"])
+        tr("Learning rate (peak)"): training["learning_rate"],
+        tr("Optimiser"): training["optimizer"],
+        tr("Schedule"): training["schedule"],
+        tr("Class weighting"): ", ".join(f"{c['name']} {w:.2f}" for c, w in zip(classes, training["class_weights"]))
+        if training["class_weighting"]
+        else off,
+        tr("Augmentation"): (tr("flips and 90° rotations") if augmentation["dihedral"] else tr("none"))
+        + (
+            ", " + tr("radiometric jitter {jitter}").format(jitter=f"{augmentation['jitter']:g}")
+            if augmentation["jitter"]
+            else ""
+        ),
+        tr("Seed"): metadata["seed"],
+        tr("Device"): training["device"]
+        + (
+            ", " + tr("mixed precision {precision}").format(precision=training["mixed_precision"])
+            if training["mixed_precision"]
+            else ""
+        ),
+        tr("Duration"): seconds_text(training["duration_s"])
         + (f" ({_duration_split(training)})" if training.get("durations_s") else ""),
-        "Time waiting for data": f"{training['data_wait_share']:.1%} of training time",
-        "Software": ", ".join(f"{k} {v}" for k, v in metadata.get("software", {}).items()),
+        tr("Time waiting for data"): tr("{share} of training time").format(share=f"{training['data_wait_share']:.1%}"),
+        tr("Software"): ", ".join(f"{k} {v}" for k, v in metadata.get("software", {}).items()),
     }
     if metrics.get("level") == "map":
         folded = metrics.get("cross_validated_features", 0)
-        measured = (
-            f"Scores are the map's: every pixel whose centre lies in one of the {metrics['validation_features']} "
-            "validation features (their labels never served for training, though training patches may have shown "
-            "their imagery as context around training labels), classified as 'Classify raster' does with its defaults, "
-            "against the feature's class"
-            + (
-                f", and in {folded} training features, each classified by the network of a "
-                f"{training['folds']}-fold cross-validation that was trained without it"
-                if folded
-                else ""
+        if folded:
+            measured = tr(
+                "Scores are the map's: every pixel whose centre lies in one of the {validation} validation features "
+                "(their labels never served for training, though training patches may have shown their imagery as "
+                "context around training labels), classified as 'Classify raster' does with its defaults, against the "
+                "feature's class, and in {folded} training features, each classified by the network of a "
+                "{folds}-fold cross-validation that was trained without it: {pixels} map pixels ({nodata} nodata map "
+                "pixels left out). The epoch was chosen on the patch-level scores, at the end of this report."
             )
-            + f": {metrics['validation_patches']} map pixels ({metrics['map_nodata_pixels']} nodata map pixels left "
-            "out). The epoch was chosen on the patch-level scores, at the end of this report."
+        else:
+            measured = tr(
+                "Scores are the map's: every pixel whose centre lies in one of the {validation} validation features "
+                "(their labels never served for training, though training patches may have shown their imagery as "
+                "context around training labels), classified as 'Classify raster' does with its defaults, against the "
+                "feature's class: {pixels} map pixels ({nodata} nodata map pixels left out). The epoch was chosen on "
+                "the patch-level scores, at the end of this report."
+            )
+        measured = measured.format(
+            validation=metrics["validation_features"],
+            folded=folded,
+            folds=training["folds"],
+            pixels=metrics["validation_patches"],
+            nodata=metrics["map_nodata_pixels"],
         )
         if interval:
-            measured += (
-                f" Other polygons would give another score: the macro-F1's 95 % interval, from resampling the "
-                f"scored polygons of each class, is {interval[0]:.3f} to {interval[1]:.3f} (too narrow when a class "
-                "has one or two of them)."
-            )
+            measured += " " + tr(
+                "Other polygons would give another score: the macro-F1's 95 % interval, from resampling the scored "
+                "polygons of each class, is {low} to {high} (too narrow when a class has one or two of them)."
+            ).format(low=f"{interval[0]:.3f}", high=f"{interval[1]:.3f}")
     else:
-        measured = (
-            f"Scores are measured on the validation {escape(metrics.get('unit', 'patches'))}, whose labels never served "
-            "for training. They are patch-level: the map, borders included, usually scores lower."
-        )
+        measured = tr(
+            "Scores are measured on the validation {unit}, whose labels never served for training. They are "
+            "patch-level: the map, borders included, usually scores lower."
+        ).format(unit=escape(tr(metrics.get("unit", "patches"))))
+    title = escape(tr("Imagette training report"))
+    written = tr("Written {time} UTC.").format(time=f"{datetime.now(timezone.utc):%Y-%m-%d %H:%M}")
     sections = [
-        f"<h1>Imagette training report</h1><p class=note>Written {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC. "
-        f"{measured}</p>",
+        f"<h1>{title}</h1><p class=note>{written} {measured}</p>",
         f'<div class="cards">{cards}</div>',
         "".join(f'<div class="warn">{escape(note)}</div>' for note in _warnings(metadata, classes)),
-        "<h2>Learning curves</h2>",
+        f"<h2>{escape(tr('Learning curves'))}</h2>",
         f'<div class="charts">{loss_chart}{score_chart}</div>',
     ]
     if metrics["available"]:
+        macro_f1_note = tr(
+            "Macro-F1 is the mean of the class F1 scores: every class counts the same, however rare. Overall accuracy "
+            "is dominated by the largest classes."
+        )
         sections += [
-            "<h2>Per-class scores</h2><p class=note>Macro-F1 is the mean of the class F1 scores: every class counts the "
-            "same, however rare. Overall accuracy is dominated by the largest classes.</p>",
+            f"<h2>{escape(tr('Per-class scores'))}</h2><p class=note>{escape(macro_f1_note)}</p>",
             _per_class_table(metrics, classes),
-            "<h2>Confusion matrix</h2>",
+            f"<h2>{escape(tr('Confusion matrix'))}</h2>",
             _confusion_tables(metrics, classes),
         ]
     patch_level = metrics.get("patch_level")
     if metrics.get("level") == "map" and patch_level:
+        heading = tr("Patch-level scores (validation {unit}, used for early stopping)").format(
+            unit=tr(patch_level["unit"])
+        )
+        note = tr(
+            "Macro-F1 {f1}, overall accuracy {accuracy}, kappa {kappa}. These patches lie mostly inside one class, "
+            "away from borders: they are easier than the map."
+        ).format(
+            f1=format_number(patch_level["macro_f1"]),
+            accuracy=format_number(patch_level["overall_accuracy"]),
+            kappa=format_number(patch_level["kappa"]),
+        )
         sections += [
-            f"<h2>Patch-level scores (validation {escape(patch_level['unit'])}, used for early stopping)</h2>"
-            f"<p class=note>Macro-F1 {format_number(patch_level['macro_f1'])}, overall accuracy "
-            f"{format_number(patch_level['overall_accuracy'])}, kappa {format_number(patch_level['kappa'])}. These patches lie "
-            "mostly inside one class, away from borders: they are easier than the map.</p>",
+            f"<h2>{escape(heading)}</h2><p class=note>{escape(note)}</p>",
             _per_class_table(patch_level, classes),
             _confusion_tables(patch_level, classes),
         ]
     sections += [
-        "<h2>Dataset</h2>",
+        f"<h2>{escape(tr('Dataset'))}</h2>",
         _dataset_table(metadata, classes),
-        "<h2>Parameters</h2>",
+        f"<h2>{escape(tr('Parameters'))}</h2>",
         key_value_table(parameters),
     ]
+    # The report's language, as its translation gives it: "fr" in the French one.
+    language = escape(tr("en"))
     return (
-        f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Imagette training report</title>'
+        f'<!DOCTYPE html><html lang="{language}"><head><meta charset="utf-8"><title>{title}</title>'
         f"<style>{STYLE}</style></head><body>{''.join(sections)}</body></html>"
     )
 

@@ -1,0 +1,1930 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr" sourcelanguage="en">
+  <context>
+    <name>Imagette</name>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>Assess map accuracy</source>
+      <translation>Évaluer la précision d'une carte</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>Scores a classification against reference polygons or points, with area-adjusted estimates.</source>
+      <translation>Évalue une classification à partir de polygones ou de points de référence, avec des estimations ajustées selon les surfaces.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>accuracy,assessment,validation,confusion matrix,kappa,f1,area,olofsson,stratified,reference,map</source>
+      <translation>précision,exactitude,évaluation,validation,matrice de confusion,kappa,f1,surface,olofsson,stratifié,référence,carte,accuracy,confusion matrix</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>Compares a classification raster with reference polygons or points and writes an HTML report: the confusion matrix (rows reference, columns map), producer's and user's accuracy and F1 of every class, overall accuracy, macro-F1 and kappa.
+
+Polygons count the pixels whose centre lies inside them; a point counts the pixel under it. Reference on map nodata (0, or the raster's nodata value) counts against the map, as unclassified: a map that gives no class there has failed there. The overall accuracy of the mapped area alone and the coverage (the share of the reference the map classifies) are given beside it. Pixels inside overlapping polygons of different classes are left out. Classes found on one side only are reported, not refused. An identifier as the class field (every feature its own class, such as fid) is refused, and a reference whose classes are mostly not the map's, or agree with it no better than chance, is warned about.
+
+With points drawn at random within each map class (stratified random sampling), the report adds the area-adjusted estimates of Olofsson et al. (2014): overall, user's and producer's accuracy and the area of each class, with 95 % confidence intervals, the map classes' shares of the whole raster serving as strata weights.
+
+Text class values are matched to the map's class names (category names in the raster or its .aux.xml, or the labels of its .qml style), exactly, accents and case included; integer values are class codes. Works on any integer classification, Imagette's or another tool's. The reference may be in any CRS.</source>
+      <translation>Compare un raster de classification avec des polygones ou des points de référence et écrit un rapport HTML : la matrice de confusion (lignes : référence, colonnes : carte), l'exactitude du producteur et de l'utilisateur et le F1 de chaque classe, la précision globale, le F1 macro et le kappa.
+
+Les polygones comptent les pixels dont le centre se trouve à l'intérieur ; un point compte le pixel sous lui. La référence située sur le nodata de la carte (0, ou la valeur nodata du raster) compte contre la carte, comme non classée : une carte qui n'y donne aucune classe y a échoué. La précision globale de la seule zone cartographiée et la couverture (la part de la référence que la carte classe) sont données à côté. Les pixels situés dans des polygones superposés de classes différentes sont écartés. Les classes présentes d'un seul côté sont signalées, pas refusées. Un identifiant comme champ de classe (chaque entité sa propre classe, comme fid) est refusé, et une référence dont les classes ne sont pour la plupart pas celles de la carte, ou qui ne s'accorde pas mieux avec elle que le hasard, fait l'objet d'un avertissement.
+
+Avec des points tirés au hasard dans chaque classe de la carte (échantillonnage aléatoire stratifié), le rapport ajoute les estimations ajustées selon les surfaces d'Olofsson et al. (2014) : précision globale, exactitude de l'utilisateur et du producteur et surface de chaque classe, avec leurs intervalles de confiance à 95 %, les parts des classes de la carte dans l'ensemble du raster servant de poids des strates.
+
+Les valeurs de classe textuelles sont associées aux noms de classe de la carte (noms de catégorie du raster ou de son .aux.xml, ou étiquettes de son style .qml), à l'identique, accents et casse compris ; les valeurs entières sont des codes de classe. Fonctionne sur toute classification entière, d'Imagette ou d'un autre outil. La référence peut être dans n'importe quel SCR.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>The map to assess: a raster of integer class codes (band 1), such as the output of 'Classify raster'. 0, or the raster's nodata value, means no class.</source>
+      <translation>La carte à évaluer : un raster de codes de classe entiers (bande 1), comme la sortie de « Classer un raster ». 0, ou la valeur nodata du raster, signifie aucune classe.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <location filename="../algorithms/classify_raster.py" />
+      <source>Classification</source>
+      <translation>Classification</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>The ground truth, in any CRS (reprojected to the map's). Points drawn at random within each map class also give area-adjusted accuracy and class areas. Polygons must not be the training polygons.</source>
+      <translation>La vérité terrain, dans n'importe quel SCR (reprojetée dans celui de la carte). Des points tirés au hasard dans chaque classe de la carte donnent aussi la précision ajustée selon les surfaces et les surfaces des classes. Les polygones ne doivent pas être ceux de l'entraînement.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>Reference polygons or points</source>
+      <translation>Polygones ou points de référence</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>Field holding each reference feature's class: integers are the map's class codes; text is matched to the map's class names exactly. Features with an empty class are skipped.</source>
+      <translation>Champ contenant la classe de chaque entité de référence : les entiers sont les codes de classe de la carte ; le texte est associé aux noms de classe de la carte à l'identique. Les entités sans classe sont ignorées.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>Reference class field</source>
+      <translation>Champ de classe de la référence</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>HTML report: confusion matrix, per-class scores and, for points, area-adjusted estimates.</source>
+      <translation>Rapport HTML : matrice de confusion, scores par classe et, pour des points, estimations ajustées selon les surfaces.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>Accuracy report</source>
+      <translation>Rapport de précision</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <location filename="../algorithms/check_environment.py" />
+      <location filename="../algorithms/train_classifier.py" />
+      <source>HTML files (*.html)</source>
+      <translation>Fichiers HTML (*.html)</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>Optional table without geometry: one row per reference class, a column of counts per map class (map_&lt;code&gt;), the reference on nodata (unclassified), producer's and user's accuracy and F1 (as the headline scores count them).</source>
+      <translation>Table facultative sans géométrie : une ligne par classe de référence, une colonne d'effectifs par classe de la carte (map_&lt;code&gt;), la référence sur nodata (non classée), l'exactitude du producteur et de l'utilisateur et le F1 (comptés comme les scores principaux).</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>Confusion matrix table</source>
+      <translation>Table de la matrice de confusion</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>On: reference pixels or points where the map gives no class count against the map (a column 'unclassified' of the confusion matrix), in overall accuracy, macro-F1, kappa and producer's accuracy. Off: they are left out, and the scores describe the mapped area only. Either way the mapped-area-only overall accuracy and the coverage are given.</source>
+      <translation>Activé : les pixels ou points de référence où la carte ne donne aucune classe comptent contre la carte (une colonne « unclassified » de la matrice de confusion), dans la précision globale, le F1 macro, le kappa et l'exactitude du producteur. Désactivé : ils sont écartés, et les scores ne décrivent que la zone cartographiée. Dans les deux cas, la précision globale de la seule zone cartographiée et la couverture sont données.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>Count reference on map nodata as unclassified</source>
+      <translation>Compter la référence sur le nodata de la carte comme non classée</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>Overall accuracy</source>
+      <translation>Précision globale</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>Macro-F1</source>
+      <translation>F1 macro</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>Kappa</source>
+      <translation>Kappa</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>Overall accuracy, mapped area only</source>
+      <translation>Précision globale, zone cartographiée seule</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>Coverage: share of the reference the map classifies</source>
+      <translation>Couverture : part de la référence que la carte classe</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>The classification</source>
+      <translation>La classification</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>{count} reference feature(s) with an empty class or no geometry were skipped.</source>
+      <translation>{count} entité(s) de référence sans classe ou sans géométrie ont été ignorée(s).</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>{features} reference feature(s) in {classes} class(es); the map names {named} class(es).</source>
+      <translation>{features} entité(s) de référence dans {classes} classe(s) ; la carte nomme {named} classe(s).</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>Overall accuracy {accuracy}, macro-F1 {f1}, kappa {kappa} on {count} reference point(s)</source>
+      <translation>Précision globale {accuracy}, F1 macro {f1}, kappa {kappa} sur {count} point(s) de référence</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>Overall accuracy {accuracy}, macro-F1 {f1}, kappa {kappa} on {count} reference pixel(s)</source>
+      <translation>Précision globale {accuracy}, F1 macro {f1}, kappa {kappa} sur {count} pixel(s) de référence</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>, {count} of them unclassified by the map</source>
+      <translation>, dont {count} non classé(s) par la carte</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>; on the mapped area only, overall accuracy {accuracy}; coverage {coverage}.</source>
+      <translation> ; sur la seule zone cartographiée, précision globale {accuracy} ; couverture {coverage}.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>Class {code} '{name}': producer's accuracy {producer}, user's accuracy {user}, F1 {f1}.</source>
+      <translation>Classe {code} « {name} » : exactitude du producteur {producer}, exactitude de l'utilisateur {user}, F1 {f1}.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>Area-adjusted overall accuracy {accuracy}</source>
+      <translation>Précision globale ajustée selon les surfaces {accuracy}</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>; class areas and their intervals are in the report.</source>
+      <translation> ; les surfaces des classes et leurs intervalles de confiance sont dans le rapport.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>n/a</source>
+      <translation>n.d.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/base.py" />
+      <source>not importable ({problem})</source>
+      <translation>non importable ({problem})</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/base.py" />
+      <source>installed, version unknown</source>
+      <translation>installé, version inconnue</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/base.py" />
+      <location filename="../plugin/deps.py" />
+      <source>version unknown</source>
+      <translation>version inconnue</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/base.py" />
+      <source>'{tool}' ran out of memory ({what}). Close other programs, choose a smaller batch size or patch size, or run on the CPU, then run again.</source>
+      <translation>« {tool} » a manqué de mémoire ({what}). Fermez d'autres programmes, choisissez une taille de lot ou une taille d'imagette plus petite, ou calculez sur le CPU, puis relancez.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/base.py" />
+      <source>'{tool}' could not read or write a file ({what}). Check that the files exist, that the disk has free space and that you may write to the output folders, then run again.</source>
+      <translation>« {tool} » n'a pas pu lire ou écrire un fichier ({what}). Vérifiez que les fichiers existent, que le disque a de l'espace libre et que vous pouvez écrire dans les dossiers de sortie, puis relancez.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/base.py" />
+      <source>'{tool}' stopped on an unexpected error ({what}). Check the inputs and run again; if it happens again, report it as a bug to Imagette {version} with the details from the log.</source>
+      <translation>« {tool} » s'est arrêté sur une erreur inattendue ({what}). Vérifiez les entrées et relancez ; si cela se reproduit, signalez-le comme un bogue d'Imagette {version} avec les détails du journal.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/base.py" />
+      <source>Land-cover classification</source>
+      <translation>Classification de l'occupation du sol</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/base.py" />
+      <source>Stopped by SIGTERM: no output was replaced, and no temporary file is left.</source>
+      <translation>Arrêté par SIGTERM : aucune sortie n'a été remplacée, et aucun fichier temporaire ne reste.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/base.py" />
+      <source>Stopped by SIGTERM.</source>
+      <translation>Arrêté par SIGTERM.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/base.py" />
+      <source>Details for a bug report:</source>
+      <translation>Détails pour un rapport de bogue :</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/check_environment.py" />
+      <source>Check deep-learning environment</source>
+      <translation>Vérifier l'environnement d'apprentissage profond</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/check_environment.py" />
+      <source>Reports the versions, GPUs and pretrained weights Imagette can use, and how to fix what is missing.</source>
+      <translation>Indique les versions, les GPU et les poids pré-entraînés qu'Imagette peut utiliser, et comment corriger ce qui manque.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/check_environment.py" />
+      <source>environment,torch,pytorch,cuda,gpu,install,version,diagnostic,troubleshooting,weights</source>
+      <translation>environnement,torch,pytorch,cuda,gpu,installation,version,diagnostic,dépannage,poids,environment,install</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/check_environment.py" />
+      <source>Reports what Imagette runs on: the versions of Imagette, QGIS, Python, numpy, rasterio, GDAL and PyTorch; whether PyTorch sees a CUDA or Apple MPS GPU, with device names and memory; which device 'auto' picks; where pretrained ResNet weights are looked for (the torch hub cache) and whether they are there; and the versions of onnx and ONNX Runtime, with ONNX Runtime's execution providers (optional: for ONNX export).
+
+When something is missing or wrong (PyTorch not installed or too old, a CPU-only PyTorch on a machine with an NVIDIA GPU, two different GDAL libraries in QGIS), the log gives the exact command to run for the Python that this QGIS uses. It runs without PyTorch or rasterio installed, and says what to install.</source>
+      <translation>Indique sur quoi Imagette fonctionne : les versions d'Imagette, QGIS, Python, numpy, rasterio, GDAL et PyTorch ; si PyTorch voit un GPU CUDA ou Apple MPS, avec le nom et la mémoire des périphériques ; le périphérique que choisit « auto » ; où sont cherchés les poids ResNet pré-entraînés (le cache de torch hub) et s'ils y sont ; et les versions d'onnx et d'ONNX Runtime, avec les fournisseurs d'exécution d'ONNX Runtime (facultatifs : pour l'export ONNX).
+
+Quand quelque chose manque ou ne va pas (PyTorch absent ou trop ancien, un PyTorch pour CPU seul sur une machine dotée d'un GPU NVIDIA, deux bibliothèques GDAL différentes dans QGIS), le journal donne la commande exacte à lancer pour le Python qu'utilise ce QGIS. Il fonctionne sans PyTorch ni rasterio installés, et dit quoi installer.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/check_environment.py" />
+      <source>Optional HTML file with the same report, to keep or to send along with a question or a bug report.</source>
+      <translation>Fichier HTML facultatif avec le même rapport, à garder ou à joindre à une question ou à un rapport de bogue.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/check_environment.py" />
+      <source>Environment report</source>
+      <translation>Rapport d'environnement</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/check_environment.py" />
+      <source>Summary (one line)</source>
+      <translation>Résumé (une ligne)</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/check_environment.py" />
+      <source>PyTorch version (empty when missing)</source>
+      <translation>Version de PyTorch (vide s'il manque)</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/check_environment.py" />
+      <source>CUDA GPU available</source>
+      <translation>GPU CUDA disponible</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/check_environment.py" />
+      <source>Device 'auto' uses (cuda, mps, cpu)</source>
+      <translation>Périphérique qu'utilise « auto » (cuda, mps, cpu)</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/check_environment.py" />
+      <location filename="../plugin/deps.py" />
+      <source>Everything Imagette needs is in place.</source>
+      <translation>Tout ce dont Imagette a besoin est en place.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <source>Classify raster</source>
+      <translation>Classer un raster</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <source>Classifies a whole raster with a trained model into a styled land-cover layer.</source>
+      <translation>Classe un raster entier avec un modèle entraîné et en fait une couche d'occupation du sol stylée.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <source>classify,classification,predict,inference,land cover,map,cnn,deep learning,resnet,raster,onnx,onnxruntime</source>
+      <translation>classer,classification,prédire,inférence,occupation du sol,carte,cnn,apprentissage profond,resnet,raster,onnx,onnxruntime,classify,land cover</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <source>Classifies every part of a raster with a model file written by 'Train patch classifier', and writes a GeoTIFF of class codes, styled with the model's class names and colours. A model exported by 'Export model to ONNX' in the Imagette format (.onnx) runs with ONNX Runtime instead, without PyTorch, and gives the same map (a patch classifier is then evaluated patch by patch).
+
+Output pixel size, in input pixels: an output pixel is that many input pixels on a side. A patch classifier gives it the class of the patch centred on it (by default an output pixel is an eighth of the patch); a U-Net classifies at full resolution by default (an output pixel is 1 input pixel). Output pixels whose patch would leave the raster, or whose centre is nodata, are nodata (0). The output is in the raster's CRS; class codes are those of the training classes.
+
+The dense method evaluates the network once over each tile of the raster and is many times faster; it differs from the per-patch reference only in that a patch sees its real surroundings instead of zero padding at its border. The per-patch method is there to check results, and for small areas.
+
+The raster must have the bands the model was trained on, in the same order; a different pixel size or CRS gives a warning. The style is saved beside the GeoTIFF (.qml), the GeoTIFF carries a colour table and category names (in its .aux.xml), and the loaded layer is named after the model and the raster ('model — raster'). The confidence raster opens on a colour ramp from 0 (unsure) to 1 (sure).</source>
+      <translation>Classe chaque partie d'un raster avec un fichier de modèle écrit par « Entraîner un classifieur d'imagettes », et écrit un GeoTIFF de codes de classe, stylé avec les noms et les couleurs des classes du modèle. Un modèle exporté par « Exporter le modèle en ONNX » au format Imagette (.onnx) s'exécute plutôt avec ONNX Runtime, sans PyTorch, et donne la même carte (un classifieur d'imagettes est alors évalué imagette par imagette).
+
+Taille du pixel de sortie, en pixels d'entrée : un pixel de sortie mesure autant de pixels d'entrée de côté. Un classifieur d'imagettes lui donne la classe de l'imagette centrée sur lui (par défaut, un pixel de sortie vaut un huitième de l'imagette) ; un U-Net classe par défaut à pleine résolution (un pixel de sortie vaut 1 pixel d'entrée). Les pixels de sortie dont l'imagette sortirait du raster, ou dont le centre est nodata, sont nodata (0). La sortie est dans le SCR du raster ; les codes de classe sont ceux des classes d'entraînement.
+
+La méthode dense évalue le réseau une fois sur chaque tuile du raster et est bien plus rapide ; elle ne diffère de la référence par imagette qu'en ce qu'une imagette voit son véritable voisinage au lieu d'un remplissage de zéros à sa bordure. La méthode par imagette sert à vérifier les résultats, et pour de petites zones.
+
+Le raster doit avoir les bandes sur lesquelles le modèle a été entraîné, dans le même ordre ; une taille de pixel ou un SCR différents donnent un avertissement. Le style est enregistré à côté du GeoTIFF (.qml), le GeoTIFF porte une table de couleurs et les noms des catégories (dans son .aux.xml), et la couche chargée est nommée d'après le modèle et le raster (« modèle — raster »). Le raster de confiance s'ouvre sur une rampe de couleurs de 0 (incertain) à 1 (certain).</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <source>The image to classify, with the same bands, in the same order, as the raster the model was trained on.</source>
+      <translation>L'image à classer, avec les mêmes bandes, dans le même ordre, que le raster sur lequel le modèle a été entraîné.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Input raster</source>
+      <translation>Raster en entrée</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <source>A model file written by 'Train patch classifier' (.pt, run with PyTorch), or exported from one by 'Export model to ONNX' in the Imagette format (.onnx, run with ONNX Runtime: PyTorch not needed). Model files hold only data: opening one never runs code.</source>
+      <translation>Un fichier de modèle écrit par « Entraîner un classifieur d'imagettes » (.pt, exécuté avec PyTorch), ou exporté depuis l'un d'eux par « Exporter le modèle en ONNX » au format Imagette (.onnx, exécuté avec ONNX Runtime : PyTorch inutile). Les fichiers de modèle ne contiennent que des données : en ouvrir un n'exécute jamais de code.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <location filename="../algorithms/export_model.py" />
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Model file</source>
+      <translation>Fichier de modèle</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <source>Imagette model (*.pt *.onnx)</source>
+      <translation>Modèle Imagette (*.pt *.onnx)</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <source>Where the network runs. Auto takes a CUDA GPU, then an Apple GPU, then the CPU with all its cores, and the log says which.</source>
+      <translation>Où le réseau s'exécute. Auto prend un GPU CUDA, puis un GPU Apple, puis le CPU avec tous ses cœurs, et le journal dit lequel.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <location filename="../algorithms/train_classifier.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>Device</source>
+      <translation>Périphérique de calcul</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <source>Output pixel size, in input pixels: an output pixel is that many input pixels on a side. 0 chooses it: an eighth of the patch for a patch classifier (4 for 32 px patches; each output pixel gets the class of the patch centred on it, which resolves details of about half a patch), 1 input pixel (full resolution) for a U-Net. 1 with a patch classifier gives a class per input pixel, slowly.</source>
+      <translation>Taille du pixel de sortie, en pixels d'entrée : un pixel de sortie mesure autant de pixels d'entrée de côté. 0 la choisit : un huitième de l'imagette pour un classifieur d'imagettes (4 pour des imagettes de 32 px ; chaque pixel de sortie reçoit la classe de l'imagette centrée sur lui, ce qui résout des détails d'environ une demi-imagette), 1 pixel d'entrée (pleine résolution) pour un U-Net. 1 avec un classifieur d'imagettes donne une classe par pixel d'entrée, lentement.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <source>Output pixel size, in input pixels (0 = automatic)</source>
+      <translation>Taille du pixel de sortie, en pixels d'entrée (0 = automatique)</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <source>Classify only this area (in any CRS); empty classifies the whole raster. The output snaps to the grid of output pixels.</source>
+      <translation>Ne classer que cette zone (dans n'importe quel SCR) ; vide, le raster entier est classé. La sortie s'aligne sur la grille des pixels de sortie.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <source>Extent to classify</source>
+      <translation>Emprise à classer</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <source>Dense evaluates the network once over each tile: many times faster. Per-patch runs the network on every patch alone, as in training: the exact reference, to check results on small areas.</source>
+      <translation>Dense évalue le réseau une fois sur chaque tuile : bien plus rapide. Par imagette exécute le réseau sur chaque imagette seule, comme à l'entraînement : la référence exacte, pour vérifier les résultats sur de petites zones.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <source>Method</source>
+      <translation>Méthode</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <source>Patches evaluated at once (per-patch method); the dense method uses tiles needing as much memory. When the GPU runs out of memory, batches (and tiles) are halved and the run goes on; the log gives the batch size to set next time.</source>
+      <translation>Imagettes évaluées à la fois (méthode par imagette) ; la méthode dense utilise des tuiles demandant autant de mémoire. Quand le GPU manque de mémoire, les lots (et les tuiles) sont divisés par deux et le calcul continue ; le journal donne la taille de lot à indiquer la fois suivante.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <source>Batch size (0 = sized to the device's memory)</source>
+      <translation>Taille de lot (0 = selon la mémoire du périphérique)</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <source>GeoTIFF of class codes (0 = nodata), with its style (.qml) and category names (.aux.xml) beside it.</source>
+      <translation>GeoTIFF de codes de classe (0 = nodata), avec son style (.qml) et les noms des catégories (.aux.xml) à côté.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <source>Optional GeoTIFF of the probability the model gives its chosen class (0 to 1; 0 = nodata): low values show where the map is uncertain.</source>
+      <translation>GeoTIFF facultatif de la probabilité que le modèle donne à la classe choisie (0 à 1 ; 0 = nodata) : les valeurs faibles montrent où la carte est incertaine.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <source>Confidence</source>
+      <translation>Confiance</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <source>What runs the network. Auto follows the model: PyTorch for a model file (.pt), ONNX Runtime for a model exported by 'Export model to ONNX' (.onnx). Choosing one refuses a model it cannot run, before any work.</source>
+      <translation>Ce qui exécute le réseau. Auto suit le modèle : PyTorch pour un fichier de modèle (.pt), ONNX Runtime pour un modèle exporté par « Exporter le modèle en ONNX » (.onnx). En choisir un refuse, avant tout calcul, un modèle qu'il ne peut pas exécuter.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <source>Engine</source>
+      <translation>Moteur</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/classify_raster.py" />
+      <source>{name} (confidence)</source>
+      <translation>{name} (confiance)</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/export_model.py" />
+      <source>Imagette (ONNX Runtime, any program)</source>
+      <translation>Imagette (ONNX Runtime, tout programme)</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/export_model.py" />
+      <source>Deepness (QGIS plugin; segmentation networks only)</source>
+      <translation>Deepness (extension QGIS ; réseaux de segmentation seulement)</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/export_model.py" />
+      <source>Export model to ONNX</source>
+      <translation>Exporter le modèle en ONNX</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/export_model.py" />
+      <source>Exports a trained model as ONNX, with its classes and normalisation, for use without PyTorch.</source>
+      <translation>Exporte un modèle entraîné en ONNX, avec ses classes et sa normalisation, pour l'utiliser sans PyTorch.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/export_model.py" />
+      <source>onnx,onnxruntime,export,deepness,model,deploy,interoperability,deep learning,cnn,u-net</source>
+      <translation>onnx,onnxruntime,export,exporter,deepness,modèle,déploiement,interopérabilité,apprentissage profond,cnn,u-net,model,deploy</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/export_model.py" />
+      <source>Writes the network of a model file from 'Train patch classifier' as an ONNX file, which ONNX Runtime runs on CPUs and GPUs without PyTorch. The file carries what classification needs as ONNX metadata: the class table (codes, names, colours), band count and names, normalisation, patch size, kind of network, architecture, pixel size, CRS and the software versions.
+
+Imagette format: the network as it is, for any program with ONNX Runtime. Its input is the band values normalised with the model's mean and standard deviation; a U-Net takes tiles of any size and gives class scores per pixel, a patch classifier takes patches of the training size and gives class scores per patch.
+
+Deepness format: a U-Net ready for the Deepness plugin, loaded and run without editing: normalisation and class probabilities are inside the file, with Deepness's keys (model type, class names, resolution, tile size and overlap). Deepness runs segmentation networks only: a patch classifier is refused.
+
+Exporting needs PyTorch and the onnx package; the guide says what each format is for.</source>
+      <translation>Écrit le réseau d'un fichier de modèle issu d'« Entraîner un classifieur d'imagettes » dans un fichier ONNX, qu'ONNX Runtime exécute sur CPU et GPU sans PyTorch. Le fichier porte en métadonnées ONNX ce dont la classification a besoin : la table des classes (codes, noms, couleurs), le nombre et les noms des bandes, la normalisation, la taille d'imagette, le type de réseau, l'architecture, la taille de pixel, le SCR et les versions des logiciels.
+
+Format Imagette : le réseau tel quel, pour tout programme doté d'ONNX Runtime. Son entrée est la valeur des bandes normalisée avec la moyenne et l'écart-type du modèle ; un U-Net prend des tuiles de toute taille et donne des scores de classe par pixel, un classifieur d'imagettes prend des imagettes de la taille d'entraînement et donne des scores de classe par imagette.
+
+Format Deepness : un U-Net prêt pour l'extension Deepness, chargé et exécuté sans retouche : la normalisation et les probabilités des classes sont dans le fichier, avec les clés de Deepness (type de modèle, noms des classes, résolution, taille et recouvrement des tuiles). Deepness n'exécute que des réseaux de segmentation : un classifieur d'imagettes est refusé.
+
+L'export demande PyTorch et le paquet onnx ; le guide dit à quoi sert chaque format.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/export_model.py" />
+      <source>A model file written by 'Train patch classifier'. Model files hold only data: opening one never runs code.</source>
+      <translation>Un fichier de modèle écrit par « Entraîner un classifieur d'imagettes ». Les fichiers de modèle ne contiennent que des données : en ouvrir un n'exécute jamais de code.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/export_model.py" />
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Imagette model (*.pt)</source>
+      <translation>Modèle Imagette (*.pt)</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/export_model.py" />
+      <source>Imagette: the network with Imagette's metadata, for ONNX Runtime in any program. Deepness: a U-Net that the Deepness plugin runs as it is (normalisation and probabilities inside, Deepness's metadata keys).</source>
+      <translation>Imagette : le réseau avec les métadonnées d'Imagette, pour ONNX Runtime dans tout programme. Deepness : un U-Net que l'extension Deepness exécute tel quel (normalisation et probabilités incluses, clés de métadonnées de Deepness).</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/export_model.py" />
+      <source>Format</source>
+      <translation>Format</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/export_model.py" />
+      <source>The ONNX file to write (.onnx).</source>
+      <translation>Le fichier ONNX à écrire (.onnx).</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/export_model.py" />
+      <source>ONNX model</source>
+      <translation>Modèle ONNX</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/export_model.py" />
+      <source>ONNX (*.onnx)</source>
+      <translation>ONNX (*.onnx)</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/labels.py" />
+      <source>{what} '{name}' has no coordinate reference system. Assign one (Raster &gt; Projections &gt; Assign Projection) and run again.</source>
+      <translation>{what} « {name} » n'a pas de système de coordonnées de référence. Assignez-en un (Raster &gt; Projections &gt; Assigner une projection) et relancez.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/labels.py" />
+      <source>The class field '{field}' does not exist in the vector layer. Its fields are: {fields}.</source>
+      <translation>Le champ de classe « {field} » n'existe pas dans la couche vecteur. Ses champs sont : {fields}.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/labels.py" />
+      <source>The class field '{field}' is of type {type}; use an integer or a text field.</source>
+      <translation>Le champ de classe « {field} » est de type {type} ; utilisez un champ entier ou texte.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/labels.py" />
+      <source>The vector layer has no coordinate reference system (a shapefile without its .prj file, or a GeoPackage layer whose SRS is undefined, for instance): its coordinates were taken to be in the raster's CRS ({crs}). If they are not, assign the layer its CRS (Vector &gt; Data Management Tools &gt; Assign Projection) and run again.</source>
+      <translation>La couche vecteur n'a pas de système de coordonnées de référence (un shapefile sans son fichier .prj, ou une couche GeoPackage au SRS indéfini, par exemple) : ses coordonnées ont été supposées dans le SCR du raster ({crs}). Si ce n'est pas le cas, assignez à la couche son SCR (Vecteur &gt; Outils de gestion de données &gt; Assigner une projection) et relancez.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/labels.py" />
+      <source>The class field '{field}' holds {value}, which is not a class code (a whole number). Use an integer or a text field.</source>
+      <translation>Le champ de classe « {field} » contient {value}, qui n'est pas un code de classe (un nombre entier). Utilisez un champ entier ou texte.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/labels.py" />
+      <source>'{field}' ({count} classes, used by the layer style)</source>
+      <translation>« {field} » ({count} classes, utilisé par le style de la couche)</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/labels.py" />
+      <source>'{field}' ({count} classes)</source>
+      <translation>« {field} » ({count} classes)</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/labels.py" />
+      <source>Choose {fields} as the class field.</source>
+      <translation>Choisissez {fields} comme champ de classe.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/labels.py" />
+      <source> or </source>
+      <translation> ou </translation>
+    </message>
+    <message>
+      <location filename="../algorithms/labels.py" />
+      <source>Choose the field naming the class.</source>
+      <translation>Choisissez le champ qui nomme la classe.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/labels.py" />
+      <source>The class field '{field}' gives {classes} classes to {features} features: nearly every feature has its own class, so '{field}' is probably not the class field (an identifier?).</source>
+      <translation>Le champ de classe « {field} » donne {classes} classes à {features} entités : presque chaque entité a sa propre classe, donc « {field} » n'est probablement pas le champ de classe (un identifiant ?).</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Sample training patches</source>
+      <translation>Échantillonner des imagettes d'entraînement</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Cuts labelled training patches (imagettes) from a raster inside polygons or at points.</source>
+      <translation>Découpe des imagettes d'entraînement étiquetées dans un raster, à l'intérieur de polygones ou autour de points.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>sample,patch,imagette,training,dataset,label,polygon,split,validation,deep learning,cnn</source>
+      <translation>échantillonner,imagette,patch,entraînement,jeu de données,étiquette,polygone,partition,validation,apprentissage profond,cnn,sample,dataset</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Cuts square training patches (imagettes) out of a raster wherever labelled polygons or points are, and writes a dataset folder for 'Train patch classifier'.
+
+Inside polygons, patch centres lie on a grid (the stride); at points, one patch is centred on each point, and every point near it labels its own pixel in the patch's mask. With the default stride, the grid is tightened inside polygons too small for about sixteen patches.
+
+Every patch gets its mask: the class of each pixel whose centre lies in a polygon (or under a point) of the patch's own split, 0 elsewhere. Segmentation networks (U-Nets) learn from the masks, so they use every patch: one that crosses the raster edge or holds nodata keeps those pixels unlabelled (and filled with the patch's band means). Patch classifiers learn one class per patch, so they leave out the patches that cross the raster edge, hold more nodata than tolerated, or hold too little of their own class (counted against what the patch can hold of its polygon, so polygons smaller than a patch still give patches). Only a patch centred on nodata is never cut. The log says, per class, how many features, patches and labelled pixels went to each split, and how many of the training labels some training mask holds; it names the classes left with too few patches and what to change. The default 32 px suits 10 to 30 m imagery for every network; on sub-metre imagery, 64 to 256 px give a U-Net the wider context a pixel needs there, and 16 to 64 px suit patch classifiers.
+
+Validation is split by feature before any patch is cut: each polygon or point goes whole to training or to validation, per class and seeded, so that validation holds the asked share of the class's labelled pixels (of its points). A validation label is never a training target: training masks leave validation pixels unlabelled. Training patches may still show validation pixels as imagery around their own labels, so the network has seen the validation areas as context, never their classes; patches are not dropped for it, which on touching polygons or crowded points would cost most of the training labels.
+
+Integer class values are kept as class codes; text values get codes 1, 2, ... in alphabetical order. Class colours come from the layer's categorized style on the class field when it has one. A class field that gives nearly every feature its own class (an identifier such as fid, QGIS's first choice) is refused, and the message names the fields that look like classes. The footprints layer shows where every patch came from, in its class colour, validation patches hatched.</source>
+      <translation>Découpe des imagettes d'entraînement carrées dans un raster partout où se trouvent des polygones ou des points étiquetés, et écrit un dossier de jeu de données pour « Entraîner un classifieur d'imagettes ».
+
+Dans les polygones, les centres des imagettes sont sur une grille (le pas) ; aux points, une imagette est centrée sur chaque point, et chaque point voisin étiquette son propre pixel dans le masque de l'imagette. Avec le pas par défaut, la grille est resserrée dans les polygones trop petits pour environ seize imagettes.
+
+Chaque imagette reçoit son masque : la classe de chaque pixel dont le centre se trouve dans un polygone (ou sous un point) de la partition de l'imagette, 0 ailleurs. Les réseaux de segmentation (U-Net) apprennent des masques, donc utilisent toutes les imagettes : celle qui dépasse le bord du raster ou contient du nodata laisse ces pixels sans étiquette (et remplis avec les moyennes des bandes de l'imagette). Les classifieurs d'imagettes apprennent une classe par imagette, donc écartent les imagettes qui dépassent le bord du raster, contiennent plus de nodata que toléré, ou trop peu de leur propre classe (comptée par rapport à ce que l'imagette peut contenir de son polygone, si bien que des polygones plus petits qu'une imagette donnent encore des imagettes). Seule une imagette centrée sur du nodata n'est jamais découpée. Le journal indique, par classe, combien d'entités, d'imagettes et de pixels étiquetés sont allés dans chaque partition, et quelle part des étiquettes d'entraînement se trouve dans un masque d'entraînement ; il nomme les classes restées avec trop peu d'imagettes et ce qu'il faut changer. Les 32 px par défaut conviennent à l'imagerie de 10 à 30 m pour tous les réseaux ; sur de l'imagerie submétrique, 64 à 256 px donnent à un U-Net le contexte plus large dont un pixel y a besoin, et 16 à 64 px conviennent aux classifieurs d'imagettes.
+
+La validation est séparée par entité avant la découpe de toute imagette : chaque polygone ou point va entier à l'entraînement ou à la validation, par classe et selon la graine, de sorte que la validation contienne la part demandée des pixels étiquetés de la classe (de ses points). Une étiquette de validation n'est jamais une cible d'entraînement : les masques d'entraînement laissent les pixels de validation sans étiquette. Des imagettes d'entraînement peuvent tout de même montrer des pixels de validation comme image autour de leurs propres étiquettes, si bien que le réseau a vu les zones de validation comme contexte, jamais leurs classes ; les imagettes ne sont pas écartées pour autant, ce qui sur des polygones jointifs ou des points serrés coûterait la plupart des étiquettes d'entraînement.
+
+Les valeurs de classe entières sont gardées comme codes de classe ; les valeurs textuelles reçoivent les codes 1, 2, ... par ordre alphabétique. Les couleurs des classes viennent du style catégorisé de la couche sur le champ de classe quand elle en a un. Un champ de classe qui donne à presque chaque entité sa propre classe (un identifiant comme fid, premier choix de QGIS) est refusé, et le message nomme les champs qui ressemblent à des classes. La couche des contours montre d'où vient chaque imagette, dans la couleur de sa classe, les imagettes de validation hachurées.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>The image to sample: any raster GDAL reads, any number of bands (uint8, uint16, int16 or float32).</source>
+      <translation>L'image à échantillonner : tout raster que GDAL lit, avec un nombre quelconque de bandes (uint8, uint16, int16 ou float32).</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Training polygons (or points) with a class field, in any CRS: they are reprojected to the raster's CRS.</source>
+      <translation>Polygones (ou points) d'entraînement avec un champ de classe, dans n'importe quel SCR : ils sont reprojetés dans le SCR du raster.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Labelled polygons or points</source>
+      <translation>Polygones ou points étiquetés</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Field holding the class: integers are kept as class codes (1 and up; 0 means nodata), text gets codes 1, 2, ... in alphabetical order. Features with an empty class are skipped.</source>
+      <translation>Champ contenant la classe : les entiers sont gardés comme codes de classe (1 et plus ; 0 signifie nodata), le texte reçoit les codes 1, 2, ... par ordre alphabétique. Les entités sans classe sont ignorées.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Class field</source>
+      <translation>Champ de classe</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Patch size (pixels)</source>
+      <translation>Taille des imagettes (pixels)</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Side of the square patch the classifier sees, in raster pixels, from {smallest} (every network halves it three times) to {largest}. Larger patches see more context but need larger polygons; 16 to 64 suits most orthophotos and Sentinel-2 scenes.</source>
+      <translation>Côté de l'imagette carrée que voit le classifieur, en pixels du raster, de {smallest} (chaque réseau la divise trois fois par deux) à {largest}. Les grandes imagettes voient plus de contexte mais demandent des polygones plus grands ; 16 à 64 conviennent à la plupart des orthophotos et des scènes Sentinel-2.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Share of each class's patches set aside for validation, by whole polygons or points. 0 disables validation.</source>
+      <translation>Part des imagettes de chaque classe mise de côté pour la validation, par polygones ou points entiers. 0 désactive la validation.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Validation fraction</source>
+      <translation>Fraction de validation</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Seed of the split and the per-class cap: the same seed gives the same dataset.</source>
+      <translation>Graine de la partition et du plafond par classe : la même graine donne le même jeu de données.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Random seed</source>
+      <translation>Graine aléatoire</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Distance between neighbouring patch centres inside polygons, in pixels. Smaller strides give more, more overlapping patches.</source>
+      <translation>Distance entre les centres d'imagettes voisins dans les polygones, en pixels. Un pas plus petit donne plus d'imagettes, qui se recouvrent davantage.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Stride between patch centres (pixels, 0 = half the patch)</source>
+      <translation>Pas entre les centres des imagettes (pixels, 0 = la moitié de l'imagette)</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Patch classifiers use a patch only if at least this fraction of its pixels lies inside polygons of its own class; segmentation networks use every patch.</source>
+      <translation>Les classifieurs d'imagettes n'utilisent une imagette que si au moins cette fraction de ses pixels se trouve dans des polygones de sa propre classe ; les réseaux de segmentation utilisent toutes les imagettes.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Minimum share of the patch inside its class</source>
+      <translation>Part minimale de l'imagette dans sa classe</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Patch classifiers leave out the patches with a larger fraction of nodata pixels, and classify only where a patch holds no more; segmentation networks use every patch, its nodata pixels unlabelled. Nodata pixels are filled with the patch's band means.</source>
+      <translation>Les classifieurs d'imagettes écartent les imagettes ayant une plus grande fraction de pixels nodata, et ne classent que là où une imagette n'en contient pas plus ; les réseaux de segmentation utilisent toutes les imagettes, leurs pixels nodata sans étiquette. Les pixels nodata sont remplis avec les moyennes des bandes de l'imagette.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Tolerated share of nodata pixels</source>
+      <translation>Part tolérée de pixels nodata</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Caps the patches of each class, drawn at random (seeded), so that a huge class does not drown the others.</source>
+      <translation>Plafonne les imagettes de chaque classe, tirées au hasard (selon la graine), pour qu'une classe énorme n'écrase pas les autres.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Maximum patches per class (0 = no limit)</source>
+      <translation>Nombre maximal d'imagettes par classe (0 = sans limite)</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>A point labels the pixel under it; with a radius, also the pixels within that many pixels of it (a disc) where no polygon lies, for segmentation networks to learn from. Use it where a point stands for a homogeneous area at least that wide.</source>
+      <translation>Un point étiquette le pixel sous lui ; avec un rayon, aussi les pixels à moins de ce nombre de pixels de lui (un disque) là où aucun polygone ne se trouve, pour l'apprentissage des réseaux de segmentation. À utiliser là où un point représente une zone homogène au moins aussi large.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Radius labelled around each point (pixels)</source>
+      <translation>Rayon étiqueté autour de chaque point (pixels)</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Folder where the dataset is written (patches, labels, split and metadata), to give to 'Train patch classifier'.</source>
+      <translation>Dossier où le jeu de données est écrit (imagettes, étiquettes, partition et métadonnées), à donner à « Entraîner un classifieur d'imagettes ».</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <location filename="../algorithms/train_classifier.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>Dataset folder</source>
+      <translation>Dossier du jeu de données</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>One square per patch with its class code, class name and split (train or validation).</source>
+      <translation>Un carré par imagette avec son code de classe, son nom de classe et sa partition (entraînement ou validation).</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Patch footprints</source>
+      <translation>Contours des imagettes</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Total patches</source>
+      <translation>Imagettes au total</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Training patches</source>
+      <translation>Imagettes d'entraînement</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Validation patches</source>
+      <translation>Imagettes de validation</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>The raster</source>
+      <translation>Le raster</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>{count} feature(s) with an empty class or no geometry were skipped.</source>
+      <translation>{count} entité(s) sans classe ou sans géométrie ont été ignorée(s).</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>{features} labelled feature(s) in {classes} class(es).</source>
+      <translation>{features} entité(s) étiquetée(s) dans {classes} classe(s).</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>RGB bands '{bands}' are not understood: give three different band numbers for red, green and blue, separated by commas, e.g. 3,2,1.</source>
+      <translation>Les bandes RVB « {bands} » ne sont pas comprises : donnez trois numéros de bande différents pour le rouge, le vert et le bleu, séparés par des virgules, par exemple 3,2,1.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Train patch classifier</source>
+      <translation>Entraîner un classifieur d'imagettes</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Trains a CNN that classifies patches or segments pixels, from a dataset of labelled patches.</source>
+      <translation>Entraîne un CNN qui classe des imagettes ou segmente des pixels, à partir d'un jeu de données d'imagettes étiquetées.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>train,classifier,cnn,resnet,u-net,unet,segmentation,deep learning,pytorch,land cover,patch,imagette,gpu,fine-tune,pretrained</source>
+      <translation>entraîner,classifieur,cnn,resnet,u-net,unet,segmentation,apprentissage profond,pytorch,occupation du sol,imagette,gpu,affiner,pré-entraîné,train,land cover,fine-tune</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Trains a convolutional network on the dataset written by 'Sample training patches' and saves one model file for 'Classify raster', with an HTML report.
+
+The default, the U-Net (from scratch), gave the best maps on real imagery: see below. Small CNN: trained from scratch, fast on a CPU, any band count; one class per patch, for patches of 16 to 64 px and a few thousand patches. ResNet-18/34/50: larger networks, fine-tuned from ImageNet weights by default; worth it with many patches, subtle classes, RGB or RGB+NIR images, and a GPU. Their first layer is fitted to your bands (red, green and blue found by band name, or set 'RGB bands'); for patches under 64 px the stem does not downsample, instead of blowing patches up.
+
+U-Nets are segmentation networks: they learn from every labelled pixel of a patch (the polygons' masks) and give one class per pixel, so class boundaries and parcels narrower than a patch are mapped at the image's resolution. The plain U-Net trains from scratch and is fast on a CPU; the ResNet-18/34 encoders load ImageNet weights like the ResNets. Keep 32 px patches on 10 to 30 m imagery (64 px did worse there on real scenes); larger ones (64 to 256 px) pay off on sub-metre imagery, where a pixel needs wider context. Their patch-level scores count the labelled pixels of the validation patches.
+
+ImageNet weights come from the 'Pretrained weights file', else from the torch hub cache (downloaded there when online). Offline, the error message says which file to copy where.
+
+Defaults need no tuning: AdamW with warm-up and cosine decay, class-weighted loss, flips and rotations, early stopping on validation macro-F1 (the best epoch is kept).
+
+The scores say how good the map will be: the map is classified, as 'Classify raster' would, around the validation polygons, and every pixel whose centre lies in one is scored against its class, borders included: overall accuracy, macro-F1 (every class counts the same) and kappa; the log warns when a class has an F1 below 0.5. The macro-F1 comes with its 95 % interval over the validation polygons: with only a few polygons per class the score is rough, and the log says so; then, on small datasets, the training polygons are also scored by cross-validation (one more training per fold, see 'Cross-validation'). The scores on the validation patches follow in the report (they are easier, and choose the epoch). Canceling after the first epoch keeps the best model so far.
+
+The same seed on the CPU gives the same model. On a CUDA GPU, mixed precision is used and the batch is halved if the GPU runs out of memory. The Imagette menu also starts training as a background task.</source>
+      <translation>Entraîne un réseau convolutif sur le jeu de données écrit par « Échantillonner des imagettes d'entraînement » et enregistre un fichier de modèle pour « Classer un raster », avec un rapport HTML.
+
+Le choix par défaut, le U-Net (sans pré-entraînement), a donné les meilleures cartes sur de l'imagerie réelle : voir plus bas. Petit CNN : entraîné sans pré-entraînement, rapide sur CPU, tout nombre de bandes ; une classe par imagette, pour des imagettes de 16 à 64 px et quelques milliers d'imagettes. ResNet-18/34/50 : réseaux plus grands, affinés par défaut à partir des poids ImageNet ; utiles avec beaucoup d'imagettes, des classes subtiles, des images RVB ou RVB+PIR, et un GPU. Leur première couche est adaptée à vos bandes (rouge, vert et bleu trouvés par le nom des bandes, ou indiqués dans « Bandes RVB ») ; pour des imagettes de moins de 64 px, la tête du réseau ne sous-échantillonne pas, au lieu d'agrandir les imagettes.
+
+Les U-Net sont des réseaux de segmentation : ils apprennent de chaque pixel étiqueté d'une imagette (les masques des polygones) et donnent une classe par pixel, si bien que les limites de classes et les parcelles plus étroites qu'une imagette sont cartographiées à la résolution de l'image. Le U-Net simple s'entraîne sans pré-entraînement et est rapide sur CPU ; les encodeurs ResNet-18/34 chargent les poids ImageNet comme les ResNet. Gardez des imagettes de 32 px sur de l'imagerie de 10 à 30 m (64 px ont fait moins bien sur des scènes réelles) ; des plus grandes (64 à 256 px) sont payantes sur de l'imagerie submétrique, où un pixel a besoin d'un contexte plus large. Leurs scores au niveau des imagettes comptent les pixels étiquetés des imagettes de validation.
+
+Les poids ImageNet viennent du « Fichier de poids pré-entraînés », sinon du cache de torch hub (téléchargés là quand la machine est en ligne). Hors ligne, le message d'erreur dit quel fichier copier où.
+
+Les valeurs par défaut ne demandent aucun réglage : AdamW avec montée progressive et décroissance en cosinus, perte pondérée par classe, retournements et rotations, arrêt précoce sur le F1 macro de validation (la meilleure époque est gardée).
+
+Les scores disent ce que vaudra la carte : la carte est classée, comme le ferait « Classer un raster », autour des polygones de validation, et chaque pixel dont le centre se trouve dans l'un d'eux est comparé à sa classe, bordures comprises : précision globale, F1 macro (chaque classe compte autant) et kappa ; le journal avertit quand une classe a un F1 inférieur à 0,5. Le F1 macro est accompagné de son intervalle de confiance à 95 % sur les polygones de validation : avec seulement quelques polygones par classe le score est approximatif, et le journal le dit ; alors, sur de petits jeux de données, les polygones d'entraînement sont aussi évalués par validation croisée (un entraînement de plus par pli, voir « Validation croisée »). Les scores sur les imagettes de validation suivent dans le rapport (ils sont plus faciles, et choisissent l'époque). Annuler après la première époque garde le meilleur modèle obtenu.
+
+La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précision mixte est utilisée et le lot est divisé par deux si le GPU manque de mémoire. Le menu Imagette lance aussi l'entraînement en tâche de fond.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>The folder written by 'Sample training patches' (it holds dataset.json).</source>
+      <translation>Le dossier écrit par « Échantillonner des imagettes d'entraînement » (il contient dataset.json).</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>U-Net (default): one class per pixel, from scratch, fast, any bands; the best maps on real imagery. Small CNN: one class per patch, from scratch, fast, any bands. ResNets: bigger, fine-tuned from ImageNet weights; best with many patches and a GPU. U-Nets on ResNet encoders: the same weights, per pixel.</source>
+      <translation>U-Net (par défaut) : une classe par pixel, sans pré-entraînement, rapide, toutes bandes ; les meilleures cartes sur de l'imagerie réelle. Petit CNN : une classe par imagette, sans pré-entraînement, rapide, toutes bandes. ResNet : plus grands, affinés à partir des poids ImageNet ; meilleurs avec beaucoup d'imagettes et un GPU. U-Net sur encodeurs ResNet : les mêmes poids, par pixel.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Network</source>
+      <translation>Réseau</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Weights to start from: a torchvision ResNet checkpoint (e.g. resnet18-f37072fd.pth) or an Imagette model file. Empty: ImageNet weights from the torch hub cache for ResNets.</source>
+      <translation>Poids de départ : un point de contrôle ResNet de torchvision (par exemple resnet18-f37072fd.pth) ou un fichier de modèle Imagette. Vide : les poids ImageNet du cache de torch hub pour les ResNet.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Pretrained weights file</source>
+      <translation>Fichier de poids pré-entraînés</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>PyTorch weights (*.pth *.pt *.ckpt);;All files (*.*)</source>
+      <translation>Poids PyTorch (*.pth *.pt *.ckpt);;Tous les fichiers (*.*)</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Maximum passes over the training patches; early stopping usually ends sooner.</source>
+      <translation>Nombre maximal de passages sur les imagettes d'entraînement ; l'arrêt précoce termine généralement plus tôt.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Epochs</source>
+      <translation>Époques</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Patches per optimisation step. 32 to 128 suits most cases; on a GPU, larger batches are faster.</source>
+      <translation>Imagettes par pas d'optimisation. 32 à 128 conviennent à la plupart des cas ; sur un GPU, de plus grands lots sont plus rapides.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>Batch size</source>
+      <translation>Taille de lot</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Peak learning rate of AdamW. 0.001 for training from scratch; 0.0003 is often better when fine-tuning.</source>
+      <translation>Taux d'apprentissage maximal d'AdamW. 0,001 pour un entraînement sans pré-entraînement ; 0,0003 est souvent meilleur pour affiner.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Learning rate</source>
+      <translation>Taux d'apprentissage</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Auto takes a CUDA GPU, then an Apple GPU, then the CPU, and the log says which. CUDA fails clearly when there is none.</source>
+      <translation>Auto prend un GPU CUDA, puis un GPU Apple, puis le CPU, et le journal dit lequel. CUDA échoue clairement quand il n'y en a pas.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Seed of weights, batch order and augmentation: on the CPU, the same seed gives the same model.</source>
+      <translation>Graine des poids, de l'ordre des lots et de l'augmentation : sur le CPU, la même graine donne le même modèle.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>The trained model (.pt): weights, class table, bands, normalisation, scores, for 'Classify raster'.</source>
+      <translation>Le modèle entraîné (.pt) : poids, table des classes, bandes, normalisation, scores, pour « Classer un raster ».</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>HTML report: learning curves, confusion matrix, per-class precision, recall and F1, parameters.</source>
+      <translation>Rapport HTML : courbes d'apprentissage, matrice de confusion, précision, rappel et F1 par classe, paramètres.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Training report</source>
+      <translation>Rapport d'entraînement</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Fine-tune: every layer learns. Frozen backbone: only the last layer learns (fast, for few patches). No pretraining: random start, no weights file needed.</source>
+      <translation>Affiner : toutes les couches apprennent. Tronc gelé : seule la dernière couche apprend (rapide, pour peu d'imagettes). Sans pré-entraînement : départ aléatoire, aucun fichier de poids nécessaire.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Use of pretrained weights</source>
+      <translation>Usage des poids pré-entraînés</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Rare classes weigh as much as frequent ones in the loss, so the model cannot ignore them.</source>
+      <translation>Les classes rares pèsent autant que les fréquentes dans la perte, pour que le modèle ne puisse pas les ignorer.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Weight classes by rarity</source>
+      <translation>Pondérer les classes selon leur rareté</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Training stops after this many epochs without a better validation macro-F1; the best epoch is kept.</source>
+      <translation>L'entraînement s'arrête après ce nombre d'époques sans meilleur F1 macro de validation ; la meilleure époque est gardée.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Early stopping patience (epochs, 0 = off)</source>
+      <translation>Patience de l'arrêt précoce (époques, 0 = désactivé)</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Random flips and 90° rotations of training patches: land cover seen from above has no up or down.</source>
+      <translation>Retournements et rotations de 90° aléatoires des imagettes d'entraînement : l'occupation du sol vue du ciel n'a ni haut ni bas.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Flip and rotate patches</source>
+      <translation>Retourner et tourner les imagettes</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Random brightness gain and offset per band (0.1 = ±10 %), for images with varying illumination. 0 = off.</source>
+      <translation>Gain et décalage de luminosité aléatoires par bande (0,1 = ±10 %), pour des images à l'éclairage variable. 0 = désactivé.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Radiometric jitter</source>
+      <translation>Variation radiométrique</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Band numbers of red, green and blue, which receive the ImageNet colour filters. Empty: recognised from band names (red/rouge/R, B04...).</source>
+      <translation>Numéros des bandes rouge, verte et bleue, qui reçoivent les filtres de couleur d'ImageNet. Vide : reconnues d'après le nom des bandes (red/rouge/R, B04...).</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>RGB bands for pretrained weights (e.g. 3,2,1)</source>
+      <translation>Bandes RVB pour les poids pré-entraînés (par exemple 3,2,1)</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Also scores the map on every training polygon, each with a network trained without it (one more training per fold): steadier scores when validation polygons are few. The model is the same either way.</source>
+      <translation>Évalue aussi la carte sur chaque polygone d'entraînement, chacun avec un réseau entraîné sans lui (un entraînement de plus par pli) : des scores plus stables quand les polygones de validation sont peu nombreux. Le modèle est le même dans les deux cas.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Cross-validation over the training polygons</source>
+      <translation>Validation croisée sur les polygones d'entraînement</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Groups the training polygons are dealt into, class by class; each costs one training.</source>
+      <translation>Groupes entre lesquels les polygones d'entraînement sont répartis, classe par classe ; chacun coûte un entraînement.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Cross-validation folds</source>
+      <translation>Plis de la validation croisée</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Overall accuracy (map, validation polygons)</source>
+      <translation>Précision globale (carte, polygones de validation)</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Macro-F1 (map, validation polygons)</source>
+      <translation>F1 macro (carte, polygones de validation)</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Kappa (map, validation polygons)</source>
+      <translation>Kappa (carte, polygones de validation)</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Macro-F1, low end of its 95 % interval over validation polygons</source>
+      <translation>F1 macro, borne basse de son intervalle de confiance à 95 % sur les polygones de validation</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Macro-F1, high end of its 95 % interval over validation polygons</source>
+      <translation>F1 macro, borne haute de son intervalle de confiance à 95 % sur les polygones de validation</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>pip is not installed for this Python: first run  {command}</source>
+      <translation>pip n'est pas installé pour ce Python : lancez d'abord  {command}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>PyTorch is not installed in the Python that QGIS uses ({python}).</source>
+      <translation>PyTorch n'est pas installé dans le Python qu'utilise QGIS ({python}).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>Install PyTorch with:  {command}</source>
+      <translation>Installez PyTorch avec :  {command}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>For a CPU-only build (much smaller), add:  {option}</source>
+      <translation>Pour une version CPU seule (bien plus légère), ajoutez :  {option}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>On Windows, run the command in the OSGeo4W Shell that came with QGIS.</source>
+      <translation>Sous Windows, lancez la commande dans l'OSGeo4W Shell installé avec QGIS.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>On macOS, use the python3 inside QGIS.app (Contents/MacOS/bin/python3).</source>
+      <translation>Sous macOS, utilisez le python3 de QGIS.app (Contents/MacOS/bin/python3).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>Then restart QGIS.</source>
+      <translation>Puis redémarrez QGIS.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>rasterio is not installed in the Python that QGIS uses ({python}).</source>
+      <translation>rasterio n'est pas installé dans le Python qu'utilise QGIS ({python}).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>Install Debian's package, which uses QGIS's own GDAL:  sudo apt install python3-rasterio</source>
+      <translation>Installez le paquet Debian, qui utilise le GDAL de QGIS :  sudo apt install python3-rasterio</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>Install python3-rasterio with the OSGeo4W installer that installed QGIS (Advanced install).</source>
+      <translation>Installez python3-rasterio avec l'installateur OSGeo4W qui a installé QGIS (installation avancée).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>Install it with:  {command}</source>
+      <translation>Installez-le avec :  {command}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>Exporting to ONNX needs the onnx package, which is not installed in the Python that QGIS uses ({python}).</source>
+      <translation>L'export en ONNX demande le paquet onnx, qui n'est pas installé dans le Python qu'utilise QGIS ({python}).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>Install it, with ONNX Runtime to run the exported models, with:  {command}</source>
+      <translation>Installez-le, avec ONNX Runtime pour exécuter les modèles exportés, avec :  {command}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>Classifying with an ONNX model (.onnx) needs ONNX Runtime, which is not installed in the Python that QGIS uses ({python}).</source>
+      <translation>Classer avec un modèle ONNX (.onnx) demande ONNX Runtime, qui n'est pas installé dans le Python qu'utilise QGIS ({python}).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>Install it with:  {command}  (or classify the model file (.pt) with PyTorch)</source>
+      <translation>Installez-le avec :  {command}  (ou classez le fichier de modèle (.pt) avec PyTorch)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>Imagette deep-learning environment</source>
+      <translation>Environnement d'apprentissage profond d'Imagette</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>What to do:</source>
+      <translation>Que faire :</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>torch {version} on {device}</source>
+      <translation>torch {version} sur {device}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>no PyTorch</source>
+      <translation>pas de PyTorch</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>{torch}; cannot be imported: {modules} (the log and report say what to install).</source>
+      <translation>{torch} ; ne peut pas être importé : {modules} (le journal et le rapport disent quoi installer).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>{torch}; {count} thing(s) to fix (the log and report say how).</source>
+      <translation>{torch} ; {count} point(s) à corriger (le journal et le rapport disent comment).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>{torch}; everything Imagette needs is in place.</source>
+      <translation>{torch} ; tout ce dont Imagette a besoin est en place.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>What to do</source>
+      <translation>Que faire</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>Software</source>
+      <translation>Logiciels</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>numpy cannot be imported: QGIS's Python installation is broken; reinstall QGIS (Debian: python3-numpy).</source>
+      <translation>numpy ne peut pas être importé : l'installation Python de QGIS est défectueuse ; réinstallez QGIS (Debian : python3-numpy).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>rasterio runs GDAL {rasterio} and QGIS GDAL {qgis}: two GDAL libraries in one process can crash QGIS. Use the rasterio that comes with QGIS (Debian/Ubuntu: python3-rasterio; OSGeo4W: python3-rasterio) and uninstall the pip one.</source>
+      <translation>rasterio utilise GDAL {rasterio} et QGIS GDAL {qgis} : deux bibliothèques GDAL dans un même processus peuvent faire planter QGIS. Utilisez le rasterio fourni avec QGIS (Debian/Ubuntu : python3-rasterio ; OSGeo4W : python3-rasterio) et désinstallez celui de pip.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>cannot be imported ({problem})</source>
+      <translation>ne peut pas être importé ({problem})</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>exporting models to ONNX</source>
+      <translation>l'export des modèles en ONNX</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>running exported ONNX models</source>
+      <translation>l'exécution des modèles ONNX exportés</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>cannot be imported, needed only for {purpose} ({problem}): {command}</source>
+      <translation>ne peut pas être importé, nécessaire seulement pour {purpose} ({problem}) : {command}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>ONNX Runtime providers</source>
+      <translation>Fournisseurs d'ONNX Runtime</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>unknown</source>
+      <translation>inconnue</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>yes</source>
+      <translation>oui</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>no</source>
+      <translation>non</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>Built for CUDA</source>
+      <translation>Compilé pour CUDA</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>no (CPU-only build)</source>
+      <translation>non (version CPU seule)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>CPU threads</source>
+      <translation>Fils d'exécution CPU</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>{threads} (of {cores} logical cores)</source>
+      <translation>{threads} (sur {cores} cœurs logiques)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>CUDA available</source>
+      <translation>CUDA disponible</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>CUDA device {index}</source>
+      <translation>Périphérique CUDA {index}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>{name}, {total} GiB ({free} GiB free), compute capability {capability}</source>
+      <translation>{name}, {total} Gio ({free} Gio libres), capacité de calcul {capability}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>Apple MPS available</source>
+      <translation>Apple MPS disponible</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>yes (memory shared with the CPU)</source>
+      <translation>oui (mémoire partagée avec le CPU)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>DEVICE 'auto' uses</source>
+      <translation>Périphérique qu'utilise « auto »</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>torch {version} is too old for Imagette; upgrade it:  {command}</source>
+      <translation>torch {version} est trop ancien pour Imagette ; mettez-le à jour :  {command}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>An NVIDIA GPU is present but this torch is a CPU-only build. Install a CUDA build (pick the CUDA version your driver supports, see https://pytorch.org/get-started/locally/):  {command}</source>
+      <translation>Un GPU NVIDIA est présent mais ce torch est une version CPU seule. Installez une version CUDA (choisissez la version de CUDA que votre pilote prend en charge, voir https://pytorch.org/get-started/locally/) :  {command}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>This torch is built for CUDA {cuda} but sees no GPU: update the NVIDIA driver (nvidia-smi shows the CUDA version it supports) or install a torch built for an older CUDA.</source>
+      <translation>Ce torch est compilé pour CUDA {cuda} mais ne voit aucun GPU : mettez à jour le pilote NVIDIA (nvidia-smi indique la version de CUDA qu'il prend en charge) ou installez un torch compilé pour un CUDA plus ancien.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>torch hub cache</source>
+      <translation>cache de torch hub</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>{folder} (TORCH_HOME moves it)</source>
+      <translation>{folder} (TORCH_HOME le déplace)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>Pretrained weights</source>
+      <translation>Poids pré-entraînés</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>present</source>
+      <translation>présent</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>absent</source>
+      <translation>absent</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>{architecture} ImageNet weights</source>
+      <translation>Poids ImageNet de {architecture}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>Offline use</source>
+      <translation>Utilisation hors ligne</translation>
+    </message>
+    <message>
+      <location filename="../plugin/deps.py" />
+      <source>absent files are downloaded on first use when online; otherwise copy them from {address}, names unchanged, to {folder}, or give a file as 'Pretrained weights file'</source>
+      <translation>les fichiers absents sont téléchargés à la première utilisation quand la machine est en ligne ; sinon copiez-les depuis {address}, sans changer leur nom, dans {folder}, ou donnez un fichier comme « Fichier de poids pré-entraînés »</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>Small CNN (from scratch)</source>
+      <translation>Petit CNN (sans pré-entraînement)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>ResNet-18</source>
+      <translation>ResNet-18</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>ResNet-34</source>
+      <translation>ResNet-34</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>ResNet-50</source>
+      <translation>ResNet-50</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>U-Net (from scratch)</source>
+      <translation>U-Net (sans pré-entraînement)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>U-Net, ResNet-18 encoder</source>
+      <translation>U-Net, encodeur ResNet-18</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>U-Net, ResNet-34 encoder</source>
+      <translation>U-Net, encodeur ResNet-34</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>Auto (CUDA GPU, then Apple GPU, then CPU)</source>
+      <translation>Auto (GPU CUDA, puis GPU Apple, puis CPU)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>CPU</source>
+      <translation>CPU</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>CUDA GPU</source>
+      <translation>GPU CUDA</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>Fine-tune every layer</source>
+      <translation>Affiner toutes les couches</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>Frozen backbone: train the classification layer only</source>
+      <translation>Tronc gelé : n'entraîner que la couche de classification</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>No pretraining: start from random weights</source>
+      <translation>Sans pré-entraînement : partir de poids aléatoires</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>Automatic: when a class has fewer than 3 validation polygons, on small datasets</source>
+      <translation>Automatique : quand une classe a moins de 3 polygones de validation, sur les petits jeux de données</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>Always</source>
+      <translation>Toujours</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>Never</source>
+      <translation>Jamais</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>Dense (fast)</source>
+      <translation>Dense (rapide)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>Per-patch (exact reference, slow)</source>
+      <translation>Par imagette (référence exacte, lente)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>Auto (PyTorch for a model file .pt, ONNX Runtime for an .onnx file)</source>
+      <translation>Auto (PyTorch pour un fichier de modèle .pt, ONNX Runtime pour un fichier .onnx)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>PyTorch</source>
+      <translation>PyTorch</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>ONNX Runtime</source>
+      <translation>ONNX Runtime</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>PyTorch was asked for, but '{name}' is an ONNX file: PyTorch runs the model files (.pt) that 'Train patch classifier' writes. Choose the engine ONNX Runtime (or Auto) for this file, or give the model file (.pt) it was exported from.</source>
+      <translation>PyTorch a été demandé, mais « {name} » est un fichier ONNX : PyTorch exécute les fichiers de modèle (.pt) qu'écrit « Entraîner un classifieur d'imagettes ». Choisissez le moteur ONNX Runtime (ou Auto) pour ce fichier, ou donnez le fichier de modèle (.pt) dont il a été exporté.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>ONNX Runtime was asked for, but '{name}' is not an ONNX file (.onnx): ONNX Runtime runs models exported from a model file. Export the model first with 'Export model to ONNX' (imagette:exportmodel) and classify the .onnx file, or choose the engine PyTorch (or Auto) for this model file.</source>
+      <translation>ONNX Runtime a été demandé, mais « {name} » n'est pas un fichier ONNX (.onnx) : ONNX Runtime exécute les modèles exportés d'un fichier de modèle. Exportez d'abord le modèle avec « Exporter le modèle en ONNX » (imagette:exportmodel) et classez le fichier .onnx, ou choisissez le moteur PyTorch (ou Auto) pour ce fichier de modèle.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>patches</source>
+      <translation>imagettes</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>labelled pixels</source>
+      <translation>pixels étiquetés</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>map pixels</source>
+      <translation>pixels de la carte</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>No values to plot.</source>
+      <translation>Aucune valeur à tracer.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>epoch</source>
+      <translation>époque</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>best</source>
+      <translation>meilleure</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <location filename="../plugin/styling.py" />
+      <source>training</source>
+      <translation>entraînement</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>map-level scoring</source>
+      <translation>évaluation de la carte</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>cross-validation</source>
+      <translation>validation croisée</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>preparing</source>
+      <translation>préparation</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>true \ predicted</source>
+      <translation>vraie \ prédite</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Rows: true class (validation {unit}); columns: predicted class.</source>
+      <translation>Lignes : classe vraie ({unit} de validation) ; colonnes : classe prédite.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Counts</source>
+      <translation>Effectifs</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>total</source>
+      <translation>total</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Row-normalised (recall on the diagonal)</source>
+      <translation>Normalisée par ligne (rappel sur la diagonale)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>code</source>
+      <translation>code</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>class</source>
+      <translation>classe</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>precision</source>
+      <translation>précision</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>recall</source>
+      <translation>rappel</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>support</source>
+      <translation>effectif</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Source raster</source>
+      <translation>Raster source</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Patch size</source>
+      <translation>Taille des imagettes</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Pixel size</source>
+      <translation>Taille de pixel</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>(CRS units)</source>
+      <translation>(unités du SCR)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>CRS</source>
+      <translation>SCR</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Bands</source>
+      <translation>Bandes</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>training patches</source>
+      <translation>imagettes d'entraînement</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>validation patches</source>
+      <translation>imagettes de validation</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>The run was canceled; the model is that of epoch {epoch}, the best before the cancel.</source>
+      <translation>L'entraînement a été annulé ; le modèle est celui de l'époque {epoch}, la meilleure avant l'annulation.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>The dataset has no validation patches: the model could not be measured and early stopping was off. Sample again with a validation fraction above 0.</source>
+      <translation>Le jeu de données n'a pas d'imagettes de validation : le modèle n'a pas pu être mesuré et l'arrêt précoce était désactivé. Échantillonnez à nouveau avec une fraction de validation supérieure à 0.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Class '{name}' has no validation patch and could not be measured.</source>
+      <translation>La classe « {name} » n'a aucune imagette de validation et n'a pas pu être mesurée.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Overall accuracy {accuracy} hides class '{name}': F1 {f1}, only {recall} of its validation patches found. More or better polygons of it help most.</source>
+      <translation>La précision globale de {accuracy} masque la classe « {name} » : F1 {f1}, seulement {recall} de ses imagettes de validation trouvées. Des polygones de cette classe plus nombreux ou meilleurs aident le plus.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Best epoch</source>
+      <translation>Meilleure époque</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Duration</source>
+      <translation>Durée</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <location filename="../plugin/styling.py" />
+      <source>validation</source>
+      <translation>validation</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Loss (class-weighted cross-entropy)</source>
+      <translation>Perte (entropie croisée pondérée par classe)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>accuracy</source>
+      <translation>précision</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>macro-F1</source>
+      <translation>F1 macro</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Validation scores</source>
+      <translation>Scores de validation</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>off</source>
+      <translation>désactivé</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Architecture</source>
+      <translation>Architecture</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>none (random initialisation)</source>
+      <translation>aucun (initialisation aléatoire)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Pretrained mode</source>
+      <translation>Mode de pré-entraînement</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Epochs (asked / run)</source>
+      <translation>Époques (demandées / effectuées)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>(early stop)</source>
+      <translation>(arrêt précoce)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Patience (epochs)</source>
+      <translation>Patience (époques)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Cross-validation</source>
+      <translation>Validation croisée</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>{folds} folds of the training polygons</source>
+      <translation>{folds} plis des polygones d'entraînement</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>{asked}, halved to {final} (GPU memory)</source>
+      <translation>{asked}, réduite à {final} (mémoire du GPU)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Learning rate (peak)</source>
+      <translation>Taux d'apprentissage (maximal)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Optimiser</source>
+      <translation>Optimiseur</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Schedule</source>
+      <translation>Calendrier</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Class weighting</source>
+      <translation>Pondération des classes</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Augmentation</source>
+      <translation>Augmentation</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>flips and 90° rotations</source>
+      <translation>retournements et rotations de 90°</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>none</source>
+      <translation>aucune</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>radiometric jitter {jitter}</source>
+      <translation>variation radiométrique {jitter}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Seed</source>
+      <translation>Graine</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>mixed precision {precision}</source>
+      <translation>précision mixte {precision}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Time waiting for data</source>
+      <translation>Temps d'attente des données</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>{share} of training time</source>
+      <translation>{share} du temps d'entraînement</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Scores are the map's: every pixel whose centre lies in one of the {validation} validation features (their labels never served for training, though training patches may have shown their imagery as context around training labels), classified as 'Classify raster' does with its defaults, against the feature's class, and in {folded} training features, each classified by the network of a {folds}-fold cross-validation that was trained without it: {pixels} map pixels ({nodata} nodata map pixels left out). The epoch was chosen on the patch-level scores, at the end of this report.</source>
+      <translation>Les scores sont ceux de la carte : chaque pixel dont le centre se trouve dans l'une des {validation} entités de validation (leurs étiquettes n'ont jamais servi à l'entraînement, même si des imagettes d'entraînement ont pu montrer leur image comme contexte autour d'étiquettes d'entraînement), classé comme le fait « Classer un raster » avec ses valeurs par défaut, comparé à la classe de l'entité, et dans {folded} entités d'entraînement, chacune classée par le réseau d'une validation croisée à {folds} plis entraîné sans elle : {pixels} pixels de la carte ({nodata} pixels nodata de la carte écartés). L'époque a été choisie sur les scores au niveau des imagettes, à la fin de ce rapport.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Scores are the map's: every pixel whose centre lies in one of the {validation} validation features (their labels never served for training, though training patches may have shown their imagery as context around training labels), classified as 'Classify raster' does with its defaults, against the feature's class: {pixels} map pixels ({nodata} nodata map pixels left out). The epoch was chosen on the patch-level scores, at the end of this report.</source>
+      <translation>Les scores sont ceux de la carte : chaque pixel dont le centre se trouve dans l'une des {validation} entités de validation (leurs étiquettes n'ont jamais servi à l'entraînement, même si des imagettes d'entraînement ont pu montrer leur image comme contexte autour d'étiquettes d'entraînement), classé comme le fait « Classer un raster » avec ses valeurs par défaut, comparé à la classe de l'entité : {pixels} pixels de la carte ({nodata} pixels nodata de la carte écartés). L'époque a été choisie sur les scores au niveau des imagettes, à la fin de ce rapport.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Other polygons would give another score: the macro-F1's 95 % interval, from resampling the scored polygons of each class, is {low} to {high} (too narrow when a class has one or two of them).</source>
+      <translation>D'autres polygones donneraient un autre score : l'intervalle de confiance à 95 % du F1 macro, obtenu en rééchantillonnant les polygones évalués de chaque classe, va de {low} à {high} (trop étroit quand une classe n'en a qu'un ou deux).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Scores are measured on the validation {unit}, whose labels never served for training. They are patch-level: the map, borders included, usually scores lower.</source>
+      <translation>Les scores sont mesurés sur les {unit} de validation, dont les étiquettes n'ont jamais servi à l'entraînement. Ils sont au niveau des imagettes : la carte, bordures comprises, obtient généralement moins.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Imagette training report</source>
+      <translation>Rapport d'entraînement Imagette</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Written {time} UTC.</source>
+      <translation>Écrit le {time} UTC.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Learning curves</source>
+      <translation>Courbes d'apprentissage</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Macro-F1 is the mean of the class F1 scores: every class counts the same, however rare. Overall accuracy is dominated by the largest classes.</source>
+      <translation>Le F1 macro est la moyenne des F1 des classes : chaque classe compte autant, si rare soit-elle. La précision globale est dominée par les plus grandes classes.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Per-class scores</source>
+      <translation>Scores par classe</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Confusion matrix</source>
+      <translation>Matrice de confusion</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Patch-level scores (validation {unit}, used for early stopping)</source>
+      <translation>Scores au niveau des imagettes ({unit} de validation, utilisés pour l'arrêt précoce)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Macro-F1 {f1}, overall accuracy {accuracy}, kappa {kappa}. These patches lie mostly inside one class, away from borders: they are easier than the map.</source>
+      <translation>F1 macro {f1}, précision globale {accuracy}, kappa {kappa}. Ces imagettes se trouvent surtout à l'intérieur d'une classe, loin des limites : elles sont plus faciles que la carte.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Dataset</source>
+      <translation>Jeu de données</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>Parameters</source>
+      <translation>Paramètres</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <source>en</source>
+      <translation>fr</translation>
+    </message>
+    <message>
+      <location filename="../plugin/plugin.py" />
+      <source>Train patch classifier in background…</source>
+      <translation>Entraîner un classifieur d'imagettes en tâche de fond…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/provider.py" />
+      <source>Imagette: land-cover mapping with CNNs</source>
+      <translation>Imagette : cartographie de l'occupation du sol par CNN</translation>
+    </message>
+    <message>
+      <location filename="../plugin/styling.py" />
+      <source>QGIS cannot open the raster '{raster}' it has just written, to style it.</source>
+      <translation>QGIS ne peut pas ouvrir le raster « {raster} » qu'il vient d'écrire, pour lui donner son style.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source>The algorithm {algorithm} is not available: enable the Imagette plugin.</source>
+      <translation>L'algorithme {algorithm} n'est pas disponible : activez l'extension Imagette.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source>Details…</source>
+      <translation>Détails…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source>no scores</source>
+      <translation>aucun score</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source>The dataset has no validation patches: the model could not be scored.</source>
+      <translation>Le jeu de données n'a pas d'imagettes de validation : le modèle n'a pas pu être évalué.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source>patch-level macro-F1 {f1}, the map was not scored</source>
+      <translation>F1 macro au niveau des imagettes {f1}, la carte n'a pas été évaluée</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source>The run was canceled: the scores are patch-level, the map was not scored. Patch-level macro-F1 {f1} on the validation patches (easier than the map: the map usually scores lower).</source>
+      <translation>L'entraînement a été annulé : les scores sont au niveau des imagettes, la carte n'a pas été évaluée. F1 macro au niveau des imagettes {f1} sur les imagettes de validation (plus faciles que la carte : la carte obtient généralement moins).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source>patch-level macro-F1 {f1}, the map could not be scored</source>
+      <translation>F1 macro au niveau des imagettes {f1}, la carte n'a pas pu être évaluée</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source>The map could not be scored (the log says why): patch-level macro-F1 {f1} on the validation patches (easier than the map: the map usually scores lower).</source>
+      <translation>La carte n'a pas pu être évaluée (le journal dit pourquoi) : F1 macro au niveau des imagettes {f1} sur les imagettes de validation (plus faciles que la carte : la carte obtient généralement moins).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source> (95 % interval {low}-{high})</source>
+      <translation> (intervalle de confiance à 95 % {low}-{high})</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source>, overall accuracy {accuracy}</source>
+      <translation>, précision globale {accuracy}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source>map macro-F1 {f1} on the validation polygons</source>
+      <translation>F1 macro de la carte {f1} sur les polygones de validation</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source>The map scores macro-F1 {f1}{interval}{accuracy} on the validation polygons.</source>
+      <translation>La carte obtient un F1 macro de {f1}{interval}{accuracy} sur les polygones de validation.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source>Model: {path}</source>
+      <translation>Modèle : {path}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source>Report: {path}</source>
+      <translation>Rapport : {path}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source>Training canceled; the best model so far was saved ({score}).</source>
+      <translation>Entraînement annulé ; le meilleur modèle obtenu a été enregistré ({score}).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source>Training canceled: the model of the best epoch so far was saved.</source>
+      <translation>Entraînement annulé : le modèle de la meilleure époque obtenue a été enregistré.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source>Training canceled before the first epoch ended: no model was written.</source>
+      <translation>Entraînement annulé avant la fin de la première époque : aucun modèle n'a été écrit.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source>Training canceled before the first epoch ended: no model and no report were written.</source>
+      <translation>Entraînement annulé avant la fin de la première époque : aucun modèle ni aucun rapport n'a été écrit.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source>The log is in the Processing tab of the Log Messages panel.</source>
+      <translation>Le journal se trouve dans l'onglet Processing du panneau Journal des messages.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source>Training finished: {score}.</source>
+      <translation>Entraînement terminé : {score}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source>see the Processing log</source>
+      <translation>voir le journal de Processing</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source>Training failed: {reason}</source>
+      <translation>L'entraînement a échoué : {reason}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source>The whole log is in the Processing tab of the Log Messages panel.</source>
+      <translation>Le journal complet se trouve dans l'onglet Processing du panneau Journal des messages.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source>Open report</source>
+      <translation>Ouvrir le rapport</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source>Training started in the background: progress and cancel in the task manager.</source>
+      <translation>Entraînement lancé en tâche de fond : progression et annulation dans le gestionnaire de tâches.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/tasks.py" />
+      <source>{algorithm} (in the background)</source>
+      <translation>{algorithm} (en tâche de fond)</translation>
+    </message>
+  </context>
+</TS>

@@ -1,0 +1,181 @@
+"""Imagette in French: QGIS's language setting gives French dialogs, help and messages, the engine's words follow,
+every text has its translation, and English stays as it was by default."""
+
+from __future__ import annotations
+
+import html
+
+import pytest
+from imagette.algorithms.base import ImagetteAlgorithm
+from imagette.plugin import i18n as plugin_i18n
+from imagette.plugin.engine import i18n
+from qgis.core import QgsApplication, QgsProcessingException, QgsProcessingParameterEnum
+from qgis.PyQt.QtCore import QSettings
+
+from scripts.translations import problems, read_entries
+from tests.conftest import REPO, run_algorithm
+from tests.headless import QgisProcess
+
+FRENCH = REPO / "i18n" / "imagette_fr.ts"
+
+
+@pytest.fixture
+def french():
+    """The plugin in French for one test, as QGIS set to French gives it; English again afterwards."""
+    assert FRENCH.with_suffix(".qm").is_file(), "i18n/imagette_fr.qm is built by `make test` (lrelease)"
+    assert plugin_i18n.install_translation("fr_FR")
+    yield read_ts_translations()
+    plugin_i18n.install_translation()
+
+
+def read_ts_translations() -> dict[str, str]:
+    return i18n.read_ts(FRENCH)
+
+
+def test_every_text_has_a_french_translation():
+    """New text in a tr() cannot slip in untranslated: `python3 scripts/translations.py update` adds it to the .ts
+    (unfinished), and this fails until it is translated; text gone from the code must leave the .ts too."""
+    assert problems() == []
+
+
+def test_a_text_built_at_run_time_is_refused_by_the_extraction(tmp_path):
+    (tmp_path / "algorithms").mkdir()
+    (tmp_path / "plugin").mkdir()
+    (tmp_path / "algorithms" / "bad.py").write_text('tr(f"{count} patches")\n', encoding="utf-8")
+    assert problems(tmp_path) == [
+        "algorithms/bad.py:1: tr() of a text built at run time cannot be translated: pass a literal template and fill "
+        "it with .format()"
+    ]
+
+
+def shown_texts(algorithm) -> list[str]:
+    """Every text the toolbox, the dialog and its help panel show for an algorithm."""
+    texts = [algorithm.displayName(), algorithm.group(), algorithm.shortDescription(), algorithm.shortHelpString()]
+    for parameter in algorithm.parameterDefinitions():
+        texts += [parameter.description(), parameter.help()]
+        if isinstance(parameter, QgsProcessingParameterEnum):
+            texts += parameter.options()
+    return texts + [output.description() for output in algorithm.outputDefinitions()]
+
+
+def imagette_algorithms() -> list[str]:
+    """Imagette's own algorithms (the shipped graphical models are QGIS's to translate)."""
+    provider = QgsApplication.processingRegistry().providerById("imagette")
+    return sorted(algorithm.id() for algorithm in provider.algorithms() if isinstance(algorithm, ImagetteAlgorithm))
+
+
+def test_every_text_of_every_algorithm_is_translated(french):
+    """A label or help left out of tr() would show in English in a French dialog: every text differs from its English
+    one unless the translation itself keeps it (ResNet-18, Kappa)."""
+    registry = QgsApplication.processingRegistry()
+    ids = imagette_algorithms()
+    in_french = {name: shown_texts(registry.createAlgorithmById(name)) for name in ids}
+    plugin_i18n.install_translation("en")
+    untranslated = []
+    for name in ids:
+        for english, shown in zip(shown_texts(registry.createAlgorithmById(name)), in_french[name]):
+            if english and english == shown and french.get(english) != english:
+                untranslated.append(f"{name}: {english[:80]!r}")
+    assert untranslated == []
+    assert "imagette:samplepatches" in ids and len(ids) >= 6
+
+
+def test_qgis_process_set_to_french_shows_french_labels_and_help(tmp_path):
+    """QGIS's own language setting (Settings > Options > General: override the system locale), in a throw-away
+    profile, makes `qgis_process help` French; ids and parameter names stay."""
+    qgis = QgisProcess(tmp_path / "home")
+    profile = tmp_path / "home" / ".local" / "share" / "QGIS" / "QGIS3" / "profiles" / "default" / "QGIS"
+    settings = QSettings(str(profile / "QGIS3.ini"), QSettings.Format.IniFormat)
+    assert settings.value("PythonPlugins/imagette") in (True, "true"), "the profile qgis_process uses"
+    settings.setValue("locale/overrideFlag", True)
+    settings.setValue("locale/userLocale", "fr_FR")
+    settings.sync()
+    shown = qgis.call("help", "imagette:samplepatches")
+    for french in (
+        "Échantillonner des imagettes d'entraînement",
+        "Découpe des imagettes d'entraînement carrées dans un raster",
+        "Taille des imagettes (pixels)",
+        "Polygones ou points étiquetés",
+        "Dossier du jeu de données",
+    ):
+        assert french in shown
+    assert "PATCH_SIZE" in shown and "OUTPUT_DATASET" in shown
+    assert "Patch size (pixels)" not in shown
+
+
+def test_english_is_the_default(scene):
+    """The test session's QGIS has no language set and a C locale: English, as before."""
+    algorithm = QgsApplication.processingRegistry().createAlgorithmById("imagette:samplepatches")
+    assert algorithm.displayName() == "Sample training patches"
+    assert algorithm.parameterDefinition("PATCH_SIZE").description() == "Patch size (pixels)"
+    assert i18n.tr("Confusion matrix") == "Confusion matrix"
+
+
+def test_a_refused_input_says_why_in_french_through_processing_run(french, scene, tmp_path):
+    parameters = {
+        "INPUT_RASTER": str(scene.raster),
+        "INPUT_VECTOR": str(scene.vector),
+        "CLASS_FIELD": "no_such_field",
+        "OUTPUT_DATASET": str(tmp_path / "dataset"),
+        "OUTPUT_FOOTPRINTS": str(tmp_path / "footprints.gpkg"),
+    }
+    with pytest.raises(QgsProcessingException) as refusal:
+        run_algorithm("samplepatches", parameters)
+    # French typography: non-breaking spaces inside « » and before the colon.
+    french = (
+        "Le champ de classe «\u00a0no_such_field\u00a0» n'existe pas dans la couche vecteur. Ses champs sont\u00a0:"
+    )
+    assert french in str(refusal.value)
+
+
+@pytest.mark.slow
+def test_the_training_report_in_french_through_qt_and_from_the_ts(french, tmp_path):
+    """The engine's words follow the plugin's translation (Qt's .qm) and, without Qt, the command line's (the .ts)."""
+    from imagette.plugin.engine.progress import Progress
+    from imagette.plugin.engine.report import render_report
+    from imagette.plugin.engine.training import TrainingConfig, train_classifier
+
+    from tests.training_data import small_dataset
+
+    dataset = small_dataset(tmp_path, bands=3)
+    report = tmp_path / "rapport.html"
+    config = TrainingConfig(
+        str(dataset),
+        str(tmp_path / "model.pt"),
+        output_report=str(report),
+        epochs=1,
+        batch_size=8,
+        device="cpu",
+        cross_validation="off",
+    )
+    metadata = train_classifier(config, Progress()).metadata
+    through_qt = html.unescape(report.read_text(encoding="utf-8"))
+    headings = ("<h1>Rapport d'entraînement Imagette</h1>", "<h2>Matrice de confusion</h2>", "<h2>Paramètres</h2>")
+    for heading in headings + ('<html lang="fr">', "Précision globale", "Courbes d'apprentissage"):
+        assert heading in through_qt
+
+    i18n.use_locale("fr_FR.UTF-8")  # what the command line does with LANG=fr_FR.UTF-8
+    from_ts = html.unescape(render_report(metadata))
+    assert all(heading in from_ts for heading in headings)
+    i18n.use_locale("de_DE")  # a language without its .ts: English
+    assert "<h2>Confusion matrix</h2>" in render_report(metadata)
+
+
+@pytest.mark.parametrize(
+    ("environment", "locale"),
+    [
+        ({"LANG": "fr_FR.UTF-8"}, "fr_FR"),
+        ({"LANGUAGE": "fr_CA:en", "LANG": "en_US.UTF-8"}, "fr_CA"),
+        ({"LC_ALL": "C.UTF-8", "LANG": "fr_FR.UTF-8"}, ""),
+        ({"LC_MESSAGES": "fr_BE@euro"}, "fr_BE"),
+        ({}, ""),
+    ],
+)
+def test_the_command_line_reads_the_system_locale_as_gettext_does(environment, locale):
+    assert i18n.environment_locale(environment) == locale
+
+
+def test_a_region_without_its_own_file_takes_its_language():
+    assert i18n.ts_path("fr_CA") == FRENCH == i18n.ts_path("fr")
+    assert i18n.ts_path("pt_BR") is None and i18n.ts_path("") is None
+    assert read_entries(FRENCH)["Confusion matrix"] == ("Matrice de confusion", "")
