@@ -10,7 +10,7 @@ from imagette.plugin.engine.modelfile import load_model
 from qgis.core import Qgis, QgsApplication, QgsProcessingException, QgsProcessingFeedback
 from qgis.PyQt.QtCore import QCoreApplication
 
-from tests.conftest import run_algorithm
+from tests.plugin.conftest import run_algorithm
 from tests.scenes import sampling_parameters
 
 SAFETY_S = 300  # only so that a broken task manager fails the test instead of hanging it

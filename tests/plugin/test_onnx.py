@@ -31,8 +31,8 @@ from imagette.plugin.engine.onnxfile import (
 )
 from rasterio.crs import CRS
 
-from tests.conftest import run_algorithm
 from tests.model_files import write_random_model
+from tests.plugin.conftest import run_algorithm
 
 CLASSES = [ClassEntry(3, "water", "#0072b2"), ClassEntry(7, "forest", "#009e73"), ClassEntry(9, "crops", "#e69f00")]
 UTM = CRS.from_epsg(32631).to_wkt()
@@ -241,7 +241,7 @@ def test_onnx_runtime_tiles_give_the_torch_map(tmp_path, architecture, stride, s
 def test_onnx_runtime_classifies_a_raster_without_torch(tmp_path):
     import subprocess
 
-    from tests.conftest import PLUGIN_DIR
+    from tests.headless import PLUGIN_DIR
     from tests.scenes import make_scene
 
     scene = make_scene(tmp_path, cells=2, cell=32)
@@ -352,8 +352,8 @@ def test_classifyraster_takes_an_onnx_model_where_torch_cannot_be_imported(tmp_p
 
 
 def test_imagette_command_classifies_with_an_onnx_model_without_torch(tmp_path):
+    from tests.plugin.test_cli import imagette
     from tests.scenes import make_scene
-    from tests.test_cli import imagette
 
     scene = make_scene(tmp_path, cells=2, cell=32)
     model = write_random_model(tmp_path / "model.pt", CLASSES, UTM, architecture="unet", patch=16, seed=3)

@@ -24,7 +24,7 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor
 from rasterio.features import rasterize
 
-from tests.conftest import RecordingFeedback, run_algorithm
+from tests.plugin.conftest import RecordingFeedback, run_algorithm
 from tests.scenes import CLASS_COLORS, CLASSES, make_scene, write_polygons
 
 
