@@ -162,9 +162,16 @@ def test_nan_nodata_in_a_float_raster_is_left_out_like_any_nodata(probe_raster, 
     data[data == 0] = np.nan
     floats = write_raster(tmp_path / "floats.tif", data, nodata=np.nan)
     model = write_probe_model(tmp_path / "probe.pt", TEXT_CLASSES, WKT)
-    for raster, output in ((probe_raster, tmp_path / "integers.tif"), (floats, tmp_path / "floats_classes.tif")):
-        classify_raster(InferenceConfig(str(raster), str(model), str(output), stride=4))
-    np.testing.assert_array_equal(read(tmp_path / "floats_classes.tif")[0], read(tmp_path / "integers.tif")[0])
+    output = tmp_path / "classes.tif"
+    classify_raster(InferenceConfig(str(floats), str(model), str(output), stride=4))
+    values, transform = read(output)
+    # The truth of the integer raster, whose nodata pixels are the NaN ones here: every patch that reaches its
+    # nodata hole is left out (0), every other one holds the probe's class.
+    expected = expected_probe_map(probe_raster, transform, values.shape, [entry.code for entry in TEXT_CLASSES])
+    left_out = expected == 0
+    hole = (slice(60 // 4, 75 // 4), slice(100 // 4, 130 // 4))  # output pixels centred in the hole
+    assert left_out[hole].all() and left_out.sum() > left_out[hole].size and (~left_out).any()
+    np.testing.assert_array_equal(values, expected)
 
 
 def test_the_extent_limits_the_output_to_a_window_of_the_full_grid(probe_raster, tmp_path):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import processing
@@ -344,7 +345,13 @@ def test_missing_class_field_is_refused(scene, tmp_path):
 def test_unreadable_raster_is_refused(scene, tmp_path):
     broken = tmp_path / "broken.tif"
     broken.write_bytes(b"this is not a GeoTIFF")
-    expect_refusal(tmp_path, "INPUT_RASTER", broken, scene.vector)
+    # QGIS's words for a raster it cannot open: the parameter and the file.
+    expect_refusal(
+        tmp_path,
+        f"Could not load source layer for INPUT_RASTER: {re.escape(str(broken))} not found$",
+        broken,
+        scene.vector,
+    )
 
 
 def test_class_code_zero_is_refused(tmp_path):
