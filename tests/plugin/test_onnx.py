@@ -366,10 +366,9 @@ def test_imagette_command_classifies_with_an_onnx_model_without_torch(tmp_path):
 
 def test_dask_workers_without_torch_give_the_one_process_map_of_an_onnx_model(tmp_path):
     pytest.importorskip("distributed", reason="Dask runs need dask[distributed] (make test installs it)")
-    from tests.conftest import PLUGIN_DIR
-    from tests.headless import import_blocker
+    from tests.headless import PLUGIN_DIR, import_blocker
+    from tests.plugin.test_cli import imagette
     from tests.scenes import make_scene
-    from tests.test_cli import imagette
 
     scene = make_scene(tmp_path, cells=2, cell=64)
     model = write_random_model(tmp_path / "model.pt", CLASSES, UTM, architecture="resnet18", patch=16, std=1000, seed=3)
@@ -443,8 +442,8 @@ def test_classifyraster_engine_choice_runs_or_refuses_with_the_fix(tmp_path, mon
 
 
 def test_imagette_command_engine_choice_refuses_with_the_fix(tmp_path):
+    from tests.plugin.test_cli import imagette
     from tests.scenes import make_scene
-    from tests.test_cli import imagette
 
     scene = make_scene(tmp_path, cells=2, cell=32)
     model = write_random_model(tmp_path / "model.pt", CLASSES, UTM, architecture="unet", patch=16, seed=3)
