@@ -3,17 +3,18 @@ SHELL := /bin/bash
 # The venv the targets use (`make VENV=...`); scripts/debian13.sh puts its own inside the chroot.
 VENV := .venv
 PY := $(VENV)/bin/python
-# xvfb: the virtual X server tests/test_desktop.py drives the QGIS GUI on (skipped, with the reason, without it).
+# xvfb: the virtual X server tests/plugin/test_desktop.py drives the QGIS GUI on (skipped, with the reason, without it).
 # qttools5-dev-tools: lrelease, which builds the translations Qt loads (i18n/*.qm) from their sources (i18n/*.ts).
 DEBS := qgis qgis-providers python3-qgis python3-rasterio python3-venv xvfb qttools5-dev-tools
 # From Debian 13 on, Debian's own torch (2.6, a CPU build) is above the code's floor: taken instead of PyPI's.
 DEBS += $(shell [ "$$(cut -d. -f1 /etc/debian_version 2>/dev/null)" -ge 13 ] 2>/dev/null && echo python3-torch)
-# dask[distributed]: the optional cluster runs of the `imagette` command (tests/test_cli.py).
-# PyQt6 (with its Qt 6 libraries): tests/test_qt6.py checks the plugin's code against it, for QGIS 4; never imported
+# dask[distributed]: the optional cluster runs of the `imagette` command (tests/plugin/test_cli.py).
+# PyQt6 (with its Qt 6 libraries): tests/plugin/test_qt6.py checks the plugin's code against it, for QGIS 4; never imported
 # by the plugin, and by the test only in a subprocess.
 # onnx, onnxruntime: ONNX export (imagette:exportmodel) and its tests. ml_dtypes (which onnx needs) pinned to 0.5.4,
 # which runs on numpy 1.24: pip would otherwise take 0.7, built for numpy 2, and replace the system numpy with 2.x.
-PIP_PACKAGES := pytest==9.2.0 ruff==0.17.6 mypy==2.4.1 "dask[distributed]==2026.8.0" PyQt6==6.11.0 PyQt6-Qt6==6.11.2 \
+PYTEST_PIN := pytest==9.2.0
+PIP_PACKAGES := $(PYTEST_PIN) ruff==0.17.6 mypy==2.4.1 "dask[distributed]==2026.8.0" PyQt6==6.11.0 PyQt6-Qt6==6.11.2 \
 	onnx==1.23.2 onnxruntime==1.32.0 ml_dtypes==0.5.4
 # torch: the pinned release, unless the system Python (seen through the venv) already has torch >= 2.3, the code's
 # floor, as Debian 13's python3-torch (2.6) does: then it is used as it is, not replaced by PyPI's 4.7 GB CUDA build.
@@ -30,10 +31,27 @@ export QT_QPA_PLATFORM := offscreen
 LRELEASE := /usr/lib/qt5/bin/lrelease
 TRANSLATIONS := $(patsubst %.ts,%.qm,$(wildcard i18n/*.ts))
 
-.PHONY: test test-debian13 demo lint bench package clean
+.PHONY: test test-engine test-debian13 demo lint bench package clean
 
 test: $(STAMP) $(TRANSLATIONS)
 	$(PY) -m pytest tests
+
+# The engine's tests (tests/engine) where QGIS is absent, as the `imagette` command and Dask workers run: a venv
+# without the system's packages (no qgis, no Debian GDAL bindings) holding only pyproject.toml's dependencies
+# (`pip install .` takes the same: numpy, rasterio with its own GDAL, torch) and pytest. `make test` runs them too.
+ENGINE_VENV ?= .build/engine-venv
+ENGINE_STAMP := $(ENGINE_VENV)/.engine-installed
+ENGINE_DEPENDENCIES := import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"])
+
+test-engine: $(ENGINE_STAMP)
+	$(ENGINE_VENV)/bin/python -m pytest tests/engine
+
+$(ENGINE_STAMP): Makefile pyproject.toml
+	test -x $(ENGINE_VENV)/bin/python || /usr/bin/python3 -m venv $(ENGINE_VENV)
+	@! $(ENGINE_VENV)/bin/python -c 'import qgis' 2>/dev/null || { echo '$(ENGINE_VENV) sees qgis: not a venv of its own'; exit 1; }
+	$(ENGINE_VENV)/bin/python -m pip install -q $(PIP_FIND) $$(/usr/bin/python3 -c '$(ENGINE_DEPENDENCIES)') \
+		$(TORCH_PIN) $(PYTEST_PIN)
+	touch $@
 
 # The suite on Debian 13 (QGIS 3.40 LTR, Python 3.13, numpy 2, GDAL 3.10), in a chroot built once with debootstrap at
 # DEBIAN13_ROOT and reused (root only; about 3 minutes the first time). `make test-debian13 TARGETS=lint` lints there.

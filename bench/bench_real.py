@@ -210,7 +210,7 @@ def scenes() -> dict[str, Scene]:
 
 
 def start_qgis() -> tuple[object, object]:
-    """A headless QgsApplication with Processing and the Imagette provider, as tests/conftest.py does.
+    """A headless QgsApplication with Processing and the Imagette provider, as tests/plugin/conftest.py does.
 
     Both the application and the plugin must stay referenced: the provider goes with the plugin.
     """

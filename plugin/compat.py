@@ -7,7 +7,7 @@ Two kinds of difference, each taken from where the running QGIS has it:
 - field types: `QMetaType.Type` from QGIS 3.38 on (PyQt6 has no `QVariant.Int`), `QVariant.Type` before.
 
 Everything else (Qt enums in their scoped form, `exec()`, `qgis.PyQt` imports) is the same on every version and
-is written directly; tests/test_qt6.py checks the plugin's code against PyQt6 and the running QGIS.
+is written directly; tests/plugin/test_qt6.py checks the plugin's code against PyQt6 and the running QGIS.
 """
 
 from __future__ import annotations

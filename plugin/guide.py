@@ -3,7 +3,7 @@
 scripts/package.py puts README.md and docs/ in the zip with an HTML page beside each Markdown page, so the guide is
 there wherever the plugin is installed, offline too, and opens in a browser on any desktop (a `.md` file opens only
 where something handles Markdown). A working copy without the HTML pages (a linked checkout) gets the Markdown.
-tests/test_guide.py checks every page named here exists, and that the packaged plugin's Help opens HTML.
+tests/plugin/test_guide.py checks every page named here exists, and that the packaged plugin's Help opens HTML.
 """
 
 from __future__ import annotations

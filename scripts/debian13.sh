@@ -4,7 +4,7 @@
 #
 #   scripts/debian13.sh [TARGET...]        make TARGET... there (default: test; `make test-debian13` calls it)
 #   scripts/debian13.sh -- COMMAND [ARG...]  runs COMMAND there, in the checkout, e.g.
-#       scripts/debian13.sh -- /opt/imagette-venv/bin/python -m pytest tests/test_model3.py -q
+#       scripts/debian13.sh -- /opt/imagette-venv/bin/python -m pytest tests/plugin/test_model3.py -q
 #
 # The chroot is built once with debootstrap at $DEBIAN13_ROOT (default /var/cache/imagette/debian13, outside the
 # checkout, so a fresh clone of the project on the same machine reuses it) and kept. Its Debian packages are

@@ -1,90 +1,15 @@
-"""Real QGIS for the tests: one QgsApplication, Processing initialised, the Imagette provider registered.
+"""What every layer's tests share, without QGIS: the plugin importable under its installed name.
 
-The repository root is the plugin folder; it is linked as 'imagette' in a temporary plugin
-folder so tests import it under its installed name, as QGIS does.
+The repository root is the plugin folder; it is linked as 'imagette' in a plugin folder (.build/plugins) so
+that tests import it as QGIS does. Nothing here imports qgis: tests/engine/ runs where QGIS is absent (the
+command line's and the Dask workers' case; `make test-engine`), and tests/plugin/conftest.py starts QGIS
+for the tests that need it.
 """
 
 from __future__ import annotations
 
-import os
 import sys
-from pathlib import Path
 
-import pytest
+from tests.headless import plugin_dir
 
-os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-REPO = Path(__file__).resolve().parents[1]
-PLUGIN_DIR = REPO / ".build" / "plugins"
-PLUGIN_DIR.mkdir(parents=True, exist_ok=True)
-if not (PLUGIN_DIR / "imagette").exists():
-    (PLUGIN_DIR / "imagette").symlink_to(REPO, target_is_directory=True)
-sys.path.insert(0, str(PLUGIN_DIR))
-sys.path.append("/usr/share/qgis/python/plugins")
-
-from qgis.core import QgsApplication, QgsProcessingFeedback  # noqa: E402
-
-_app = QgsApplication([], False)
-_app.initQgis()
-
-import processing  # noqa: E402
-from processing.core.Processing import Processing  # noqa: E402
-
-Processing.initialize()
-
-from imagette.plugin.plugin import ImagettePlugin  # noqa: E402
-
-_plugin = ImagettePlugin(None)
-_plugin.initProcessing()
-
-
-@pytest.fixture(scope="session")
-def qgis_app():
-    return _app
-
-
-class RecordingFeedback(QgsProcessingFeedback):
-    """A real feedback that also keeps what the user would read in the log."""
-
-    def __init__(self):
-        super().__init__()
-        self.infos: list[str] = []
-        self.warnings: list[str] = []
-
-    def pushInfo(self, info):  # noqa: N802
-        self.infos.append(info)
-        super().pushInfo(info)
-
-    def pushWarning(self, warning):  # noqa: N802
-        self.warnings.append(warning)
-        super().pushWarning(warning)
-
-
-def run_algorithm(name: str, parameters: dict, feedback=None, context=None) -> dict:
-    """Runs imagette:<name> through processing.run, as a user's script would."""
-    return processing.run(f"imagette:{name}", parameters, feedback=feedback, context=context)
-
-
-def sample_and_train(scene, folder, patch_size: int, **training) -> dict:
-    """Samples the scene's polygons and trains on them through processing.run; returns the training outputs.
-
-    training holds trainclassifier parameters (ARCHITECTURE, EPOCHS...); training runs on the CPU, seed 1,
-    without cross-validation unless training asks for it (it would train five more networks per fixture).
-    """
-    from tests.scenes import sampling_parameters
-
-    sampled = run_algorithm("samplepatches", sampling_parameters(scene, folder, patch_size))
-    outputs = {"OUTPUT_MODEL": str(folder / "model.pt"), "OUTPUT_REPORT": str(folder / "report.html")}
-    parameters = {"DATASET": sampled["OUTPUT_DATASET"], "DEVICE": 1, "SEED": 1, "CROSS_VALIDATION": 2}
-    parameters.update(outputs, **training)
-    return run_algorithm("trainclassifier", parameters)
-
-
-@pytest.fixture(scope="session")
-def scene(tmp_path_factory):
-    """A 384 x 384 px, 4-band uint16 scene with nodata and its polygons (text field) in another CRS."""
-    from tests.scenes import make_scene, write_polygons
-
-    folder = tmp_path_factory.mktemp("scene")
-    made = make_scene(folder)
-    made.vector = write_polygons(made, folder / "labels.gpkg", crs="EPSG:4326")
-    return made
+sys.path.insert(0, str(plugin_dir()))

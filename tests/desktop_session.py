@@ -1,4 +1,4 @@
-"""One QGIS desktop session on an X display, driven as a person would; run by tests/test_desktop.py.
+"""One QGIS desktop session on an X display, driven as a person would; run by tests/plugin/test_desktop.py.
 
     python tests/desktop_session.py SCENARIO FOLDER      # DISPLAY set, QT_QPA_PLATFORM=xcb
 

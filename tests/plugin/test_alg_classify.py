@@ -23,8 +23,9 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QColor
 
-from tests.conftest import RecordingFeedback, run_algorithm
+from tests.headless import REPO
 from tests.model_files import write_random_model
+from tests.plugin.conftest import RecordingFeedback, run_algorithm
 from tests.scenes import CLASS_COLORS, CLASSES
 
 SCENE_CLASSES = [ClassEntry(code, name, CLASS_COLORS[code]) for code, name, _ in CLASSES]
@@ -182,13 +183,12 @@ def test_cancel_leaves_nothing_behind(scene, model, tmp_path):
 
 
 def test_the_stride_has_one_wording_in_the_help_the_dialog_and_the_guide():
-    from pathlib import Path
 
     from qgis.core import QgsApplication
 
     algorithm = QgsApplication.processingRegistry().algorithmById("imagette:classifyraster")
     stride = algorithm.parameterDefinition("STRIDE")
-    guide = (Path(__file__).resolve().parents[1] / "docs" / "classification.md").read_text(encoding="utf-8")
+    guide = (REPO / "docs" / "classification.md").read_text(encoding="utf-8")
     wording = "output pixel size, in input pixels"
     for text in (algorithm.shortHelpString(), stride.description(), stride.help(), guide):
         assert wording in text.lower()

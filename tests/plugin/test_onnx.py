@@ -31,8 +31,8 @@ from imagette.plugin.engine.onnxfile import (
 )
 from rasterio.crs import CRS
 
-from tests.conftest import run_algorithm
 from tests.model_files import write_random_model
+from tests.plugin.conftest import run_algorithm
 
 CLASSES = [ClassEntry(3, "water", "#0072b2"), ClassEntry(7, "forest", "#009e73"), ClassEntry(9, "crops", "#e69f00")]
 UTM = CRS.from_epsg(32631).to_wkt()
@@ -241,7 +241,7 @@ def test_onnx_runtime_tiles_give_the_torch_map(tmp_path, architecture, stride, s
 def test_onnx_runtime_classifies_a_raster_without_torch(tmp_path):
     import subprocess
 
-    from tests.conftest import PLUGIN_DIR
+    from tests.headless import PLUGIN_DIR
     from tests.scenes import make_scene
 
     scene = make_scene(tmp_path, cells=2, cell=32)
@@ -352,8 +352,8 @@ def test_classifyraster_takes_an_onnx_model_where_torch_cannot_be_imported(tmp_p
 
 
 def test_imagette_command_classifies_with_an_onnx_model_without_torch(tmp_path):
+    from tests.plugin.test_cli import imagette
     from tests.scenes import make_scene
-    from tests.test_cli import imagette
 
     scene = make_scene(tmp_path, cells=2, cell=32)
     model = write_random_model(tmp_path / "model.pt", CLASSES, UTM, architecture="unet", patch=16, seed=3)
@@ -366,10 +366,9 @@ def test_imagette_command_classifies_with_an_onnx_model_without_torch(tmp_path):
 
 def test_dask_workers_without_torch_give_the_one_process_map_of_an_onnx_model(tmp_path):
     pytest.importorskip("distributed", reason="Dask runs need dask[distributed] (make test installs it)")
-    from tests.conftest import PLUGIN_DIR
-    from tests.headless import import_blocker
+    from tests.headless import PLUGIN_DIR, import_blocker
+    from tests.plugin.test_cli import imagette
     from tests.scenes import make_scene
-    from tests.test_cli import imagette
 
     scene = make_scene(tmp_path, cells=2, cell=64)
     model = write_random_model(tmp_path / "model.pt", CLASSES, UTM, architecture="resnet18", patch=16, std=1000, seed=3)
@@ -443,8 +442,8 @@ def test_classifyraster_engine_choice_runs_or_refuses_with_the_fix(tmp_path, mon
 
 
 def test_imagette_command_engine_choice_refuses_with_the_fix(tmp_path):
+    from tests.plugin.test_cli import imagette
     from tests.scenes import make_scene
-    from tests.test_cli import imagette
 
     scene = make_scene(tmp_path, cells=2, cell=32)
     model = write_random_model(tmp_path / "model.pt", CLASSES, UTM, architecture="unet", patch=16, seed=3)

@@ -12,7 +12,7 @@ import rasterio
 from imagette.plugin.engine.metrics import classification_scores, confusion_matrix
 from imagette.plugin.engine.modelfile import load_model
 
-from tests.conftest import run_algorithm, sample_and_train
+from tests.plugin.conftest import run_algorithm, sample_and_train
 from tests.scenes import CLASSES
 
 pytestmark = pytest.mark.slow

@@ -35,7 +35,7 @@ def pattern(tmp_path_factory):
 
 
 def config(dataset, tmp_path, **options) -> TrainingConfig:
-    # Cross-validation would train every fixture five more times; tests/test_cross_validation.py covers it.
+    # Cross-validation would train every fixture five more times; tests/engine/test_cross_validation.py covers it.
     options = {"epochs": 1, "batch_size": 8, "device": "cpu", "seed": 3, "cross_validation": "off", **options}
     return TrainingConfig(str(dataset), str(tmp_path / "model.pt"), **options)
 

@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from qgis.core import QgsApplication, QgsProcessingAlgorithm, QgsProcessingModelAlgorithm
 
-from tests.conftest import PLUGIN_DIR, REPO, run_algorithm
+from tests.headless import PLUGIN_DIR, REPO
+from tests.plugin.conftest import run_algorithm
 
 ENGINE = REPO / "plugin" / "engine"
 HTML_TAG = re.compile(r"<[^>]+>")

@@ -9,8 +9,7 @@ import zipfile
 from imagette.plugin.engine.versions import plugin_version
 from qgis.core import QgsApplication
 
-from tests.conftest import REPO
-from tests.headless import QgisProcess
+from tests.headless import REPO, QgisProcess
 
 sys.path.append("/usr/share/qgis/python")  # QGIS's own plugin installer
 from pyplugin_installer.unzip import unzip  # noqa: E402

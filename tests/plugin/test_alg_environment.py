@@ -11,8 +11,8 @@ from imagette.plugin import deps
 from imagette.plugin.engine.pretrained import TORCHVISION_FILES
 from imagette.plugin.engine.training import TrainingConfig, train_classifier
 
-from tests.conftest import run_algorithm
 from tests.headless import QgisProcess, import_blocker
+from tests.plugin.conftest import run_algorithm
 from tests.training_data import Recorder, small_dataset
 
 ALGORITHMS = ("samplepatches", "trainclassifier", "classifyraster", "checkenvironment", "assessaccuracy")

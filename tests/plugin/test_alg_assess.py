@@ -23,7 +23,7 @@ from qgis.core import (
 )
 from qgis.PyQt.QtCore import QVariant
 
-from tests.conftest import RecordingFeedback, run_algorithm
+from tests.plugin.conftest import RecordingFeedback, run_algorithm
 from tests.scenes import CLASS_COLORS, CLASSES, write_polygons
 
 SCENE_CLASSES = [ClassEntry(code, name, CLASS_COLORS[code]) for code, name, _ in CLASSES]

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
 import pytest
 from imagette.plugin import tasks
+from imagette.plugin.engine.metrics import classification_scores
 from imagette.plugin.engine.modelfile import load_model
 from qgis.core import Qgis, QgsApplication, QgsProcessingException, QgsProcessingFeedback
-from qgis.PyQt.QtCore import QCoreApplication
+from qgis.PyQt.QtCore import QCoreApplication, Qt
 
-from tests.conftest import run_algorithm
+from tests.plugin.conftest import run_algorithm
 from tests.scenes import sampling_parameters
 
 SAFETY_S = 300  # only so that a broken task manager fails the test instead of hanging it
@@ -23,20 +25,31 @@ def dataset(scene, tmp_path_factory):
     return run_algorithm("samplepatches", parameters)["OUTPUT_DATASET"]
 
 
-def run_to_end(parameters: dict, cancel: bool = False, cancel_after: str | None = None) -> list[tuple]:
+def run_to_end(parameters: dict, cancel_after: str | None = None, hold: bool = False) -> list[tuple]:
     """Starts the task, lets the event loop deliver its end, and returns what on_finished received.
 
-    cancel: cancel at once; cancel_after: cancel once a log line starting with this text was written.
+    cancel_after: cancel, from the main thread as the task manager's button does, once a log line starting with this
+    text was written. hold: the run's thread waits at its first progress step after that line until the cancel has
+    landed, so that the cancel falls there however fast or busy the machine.
     """
     calls: list[tuple] = []
     task = tasks.start_training_task(parameters, lambda *args: calls.append(args))
     assert task in tasks.running_tasks() and QgsApplication.taskManager().tasks()
     feedback = tasks._RUNNING[-1].feedback
-    if cancel:
-        task.cancel()
+
+    def logged() -> bool:
+        return cancel_after is not None and any(line.startswith(cancel_after) for line in feedback.infos)
+
+    def wait_for_the_cancel(_percent: float) -> None:
+        deadline = time.monotonic() + SAFETY_S
+        while logged() and not feedback.isCanceled() and time.monotonic() < deadline:
+            time.sleep(0.01)
+
+    if hold:  # called on the run's own thread, at each progress step
+        feedback.progressChanged.connect(wait_for_the_cancel, Qt.ConnectionType.DirectConnection)
     deadline = time.monotonic() + SAFETY_S
     while not calls and time.monotonic() < deadline:
-        if cancel_after and not feedback.isCanceled() and any(line.startswith(cancel_after) for line in feedback.infos):
+        if logged() and not feedback.isCanceled():
             task.cancel()
         QCoreApplication.processEvents()
         time.sleep(0.02)
@@ -57,22 +70,43 @@ def parameters_for(dataset, folder) -> dict:
 def test_training_runs_as_a_task_and_reports_on_the_main_thread(dataset, tmp_path):
     [(successful, results, feedback)] = run_to_end(parameters_for(dataset, tmp_path))
     assert successful, feedback.textLog()
-    assert load_model(results["OUTPUT_MODEL"]).metadata["training"]["epochs_run"] == 1
+    metadata = load_model(results["OUTPUT_MODEL"]).metadata
+    assert metadata["training"]["epochs_run"] == 1
     assert results["OUTPUT_REPORT"] == str(tmp_path / "report.html") and (tmp_path / "report.html").is_file()
-    assert 0 <= results["MACRO_F1"] <= 1
     assert "Epoch 1/1" in feedback.textLog()
+    # The scores returned are the map's on the validation polygons, those of the confusion matrix the model file
+    # keeps, and the message bar says so.
+    scores = metadata["metrics"]
+    assert scores["level"] == "map" and scores["validation_features"] > 0
+    recomputed = classification_scores(np.array(scores["confusion_matrix"]))
+    assert (results["MACRO_F1"], results["OVERALL_ACCURACY"]) == pytest.approx(
+        (recomputed["macro_f1"], recomputed["overall_accuracy"])
+    )
+    assert results["MACRO_F1_LOW"] <= results["MACRO_F1"] <= results["MACRO_F1_HIGH"]
+    message = tasks.result_message(successful, results, feedback).text
+    assert message == f"Training finished: map macro-F1 {results['MACRO_F1']:.3f} on the validation polygons."
 
 
-def test_canceled_task_leaves_no_model(dataset, tmp_path):
-    [(successful, _, feedback)] = run_to_end(parameters_for(dataset, tmp_path), cancel=True)
+def test_task_canceled_while_training_its_first_epoch_leaves_no_model_and_says_so(dataset, tmp_path):
+    # Held at the first batch after the network was built: the cancel lands in the middle of epoch 1.
+    parameters = parameters_for(dataset, tmp_path) | {"EPOCHS": 200}
+    [(successful, results, feedback)] = run_to_end(parameters, cancel_after="Weights: ", hold=True)
     assert not successful and feedback.isCanceled()
-    assert not (tmp_path / "model.pt").exists()
+    log = feedback.textLog()
+    assert "Weights: random initialisation" in log and "Epoch 1/200" not in log  # it trained, and no epoch ended
+    assert "Canceled before the first epoch ended: no model was written." in feedback.errors
+    assert list(tmp_path.iterdir()) == []  # neither the model nor the report
+    result = tasks.result_message(successful, results, feedback)
+    assert result.text == "Training canceled before the first epoch ended: no model was written."
+    assert result.level == Qgis.MessageLevel.Warning and not result.has_report
 
 
-def test_invalid_parameters_are_refused_before_any_task():
-    with pytest.raises(QgsProcessingException):
-        tasks.start_training_task({"EPOCHS": 1})
-    assert tasks.running_tasks() == []
+@pytest.mark.parametrize(("parameter", "value"), [("DATASET", None), ("EPOCHS", 0), ("BATCH_SIZE", 1)])
+def test_invalid_parameters_are_refused_before_any_task(dataset, tmp_path, parameter, value):
+    # QGIS's own words, naming the parameter: what the person reads in the message bar.
+    with pytest.raises(QgsProcessingException, match=f"^Incorrect parameter value for {parameter}$"):
+        tasks.start_training_task(parameters_for(dataset, tmp_path) | {parameter: value})
+    assert tasks.running_tasks() == [] and not any(tmp_path.iterdir())
 
 
 def test_a_folder_that_is_not_a_dataset_is_refused_before_any_task(tmp_path):

@@ -39,9 +39,9 @@ from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingExcepti
 from rasterio.transform import from_origin
 from rasterio.windows import Window
 
-from tests.conftest import PLUGIN_DIR, RecordingFeedback, run_algorithm
-from tests.headless import QgisProcess
+from tests.headless import PLUGIN_DIR, QgisProcess
 from tests.model_files import write_probe_model, write_random_model
+from tests.plugin.conftest import RecordingFeedback, run_algorithm
 from tests.scenes import CLASSES, engine_features, make_scene, write_polygons, write_raster
 from tests.training_data import Recorder, sample_scene, small_dataset
 

@@ -26,7 +26,7 @@ from qgis.core import (
     QgsProcessingParameterFile,
 )
 
-from tests.conftest import RecordingFeedback, run_algorithm
+from tests.plugin.conftest import RecordingFeedback, run_algorithm
 
 CONTRACT = [
     "DATASET",

@@ -14,8 +14,8 @@ from imagette.plugin.engine.report import duration_split
 from imagette.plugin.engine.training import train_classifier
 from imagette.plugin.engine.validation import MapValidation
 
+from tests.engine.test_engine_training import config
 from tests.scenes import CLASSES
-from tests.test_engine_training import config
 from tests.training_data import Recorder, small_dataset
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import processing
@@ -24,7 +25,7 @@ from qgis.PyQt.QtCore import Qt
 from qgis.PyQt.QtGui import QColor
 from rasterio.features import rasterize
 
-from tests.conftest import RecordingFeedback, run_algorithm
+from tests.plugin.conftest import RecordingFeedback, run_algorithm
 from tests.scenes import CLASS_COLORS, CLASSES, make_scene, write_polygons
 
 
@@ -344,7 +345,13 @@ def test_missing_class_field_is_refused(scene, tmp_path):
 def test_unreadable_raster_is_refused(scene, tmp_path):
     broken = tmp_path / "broken.tif"
     broken.write_bytes(b"this is not a GeoTIFF")
-    expect_refusal(tmp_path, "INPUT_RASTER", broken, scene.vector)
+    # QGIS's words for a raster it cannot open: the parameter and the file.
+    expect_refusal(
+        tmp_path,
+        f"Could not load source layer for INPUT_RASTER: {re.escape(str(broken))} not found$",
+        broken,
+        scene.vector,
+    )
 
 
 def test_class_code_zero_is_refused(tmp_path):

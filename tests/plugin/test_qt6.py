@@ -29,7 +29,7 @@ import pytest
 from qgis.core import Qgis
 
 from scripts.package import plugin_files
-from tests.conftest import REPO
+from tests.headless import REPO
 
 COMPAT = Path("plugin/compat.py")
 # What QGIS's own qgis.PyQt modules add to PyQt6's for Qt5 code: QAction, QActionGroup and QShortcut moved from
@@ -266,7 +266,7 @@ def test_plugin_source_has_no_qt5_only_idiom(path, missing):
         f"{path}: Qt5-only idioms (see this test's docstring; plugin/compat.py has the enums QGIS moved)"
     )
     assert pending - {finding.split(": ", 1)[1] for finding in found} == set(), (
-        f"{path}: fixed, remove these from PENDING in tests/test_qt6.py"
+        f"{path}: fixed, remove these from PENDING in tests/plugin/test_qt6.py"
     )
 
 

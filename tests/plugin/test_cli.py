@@ -22,8 +22,9 @@ from imagette.plugin.engine.classes import ClassEntry
 from imagette.plugin.engine.versions import plugin_version
 from qgis.core import QgsPalettedRasterRenderer, QgsRasterLayer, QgsSingleBandPseudoColorRenderer
 
-from tests.conftest import PLUGIN_DIR, REPO, run_algorithm
+from tests.headless import PLUGIN_DIR, REPO
 from tests.model_files import write_random_model
+from tests.plugin.conftest import run_algorithm
 from tests.scenes import CLASS_COLORS, CLASSES
 from tests.worker_faults import FAIL_ONCE, LOSE_WORKER_ONCE, WORKER_FAULTS, preload_env
 
