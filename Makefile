@@ -26,17 +26,22 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM := offscreen
 
-.PHONY: test test-debian13 demo lint bench package clean
+.PHONY: test test-debian13 test-qgis344 demo lint bench package clean
 
 test: $(STAMP)
 	$(PY) -m pytest tests
 
 # The suite on Debian 13 (QGIS 3.40 LTR, Python 3.13, numpy 2, GDAL 3.10), in a chroot built once with debootstrap at
 # DEBIAN13_ROOT and reused (root only; about 3 minutes the first time). `make test-debian13 TARGETS=lint` lints there.
+# test-qgis344: the same with QGIS 3.44 LTR from trixie-backports, in a chroot of its own at QGIS344_ROOT.
 DEBIAN13_ROOT ?= /var/cache/imagette/debian13
+QGIS344_ROOT ?= /var/cache/imagette/debian13-backports
 TARGETS ?= test
+DEBIAN13 = DEBIAN13_DEBS="make python3-torch $(DEBS)" scripts/debian13.sh $(TARGETS)
 test-debian13:
-	DEBIAN13_ROOT=$(DEBIAN13_ROOT) DEBIAN13_DEBS="make python3-torch $(DEBS)" scripts/debian13.sh $(TARGETS)
+	DEBIAN13_ROOT=$(DEBIAN13_ROOT) $(DEBIAN13)
+test-qgis344:
+	DEBIAN13_ROOT=$(QGIS344_ROOT) DEBIAN13_RELEASE=trixie-backports $(DEBIAN13)
 
 demo: $(STAMP)
 	$(PY) demo/run_demo.py
