@@ -219,7 +219,10 @@ def write_polygons(
             value = name if field_type == "text" else code
             categories.append(QgsRendererCategory(value, symbol, name))
         written.setRenderer(QgsCategorizedSymbolRenderer(field.name(), categories))
-        message = written.saveStyleToDatabase(layer, "Class colours", True, "")
+        if hasattr(written, "saveStyleToDatabaseV2"):  # QGIS 3.44 deprecates saveStyleToDatabase for it
+            _, message = written.saveStyleToDatabaseV2(layer, "Class colours", True, "")
+        else:
+            message = written.saveStyleToDatabase(layer, "Class colours", True, "")
         if message:
             raise RuntimeError(f"Cannot save the style in {path}: {message}")
     return Path(path)
