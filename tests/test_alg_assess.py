@@ -231,9 +231,7 @@ def test_what_a_person_reads_when_the_reference_is_wrong(scene, tmp_path):
     classification = write_map(tmp_path / "carte.tif", scene.truth, scene)
     _, _, ring = scene.polygons[0]
     square = f"POLYGON(({', '.join(f'{x} {y}' for x, y in ring)}))"
-    misspelt = write_layer(
-        tmp_path / "faute.gpkg", "Polygon", scene.crs, scene.crs, FIELD_STRING, [(square, "foret")]
-    )
+    misspelt = write_layer(tmp_path / "faute.gpkg", "Polygon", scene.crs, scene.crs, FIELD_STRING, [(square, "foret")])
     with pytest.raises(QgsProcessingException, match="'foret' \\(did you mean 'Forêt'\\?\\)"):
         assess(classification, misspelt, "classe", tmp_path)
     far = "POLYGON((0 0, 100 0, 100 100, 0 100, 0 0))"
