@@ -31,7 +31,7 @@ export QT_QPA_PLATFORM := offscreen
 LRELEASE := /usr/lib/qt5/bin/lrelease
 TRANSLATIONS := $(patsubst %.ts,%.qm,$(wildcard i18n/*.ts))
 
-.PHONY: test test-engine test-debian13 demo lint bench package clean
+.PHONY: test test-engine test-debian13 test-qgis344 demo lint bench package clean
 
 test: $(STAMP) $(TRANSLATIONS)
 	$(PY) -m pytest tests
@@ -40,11 +40,12 @@ test: $(STAMP) $(TRANSLATIONS)
 # without the system's packages (no qgis, no Debian GDAL bindings) holding only pyproject.toml's dependencies
 # (`pip install .` takes the same: numpy, rasterio with its own GDAL, torch) and pytest. `make test` runs them too.
 ENGINE_VENV ?= .build/engine-venv
+ENGINE_PYTEST_ARGS ?=
 ENGINE_STAMP := $(ENGINE_VENV)/.engine-installed
 ENGINE_DEPENDENCIES := import tomllib; print(*tomllib.load(open("pyproject.toml", "rb"))["project"]["dependencies"])
 
 test-engine: $(ENGINE_STAMP)
-	$(ENGINE_VENV)/bin/python -m pytest tests/engine
+	$(ENGINE_VENV)/bin/python -m pytest tests/engine $(ENGINE_PYTEST_ARGS)
 
 $(ENGINE_STAMP): Makefile pyproject.toml
 	test -x $(ENGINE_VENV)/bin/python || /usr/bin/python3 -m venv $(ENGINE_VENV)
@@ -55,10 +56,15 @@ $(ENGINE_STAMP): Makefile pyproject.toml
 
 # The suite on Debian 13 (QGIS 3.40 LTR, Python 3.13, numpy 2, GDAL 3.10), in a chroot built once with debootstrap at
 # DEBIAN13_ROOT and reused (root only; about 3 minutes the first time). `make test-debian13 TARGETS=lint` lints there.
+# test-qgis344: the same with QGIS 3.44 LTR from trixie-backports, in a chroot of its own at QGIS344_ROOT.
 DEBIAN13_ROOT ?= /var/cache/imagette/debian13
+QGIS344_ROOT ?= /var/cache/imagette/debian13-backports
 TARGETS ?= test
+DEBIAN13 = DEBIAN13_DEBS="make python3-torch $(DEBS)" scripts/debian13.sh $(TARGETS)
 test-debian13:
-	DEBIAN13_ROOT=$(DEBIAN13_ROOT) DEBIAN13_DEBS="make python3-torch $(DEBS)" scripts/debian13.sh $(TARGETS)
+	DEBIAN13_ROOT=$(DEBIAN13_ROOT) $(DEBIAN13)
+test-qgis344:
+	DEBIAN13_ROOT=$(QGIS344_ROOT) DEBIAN13_RELEASE=trixie-backports $(DEBIAN13)
 
 demo: $(STAMP) $(TRANSLATIONS)
 	$(PY) demo/run_demo.py

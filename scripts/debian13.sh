@@ -12,6 +12,9 @@
 # run. Torch is Debian's python3-torch (a CPU build, ~1 GB installed, instead of PyPI's 4.7 GB CUDA wheel for
 # Python 3.13); the venv lives inside the chroot at $DEBIAN13_VENV (the checkout's .venv is the host's).
 #
+# DEBIAN13_RELEASE=trixie-backports takes the packages from Debian's backports where it has them (apt-get -t), which
+# gives QGIS 3.44 LTR instead of trixie's 3.40 (`make test-qgis344`); it needs a chroot of its own ($DEBIAN13_ROOT).
+#
 # The checkout is bind-mounted at its own path (tests/conftest.py links it into .build/plugins by absolute path),
 # with /proc, /sys and /dev. All mounts are made in a private mount namespace (unshare), so they vanish with the
 # run whatever happens, and a trap unmounts them on every exit as well. Concurrent runs wait for each other.
@@ -21,6 +24,7 @@ ROOT=${DEBIAN13_ROOT:-/var/cache/imagette/debian13}
 MIRROR=${DEBIAN13_MIRROR:-http://deb.debian.org/debian}
 VENV=${DEBIAN13_VENV:-/opt/imagette-venv}
 DEBS=${DEBIAN13_DEBS:-make python3-torch qgis qgis-providers python3-qgis python3-rasterio python3-venv xvfb}
+RELEASE=${DEBIAN13_RELEASE:-trixie}
 CHECKOUT=$(cd "$(dirname "$0")/.." && pwd -P)
 [ $# -gt 0 ] || set -- test
 
@@ -85,13 +89,19 @@ in_chroot() {
         PIP_CERT=/etc/imagette-host-ca.crt PIP_DISABLE_PIP_VERSION_CHECK=1 "$@"
 }
 
-if [ "$(cat "$ROOT/.imagette-debs" 2>/dev/null)" != "$DEBS" ]; then
-    say "installing Debian packages: $DEBS"
+# What is installed, named with its release unless trixie (as chroots stamped before there was a choice are).
+installed=$DEBS
+[ "$RELEASE" = trixie ] || installed="$RELEASE: $DEBS"
+if [ "$(cat "$ROOT/.imagette-debs" 2>/dev/null)" != "$installed" ]; then
+    say "installing Debian packages from $RELEASE: $DEBS"
+    if [ "$RELEASE" != trixie ]; then
+        echo "deb $MIRROR $RELEASE main" >"$ROOT/etc/apt/sources.list.d/$RELEASE.list"
+    fi
     in_chroot apt-get update -qq
     # shellcheck disable=SC2086
-    in_chroot apt-get install -y -qq --no-install-recommends $DEBS
+    in_chroot apt-get install -y -qq --no-install-recommends -t "$RELEASE" $DEBS
     in_chroot apt-get clean
-    echo "$DEBS" >"$ROOT/.imagette-debs"
+    echo "$installed" >"$ROOT/.imagette-debs"
 fi
 
 say "$(in_chroot sh -c '. /etc/os-release; echo "$PRETTY_NAME"'), QGIS $(in_chroot dpkg-query -W -f='${Version}' qgis), torch $(in_chroot dpkg-query -W -f='${Version}' python3-torch)"

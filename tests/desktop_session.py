@@ -19,7 +19,12 @@ import json
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
+
+# Deprecations raised from the project's own code fail the session, as pyproject.toml's filterwarnings makes them
+# fail a test run by pytest.
+warnings.filterwarnings("error", category=DeprecationWarning, module=r"(imagette|tests)(\.|$)")
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))

@@ -168,6 +168,7 @@ def write_polygons(
     styled saves a categorized style with CLASS_COLORS as the layer's default style in the GeoPackage.
     Uses QGIS's own writer so the test data is what users give the plugin.
     """
+    from imagette.plugin.compat import FIELD_INT, FIELD_STRING
     from qgis.core import (
         QgsCategorizedSymbolRenderer,
         QgsCoordinateReferenceSystem,
@@ -182,12 +183,11 @@ def write_polygons(
         QgsVectorFileWriter,
         QgsVectorLayer,
     )
-    from qgis.PyQt.QtCore import QVariant
     from qgis.PyQt.QtGui import QColor
 
     target_crs = crs or scene.crs
     memory = QgsVectorLayer(f"Polygon?crs={target_crs}", layer, "memory")
-    field = QgsField("classe", QVariant.String) if field_type == "text" else QgsField("code", QVariant.Int)
+    field = QgsField("classe", FIELD_STRING) if field_type == "text" else QgsField("code", FIELD_INT)
     memory.dataProvider().addAttributes([field])
     memory.updateFields()
     transform = QgsCoordinateTransform(
@@ -219,7 +219,10 @@ def write_polygons(
             value = name if field_type == "text" else code
             categories.append(QgsRendererCategory(value, symbol, name))
         written.setRenderer(QgsCategorizedSymbolRenderer(field.name(), categories))
-        message = written.saveStyleToDatabase(layer, "Class colours", True, "")
+        if hasattr(written, "saveStyleToDatabaseV2"):  # QGIS 3.44 deprecates saveStyleToDatabase for it
+            _, message = written.saveStyleToDatabaseV2(layer, "Class colours", True, "")
+        else:
+            message = written.saveStyleToDatabase(layer, "Class colours", True, "")
         if message:
             raise RuntimeError(f"Cannot save the style in {path}: {message}")
     return Path(path)

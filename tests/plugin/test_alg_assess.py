@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 import rasterio
 from imagette.plugin import styling
+from imagette.plugin.compat import FIELD_INT, FIELD_STRING
 from imagette.plugin.engine.classes import ClassEntry
 from imagette.plugin.engine.geotiff import create_class_raster, write_side_car
 from qgis.core import (
@@ -21,7 +22,6 @@ from qgis.core import (
     QgsVectorFileWriter,
     QgsVectorLayer,
 )
-from qgis.PyQt.QtCore import QVariant
 
 from tests.plugin.conftest import RecordingFeedback, run_algorithm
 from tests.scenes import CLASS_COLORS, CLASSES, write_polygons
@@ -192,7 +192,7 @@ def test_points_give_area_adjusted_estimates(scene, edited_map, tmp_path):
         "Point",
         scene.crs,
         "EPSG:4326",
-        QVariant.String,
+        FIELD_STRING,
         [(f"POINT({x} {y})", NAMES[int(code)]) for (x, y), code in zip(centres, reference)],
     )
     classification = write_map(tmp_path / "carte.tif", edited_map, scene)
@@ -218,7 +218,7 @@ def test_classes_missing_on_either_side_are_reported(scene, tmp_path):
         "Polygon",
         scene.crs,
         scene.crs,
-        QVariant.Int,
+        FIELD_INT,
         [r for r in without_water if r[1] != 3],
     )
     feedback = RecordingFeedback()
@@ -231,13 +231,11 @@ def test_what_a_person_reads_when_the_reference_is_wrong(scene, tmp_path):
     classification = write_map(tmp_path / "carte.tif", scene.truth, scene)
     _, _, ring = scene.polygons[0]
     square = f"POLYGON(({', '.join(f'{x} {y}' for x, y in ring)}))"
-    misspelt = write_layer(
-        tmp_path / "faute.gpkg", "Polygon", scene.crs, scene.crs, QVariant.String, [(square, "foret")]
-    )
+    misspelt = write_layer(tmp_path / "faute.gpkg", "Polygon", scene.crs, scene.crs, FIELD_STRING, [(square, "foret")])
     with pytest.raises(QgsProcessingException, match="'foret' \\(did you mean 'Forêt'\\?\\)"):
         assess(classification, misspelt, "classe", tmp_path)
     far = "POLYGON((0 0, 100 0, 100 100, 0 100, 0 0))"
-    outside = write_layer(tmp_path / "loin.gpkg", "Polygon", scene.crs, scene.crs, QVariant.String, [(far, "Forêt")])
+    outside = write_layer(tmp_path / "loin.gpkg", "Polygon", scene.crs, scene.crs, FIELD_STRING, [(far, "Forêt")])
     with pytest.raises(QgsProcessingException, match="No reference pixel lies inside the classification"):
         assess(classification, outside, "classe", tmp_path)
 

@@ -177,3 +177,14 @@ def test_plugin_loads_and_registers_without_importing_torch(tmp_path):
     process = run_python(code, tmp_path)
     assert process.returncode == 0, process.stderr
     assert process.stdout.strip().splitlines()[-1] == "[]", process.stdout
+
+
+def test_deprecations_raised_from_the_plugins_code_fail_and_only_those():
+    """pyproject.toml's filterwarnings: what QGIS, Qt or Python deprecate in our calls is fixed as it appears, on
+    every QGIS version CI runs; what libraries raise among themselves is theirs."""
+    deprecated_call = compile("import warnings\nwarnings.warn('old API', DeprecationWarning)", "call.py", "exec")
+    for module in ("imagette", "imagette.algorithms.base", "tests.scenes"):
+        with pytest.raises(DeprecationWarning):
+            exec(deprecated_call, {"__name__": module})
+    for module in ("qgis.core", "imagetteish"):
+        exec(deprecated_call, {"__name__": module})
