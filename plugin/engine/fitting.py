@@ -34,7 +34,7 @@ def _run_environment(seed: int, device: torch.device) -> Iterator[None]:
 
     torch.use_deterministic_algorithms() is not set: on the CPU it sends convolutions to a reference
     implementation about 8 times slower, and oneDNN's own kernels already give the same result for the
-    same seed and thread count (tests/test_engine_training.py checks it). The cuDNN switch, global to
+    same seed and thread count (tests/engine/test_engine_training.py checks it). The cuDNN switch, global to
     the process QGIS shares with other code, is restored afterwards.
     """
     benchmark = torch.backends.cudnn.benchmark

@@ -13,8 +13,8 @@ from qgis.core import QgsApplication, QgsProcessingException, QgsProcessingParam
 from qgis.PyQt.QtCore import QSettings
 
 from scripts.translations import problems, read_entries
-from tests.conftest import REPO, run_algorithm
-from tests.headless import QgisProcess
+from tests.headless import REPO, QgisProcess
+from tests.plugin.conftest import run_algorithm
 
 FRENCH = REPO / "i18n" / "imagette_fr.ts"
 
