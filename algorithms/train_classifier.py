@@ -25,6 +25,12 @@ from ..plugin.engine.choices import (
     PRETRAINED_LABELS,
     PRETRAINED_MODES,
 )
+from ..plugin.engine.choices import (
+    FOLDS as DEFAULT_FOLDS,
+)
+from ..plugin.engine.choices import (
+    PATCHES_PER_EPOCH as DEFAULT_PATCHES_PER_EPOCH,
+)
 from ..plugin.engine.i18n import tr_noop
 from ..plugin.i18n import tr
 from .base import ImagetteAlgorithm
@@ -113,6 +119,7 @@ class TrainClassifier(ImagetteAlgorithm):
     MACRO_F1_HIGH = "MACRO_F1_HIGH"
     CROSS_VALIDATION = "CROSS_VALIDATION"
     FOLDS = "FOLDS"
+    PATCHES_PER_EPOCH = "PATCHES_PER_EPOCH"
 
     def initAlgorithm(self, config=None):  # noqa: N802
         number = QgsProcessingParameterNumber
@@ -227,8 +234,22 @@ class TrainClassifier(ImagetteAlgorithm):
             advanced=True,
         )
         self.add_parameter(
-            number(self.FOLDS, self.tr("Cross-validation folds"), NUMBER_INTEGER, 5, minValue=2, maxValue=20),
+            number(
+                self.FOLDS, self.tr("Cross-validation folds"), NUMBER_INTEGER, DEFAULT_FOLDS, minValue=2, maxValue=20
+            ),
             "Groups the training polygons are dealt into, class by class; each costs one training.",
+            advanced=True,
+        )
+        self.add_parameter(
+            number(
+                self.PATCHES_PER_EPOCH,
+                self.tr("Patches per epoch (0 = every patch)"),
+                NUMBER_INTEGER,
+                DEFAULT_PATCHES_PER_EPOCH,
+                minValue=0,
+            ),
+            "A larger dataset trains on a new random part of its patches this size each epoch, so epochs stay short "
+            "and early stopping checks the validation score as often; over the epochs every patch is seen.",
             advanced=True,
         )
         for name, label in (
@@ -262,6 +283,7 @@ class TrainClassifier(ImagetteAlgorithm):
             rgb_bands=parse_rgb_bands(self.parameterAsString(parameters, self.RGB_BANDS, context)),
             cross_validation=CROSS_VALIDATION_MODES[self.parameterAsEnum(parameters, self.CROSS_VALIDATION, context)],
             folds=self.parameterAsInt(parameters, self.FOLDS, context),
+            patches_per_epoch=self.parameterAsInt(parameters, self.PATCHES_PER_EPOCH, context),
         )
         result = train_classifier(config, progress)
         low, high = result.metrics.get("macro_f1_interval") or (None, None)  # only map-level scores have one

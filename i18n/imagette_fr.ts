@@ -984,6 +984,16 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
     </message>
     <message>
       <location filename="../algorithms/train_classifier.py" />
+      <source>A larger dataset trains on a new random part of its patches this size each epoch, so epochs stay short and early stopping checks the validation score as often; over the epochs every patch is seen.</source>
+      <translation>Un jeu de données plus grand s'entraîne à chaque époque sur une nouvelle part aléatoire de ses imagettes, de cette taille : les époques restent courtes et l'arrêt anticipé consulte le score de validation aussi souvent ; au fil des époques, chaque imagette est vue.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
+      <source>Patches per epoch (0 = every patch)</source>
+      <translation>Imagettes par époque (0 = toutes)</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/train_classifier.py" />
       <source>Overall accuracy (map, validation polygons)</source>
       <translation>Précision globale (carte, polygones de validation)</translation>
     </message>

@@ -18,10 +18,12 @@ TRAINING_STEP = 3.0  # a training step costs about three forward passes (forward
 MIN_HALO = 32  # pixels read around each scored extent (the segmentation tiles' halo for 32 px patches)
 
 
-def patches_per_epoch(train: int, batch: int, min_steps: int) -> int:
-    """Patches an epoch passes: every training patch, repeated until the epoch takes min_steps batches."""
-    passes = max(1, math.ceil(min_steps * batch / max(train, 1)))
-    return passes * train
+def patches_per_epoch(train: int, batch: int, min_steps: int, cap: int = 0) -> int:
+    """Patches an epoch passes: every training patch, repeated until the epoch takes min_steps batches; at most
+    cap of them (0: no cap), but never fewer than min_steps batches."""
+    least = min_steps * batch
+    every = max(1, math.ceil(least / max(train, 1))) * train
+    return max(least, min(every, cap)) if cap and train else every
 
 
 def extent_pixels(

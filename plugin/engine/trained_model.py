@@ -57,6 +57,7 @@ def model_metadata(
             "class_weights": [float(w) for w in data.weights],
             "augmentation": {"dihedral": config.augmentation, "jitter": config.jitter},
             "patience": config.patience,
+            "patches_per_epoch": config.patches_per_epoch,
             "cross_validation": config.cross_validation,
             "folds": config.folds,
             "rgb_bands": list(config.rgb_bands) if config.rgb_bands else None,

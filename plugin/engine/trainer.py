@@ -31,6 +31,7 @@ from .errors import ImagetteError
 from .metrics import confusion_matrix
 from .models import Network
 from .progress import Progress
+from .run_costs import patches_per_epoch
 from .training_config import TrainingConfig
 
 WEIGHT_DECAY = 0.01
@@ -156,13 +157,15 @@ class Trainer:
         """One pass over the training patches in a seeded random order; returns the mean weighted loss.
 
         A small dataset passes several times, in new orders and augmentations, so that an epoch takes at
-        least MIN_STEPS_PER_EPOCH optimiser steps: a few dozen patches still get a trained network.
+        least MIN_STEPS_PER_EPOCH optimiser steps: a few dozen patches still get a trained network. A large one
+        passes config.patches_per_epoch of its patches, a new random part each epoch.
         Progress moves from start to end (percent).
         """
         epochs = self.config.epochs
         rng = np.random.default_rng([self.config.seed, epoch])
-        passes = max(1, math.ceil(MIN_STEPS_PER_EPOCH * self.batch_size / max(indices.size, 1)))
-        order = np.concatenate([rng.permutation(indices) for _ in range(passes)])
+        size = patches_per_epoch(indices.size, self.batch_size, MIN_STEPS_PER_EPOCH, self.config.patches_per_epoch)
+        passes = -(-size // max(indices.size, 1))
+        order = np.concatenate([rng.permutation(indices) for _ in range(passes)])[:size]
         count = max(1, -(-order.size // self.batch_size))
         # Sorted within a batch: the gradient does not depend on order and the memmap is read forward.
         batches = [np.sort(batch) for batch in np.array_split(order, count)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .choices import ARCHITECTURES, CROSS_VALIDATION_MODES, DEVICES, FOLDS, PRETRAINED_MODES
+from .choices import ARCHITECTURES, CROSS_VALIDATION_MODES, DEVICES, FOLDS, PATCHES_PER_EPOCH, PRETRAINED_MODES
 from .errors import ImagetteError
 
 
@@ -34,6 +34,7 @@ class TrainingConfig:
     augmentation: bool = True
     jitter: float = 0.0
     patience: int = 8
+    patches_per_epoch: int = PATCHES_PER_EPOCH  # 0: every training patch each epoch
     rgb_bands: tuple[int, int, int] | None = None
     cross_validation: str = "auto"  # one of choices.CROSS_VALIDATION_MODES
     folds: int = FOLDS
@@ -53,8 +54,8 @@ def check_config(config: TrainingConfig) -> None:
             f"Epochs must be at least 1 (got {config.epochs}), the batch size at least 2 (got {config.batch_size}) "
             f"and the learning rate above 0 (got {config.learning_rate})."
         )
-    if config.patience < 0 or config.jitter < 0:
-        raise ImagetteError("The patience and the jitter strength cannot be negative.")
+    if config.patience < 0 or config.jitter < 0 or config.patches_per_epoch < 0:
+        raise ImagetteError("The patience, the jitter strength and the patches per epoch cannot be negative.")
     if config.cross_validation not in CROSS_VALIDATION_MODES or config.folds < 2:
         raise ImagetteError(
             f"Cross-validation must be one of {', '.join(CROSS_VALIDATION_MODES)} (got {config.cross_validation!r}) with at least 2 "

@@ -69,6 +69,12 @@ def prepare_inputs(config: TrainingConfig, progress: Progress) -> TrainingInputs
             else "."
         )
     )
+    if 0 < config.patches_per_epoch < train.size:
+        progress.info(
+            f"Each epoch trains on {config.patches_per_epoch} of the {train.size} training patches, a new random part "
+            "each time, so that the validation score is checked as often as on a small dataset ('Patches per epoch', "
+            "0 for every patch)."
+        )
     return TrainingInputs(dataset, classes, targets, train, validation, weights)
 
 

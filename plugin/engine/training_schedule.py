@@ -49,7 +49,9 @@ class Schedule:
         dataset = data.dataset
         batch = batch_patches(self.config.batch_size, dataset.patch_size, data.targets.spatial)
         self.costs = RunCosts(
-            dataset.patch_size, patches_per_epoch(data.train.size, batch, MIN_STEPS_PER_EPOCH), data.validation.size
+            dataset.patch_size,
+            patches_per_epoch(data.train.size, batch, MIN_STEPS_PER_EPOCH, self.config.patches_per_epoch),
+            data.validation.size,
         )
         pixel_size, patch = dataset.metadata["pixel_size"], dataset.patch_size
         validation = [geometry_bounds(geometry) for geometry, _ in dataset.features(ds.VALIDATION)]
@@ -65,7 +67,10 @@ class Schedule:
             return 0.0
         batch = batch_patches(self.config.batch_size, self.data.dataset.patch_size, self.data.targets.spatial)
         training = sum(
-            self.fold_epochs * self.costs.epoch(patches_per_epoch(fold.train.size, batch, MIN_STEPS_PER_EPOCH))
+            self.fold_epochs
+            * self.costs.epoch(
+                patches_per_epoch(fold.train.size, batch, MIN_STEPS_PER_EPOCH, self.config.patches_per_epoch)
+            )
             for fold in self.folds.folds
         )
         return training + self.costs.scoring(self.fold_pixels)

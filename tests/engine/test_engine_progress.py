@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from imagette.plugin.engine.progress import Phases, Quiet, about, left_text
+from imagette.plugin.engine.run_costs import patches_per_epoch
 
 from tests.training_data import Recorder
 
@@ -52,3 +53,13 @@ def test_estimates_read_as_a_person_says_them():
         "about 10 min",
         "about 1 h 07 min",
     ]
+
+
+def test_an_epoch_passes_every_patch_of_a_small_dataset_and_a_capped_part_of_a_large_one():
+    # A few dozen patches repeat until the epoch takes 20 batches; a capped dataset passes the cap, never fewer
+    # than those 20 batches; 0 lifts the cap.
+    assert patches_per_epoch(30, batch=8, min_steps=20) == 180
+    assert patches_per_epoch(500, batch=8, min_steps=20) == 500
+    assert patches_per_epoch(10_000, batch=8, min_steps=20, cap=2048) == 2048
+    assert patches_per_epoch(10_000, batch=64, min_steps=20, cap=100) == 1280
+    assert patches_per_epoch(10_000, batch=64, min_steps=20, cap=0) == 10_000

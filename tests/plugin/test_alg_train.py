@@ -49,6 +49,7 @@ ADVANCED = [
     "RGB_BANDS",
     "CROSS_VALIDATION",
     "FOLDS",
+    "PATCHES_PER_EPOCH",
 ]
 
 
