@@ -16,9 +16,10 @@ from dataclasses import dataclass
 GUESSED_RATE = 2e6  # forward pixels per second before any measurement: weights for the progress bar only
 TRAINING_STEP = 3.0  # a training step costs about three forward passes (forward, then backward)
 MIN_HALO = 32  # pixels read around each scored extent (the segmentation tiles' halo for 32 px patches)
+MIN_STEPS_PER_EPOCH = 20  # small datasets repeat their patches within an epoch up to this many batches
 
 
-def patches_per_epoch(train: int, batch: int, min_steps: int, cap: int = 0) -> int:
+def patches_per_epoch(train: int, batch: int, cap: int = 0, min_steps: int = MIN_STEPS_PER_EPOCH) -> int:
     """Patches an epoch passes: every training patch, repeated until the epoch takes min_steps batches; at most
     cap of them (0: no cap), but never fewer than min_steps batches."""
     least = min_steps * batch

@@ -36,7 +36,6 @@ from .training_config import TrainingConfig
 
 WEIGHT_DECAY = 0.01
 WARMUP = 0.1  # share of training spent raising the learning rate
-MIN_STEPS_PER_EPOCH = 20  # small datasets repeat their patches within an epoch up to this many batches
 
 
 def scheduled_learning_rate(fraction: float, peak: float) -> float:
@@ -163,7 +162,7 @@ class Trainer:
         """
         epochs = self.config.epochs
         rng = np.random.default_rng([self.config.seed, epoch])
-        size = patches_per_epoch(indices.size, self.batch_size, MIN_STEPS_PER_EPOCH, self.config.patches_per_epoch)
+        size = patches_per_epoch(indices.size, self.batch_size, self.config.patches_per_epoch)
         passes = -(-size // max(indices.size, 1))
         order = np.concatenate([rng.permutation(indices) for _ in range(passes)])[:size]
         count = max(1, -(-order.size // self.batch_size))

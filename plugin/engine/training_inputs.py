@@ -12,6 +12,7 @@ from .choices import MIN_PATCH_SIZE, is_segmentation
 from .classes import table_to_dicts
 from .errors import ImagetteError
 from .progress import Progress
+from .run_costs import patches_per_epoch
 from .training_config import TrainingConfig
 
 
@@ -69,9 +70,12 @@ def prepare_inputs(config: TrainingConfig, progress: Progress) -> TrainingInputs
             else "."
         )
     )
-    if 0 < config.patches_per_epoch < train.size:
+    epoch = patches_per_epoch(
+        train.size, batch_patches(config.batch_size, dataset.patch_size, targets.spatial), config.patches_per_epoch
+    )
+    if epoch < train.size:
         progress.info(
-            f"Each epoch trains on {config.patches_per_epoch} of the {train.size} training patches, a new random part "
+            f"Each epoch trains on {epoch} of the {train.size} training patches, a new random part "
             "each time, so that the validation score is checked as often as on a small dataset ('Patches per epoch', "
             "0 for every patch)."
         )

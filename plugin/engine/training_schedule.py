@@ -10,7 +10,6 @@ from .cross_validation import FoldPlan
 from .geometry import geometry_bounds
 from .progress import Phases, Progress
 from .run_costs import RunCosts, extent_pixels, patches_per_epoch
-from .trainer import MIN_STEPS_PER_EPOCH
 from .training_config import TrainingConfig
 from .training_inputs import TrainingInputs
 
@@ -50,7 +49,7 @@ class Schedule:
         batch = batch_patches(self.config.batch_size, dataset.patch_size, data.targets.spatial)
         self.costs = RunCosts(
             dataset.patch_size,
-            patches_per_epoch(data.train.size, batch, MIN_STEPS_PER_EPOCH, self.config.patches_per_epoch),
+            patches_per_epoch(data.train.size, batch, self.config.patches_per_epoch),
             data.validation.size,
         )
         pixel_size, patch = dataset.metadata["pixel_size"], dataset.patch_size
@@ -68,9 +67,7 @@ class Schedule:
         batch = batch_patches(self.config.batch_size, self.data.dataset.patch_size, self.data.targets.spatial)
         training = sum(
             self.fold_epochs
-            * self.costs.epoch(
-                patches_per_epoch(fold.train.size, batch, MIN_STEPS_PER_EPOCH, self.config.patches_per_epoch)
-            )
+            * self.costs.epoch(patches_per_epoch(fold.train.size, batch, self.config.patches_per_epoch))
             for fold in self.folds.folds
         )
         return training + self.costs.scoring(self.fold_pixels)

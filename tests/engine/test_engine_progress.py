@@ -60,6 +60,6 @@ def test_an_epoch_passes_every_patch_of_a_small_dataset_and_a_capped_part_of_a_l
     # than those 20 batches; 0 lifts the cap.
     assert patches_per_epoch(30, batch=8, min_steps=20) == 180
     assert patches_per_epoch(500, batch=8, min_steps=20) == 500
-    assert patches_per_epoch(10_000, batch=8, min_steps=20, cap=2048) == 2048
-    assert patches_per_epoch(10_000, batch=64, min_steps=20, cap=100) == 1280
-    assert patches_per_epoch(10_000, batch=64, min_steps=20, cap=0) == 10_000
+    assert patches_per_epoch(10_000, batch=8, cap=2048, min_steps=20) == 2048
+    assert patches_per_epoch(10_000, batch=64, cap=100, min_steps=20) == 1280
+    assert patches_per_epoch(10_000, batch=64, cap=0, min_steps=20) == 10_000
