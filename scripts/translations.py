@@ -22,12 +22,13 @@ import xml.etree.ElementTree as ElementTree
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+from plugin.engine.i18n import CONTEXT, I18N_DIR, read_entries  # noqa: E402  (standard library only: no torch, no Qt)
+
 SOURCE_FOLDERS = ("algorithms", "plugin")
 # The calls whose argument (at this position) is translated: tr() itself, tr_noop() for text translated later from a
 # variable, and the algorithms' add_parameter(parameter, help), which translates the help (algorithms/base.py).
 MARKERS = {"tr": 0, "tr_noop": 0, "add_parameter": 1}
-CONTEXT = "Imagette"  # plugin/engine/i18n.CONTEXT (this script runs without the plugin's imports)
-I18N_DIR = REPO / "i18n"
 HEADER = '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n'
 
 
@@ -66,20 +67,6 @@ def collect(root: Path = REPO) -> tuple[dict[str, list[str]], list[str]]:
         if relative not in files:
             files.append(relative)
     return messages, refused
-
-
-def read_entries(path: Path) -> dict[str, tuple[str, str]]:
-    """Every message of a .ts file's context: (translation, its type: '' when finished, else unfinished, vanished...)."""
-    entries = {}
-    for context in ElementTree.parse(path).getroot().iter("context"):
-        if context.findtext("name") != CONTEXT:
-            continue
-        for message in context.iter("message"):
-            translation = message.find("translation")
-            kind = "unfinished" if translation is None else translation.get("type", "")
-            text = "" if translation is None else translation.text or ""
-            entries[message.findtext("source") or ""] = (text, kind)
-    return entries
 
 
 def write_ts(path: Path, language: str, messages: dict[str, list[str]], entries: dict[str, tuple[str, str]]) -> None:

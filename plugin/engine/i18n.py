@@ -54,18 +54,24 @@ def ts_path(locale_name: str, folder: Path = I18N_DIR) -> Path | None:
     return None
 
 
-def read_ts(path: Path) -> dict[str, str]:
-    """The finished translations of a .ts file's Imagette context, by source text."""
-    translations = {}
+def read_entries(path: Path) -> dict[str, tuple[str, str]]:
+    """Every message of a .ts file's Imagette context: (translation, its type: '' when finished, else unfinished,
+    vanished or obsolete), by source text."""
+    entries = {}
     for context in ElementTree.parse(path).getroot().iter("context"):
         if context.findtext("name") != CONTEXT:
             continue
         for message in context.iter("message"):
             translation = message.find("translation")
-            if translation is None or translation.get("type") or not translation.text:
-                continue  # unfinished, vanished or obsolete: English is better than a draft
-            translations[message.findtext("source") or ""] = translation.text
-    return translations
+            kind = "unfinished" if translation is None else translation.get("type", "")
+            text = "" if translation is None else translation.text or ""
+            entries[message.findtext("source") or ""] = (text, kind)
+    return entries
+
+
+def read_ts(path: Path) -> dict[str, str]:
+    """The finished translations of a .ts file's Imagette context, by source text: English is better than a draft."""
+    return {source: text for source, (text, kind) in read_entries(path).items() if text and not kind}
 
 
 def environment_locale(environ: Mapping[str, str] = os.environ) -> str:
