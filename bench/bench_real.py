@@ -542,8 +542,9 @@ def benchmark_scene(key: str, scene: Scene, args: argparse.Namespace, seed: int)
     polygons = read_polygons(scene, crs_wkt)
     class_index = {name: i for i, name in enumerate(sorted({p.class_name for p in polygons}))}
     training, held_out = split_by_polygon(polygons, seed)
+    drawn = "points" if all(p.geojson["type"].endswith("Point") for p in polygons) else "polygons"
     print(
-        f"{len(polygons)} polygons, {len(class_index)} classes: {len(training)} for training, {len(held_out)} held out",
+        f"{len(polygons)} {drawn}, {len(class_index)} classes: {len(training)} for training, {len(held_out)} held out",
         flush=True,
     )
     training_file = write_training_polygons(scene, training, folder / "training_polygons.gpkg")

@@ -383,17 +383,21 @@ class _Sampler:
         feature_mask_file.write(feature_masks.astype(self.feature_mask_dtype).tobytes())
         found.add(rows, cols, index, classifiable)
 
-    def cap(self, codes: np.ndarray) -> np.ndarray:
-        """Mask of the patches kept: at most max_per_class of each class, chosen at random (seeded)."""
+    def cap(self, codes: np.ndarray, classifiable: np.ndarray) -> np.ndarray:
+        """Mask of the patches kept: at most max_per_class of each class, chosen at random (seeded).
+
+        Classifiable patches are drawn first, so that a patch classifier, which trains on those alone, gets
+        the cap too wherever the class has that many.
+        """
         keep = np.ones(codes.size, dtype=bool)
         limit = self.config.max_per_class
         if limit <= 0:
             return keep
         rng = np.random.default_rng(self.config.seed + 1)
         for code in np.unique(codes):
-            members = np.flatnonzero(codes == code)
+            members = rng.permutation(np.flatnonzero(codes == code))
             if members.size > limit:
-                dropped = rng.choice(members, members.size - limit, replace=False)
+                dropped = members[np.argsort(~classifiable[members], kind="stable")][limit:]
                 keep[dropped] = False
                 self.rejected[REJECT_CAP] += dropped.size
         return keep
@@ -468,7 +472,7 @@ def _sample_into(config: SamplingConfig, output: Path, progress: Progress) -> Sa
                 "least two. Check the patch size (smaller patches fit in smaller polygons), "
                 "or digitise larger polygons."
             )
-        selection = np.flatnonzero(sampler.cap(codes))
+        selection = np.flatnonzero(sampler.cap(codes, classifiable))
         progress.check_canceled()
 
         rows, cols, index, classifiable = (array[selection] for array in (rows, cols, index, classifiable))

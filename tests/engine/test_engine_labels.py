@@ -192,3 +192,28 @@ def test_messages_name_the_labels_as_they_were_drawn(sampled):
     assert wanted("on", dataset, dataset.indices(ds.TRAIN), recorder)
     assert dataset.label_word == drawn
     assert any(f"part of the training {drawn} to score the map" in line for line in recorder.lines)
+
+
+def test_the_per_class_cap_keeps_classifiable_patches_first(tmp_path):
+    """Patch classifiers train on classifiable patches alone: the cap must not spend itself on the others."""
+    features = crowded_points()
+    uncapped = ds.open_dataset(
+        sample_patches(
+            SamplingConfig(raster(tmp_path), features, CLASS_TABLE, str(tmp_path / "all"), patch_size=PATCH)
+        ).dataset_path
+    )
+    classifiable = {code: int((uncapped.labels[uncapped.classifiable] == code).sum()) for code in (1, 2, 3)}
+    everything = {code: int((uncapped.labels == code).sum()) for code in (1, 2, 3)}
+    cap = min(classifiable.values()) - 3
+    assert all(everything[code] > classifiable[code] > cap for code in everything)  # a cap that must choose
+    capped = ds.open_dataset(
+        sample_patches(
+            SamplingConfig(
+                raster(tmp_path), features, CLASS_TABLE, str(tmp_path / "capped"), patch_size=PATCH, max_per_class=cap
+            )
+        ).dataset_path
+    )
+    for code in everything:
+        of_code = capped.labels == code
+        assert of_code.sum() == cap
+        assert capped.classifiable[of_code].all()
