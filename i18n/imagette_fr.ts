@@ -1441,27 +1441,6 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />
-      <location filename="../plugin/styling.py" />
-      <source>training</source>
-      <translation>entraînement</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/report.py" />
-      <source>map-level scoring</source>
-      <translation>évaluation de la carte</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/report.py" />
-      <source>cross-validation</source>
-      <translation>validation croisée</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/report.py" />
-      <source>preparing</source>
-      <translation>préparation</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/report.py" />
       <source>true \ predicted</source>
       <translation>vraie \ prédite</translation>
     </message>
@@ -1579,6 +1558,13 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
       <location filename="../plugin/engine/report.py" />
       <source>Duration</source>
       <translation>Durée</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/report.py" />
+      <location filename="../plugin/engine/run_costs.py" />
+      <location filename="../plugin/styling.py" />
+      <source>training</source>
+      <translation>entraînement</translation>
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />
@@ -1790,6 +1776,26 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
       <location filename="../plugin/engine/report.py" />
       <source>en</source>
       <translation>fr</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/run_costs.py" />
+      <source>preparing</source>
+      <translation>préparation</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/run_costs.py" />
+      <source>map-level scoring</source>
+      <translation>évaluation de la carte</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/run_costs.py" />
+      <source>cross-validation</source>
+      <translation>validation croisée</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/run_costs.py" />
+      <source>writing</source>
+      <translation>écriture</translation>
     </message>
     <message>
       <location filename="../plugin/plugin.py" />

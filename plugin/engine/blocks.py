@@ -39,23 +39,16 @@ from rasterio.windows import Window
 
 from .choices import METHODS
 from .classes import NODATA_CODE, ClassEntry
+from .companions import COMPANIONS, write_companions
 from .errors import ImagetteError
-from .geotiff import (
-    _colors,
-    block_size,
-    class_dtype,
-    create_class_raster,
-    create_confidence_raster,
-    side_car_path,
-    write_side_car,
-)
+from .geotiff import add_class_table, block_size, class_dtype, create_class_raster, create_confidence_raster
 from .grid import OutputGrid, tiles
 from .inference import InferenceConfig, checked_model, configured_classifier, open_model, to_codes, use_cpu_threads
 from .io import open_raster, replaced_atomically
 from .onnx_tiles import OnnxModel, OnnxTiles
 from .outputs import check_class_raster, check_confidence_raster, writing
 from .progress import Progress
-from .qml import style_path, write_style
+from .qml import write_style
 
 if TYPE_CHECKING:  # an exported ONNX model runs on workers that have no torch
     from .modelfile import ModelFile
@@ -308,10 +301,9 @@ def assemble(
         block=block_size(plan.tile),
     )
     blocks = plan.blocks()
-    companions = (side_car_path, style_path)
     what, confidence_what = "classification", "confidence raster"
     with ExitStack() as staged:
-        temporary = staged.enter_context(replaced_atomically(output_path, companions))
+        temporary = staged.enter_context(replaced_atomically(output_path, COMPANIONS))
         found: dict[int, int] = {}
         with writing(what, output_path):
             with create_class_raster(temporary, **shape, classes=classes, tags=_tags(plan)) as dst:
@@ -326,7 +318,7 @@ def assemble(
         found[NODATA_CODE] = found.get(NODATA_CODE, 0) + grid.width * grid.height - sum(found.values())
         check_class_raster(temporary, found, what, output_path)
         if confidence_path is not None:
-            temporary_confidence = staged.enter_context(replaced_atomically(confidence_path, companions))
+            temporary_confidence = staged.enter_context(replaced_atomically(confidence_path, COMPANIONS))
             with writing(confidence_what, confidence_path):
                 with create_confidence_raster(temporary_confidence, **shape, tags=_tags(plan)) as dst:
                     for rows, cols in blocks:
@@ -337,10 +329,9 @@ def assemble(
                             dst.write(part.read(1), 1, window=window)
             check_confidence_raster(temporary_confidence, labelled, confidence_what, confidence_path)
             with writing(confidence_what, confidence_path):
-                write_style(temporary_confidence, None)
+                write_companions(temporary_confidence, None, write_style)
         with writing(what, output_path):
-            write_side_car(temporary, classes)
-            write_style(temporary, classes)
+            write_companions(temporary, classes, write_style)
     return {entry.code: found.get(entry.code, 0) for entry in classes}
 
 
@@ -368,16 +359,7 @@ def write_vrt(
     band = ET.SubElement(root, "VRTRasterBand", dataType=dtype, band="1")
     ET.SubElement(band, "NoDataValue").text = str(NODATA_CODE)
     if not confidence:
-        ET.SubElement(band, "ColorInterp").text = "Palette"
-        names = {entry.code: entry.name for entry in classes}
-        colors = _colors(classes)
-        categories = ET.SubElement(band, "CategoryNames")
-        for code in range(max(names) + 1):
-            ET.SubElement(categories, "Category").text = names.get(code, "")
-        table = ET.SubElement(band, "ColorTable")
-        for code in range(max(names) + 1):
-            rgba = colors.get(code, (0, 0, 0, 0))
-            ET.SubElement(table, "Entry", {f"c{i + 1}": str(value) for i, value in enumerate(rgba)})
+        add_class_table(band, classes, color_table=True)
     for rows, cols in plan.blocks():
         width, height = cols[1] - cols[0], rows[1] - rows[0]
         source = ET.SubElement(band, "SimpleSource")

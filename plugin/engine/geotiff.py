@@ -97,6 +97,23 @@ def _colors(classes: Sequence[ClassEntry]) -> dict[int, tuple[int, int, int, int
     return colors
 
 
+def add_class_table(band: ET.Element, classes: Sequence[ClassEntry], color_table: bool) -> None:
+    """Adds the class names (GDAL category names, index = class code) to a band's XML, in the form GDAL
+    writes in a side-car or a VRT; with color_table, the palette too."""
+    names = {entry.code: entry.name for entry in classes}
+    if color_table:
+        ET.SubElement(band, "ColorInterp").text = "Palette"
+    categories = ET.SubElement(band, "CategoryNames")
+    for code in range(max(names) + 1):
+        ET.SubElement(categories, "Category").text = names.get(code, "")
+    if color_table:
+        table = ET.SubElement(band, "ColorTable")
+        colors = _colors(classes)
+        for code in range(max(names) + 1):
+            rgba = colors.get(code, (0, 0, 0, 0))
+            ET.SubElement(table, "Entry", {f"c{i + 1}": str(value) for i, value in enumerate(rgba)})
+
+
 def side_car_path(raster: str | Path) -> Path:
     """Where GDAL keeps a file's PAM metadata: `<file>.aux.xml`."""
     raster = Path(raster)
@@ -109,19 +126,9 @@ def write_side_car(path: Path, classes: Sequence[ClassEntry]) -> Path:
 
     Replaces any older side-car: it would describe a previous file of the same name.
     """
-    names = {entry.code: entry.name for entry in classes}
     dataset = ET.Element("PAMDataset")
     band = ET.SubElement(dataset, "PAMRasterBand", band="1")
-    if class_dtype(classes) != "uint8":
-        ET.SubElement(band, "ColorInterp").text = "Palette"
-        table = ET.SubElement(band, "ColorTable")
-        colors = _colors(classes)
-        for code in range(max(names) + 1):
-            rgba = colors.get(code, (0, 0, 0, 0))
-            ET.SubElement(table, "Entry", {f"c{i + 1}": str(value) for i, value in enumerate(rgba)})
-    categories = ET.SubElement(band, "CategoryNames")
-    for code in range(max(names) + 1):
-        ET.SubElement(categories, "Category").text = names.get(code, "")
+    add_class_table(band, classes, color_table=class_dtype(classes) != "uint8")
     side_car = side_car_path(path)
     ET.ElementTree(dataset).write(side_car, encoding="UTF-8", xml_declaration=False)
     return side_car

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,21 +25,19 @@ from rasterio.windows import Window
 
 from .choices import ENGINES, METHODS, ONNX_RUNTIME, engine_for
 from .classes import NODATA_CODE, ClassEntry
+from .companions import COMPANIONS, StyleWriter, write_companions
 from .errors import ImagetteError
 from .geotiff import (
     GEOTIFF_SUFFIXES,
     block_size,
     create_class_raster,
     create_confidence_raster,
-    side_car_path,
-    write_side_car,
 )
 from .grid import output_grid, tiles
 from .io import check_writable, open_raster, replaced_atomically
 from .onnx_tiles import OnnxModel, OnnxTiles, load_onnx_model, onnx_tile_classifier
 from .outputs import check_class_raster, check_confidence_raster, writing
 from .progress import Progress, Quiet
-from .qml import style_path
 
 if TYPE_CHECKING:  # torch is imported where a PyTorch model runs: an exported ONNX model runs without it
     import torch
@@ -50,8 +48,6 @@ if TYPE_CHECKING:  # torch is imported where a PyTorch model runs: an exported O
 
 PIXEL_SIZE_TOLERANCE = 0.01  # relative difference of pixel sizes that is worth a warning
 CLASSIFICATION, CONFIDENCE = "classification", "confidence raster"  # the outputs, as messages name them
-# Writes the default style (.qml) of the raster at a path: the classes' palette, or for None the confidence ramp.
-StyleWriter = Callable[[Path, Sequence[ClassEntry] | None], object]
 
 
 @dataclass
@@ -314,7 +310,6 @@ def classify_raster(
     codes = np.array([entry.code for entry in classes], dtype=np.int64)  # output index i is classes[i]
     output_path = Path(config.output_path)
     confidence_path = Path(config.confidence_path) if config.confidence_path else None
-    companions = (side_car_path, style_path)
     with open_raster(config.raster_path) as src, ExitStack() as staged:
         if not isinstance(model, OnnxModel):  # ONNX Runtime's session takes them when it opens
             use_cpu_threads()
@@ -328,10 +323,10 @@ def classify_raster(
         }
         shape = dict(width=grid.width, height=grid.height, transform=transform, crs=src.crs, block=block_size(tile))
         # (temporary file, target, what it is called in messages)
-        written = [(staged.enter_context(replaced_atomically(output_path, companions)), output_path, CLASSIFICATION)]
+        written = [(staged.enter_context(replaced_atomically(output_path, COMPANIONS)), output_path, CLASSIFICATION)]
         if confidence_path is not None:
             written.append(
-                (staged.enter_context(replaced_atomically(confidence_path, companions)), confidence_path, CONFIDENCE)
+                (staged.enter_context(replaced_atomically(confidence_path, COMPANIONS)), confidence_path, CONFIDENCE)
             )
         work = tiles(grid, src, tile)
         progress.info(
@@ -372,10 +367,7 @@ def classify_raster(
                 check_confidence_raster(temporary, labelled_count, what, target)
         for temporary, target, what in written:
             with writing(what, target):
-                if what == CLASSIFICATION:
-                    write_side_car(temporary, classes)
-                if style is not None:
-                    style(temporary, classes if what == CLASSIFICATION else None)
+                write_companions(temporary, classes if what == CLASSIFICATION else None, style)
     seconds = time.perf_counter() - started
     progress.info(
         f"Classified {grid.width * grid.height * stride**2 / 1e6:.1f} megapixels in {seconds:.1f} s; pixels per class: "

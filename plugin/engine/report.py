@@ -16,6 +16,7 @@ from .i18n import tr, tr_noop
 from .io import replaced_atomically
 from .metrics import is_poor
 from .progress import seconds_text
+from .run_costs import CROSS_VALIDATION, MAP_SCORING, PREPARING, TRAINING
 
 CHART_W, CHART_H = 520, 260
 # The units scores are counted in (batches.py, scoring.py), marked for translation here, where they are shown.
@@ -95,8 +96,8 @@ def line_chart(
     return "".join(parts)
 
 
-# The phases a run's duration is split into, as training.py names them, in the order the report gives them.
-DURATION_PHASES = (tr_noop("training"), tr_noop("map-level scoring"), tr_noop("cross-validation"))
+# The phases a run's duration is split into, in the order the report gives them; the others count as preparing.
+DURATION_PHASES = (TRAINING, MAP_SCORING, CROSS_VALIDATION)
 
 
 def duration_split(durations: dict[str, float]) -> str:
@@ -106,7 +107,7 @@ def duration_split(durations: dict[str, float]) -> str:
     """
     parts = [f"{tr(name)} {seconds_text(durations[name])}" for name in DURATION_PHASES if name in durations]
     other = durations["total"] - sum(durations.get(name, 0.0) for name in DURATION_PHASES)
-    return ", ".join(parts + [f"{tr('preparing')} {seconds_text(max(other, 0.0))}"])  # reading the dataset, planning
+    return ", ".join(parts + [f"{tr(PREPARING)} {seconds_text(max(other, 0.0))}"])  # reading the dataset, planning
 
 
 def _duration_split(training: dict) -> str:

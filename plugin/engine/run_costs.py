@@ -13,6 +13,17 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from .i18n import tr_noop
+
+# The phases of a training run, in order, as the progress bar, the log and the report name them (in durations_s
+# too, so the English names are also keys; tr() gives the words shown).
+PREPARING, TRAINING, MAP_SCORING, CROSS_VALIDATION, WRITING = (
+    tr_noop("preparing"),
+    tr_noop("training"),
+    tr_noop("map-level scoring"),
+    tr_noop("cross-validation"),
+    tr_noop("writing"),
+)
 GUESSED_RATE = 2e6  # forward pixels per second before any measurement: weights for the progress bar only
 TRAINING_STEP = 3.0  # a training step costs about three forward passes (forward, then backward)
 MIN_HALO = 32  # pixels read around each scored extent (the segmentation tiles' halo for 32 px patches)

@@ -26,11 +26,12 @@ from .io import check_writable
 from .modelfile import ModelFile
 from .progress import Progress, about, seconds_text
 from .report import duration_split, write_report
+from .run_costs import CROSS_VALIDATION, MAP_SCORING, PREPARING, TRAINING, WRITING
 from .scoring import log_scores, map_level, scores_of
 from .trained_model import model_metadata, save_or_rescue
 from .training_config import TrainingConfig, check_config
 from .training_inputs import TrainingInputs, loss_weights, prepare_inputs
-from .training_schedule import CROSS_VALIDATION, MAP_SCORING, PREPARING, TRAINING, WRITING, Schedule, TrainingShare
+from .training_schedule import Schedule, TrainingShare
 from .validation import MapValidation
 
 

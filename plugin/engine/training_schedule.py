@@ -9,20 +9,20 @@ from .batches import batch_patches
 from .cross_validation import FoldPlan
 from .geometry import geometry_bounds
 from .progress import Phases, Progress
-from .run_costs import RunCosts, extent_pixels, patches_per_epoch
+from .run_costs import (
+    CROSS_VALIDATION,
+    MAP_SCORING,
+    PREPARING,
+    TRAINING,
+    WRITING,
+    RunCosts,
+    extent_pixels,
+    patches_per_epoch,
+)
 from .training_config import TrainingConfig
 from .training_inputs import TrainingInputs
 
 WRITING_S = 0.2  # seconds guessed for writing the model file and the report
-
-# The phases of a run, in order, as the progress bar, the report and the log name them.
-PREPARING, TRAINING, MAP_SCORING, CROSS_VALIDATION, WRITING = (
-    "preparing",
-    "training",
-    "map-level scoring",
-    "cross-validation",
-    "writing",
-)
 
 
 class Schedule:
