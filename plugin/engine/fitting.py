@@ -87,7 +87,7 @@ class Fit:
 
 # Called after each epoch with its number (1-based), the seconds of its training and of its validation, the
 # number of epochs the run would have if the macro-F1 rose no more (early stopping's patience, or all of them),
-# and the best epoch so far.
+# and the epoch the macro-F1 last rose (a fold network's epochs, see cross_validation.py).
 EpochTimer = Callable[[int, float, float, int, int], None]
 
 
@@ -151,7 +151,7 @@ def fit_epochs(
         stopping = bool(scores and config.patience)
         if on_epoch is not None:
             projected = min(epochs, fit.last_rise + config.patience) if stopping else epochs
-            on_epoch(epoch + 1, training_s, seconds - training_s, projected, fit.best_epoch)
+            on_epoch(epoch + 1, training_s, seconds - training_s, projected, fit.last_rise)
         measured = (
             f", validation loss {val_loss:.4f}, macro-F1 {record['val_macro_f1']:.3f}, accuracy {record['val_accuracy']:.3f}"
             + (" (best)" if improved else "")
@@ -187,9 +187,7 @@ def train_network(
         frozen = config.pretrained_mode == "frozen" and pretrained is not None
         trainer = Trainer(config, data.dataset, data.targets, data.weights, network, frozen, device, progress)
         if trainer.amp_dtype is not None:
-            progress.info(
-                f"Mixed precision ({str(trainer.amp_dtype).removeprefix('torch.')}) and channels_last on the GPU."
-            )
+            progress.info(f"Mixed precision ({str(trainer.amp_dtype).removeprefix('torch.')}) on the GPU.")
         fit = fit_epochs(trainer, data, config, progress, run_epochs, on_epoch)
     network = trainer.network.to("cpu", memory_format=torch.contiguous_format)
     if fit.best_state is not None:  # always set once an epoch has completed

@@ -84,7 +84,7 @@ def _cross_validation(
         sizes = [fold.train.size for fold in plan.folds]
         progress.info(
             f"Cross-validation: {len(plan.folds)} more networks, {about(seconds)} in all: each trains for "
-            f"{schedule.fold_epochs} epochs (the epoch this model chose) on the "
+            f"{schedule.fold_epochs} epochs (as many as this model took to reach its best macro-F1) on the "
             + (f"{min(sizes)}-{max(sizes)}" if min(sizes) != max(sizes) else f"{sizes[0]}")
             + f" training patches clear of its share of the {sum(f.held.size for f in plan.folds)} training polygons, "
             "then its map is scored on them."
@@ -137,7 +137,7 @@ def train_classifier(config: TrainingConfig, progress: Progress | None = None) -
         )
     )
     network, trainer, fit, pretrained = train_network(config, data, device, training, on_epoch=schedule.epoch_timed)
-    schedule.trained(fit.best_epoch)
+    schedule.trained(fit.last_rise)
     training_s = phases.elapsed(TRAINING)
     patch_level = {**scores_of(fit.best_confusion, data.classes, data.targets.unit), "epoch": fit.best_epoch}
     metadata = model_metadata(config, data, fit, trainer, pretrained, patch_level, training_s)

@@ -37,7 +37,7 @@ class Schedule:
         self.data: TrainingInputs | None = None
         self.folds: FoldPlan | None = None
         self.epochs = config.epochs  # the model's run: all epochs, then the projected stop, then the epochs run
-        self.fold_epochs = config.epochs  # epochs of a fold network: the model's (projected) best epoch
+        self.fold_epochs = config.epochs  # epochs of a fold network: those the model took to reach its best macro-F1
         self.validation_pixels = 0
         self.fold_pixels = 0
         self.epoch_times: list[tuple[float, float]] = []
@@ -79,19 +79,19 @@ class Schedule:
         phases.estimate(MAP_SCORING, self.costs.scoring(self.validation_pixels), measured)
         phases.estimate(CROSS_VALIDATION, self.fold_cost(), measured)
 
-    def epoch_timed(self, epoch: int, training_s: float, evaluation_s: float, projected: int, best: int) -> None:
+    def epoch_timed(self, epoch: int, training_s: float, evaluation_s: float, projected: int, rise: int) -> None:
         """After each epoch of the model's run: its measured times replace the guesses, the run's epochs are those
-        it would have if the macro-F1 rose no more, and the folds' the best epoch so far."""
+        it would have if the macro-F1 rose no more, and the folds' those up to its last rise so far."""
         assert self.costs is not None
-        self.epochs, self.fold_epochs = projected, max(1, best)
+        self.epochs, self.fold_epochs = projected, max(1, rise)
         self.epoch_times.append((training_s, evaluation_s))
         training, evaluation = np.mean(self.epoch_times, axis=0)
         self.costs.measure_epoch(float(training), float(evaluation))
         self._estimate(measured=True)
 
-    def trained(self, best_epoch: int) -> None:
-        """The model's run is over: fold networks train for its best epoch's count."""
-        self.fold_epochs = max(1, best_epoch)
+    def trained(self, last_rise: int) -> None:
+        """The model's run is over: fold networks train for as many epochs as it took to reach its best macro-F1."""
+        self.fold_epochs = max(1, last_rise)
         if self.costs is not None and self.costs.measured:
             self.phases.estimate(CROSS_VALIDATION, self.fold_cost())
 

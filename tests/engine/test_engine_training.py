@@ -249,3 +249,16 @@ def test_cuda_training_uses_mixed_precision_and_saves_a_cpu_model(datasets, tmp_
     assert result.metadata["training"]["mixed_precision"] in ("bfloat16", "float16")
     model = load_model(result.model_path)
     assert all(t.device.type == "cpu" and t.is_contiguous() for t in model.network.state_dict().values())
+
+
+def test_a_dataset_larger_than_the_epoch_trains_each_epoch_on_a_part_and_says_so(tmp_path):
+    dataset = small_dataset(tmp_path, max_per_class=60)
+    train = ds.open_dataset(dataset).indices(ds.TRAIN, classifiable_only=True).size
+    recorder = Recorder()
+    # Batches of 2: an epoch takes at least 20 of them (40 patches), so 50 is a part of the training patches.
+    result = train_classifier(config(dataset, tmp_path, batch_size=2, patches_per_epoch=50), recorder)
+    assert train > 50
+    assert f"Each epoch trains on 50 of the {train} training patches, a new random part each time" in "\n".join(
+        recorder.lines
+    )
+    assert result.metadata["training"]["patches_per_epoch"] == 50
