@@ -22,7 +22,9 @@ import rasterio
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
-from tests.headless import QgisProcess  # noqa: E402
+from tests.headless import QgisProcess, plugin_dir  # noqa: E402
+
+sys.path.insert(0, str(plugin_dir()))  # the checkout as the package 'imagette', which tests/scenes.py imports
 from tests.scenes import CLASSES, make_scene, write_polygons  # noqa: E402
 
 OUTPUT = REPO / "demo-output"
