@@ -4,12 +4,13 @@ every text has its translation, and English stays as it was by default."""
 from __future__ import annotations
 
 import html
+from pathlib import Path
 
 import pytest
 from imagette.algorithms.base import ImagetteAlgorithm
 from imagette.plugin import i18n as plugin_i18n
 from imagette.plugin.engine import i18n
-from qgis.core import QgsApplication, QgsProcessingException, QgsProcessingParameterEnum
+from qgis.core import QgsApplication, QgsProcessingException, QgsProcessingParameterEnum, QgsSettings
 from qgis.PyQt.QtCore import QSettings
 
 from scripts.translations import problems, read_entries
@@ -104,7 +105,11 @@ def test_qgis_process_set_to_french_shows_french_labels_and_help(tmp_path):
 
 
 def test_english_is_the_default(scene):
-    """The test session's QGIS has no language set and a C locale: English, as before."""
+    """The test session's QGIS has a throw-away profile set to English (tests/plugin/conftest.py), whatever the
+    developer's own QGIS settings and system locale: English, as before."""
+    profile = Path(QgsApplication.qgisSettingsDirPath()).resolve()
+    assert Path(QgsSettings().fileName()).resolve().is_relative_to(profile)
+    assert profile.name.startswith("imagette-tests-profile-") and plugin_i18n.qgis_locale() == "en_US"
     algorithm = QgsApplication.processingRegistry().createAlgorithmById("imagette:samplepatches")
     assert algorithm.displayName() == "Sample training patches"
     assert algorithm.parameterDefinition("PATCH_SIZE").description() == "Patch size (pixels)"
