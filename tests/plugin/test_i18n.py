@@ -4,18 +4,22 @@ every text has its translation, and English stays as it was by default."""
 from __future__ import annotations
 
 import html
+import json
+import re
 from pathlib import Path
 
 import pytest
 from imagette.algorithms.base import ImagetteAlgorithm
 from imagette.plugin import i18n as plugin_i18n
 from imagette.plugin.engine import i18n
+from imagette.plugin.engine import sampling as engine_sampling
 from qgis.core import QgsApplication, QgsProcessingException, QgsProcessingParameterEnum, QgsSettings
 from qgis.PyQt.QtCore import QSettings
 
 from scripts.translations import problems, read_entries
 from tests.headless import REPO, QgisProcess
-from tests.plugin.conftest import run_algorithm
+from tests.plugin.conftest import RecordingFeedback, run_algorithm
+from tests.scenes import sampling_parameters
 
 FRENCH = REPO / "i18n" / "imagette_fr.ts"
 
@@ -136,11 +140,10 @@ def test_a_refused_input_says_why_in_french_through_processing_run(french, scene
 @pytest.mark.slow
 def test_the_training_report_in_french_through_qt_and_from_the_ts(french, tmp_path):
     """The engine's words follow the plugin's translation (Qt's .qm) and, without Qt, the command line's (the .ts)."""
-    from imagette.plugin.engine.progress import Progress
     from imagette.plugin.engine.report import render_report
     from imagette.plugin.engine.training import TrainingConfig, train_classifier
 
-    from tests.training_data import small_dataset
+    from tests.training_data import Recorder, small_dataset
 
     dataset = small_dataset(tmp_path, bands=3)
     report = tmp_path / "rapport.html"
@@ -153,11 +156,21 @@ def test_the_training_report_in_french_through_qt_and_from_the_ts(french, tmp_pa
         device="cpu",
         cross_validation="off",
     )
-    metadata = train_classifier(config, Progress()).metadata
+    progress = Recorder()
+    metadata = train_classifier(config, progress).metadata
     through_qt = html.unescape(report.read_text(encoding="utf-8"))
     headings = ("<h1>Rapport d'entraînement Imagette</h1>", "<h2>Matrice de confusion</h2>", "<h2>Paramètres</h2>")
     for heading in headings + ('<html lang="fr">', "Précision globale", "Courbes d'apprentissage"):
         assert heading in through_qt
+    assert any(line.startswith("Époque 1/1\u00a0: perte d'entraînement ") for line in progress.lines)
+    # The last line, the phases' durations included, is French from end to end.
+    duration = progress.lines[-1]
+    assert (
+        duration.startswith("Durée ")
+        and "préparation" in duration
+        and "pour écrire le modèle et le rapport." in duration
+    )
+    assert not re.search(r"\b(Duration|training|preparing|then|writing|about|left)\b", duration)
 
     i18n.use_locale("fr_FR.UTF-8")  # what the command line does with LANG=fr_FR.UTF-8
     from_ts = html.unescape(render_report(metadata))
@@ -184,3 +197,21 @@ def test_a_region_without_its_own_file_takes_its_language():
     assert i18n.ts_path("fr_CA") == FRENCH == i18n.ts_path("fr")
     assert i18n.ts_path("pt_BR") is None and i18n.ts_path("") is None
     assert read_entries(FRENCH)["Confusion matrix"] == ("Matrice de confusion", "")
+
+
+def test_sampling_logs_in_french_and_keeps_the_english_keys(french, scene, tmp_path):
+    """The sampling log, the engine's lines and the reasons patches were set aside, is French; the reasons stay
+    English keys in dataset.json, which scripts read whatever the language of the run."""
+    feedback = RecordingFeedback()
+    capped = sampling_parameters(scene, tmp_path, 32, MAX_PER_CLASS=5)  # patches over the cap are set aside
+    sampled = run_algorithm("samplepatches", capped, feedback)
+    log = feedback.infos + feedback.warnings
+    assert any(re.match("Classe «\u00a0.+\u00a0»\u00a0: \\d+ entité\\(s\\) d'entraînement, ", line) for line in log)
+    metadata = json.loads((Path(sampled["OUTPUT_DATASET"]) / "dataset.json").read_text(encoding="utf-8"))
+    reasons = [
+        reason for table in ("rejected", "not_classifiable") for reason, count in metadata[table].items() if count
+    ]
+    keys = {value for name, value in vars(engine_sampling).items() if name.startswith(("REJECT_", "NOT_CLASSIFIABLE_"))}
+    assert reasons and set(reasons) <= keys
+    for reason in reasons:
+        assert any(line.startswith(("Rejetées", "Gardées")) and french[reason] in line for line in log), reason
