@@ -43,6 +43,7 @@ Les valeurs de classe textuelles sont associées aux noms de classe de la carte 
     <message>
       <location filename="../algorithms/assess_accuracy.py" />
       <location filename="../algorithms/classify_raster.py" />
+      <location filename="../plugin/engine/assessment_report.py" />
       <source>Classification</source>
       <translation>Classification</translation>
     </message>
@@ -105,24 +106,28 @@ Les valeurs de classe textuelles sont associées aux noms de classe de la carte 
     </message>
     <message>
       <location filename="../algorithms/assess_accuracy.py" />
+      <location filename="../plugin/engine/assessment_report.py" />
       <location filename="../plugin/engine/report.py" />
       <source>Overall accuracy</source>
       <translation>Précision globale</translation>
     </message>
     <message>
       <location filename="../algorithms/assess_accuracy.py" />
+      <location filename="../plugin/engine/assessment_report.py" />
       <location filename="../plugin/engine/report.py" />
       <source>Macro-F1</source>
       <translation>F1 macro</translation>
     </message>
     <message>
       <location filename="../algorithms/assess_accuracy.py" />
+      <location filename="../plugin/engine/assessment_report.py" />
       <location filename="../plugin/engine/report.py" />
       <source>Kappa</source>
       <translation>Kappa</translation>
     </message>
     <message>
       <location filename="../algorithms/assess_accuracy.py" />
+      <location filename="../plugin/engine/assessment_report.py" />
       <source>Overall accuracy, mapped area only</source>
       <translation>Précision globale, zone cartographiée seule</translation>
     </message>
@@ -140,6 +145,11 @@ Les valeurs de classe textuelles sont associées aux noms de classe de la carte 
       <location filename="../algorithms/assess_accuracy.py" />
       <source>{count} reference feature(s) with an empty class or no geometry were skipped.</source>
       <translation>{count} entité(s) de référence sans classe ou sans géométrie ont été ignorée(s).</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>the classification '{name}'</source>
+      <translation>la classification « {name} »</translation>
     </message>
     <message>
       <location filename="../algorithms/assess_accuracy.py" />
@@ -1305,6 +1315,401 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
       <translation>les fichiers absents sont téléchargés à la première utilisation quand la machine est en ligne ; sinon copiez-les depuis {address}, sans changer leur nom, dans {folder}, ou donnez un fichier comme « Fichier de poids pré-entraînés »</translation>
     </message>
     <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>metre</source>
+      <translation>mètre</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>sample point</source>
+      <translation>point d'échantillon</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>sample point(s)</source>
+      <translation>point(s) d'échantillon</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>sample points</source>
+      <translation>points d'échantillon</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>pixel</source>
+      <translation>pixel</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>pixel(s)</source>
+      <translation>pixel(s)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>pixels</source>
+      <translation>pixels</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>The raster '{raster}' holds fractional values: it is not a classification (class codes are whole numbers). Give a raster of class codes, such as the output of 'Classify raster'.</source>
+      <translation>Le raster « {raster} » contient des valeurs décimales : ce n'est pas une classification (les codes de classe sont des nombres entiers). Donnez un raster de codes de classe, comme la sortie de « Classer un raster ».</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>Reference class '{name}' (code {code}) does not occur in the map: its {count} {units} are all mapped as other classes.</source>
+      <translation>La classe de référence « {name} » (code {code}) n'apparaît pas dans la carte : ses {count} {units} sont tous cartographiés dans d'autres classes.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>Map class '{name}' (code {code}, {pixels} pixels) has no reference {unit}: its user's accuracy is measured only by what other classes' references say.</source>
+      <translation>La classe de la carte « {name} » (code {code}, {pixels} pixels) n'a aucun {unit} de référence : son exactitude de l'utilisateur ne se mesure que par ce qu'en disent les références des autres classes.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>Map class '{name}' ({share} of the map) holds no sample point: the area-adjusted estimates leave its share of the map out. Add points in every map class.</source>
+      <translation>La classe de la carte « {name} » ({share} de la carte) ne contient aucun point d'échantillon : les estimations ajustées selon les surfaces laissent sa part de la carte de côté. Ajoutez des points dans chaque classe de la carte.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>Map class(es) {names} hold a single sample point: no confidence interval can be computed where they count. Olofsson et al. (2014) suggest 50 to 100 points per map class.</source>
+      <translation>Les classes de la carte {names} ne contiennent qu'un point d'échantillon : aucun intervalle de confiance ne peut être calculé là où elles comptent. Olofsson et al. (2014) conseillent 50 à 100 points par classe de la carte.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>Only {share} of the reference {units} have a class the map gives: the reference's class(es) {absent} never occur in the map, whose classes are {given}. Check that the class field holds the map's class codes (or its class names): the scores below mean nothing otherwise.</source>
+      <translation>Seuls {share} des {units} de référence ont une classe que donne la carte : les classes de la référence {absent} n'apparaissent jamais dans la carte, dont les classes sont {given}. Vérifiez que le champ de classe contient les codes de classe de la carte (ou ses noms de classe) : sinon les scores ci-dessous n'ont aucun sens.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <location filename="../plugin/engine/report.py" />
+      <location filename="../plugin/engine/sampling.py" />
+      <source>none</source>
+      <translation>aucune</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>The map agrees with the reference no better than chance (kappa {kappa}): check that the class field holds the map's class codes (or its class names) in the same nomenclature, before reading the scores as the map's.</source>
+      <translation>La carte ne s'accorde pas mieux avec la référence que le hasard (kappa {kappa}) : vérifiez que le champ de classe contient les codes de classe de la carte (ou ses noms de classe) dans la même nomenclature, avant de lire les scores comme ceux de la carte.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>The reference layer has no feature with a class: nothing to assess the map with.</source>
+      <translation>La couche de référence n'a aucune entité avec une classe : rien pour évaluer la carte.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>The reference mixes points and polygons: give one kind of geometry.</source>
+      <translation>La référence mélange points et polygones : donnez un seul type de géométrie.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <location filename="../plugin/engine/map_classes.py" />
+      <source>Cannot read the classification '{path}': {problem}.</source>
+      <translation>Impossible de lire la classification « {path} » : {problem}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>The raster '{path}' is complex-valued: not a classification.</source>
+      <translation>Le raster « {path} » a des valeurs complexes : ce n'est pas une classification.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>The classification has {bands} bands: only band 1 is assessed.</source>
+      <translation>La classification a {bands} bandes : seule la bande 1 est évaluée.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>No reference point lies inside the classification ({outside} of {total} reference features lie wholly outside it). Check that the reference covers the map's area and that both have the right coordinate reference system.</source>
+      <translation>Aucun point de référence ne se trouve dans la classification ({outside} des {total} entités de référence sont entièrement en dehors). Vérifiez que la référence couvre l'emprise de la carte et que toutes deux ont le bon système de coordonnées de référence.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>No reference pixel lies inside the classification ({outside} of {total} reference features lie wholly outside it; a polygon counts only the pixels whose centre it holds). Check that the reference covers the map's area and that both have the right coordinate reference system.</source>
+      <translation>Aucun pixel de référence ne se trouve dans la classification ({outside} des {total} entités de référence sont entièrement en dehors ; un polygone ne compte que les pixels dont il contient le centre). Vérifiez que la référence couvre l'emprise de la carte et que toutes deux ont le bon système de coordonnées de référence.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>All {count} reference point(s) inside the classification fall on its nodata: there is nothing to score. Check that the map covers the reference, and its nodata value.</source>
+      <translation>Les {count} point(s) de référence situés dans la classification tombent tous sur ses nodata : il n'y a rien à évaluer. Vérifiez que la carte couvre la référence, et sa valeur nodata.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>All {count} reference pixel(s) inside the classification fall on its nodata: there is nothing to score. Check that the map covers the reference, and its nodata value.</source>
+      <translation>Les {count} pixel(s) de référence situés dans la classification tombent tous sur ses nodata : il n'y a rien à évaluer. Vérifiez que la carte couvre la référence, et sa valeur nodata.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>{count} reference {units} fall on map nodata ({share} of the reference): the scores count them against the map, as unclassified (a map that gives no class there has failed there); on the mapped area alone, overall accuracy is {accuracy}.</source>
+      <translation>{count} {units} de référence tombent sur les nodata de la carte ({share} de la référence) : les scores les comptent contre la carte, comme non classés (une carte qui n'y donne aucune classe y a échoué) ; sur la seule zone cartographiée, la précision globale est de {accuracy}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>{count} reference {units} fall on map nodata ({share} of the reference): they are left out of the scores, which describe the mapped area only.</source>
+      <translation>{count} {units} de référence tombent sur les nodata de la carte ({share} de la référence) : ils sont laissés hors des scores, qui ne décrivent que la zone cartographiée.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>{count} pixel(s) lie inside overlapping polygons of different classes and are left out.</source>
+      <translation>{count} pixel(s) se trouvent dans des polygones superposés de classes différentes et sont laissés de côté.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>{count} reference feature(s) lie wholly outside the map and count nothing.</source>
+      <translation>{count} entité(s) de référence se trouvent entièrement hors de la carte et ne comptent rien.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>CRS units</source>
+      <translation>unités du SCR</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <location filename="../plugin/engine/dataset.py" />
+      <source>point</source>
+      <translation>point</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <location filename="../plugin/engine/dataset.py" />
+      <source>points</source>
+      <translation>points</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>total</source>
+      <translation>total</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Rows: reference class; columns: map class; counts of {units}. The diagonal is agreement.</source>
+      <translation>Lignes : classe de référence ; colonnes : classe de la carte ; effectifs en {units}. La diagonale est l'accord.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>The last column, reference on map nodata, counts against the map as unclassified (the headline scores).</source>
+      <translation>La dernière colonne, la référence sur les nodata de la carte, compte contre la carte comme non classée (les scores principaux).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>The last column, reference on map nodata, is left out of every score.</source>
+      <translation>La dernière colonne, la référence sur les nodata de la carte, est laissée hors de tous les scores.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>reference \ map</source>
+      <translation>référence \ carte</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>unclassified (map nodata)</source>
+      <translation>non classé (nodata de la carte)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>code</source>
+      <translation>code</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>class</source>
+      <translation>classe</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>reference</source>
+      <translation>référence</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>mapped as</source>
+      <translation>cartographié en</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>producer's accuracy</source>
+      <translation>exactitude du producteur</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>user's accuracy</source>
+      <translation>exactitude de l'utilisateur</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>map pixels</source>
+      <translation>pixels de la carte</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Producer's accuracy (recall): share of the reference of a class that the map gives that class (1 − omission error). User's accuracy (precision): share of what the map calls a class that the reference agrees with (1 − commission error). F1: their harmonic mean. Macro-F1: the mean F1 of the classes that have reference. Kappa: agreement beyond what chance would give with the same class shares.</source>
+      <translation>Exactitude du producteur (rappel) : part de la référence d'une classe à laquelle la carte donne cette classe (1 − erreur d'omission). Exactitude de l'utilisateur (précision) : part de ce que la carte range dans une classe avec laquelle la référence s'accorde (1 − erreur de commission). F1 : leur moyenne harmonique. F1 macro : la moyenne des F1 des classes qui ont une référence. Kappa : l'accord au-delà de ce que donnerait le hasard avec les mêmes parts de classes.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Area-adjusted overall accuracy: {accuracy}, from {count} points.</source>
+      <translation>Précision globale ajustée selon les surfaces : {accuracy}, d'après {count} points.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Area-adjusted overall accuracy: {accuracy} (95 % confidence interval), from {count} points.</source>
+      <translation>Précision globale ajustée selon les surfaces : {accuracy} (intervalle de confiance à 95 %), d'après {count} points.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Stratified estimators with the map classes as strata (Olofsson et al. 2014, eqs. 4–11): p&lt;sub&gt;ij&lt;/sub&gt; = W&lt;sub&gt;i&lt;/sub&gt; n&lt;sub&gt;ij&lt;/sub&gt; / n&lt;sub&gt;i.&lt;/sub&gt;; overall accuracy Σ p&lt;sub&gt;jj&lt;/sub&gt;; user's accuracy p&lt;sub&gt;ii&lt;/sub&gt; / p&lt;sub&gt;i.&lt;/sub&gt;; producer's accuracy p&lt;sub&gt;jj&lt;/sub&gt; / p&lt;sub&gt;.j&lt;/sub&gt;; area A&lt;sub&gt;j&lt;/sub&gt; = A × p&lt;sub&gt;.j&lt;/sub&gt;; ± is 1.96 standard errors (95 %). They are unbiased when the points were drawn at random within each map class (stratified random sampling), or by simple random or systematic sampling; not for points placed by hand. Olofsson, P. et al. (2014), Good practices for estimating area and assessing accuracy of land change, Remote Sensing of Environment 148, 42–57.</source>
+      <translation>Estimateurs stratifiés, les classes de la carte servant de strates (Olofsson et al. 2014, éq. 4–11) : p&lt;sub&gt;ij&lt;/sub&gt; = W&lt;sub&gt;i&lt;/sub&gt; n&lt;sub&gt;ij&lt;/sub&gt; / n&lt;sub&gt;i.&lt;/sub&gt; ; précision globale Σ p&lt;sub&gt;jj&lt;/sub&gt; ; exactitude de l'utilisateur p&lt;sub&gt;ii&lt;/sub&gt; / p&lt;sub&gt;i.&lt;/sub&gt; ; exactitude du producteur p&lt;sub&gt;jj&lt;/sub&gt; / p&lt;sub&gt;.j&lt;/sub&gt; ; surface A&lt;sub&gt;j&lt;/sub&gt; = A × p&lt;sub&gt;.j&lt;/sub&gt; ; ± vaut 1,96 erreur type (95 %). Ils sont sans biais quand les points ont été tirés au hasard dans chaque classe de la carte (échantillonnage aléatoire stratifié), ou par échantillonnage aléatoire simple ou systématique ; pas pour des points placés à la main. Olofsson, P. et al. (2014), Good practices for estimating area and assessing accuracy of land change, Remote Sensing of Environment 148, 42–57.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>map class (stratum)</source>
+      <translation>classe de la carte (strate)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>(map share)</source>
+      <translation>(part de la carte)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>mapped area ({unit})</source>
+      <translation>surface cartographiée ({unit})</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>estimated area ({unit})</source>
+      <translation>surface estimée ({unit})</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Coverage (reference the map classifies)</source>
+      <translation>Couverture (référence que la carte classe)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Reference {units} on map nodata count against the map, as unclassified; the mapped-area-only overall accuracy leaves them out.</source>
+      <translation>Les {units} de référence sur les nodata de la carte comptent contre elle, comme non classés ; la précision globale de la seule zone cartographiée les laisse de côté.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Reference {units} on map nodata are left out: the scores describe the mapped area only.</source>
+      <translation>Les {units} de référence sur les nodata de la carte sont laissés de côté : les scores ne décrivent que la zone cartographiée.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>points (one pixel each)</source>
+      <translation>points (un pixel chacun)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>polygons (pixels whose centre is inside)</source>
+      <translation>polygones (pixels dont le centre est à l'intérieur)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Reference</source>
+      <translation>Référence</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>{count} features</source>
+      <translation>{count} entités</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Reference kind</source>
+      <translation>Type de référence</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Reference {units} counted</source>
+      <translation>Nombre de {units} de référence comptés</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Reference {units} on map nodata</source>
+      <translation>Nombre de {units} de référence sur les nodata de la carte</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Pixels in overlaps of different classes (left out)</source>
+      <translation>Pixels dans des superpositions de classes différentes (laissés de côté)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Reference features outside the map</source>
+      <translation>Entités de référence hors de la carte</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Map pixels (classified / nodata)</source>
+      <translation>Pixels de la carte (classés / nodata)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Pixel area</source>
+      <translation>Surface d'un pixel</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>{area} square {unit}</source>
+      <translation>{area} ({unit} au carré)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Imagette accuracy assessment</source>
+      <translation>Évaluation de la précision Imagette</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>Written {time} UTC.</source>
+      <translation>Écrit le {time} UTC.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Scores count reference {units}: every {unit} weighs the same.</source>
+      <translation>Les scores comptent des {units} de référence : chaque {unit} pèse autant.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>Confusion matrix</source>
+      <translation>Matrice de confusion</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>Per-class scores</source>
+      <translation>Scores par classe</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Area-adjusted estimates</source>
+      <translation>Estimations ajustées selon les surfaces</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>The reference is polygons, not a random sample: the scores describe agreement on those polygons and cannot be turned into unbiased map-wide accuracy or class areas. For those, assess with points drawn at random within each map class (see docs/accuracy.md).</source>
+      <translation>La référence est faite de polygones, pas d'un échantillon aléatoire : les scores décrivent l'accord sur ces polygones et ne peuvent pas donner une précision sans biais sur toute la carte ni des surfaces de classes. Pour cela, évaluez avec des points tirés au hasard dans chaque classe de la carte (voir docs/accuracy.md).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Inputs</source>
+      <translation>Entrées</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>en</source>
+      <translation>fr</translation>
+    </message>
+    <message>
       <location filename="../plugin/engine/choices.py" />
       <source>Small CNN (from scratch)</source>
       <translation>Petit CNN (sans pré-entraînement)</translation>
@@ -1461,18 +1866,8 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
     </message>
     <message>
       <location filename="../plugin/engine/dataset.py" />
-      <source>points</source>
-      <translation>points</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/dataset.py" />
       <source>polygons</source>
       <translation>polygones</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/dataset.py" />
-      <source>point</source>
-      <translation>point</translation>
     </message>
     <message>
       <location filename="../plugin/engine/dataset.py" />
@@ -1651,6 +2046,26 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
       <translation>Impossible d'écrire {what} « {path} » : {problem}. Choisissez un fichier dans un dossier où vous pouvez écrire.</translation>
     </message>
     <message>
+      <location filename="../plugin/engine/map_classes.py" />
+      <source>the classification</source>
+      <translation>la classification</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/map_classes.py" />
+      <source>The class field '{field}' holds text ({values}), but {map} has no class names to match it to: no category names or attribute table in the file or its .aux.xml, no paletted style with labels in a .qml beside it. Use an integer field holding the map's class codes, or give the map a paletted style with the class names as labels and save it as its default style (.qml).</source>
+      <translation>Le champ de classe « {field} » contient du texte ({values}), mais {map} n'a pas de noms de classe auxquels l'associer : ni noms de catégorie ni table attributaire dans le fichier ou son .aux.xml, ni style palette avec des étiquettes dans un .qml à côté. Utilisez un champ entier contenant les codes de classe de la carte, ou donnez à la carte un style palette avec les noms de classe comme étiquettes et enregistrez-le comme son style par défaut (.qml).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/map_classes.py" />
+      <source>'{value}' (did you mean '{name}'?)</source>
+      <translation>« {value} » (vouliez-vous dire « {name} » ?)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/map_classes.py" />
+      <source>The class value(s) {values} of field '{field}' match no class of {map}, whose classes are: {names}. Names must match exactly, accents and case included: correct the reference's values, or use an integer field of class codes.</source>
+      <translation>Les valeurs de classe {values} du champ « {field} » ne correspondent à aucune classe de {map}, dont les classes sont : {names}. Les noms doivent correspondre exactement, accents et casse compris : corrigez les valeurs de la référence, ou utilisez un champ entier de codes de classe.</translation>
+    </message>
+    <message>
       <location filename="../plugin/engine/pretrained.py" />
       <source>There are no ImageNet weights for {architecture}; choose a ResNet or train from scratch.</source>
       <translation>Il n'y a pas de poids ImageNet pour {architecture} ; choisissez un ResNet ou entraînez sans pré-entraînement.</translation>
@@ -1792,11 +2207,6 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />
-      <source>map pixels</source>
-      <translation>pixels de la carte</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/report.py" />
       <source>No values to plot.</source>
       <translation>Aucune valeur à tracer.</translation>
     </message>
@@ -1827,23 +2237,8 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />
-      <source>total</source>
-      <translation>total</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/report.py" />
       <source>Row-normalised (recall on the diagonal)</source>
       <translation>Normalisée par ligne (rappel sur la diagonale)</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/report.py" />
-      <source>code</source>
-      <translation>code</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/report.py" />
-      <source>class</source>
-      <translation>classe</translation>
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />
@@ -2045,12 +2440,6 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />
-      <location filename="../plugin/engine/sampling.py" />
-      <source>none</source>
-      <translation>aucune</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/report.py" />
       <source>radiometric jitter {jitter}</source>
       <translation>variation radiométrique {jitter}</translation>
     </message>
@@ -2101,11 +2490,6 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />
-      <source>Written {time} UTC.</source>
-      <translation>Écrit le {time} UTC.</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/report.py" />
       <source>Learning curves</source>
       <translation>Courbes d'apprentissage</translation>
     </message>
@@ -2113,16 +2497,6 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
       <location filename="../plugin/engine/report.py" />
       <source>Macro-F1 is the mean of the class F1 scores: every class counts the same, however rare. Overall accuracy is dominated by the largest classes.</source>
       <translation>Le F1 macro est la moyenne des F1 des classes : chaque classe compte autant, si rare soit-elle. La précision globale est dominée par les plus grandes classes.</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/report.py" />
-      <source>Per-class scores</source>
-      <translation>Scores par classe</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/report.py" />
-      <source>Confusion matrix</source>
-      <translation>Matrice de confusion</translation>
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />
@@ -2143,11 +2517,6 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
       <location filename="../plugin/engine/report.py" />
       <source>Parameters</source>
       <translation>Paramètres</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/report.py" />
-      <source>en</source>
-      <translation>fr</translation>
     </message>
     <message>
       <location filename="../plugin/engine/run_costs.py" />

@@ -8,13 +8,16 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pytest
+import rasterio
 from imagette.algorithms.base import ImagetteAlgorithm
 from imagette.plugin import i18n as plugin_i18n
 from imagette.plugin.engine import i18n
 from imagette.plugin.engine import sampling as engine_sampling
 from qgis.core import QgsApplication, QgsProcessingException, QgsProcessingParameterEnum, QgsSettings
 from qgis.PyQt.QtCore import QSettings
+from rasterio.transform import from_origin
 
 from scripts.translations import problems, read_entries
 from tests.headless import REPO, QgisProcess
@@ -215,3 +218,31 @@ def test_sampling_logs_in_french_and_keeps_the_english_keys(french, scene, tmp_p
     assert reasons and set(reasons) <= keys
     for reason in reasons:
         assert any(line.startswith(("Rejetées", "Gardées")) and french[reason] in line for line in log), reason
+
+
+def test_the_assessment_report_in_french(french, tmp_path):
+    from imagette.plugin.engine.assessment import assess_accuracy
+    from imagette.plugin.engine.assessment_result import AssessmentConfig
+
+    classes = np.ones((10, 10), dtype=np.uint8)
+    classes[:, 5:] = 2
+    path = tmp_path / "carte.tif"
+    profile = {"driver": "GTiff", "width": 10, "height": 10, "count": 1, "dtype": "uint8", "nodata": 0}
+    with rasterio.open(path, "w", crs="EPSG:32631", transform=from_origin(0, 10, 1, 1), **profile) as dst:
+        dst.write(classes, 1)
+    reference = [
+        ({"type": "Polygon", "coordinates": [[(0, 0), (6, 0), (6, 10), (0, 10), (0, 0)]]}, 1),
+        ({"type": "Polygon", "coordinates": [[(6, 0), (10, 0), (10, 10), (6, 10), (6, 0)]]}, 2),
+    ]
+    report = tmp_path / "rapport.html"
+    assess_accuracy(AssessmentConfig(str(path), reference, str(report)))
+    shown = html.unescape(report.read_text(encoding="utf-8"))
+    headings = (
+        "<h1>Évaluation de la précision Imagette</h1>",
+        "<h2>Matrice de confusion</h2>",
+        "<h2>Scores par classe</h2>",
+        "<h2>Entrées</h2>",
+    )
+    for french_text in headings + ('<html lang="fr">', "exactitude du producteur", "exactitude de l'utilisateur"):
+        assert french_text in shown
+    assert not re.search("Confusion matrix|Overall accuracy|producer's accuracy|Inputs", shown)
