@@ -1038,6 +1038,142 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
       <translation>F1 macro, borne haute de son intervalle de confiance à 95 % sur les polygones de validation</translation>
     </message>
     <message>
+      <location filename="../plugin/cli.py" />
+      <source>Imagette without QGIS: classify a raster with a model file written by the QGIS plugin's 'Train patch classifier', on this machine or on a Dask cluster. The outputs are those of the Processing algorithm imagette:classifyraster: a GeoTIFF of class codes with its colour table, category names (.aux.xml) and QGIS style (.qml).</source>
+      <translation>Imagette sans QGIS : classe un raster avec un fichier de modèle écrit par « Entraîner un classifieur d'imagettes » de l'extension QGIS, sur cette machine ou sur une grappe Dask. Les sorties sont celles de l'algorithme Processing imagette:classifyraster : un GeoTIFF de codes de classe avec sa table de couleurs, les noms des catégories (.aux.xml) et le style QGIS (.qml).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>Classifies INPUT (any GDAL raster, a VRT over many tiles included) with MODEL and writes OUTPUT (.tif).
+
+Without --workers or --scheduler the raster is classified in this process, tile by tile, as in QGIS.
+With them, the output grid is cut into blocks of --block-size output pixels (rounded to whole tiles); each
+block is one Dask task that reads its window plus halo and writes OUTPUT.parts/&lt;block&gt;.tif; the parts are
+then assembled into OUTPUT. The map is the same, pixel for pixel, as the one-process map. A failed block
+is retried twice; a run that stops (Ctrl+C, a job's time limit, --stop-after) is resumed by running the
+same command again: finished blocks are not redone. Maps over 10^10 output pixels, or with --vrt, are
+written as OUTPUT's name with .vrt over the part files (kept) instead of one GeoTIFF.
+Dask is optional: pip install "dask[distributed]".
+</source>
+      <translation>Classe INPUT (tout raster GDAL, y compris un VRT sur de nombreuses tuiles) avec MODEL et écrit OUTPUT (.tif).
+
+Sans --workers ni --scheduler, le raster est classé dans ce processus, tuile par tuile, comme dans QGIS.
+Avec eux, la grille de sortie est découpée en blocs de --block-size pixels de sortie (arrondis à des tuiles
+entières) ; chaque bloc est une tâche Dask qui lit sa fenêtre et son halo et écrit OUTPUT.parts/&lt;block&gt;.tif ;
+les parties sont ensuite assemblées dans OUTPUT. La carte est la même, pixel pour pixel, que celle d'un seul
+processus. Un bloc en échec est relancé deux fois ; une exécution qui s'arrête (Ctrl+C, limite de temps d'une
+tâche, --stop-after) reprend en relançant la même commande : les blocs terminés ne sont pas refaits. Les cartes
+de plus de 10^10 pixels de sortie, ou avec --vrt, sont écrites sous le nom d'OUTPUT avec .vrt, au-dessus des
+fichiers des parties (gardés), au lieu d'un seul GeoTIFF.
+Dask est facultatif : pip install "dask[distributed]".
+</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>usage: </source>
+      <translation>utilisation : </translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>options</source>
+      <translation>options </translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>show this help message and exit</source>
+      <translation>affiche cette aide et quitte</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>must be 1 or more, not {value}</source>
+      <translation>doit valoir 1 ou plus, et non {value}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>positional arguments</source>
+      <translation>arguments positionnels </translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>show program's version number and exit</source>
+      <translation>affiche le numéro de version du programme et quitte</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>classify a raster with a model file into a styled GeoTIFF of class codes</source>
+      <translation>classe un raster avec un fichier de modèle en un GeoTIFF stylé de codes de classe</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>raster to classify (any GDAL raster or VRT)</source>
+      <translation>raster à classer (tout raster GDAL ou VRT)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>model file (.pt) written by training, run with PyTorch; or an ONNX file (.onnx) exported from one in the Imagette format, run with ONNX Runtime (PyTorch then need not be installed, on Dask workers neither)</source>
+      <translation>fichier de modèle (.pt) écrit par l'entraînement, exécuté avec PyTorch ; ou fichier ONNX (.onnx) exporté de l'un d'eux au format Imagette, exécuté avec ONNX Runtime (PyTorch est alors inutile, sur les workers Dask non plus)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>GeoTIFF of class codes to write (.tif)</source>
+      <translation>GeoTIFF de codes de classe à écrire (.tif)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>output pixel size in input pixels (default 0: an eighth of the patch; 1 for segmentation networks)</source>
+      <translation>taille du pixel de sortie en pixels d'entrée (par défaut 0 : un huitième de l'imagette ; 1 pour les réseaux de segmentation)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>dense (fast, default) or patch (each patch alone, as in training: the exact reference, slow)</source>
+      <translation>dense (rapide, par défaut) ou patch (chaque imagette seule, comme à l'entraînement : la référence exacte, lente)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>where the network runs (default auto)</source>
+      <translation>où le réseau s'exécute (par défaut auto)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>what runs the network (default auto: pytorch for a model file .pt, onnxruntime for an .onnx file); choosing one refuses a model it cannot run</source>
+      <translation>ce qui exécute le réseau (par défaut auto : pytorch pour un fichier de modèle .pt, onnxruntime pour un fichier .onnx) ; en choisir un refuse un modèle qu'il ne peut pas exécuter</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>also write the top-class probability (.tif)</source>
+      <translation>écrit aussi la probabilité de la classe retenue (.tif)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>start a local Dask cluster of N single-threaded worker processes</source>
+      <translation>démarre une grappe Dask locale de N processus workers à un seul fil</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>use the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786)</source>
+      <translation>utilise la grappe Dask dont l'ordonnanceur est à ADDRESS (tcp://hôte:8786)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>output pixels per block side, rounded down to whole tiles (default 1024; with Dask only)</source>
+      <translation>pixels de sortie par côté de bloc, arrondis à des tuiles entières inférieures (par défaut 1024 ; avec Dask seulement)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>with Dask: write a VRT over the block files instead of one GeoTIFF</source>
+      <translation>avec Dask : écrit un VRT au-dessus des fichiers des blocs au lieu d'un seul GeoTIFF</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>with Dask: keep OUTPUT.parts/ after assembling the GeoTIFF</source>
+      <translation>avec Dask : garde OUTPUT.parts/ après l'assemblage du GeoTIFF</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>with Dask: stop once this run has classified N blocks (to fit a job's time limit); run again to resume</source>
+      <translation>avec Dask : s'arrête une fois que cette exécution a classé N blocs (pour tenir dans la limite de temps d'une tâche) ; relancez pour reprendre</translation>
+    </message>
+    <message>
       <location filename="../plugin/deps.py" />
       <source>pip is not installed for this Python: first run  {command}</source>
       <translation>pip n'est pas installé pour ce Python : lancez d'abord  {command}</translation>

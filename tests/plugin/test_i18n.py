@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +23,7 @@ from qgis.PyQt.QtCore import QSettings
 from rasterio.transform import from_origin
 
 from scripts.translations import problems, read_entries
-from tests.headless import REPO, QgisProcess
+from tests.headless import PLUGIN_DIR, REPO, QgisProcess
 from tests.plugin.conftest import RecordingFeedback, run_algorithm
 from tests.scenes import sampling_parameters
 
@@ -246,3 +249,32 @@ def test_the_assessment_report_in_french(french, tmp_path):
     for french_text in headings + ('<html lang="fr">', "exactitude du producteur", "exactitude de l'utilisateur"):
         assert french_text in shown
     assert not re.search("Confusion matrix|Overall accuracy|producer's accuracy|Inputs", shown)
+
+
+def test_the_command_lines_help_follows_the_system_locale():
+    """`imagette classify --help` is French with LANG=fr_FR.UTF-8, argparse's own words included; English in C."""
+
+    def help_text(locale: str) -> str:
+        variables = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": locale, "PYTHONPATH": str(PLUGIN_DIR)}
+        shown = subprocess.run(
+            [sys.executable, "-m", "imagette", "classify", "--help"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **variables},
+            timeout=60,
+        )
+        assert shown.returncode == 0, shown.stderr
+        return shown.stdout
+
+    french = help_text("fr_FR.UTF-8")
+    for text in (
+        "utilisation\u00a0: imagette classify ",
+        "arguments positionnels",
+        "affiche cette aide et quitte",
+        "raster à classer",
+        "Dask est facultatif\u00a0: pip install",
+    ):
+        assert text in french
+    assert "--stride" in french and "usage:" not in french and "show this help" not in french
+    english = help_text("C.UTF-8")
+    assert english.startswith("usage: imagette classify ") and "positional arguments" in english
