@@ -159,7 +159,10 @@ class AssessAccuracy(ImagetteAlgorithm):
             )
         table = map_classes(raster.source())
         codes = match_reference_values(
-            (value for value, _ in rows), table, field_name, f"the classification '{raster.name()}'"
+            (value for value, _ in rows),
+            table,
+            field_name,
+            self.tr("the classification '{name}'").format(name=raster.name()),
         )
         names = {codes[value]: str(value) for value, _ in rows if isinstance(value, str)}
         features = [(geometry, codes[value]) for value, geometry in rows]

@@ -360,11 +360,14 @@ class SamplePatches(ImagetteAlgorithm):
 
     def report(self, result, progress):
         metadata = result.metadata
+        # The reasons are the dataset's English keys (sampling.py marks them for translation): shown translated.
         for reason, count in metadata["rejected"].items():
             if count:
-                progress.info(f"Rejected: {count} × {reason}.")
+                progress.info(self.tr("Rejected: {count} × {reason}.").format(count=count, reason=self.tr(reason)))
         for reason, count in metadata["not_classifiable"].items():
             if count:
                 progress.info(
-                    f"Kept for segmentation networks only (patch classifiers leave it out): {count} × {reason}."
+                    self.tr(
+                        "Kept for segmentation networks only (patch classifiers leave it out): {count} × {reason}."
+                    ).format(count=count, reason=self.tr(reason))
                 )

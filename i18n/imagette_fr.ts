@@ -43,6 +43,7 @@ Les valeurs de classe textuelles sont associées aux noms de classe de la carte 
     <message>
       <location filename="../algorithms/assess_accuracy.py" />
       <location filename="../algorithms/classify_raster.py" />
+      <location filename="../plugin/engine/assessment_report.py" />
       <source>Classification</source>
       <translation>Classification</translation>
     </message>
@@ -105,24 +106,28 @@ Les valeurs de classe textuelles sont associées aux noms de classe de la carte 
     </message>
     <message>
       <location filename="../algorithms/assess_accuracy.py" />
+      <location filename="../plugin/engine/assessment_report.py" />
       <location filename="../plugin/engine/report.py" />
       <source>Overall accuracy</source>
       <translation>Précision globale</translation>
     </message>
     <message>
       <location filename="../algorithms/assess_accuracy.py" />
+      <location filename="../plugin/engine/assessment_report.py" />
       <location filename="../plugin/engine/report.py" />
       <source>Macro-F1</source>
       <translation>F1 macro</translation>
     </message>
     <message>
       <location filename="../algorithms/assess_accuracy.py" />
+      <location filename="../plugin/engine/assessment_report.py" />
       <location filename="../plugin/engine/report.py" />
       <source>Kappa</source>
       <translation>Kappa</translation>
     </message>
     <message>
       <location filename="../algorithms/assess_accuracy.py" />
+      <location filename="../plugin/engine/assessment_report.py" />
       <source>Overall accuracy, mapped area only</source>
       <translation>Précision globale, zone cartographiée seule</translation>
     </message>
@@ -140,6 +145,11 @@ Les valeurs de classe textuelles sont associées aux noms de classe de la carte 
       <location filename="../algorithms/assess_accuracy.py" />
       <source>{count} reference feature(s) with an empty class or no geometry were skipped.</source>
       <translation>{count} entité(s) de référence sans classe ou sans géométrie ont été ignorée(s).</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/assess_accuracy.py" />
+      <source>the classification '{name}'</source>
+      <translation>la classification « {name} »</translation>
     </message>
     <message>
       <location filename="../algorithms/assess_accuracy.py" />
@@ -768,6 +778,16 @@ Les valeurs de classe entières sont gardées comme codes de classe ; les valeu
       <translation>{features} entité(s) étiquetée(s) dans {classes} classe(s).</translation>
     </message>
     <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Rejected: {count} × {reason}.</source>
+      <translation>Rejetées : {count} × {reason}.</translation>
+    </message>
+    <message>
+      <location filename="../algorithms/sample_patches.py" />
+      <source>Kept for segmentation networks only (patch classifiers leave it out): {count} × {reason}.</source>
+      <translation>Gardées pour les réseaux de segmentation seulement (les classifieurs d'imagettes les écartent) : {count} × {reason}.</translation>
+    </message>
+    <message>
       <location filename="../algorithms/train_classifier.py" />
       <source>RGB bands '{bands}' are not understood: give three different band numbers for red, green and blue, separated by commas, e.g. 3,2,1.</source>
       <translation>Les bandes RVB « {bands} » ne sont pas comprises : donnez trois numéros de bande différents pour le rouge, le vert et le bleu, séparés par des virgules, par exemple 3,2,1.</translation>
@@ -1016,6 +1036,142 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
       <location filename="../algorithms/train_classifier.py" />
       <source>Macro-F1, high end of its 95 % interval over validation polygons</source>
       <translation>F1 macro, borne haute de son intervalle de confiance à 95 % sur les polygones de validation</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>Imagette without QGIS: classify a raster with a model file written by the QGIS plugin's 'Train patch classifier', on this machine or on a Dask cluster. The outputs are those of the Processing algorithm imagette:classifyraster: a GeoTIFF of class codes with its colour table, category names (.aux.xml) and QGIS style (.qml).</source>
+      <translation>Imagette sans QGIS : classe un raster avec un fichier de modèle écrit par « Entraîner un classifieur d'imagettes » de l'extension QGIS, sur cette machine ou sur une grappe Dask. Les sorties sont celles de l'algorithme Processing imagette:classifyraster : un GeoTIFF de codes de classe avec sa table de couleurs, les noms des catégories (.aux.xml) et le style QGIS (.qml).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>Classifies INPUT (any GDAL raster, a VRT over many tiles included) with MODEL and writes OUTPUT (.tif).
+
+Without --workers or --scheduler the raster is classified in this process, tile by tile, as in QGIS.
+With them, the output grid is cut into blocks of --block-size output pixels (rounded to whole tiles); each
+block is one Dask task that reads its window plus halo and writes OUTPUT.parts/&lt;block&gt;.tif; the parts are
+then assembled into OUTPUT. The map is the same, pixel for pixel, as the one-process map. A failed block
+is retried twice; a run that stops (Ctrl+C, a job's time limit, --stop-after) is resumed by running the
+same command again: finished blocks are not redone. Maps over 10^10 output pixels, or with --vrt, are
+written as OUTPUT's name with .vrt over the part files (kept) instead of one GeoTIFF.
+Dask is optional: pip install "dask[distributed]".
+</source>
+      <translation>Classe INPUT (tout raster GDAL, y compris un VRT sur de nombreuses tuiles) avec MODEL et écrit OUTPUT (.tif).
+
+Sans --workers ni --scheduler, le raster est classé dans ce processus, tuile par tuile, comme dans QGIS.
+Avec eux, la grille de sortie est découpée en blocs de --block-size pixels de sortie (arrondis à des tuiles
+entières) ; chaque bloc est une tâche Dask qui lit sa fenêtre et son halo et écrit OUTPUT.parts/&lt;block&gt;.tif ;
+les parties sont ensuite assemblées dans OUTPUT. La carte est la même, pixel pour pixel, que celle d'un seul
+processus. Un bloc en échec est relancé deux fois ; une exécution qui s'arrête (Ctrl+C, limite de temps d'une
+tâche, --stop-after) reprend en relançant la même commande : les blocs terminés ne sont pas refaits. Les cartes
+de plus de 10^10 pixels de sortie, ou avec --vrt, sont écrites sous le nom d'OUTPUT avec .vrt, au-dessus des
+fichiers des parties (gardés), au lieu d'un seul GeoTIFF.
+Dask est facultatif : pip install "dask[distributed]".
+</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>usage: </source>
+      <translation>utilisation : </translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>options</source>
+      <translation>options </translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>show this help message and exit</source>
+      <translation>affiche cette aide et quitte</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>must be 1 or more, not {value}</source>
+      <translation>doit valoir 1 ou plus, et non {value}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>positional arguments</source>
+      <translation>arguments positionnels </translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>show program's version number and exit</source>
+      <translation>affiche le numéro de version du programme et quitte</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>classify a raster with a model file into a styled GeoTIFF of class codes</source>
+      <translation>classe un raster avec un fichier de modèle en un GeoTIFF stylé de codes de classe</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>raster to classify (any GDAL raster or VRT)</source>
+      <translation>raster à classer (tout raster GDAL ou VRT)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>model file (.pt) written by training, run with PyTorch; or an ONNX file (.onnx) exported from one in the Imagette format, run with ONNX Runtime (PyTorch then need not be installed, on Dask workers neither)</source>
+      <translation>fichier de modèle (.pt) écrit par l'entraînement, exécuté avec PyTorch ; ou fichier ONNX (.onnx) exporté de l'un d'eux au format Imagette, exécuté avec ONNX Runtime (PyTorch est alors inutile, sur les workers Dask non plus)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>GeoTIFF of class codes to write (.tif)</source>
+      <translation>GeoTIFF de codes de classe à écrire (.tif)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>output pixel size in input pixels (default 0: an eighth of the patch; 1 for segmentation networks)</source>
+      <translation>taille du pixel de sortie en pixels d'entrée (par défaut 0 : un huitième de l'imagette ; 1 pour les réseaux de segmentation)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>dense (fast, default) or patch (each patch alone, as in training: the exact reference, slow)</source>
+      <translation>dense (rapide, par défaut) ou patch (chaque imagette seule, comme à l'entraînement : la référence exacte, lente)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>where the network runs (default auto)</source>
+      <translation>où le réseau s'exécute (par défaut auto)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>what runs the network (default auto: pytorch for a model file .pt, onnxruntime for an .onnx file); choosing one refuses a model it cannot run</source>
+      <translation>ce qui exécute le réseau (par défaut auto : pytorch pour un fichier de modèle .pt, onnxruntime pour un fichier .onnx) ; en choisir un refuse un modèle qu'il ne peut pas exécuter</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>also write the top-class probability (.tif)</source>
+      <translation>écrit aussi la probabilité de la classe retenue (.tif)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>start a local Dask cluster of N single-threaded worker processes</source>
+      <translation>démarre une grappe Dask locale de N processus workers à un seul fil</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>use the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786)</source>
+      <translation>utilise la grappe Dask dont l'ordonnanceur est à ADDRESS (tcp://hôte:8786)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>output pixels per block side, rounded down to whole tiles (default 1024; with Dask only)</source>
+      <translation>pixels de sortie par côté de bloc, arrondis à des tuiles entières inférieures (par défaut 1024 ; avec Dask seulement)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>with Dask: write a VRT over the block files instead of one GeoTIFF</source>
+      <translation>avec Dask : écrit un VRT au-dessus des fichiers des blocs au lieu d'un seul GeoTIFF</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>with Dask: keep OUTPUT.parts/ after assembling the GeoTIFF</source>
+      <translation>avec Dask : garde OUTPUT.parts/ après l'assemblage du GeoTIFF</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>with Dask: stop once this run has classified N blocks (to fit a job's time limit); run again to resume</source>
+      <translation>avec Dask : s'arrête une fois que cette exécution a classé N blocs (pour tenir dans la limite de temps d'une tâche) ; relancez pour reprendre</translation>
     </message>
     <message>
       <location filename="../plugin/deps.py" />
@@ -1295,6 +1451,401 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
       <translation>les fichiers absents sont téléchargés à la première utilisation quand la machine est en ligne ; sinon copiez-les depuis {address}, sans changer leur nom, dans {folder}, ou donnez un fichier comme « Fichier de poids pré-entraînés »</translation>
     </message>
     <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>metre</source>
+      <translation>mètre</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>sample point</source>
+      <translation>point d'échantillon</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>sample point(s)</source>
+      <translation>point(s) d'échantillon</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>sample points</source>
+      <translation>points d'échantillon</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>pixel</source>
+      <translation>pixel</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>pixel(s)</source>
+      <translation>pixel(s)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>pixels</source>
+      <translation>pixels</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>The raster '{raster}' holds fractional values: it is not a classification (class codes are whole numbers). Give a raster of class codes, such as the output of 'Classify raster'.</source>
+      <translation>Le raster « {raster} » contient des valeurs décimales : ce n'est pas une classification (les codes de classe sont des nombres entiers). Donnez un raster de codes de classe, comme la sortie de « Classer un raster ».</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>Reference class '{name}' (code {code}) does not occur in the map: its {count} {units} are all mapped as other classes.</source>
+      <translation>La classe de référence « {name} » (code {code}) n'apparaît pas dans la carte : ses {count} {units} sont tous cartographiés dans d'autres classes.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>Map class '{name}' (code {code}, {pixels} pixels) has no reference {unit}: its user's accuracy is measured only by what other classes' references say.</source>
+      <translation>La classe de la carte « {name} » (code {code}, {pixels} pixels) n'a aucun {unit} de référence : son exactitude de l'utilisateur ne se mesure que par ce qu'en disent les références des autres classes.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>Map class '{name}' ({share} of the map) holds no sample point: the area-adjusted estimates leave its share of the map out. Add points in every map class.</source>
+      <translation>La classe de la carte « {name} » ({share} de la carte) ne contient aucun point d'échantillon : les estimations ajustées selon les surfaces laissent sa part de la carte de côté. Ajoutez des points dans chaque classe de la carte.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>Map class(es) {names} hold a single sample point: no confidence interval can be computed where they count. Olofsson et al. (2014) suggest 50 to 100 points per map class.</source>
+      <translation>Les classes de la carte {names} ne contiennent qu'un point d'échantillon : aucun intervalle de confiance ne peut être calculé là où elles comptent. Olofsson et al. (2014) conseillent 50 à 100 points par classe de la carte.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>Only {share} of the reference {units} have a class the map gives: the reference's class(es) {absent} never occur in the map, whose classes are {given}. Check that the class field holds the map's class codes (or its class names): the scores below mean nothing otherwise.</source>
+      <translation>Seuls {share} des {units} de référence ont une classe que donne la carte : les classes de la référence {absent} n'apparaissent jamais dans la carte, dont les classes sont {given}. Vérifiez que le champ de classe contient les codes de classe de la carte (ou ses noms de classe) : sinon les scores ci-dessous n'ont aucun sens.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <location filename="../plugin/engine/report.py" />
+      <location filename="../plugin/engine/sampling.py" />
+      <source>none</source>
+      <translation>aucune</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>The map agrees with the reference no better than chance (kappa {kappa}): check that the class field holds the map's class codes (or its class names) in the same nomenclature, before reading the scores as the map's.</source>
+      <translation>La carte ne s'accorde pas mieux avec la référence que le hasard (kappa {kappa}) : vérifiez que le champ de classe contient les codes de classe de la carte (ou ses noms de classe) dans la même nomenclature, avant de lire les scores comme ceux de la carte.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>The reference layer has no feature with a class: nothing to assess the map with.</source>
+      <translation>La couche de référence n'a aucune entité avec une classe : rien pour évaluer la carte.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>The reference mixes points and polygons: give one kind of geometry.</source>
+      <translation>La référence mélange points et polygones : donnez un seul type de géométrie.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <location filename="../plugin/engine/map_classes.py" />
+      <source>Cannot read the classification '{path}': {problem}.</source>
+      <translation>Impossible de lire la classification « {path} » : {problem}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>The raster '{path}' is complex-valued: not a classification.</source>
+      <translation>Le raster « {path} » a des valeurs complexes : ce n'est pas une classification.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>The classification has {bands} bands: only band 1 is assessed.</source>
+      <translation>La classification a {bands} bandes : seule la bande 1 est évaluée.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>No reference point lies inside the classification ({outside} of {total} reference features lie wholly outside it). Check that the reference covers the map's area and that both have the right coordinate reference system.</source>
+      <translation>Aucun point de référence ne se trouve dans la classification ({outside} des {total} entités de référence sont entièrement en dehors). Vérifiez que la référence couvre l'emprise de la carte et que toutes deux ont le bon système de coordonnées de référence.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>No reference pixel lies inside the classification ({outside} of {total} reference features lie wholly outside it; a polygon counts only the pixels whose centre it holds). Check that the reference covers the map's area and that both have the right coordinate reference system.</source>
+      <translation>Aucun pixel de référence ne se trouve dans la classification ({outside} des {total} entités de référence sont entièrement en dehors ; un polygone ne compte que les pixels dont il contient le centre). Vérifiez que la référence couvre l'emprise de la carte et que toutes deux ont le bon système de coordonnées de référence.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>All {count} reference point(s) inside the classification fall on its nodata: there is nothing to score. Check that the map covers the reference, and its nodata value.</source>
+      <translation>Les {count} point(s) de référence situés dans la classification tombent tous sur ses nodata : il n'y a rien à évaluer. Vérifiez que la carte couvre la référence, et sa valeur nodata.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>All {count} reference pixel(s) inside the classification fall on its nodata: there is nothing to score. Check that the map covers the reference, and its nodata value.</source>
+      <translation>Les {count} pixel(s) de référence situés dans la classification tombent tous sur ses nodata : il n'y a rien à évaluer. Vérifiez que la carte couvre la référence, et sa valeur nodata.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>{count} reference {units} fall on map nodata ({share} of the reference): the scores count them against the map, as unclassified (a map that gives no class there has failed there); on the mapped area alone, overall accuracy is {accuracy}.</source>
+      <translation>{count} {units} de référence tombent sur les nodata de la carte ({share} de la référence) : les scores les comptent contre la carte, comme non classés (une carte qui n'y donne aucune classe y a échoué) ; sur la seule zone cartographiée, la précision globale est de {accuracy}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>{count} reference {units} fall on map nodata ({share} of the reference): they are left out of the scores, which describe the mapped area only.</source>
+      <translation>{count} {units} de référence tombent sur les nodata de la carte ({share} de la référence) : ils sont laissés hors des scores, qui ne décrivent que la zone cartographiée.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>{count} pixel(s) lie inside overlapping polygons of different classes and are left out.</source>
+      <translation>{count} pixel(s) se trouvent dans des polygones superposés de classes différentes et sont laissés de côté.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>{count} reference feature(s) lie wholly outside the map and count nothing.</source>
+      <translation>{count} entité(s) de référence se trouvent entièrement hors de la carte et ne comptent rien.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment.py" />
+      <source>CRS units</source>
+      <translation>unités du SCR</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <location filename="../plugin/engine/dataset.py" />
+      <source>point</source>
+      <translation>point</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <location filename="../plugin/engine/dataset.py" />
+      <source>points</source>
+      <translation>points</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>total</source>
+      <translation>total</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Rows: reference class; columns: map class; counts of {units}. The diagonal is agreement.</source>
+      <translation>Lignes : classe de référence ; colonnes : classe de la carte ; effectifs en {units}. La diagonale est l'accord.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>The last column, reference on map nodata, counts against the map as unclassified (the headline scores).</source>
+      <translation>La dernière colonne, la référence sur les nodata de la carte, compte contre la carte comme non classée (les scores principaux).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>The last column, reference on map nodata, is left out of every score.</source>
+      <translation>La dernière colonne, la référence sur les nodata de la carte, est laissée hors de tous les scores.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>reference \ map</source>
+      <translation>référence \ carte</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>unclassified (map nodata)</source>
+      <translation>non classé (nodata de la carte)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>code</source>
+      <translation>code</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>class</source>
+      <translation>classe</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>reference</source>
+      <translation>référence</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>mapped as</source>
+      <translation>cartographié en</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>producer's accuracy</source>
+      <translation>exactitude du producteur</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>user's accuracy</source>
+      <translation>exactitude de l'utilisateur</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>map pixels</source>
+      <translation>pixels de la carte</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Producer's accuracy (recall): share of the reference of a class that the map gives that class (1 − omission error). User's accuracy (precision): share of what the map calls a class that the reference agrees with (1 − commission error). F1: their harmonic mean. Macro-F1: the mean F1 of the classes that have reference. Kappa: agreement beyond what chance would give with the same class shares.</source>
+      <translation>Exactitude du producteur (rappel) : part de la référence d'une classe à laquelle la carte donne cette classe (1 − erreur d'omission). Exactitude de l'utilisateur (précision) : part de ce que la carte range dans une classe avec laquelle la référence s'accorde (1 − erreur de commission). F1 : leur moyenne harmonique. F1 macro : la moyenne des F1 des classes qui ont une référence. Kappa : l'accord au-delà de ce que donnerait le hasard avec les mêmes parts de classes.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Area-adjusted overall accuracy: {accuracy}, from {count} points.</source>
+      <translation>Précision globale ajustée selon les surfaces : {accuracy}, d'après {count} points.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Area-adjusted overall accuracy: {accuracy} (95 % confidence interval), from {count} points.</source>
+      <translation>Précision globale ajustée selon les surfaces : {accuracy} (intervalle de confiance à 95 %), d'après {count} points.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Stratified estimators with the map classes as strata (Olofsson et al. 2014, eqs. 4–11): p&lt;sub&gt;ij&lt;/sub&gt; = W&lt;sub&gt;i&lt;/sub&gt; n&lt;sub&gt;ij&lt;/sub&gt; / n&lt;sub&gt;i.&lt;/sub&gt;; overall accuracy Σ p&lt;sub&gt;jj&lt;/sub&gt;; user's accuracy p&lt;sub&gt;ii&lt;/sub&gt; / p&lt;sub&gt;i.&lt;/sub&gt;; producer's accuracy p&lt;sub&gt;jj&lt;/sub&gt; / p&lt;sub&gt;.j&lt;/sub&gt;; area A&lt;sub&gt;j&lt;/sub&gt; = A × p&lt;sub&gt;.j&lt;/sub&gt;; ± is 1.96 standard errors (95 %). They are unbiased when the points were drawn at random within each map class (stratified random sampling), or by simple random or systematic sampling; not for points placed by hand. Olofsson, P. et al. (2014), Good practices for estimating area and assessing accuracy of land change, Remote Sensing of Environment 148, 42–57.</source>
+      <translation>Estimateurs stratifiés, les classes de la carte servant de strates (Olofsson et al. 2014, éq. 4–11) : p&lt;sub&gt;ij&lt;/sub&gt; = W&lt;sub&gt;i&lt;/sub&gt; n&lt;sub&gt;ij&lt;/sub&gt; / n&lt;sub&gt;i.&lt;/sub&gt; ; précision globale Σ p&lt;sub&gt;jj&lt;/sub&gt; ; exactitude de l'utilisateur p&lt;sub&gt;ii&lt;/sub&gt; / p&lt;sub&gt;i.&lt;/sub&gt; ; exactitude du producteur p&lt;sub&gt;jj&lt;/sub&gt; / p&lt;sub&gt;.j&lt;/sub&gt; ; surface A&lt;sub&gt;j&lt;/sub&gt; = A × p&lt;sub&gt;.j&lt;/sub&gt; ; ± vaut 1,96 erreur type (95 %). Ils sont sans biais quand les points ont été tirés au hasard dans chaque classe de la carte (échantillonnage aléatoire stratifié), ou par échantillonnage aléatoire simple ou systématique ; pas pour des points placés à la main. Olofsson, P. et al. (2014), Good practices for estimating area and assessing accuracy of land change, Remote Sensing of Environment 148, 42–57.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>map class (stratum)</source>
+      <translation>classe de la carte (strate)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>(map share)</source>
+      <translation>(part de la carte)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>mapped area ({unit})</source>
+      <translation>surface cartographiée ({unit})</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>estimated area ({unit})</source>
+      <translation>surface estimée ({unit})</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Coverage (reference the map classifies)</source>
+      <translation>Couverture (référence que la carte classe)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Reference {units} on map nodata count against the map, as unclassified; the mapped-area-only overall accuracy leaves them out.</source>
+      <translation>Les {units} de référence sur les nodata de la carte comptent contre elle, comme non classés ; la précision globale de la seule zone cartographiée les laisse de côté.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Reference {units} on map nodata are left out: the scores describe the mapped area only.</source>
+      <translation>Les {units} de référence sur les nodata de la carte sont laissés de côté : les scores ne décrivent que la zone cartographiée.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>points (one pixel each)</source>
+      <translation>points (un pixel chacun)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>polygons (pixels whose centre is inside)</source>
+      <translation>polygones (pixels dont le centre est à l'intérieur)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Reference</source>
+      <translation>Référence</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>{count} features</source>
+      <translation>{count} entités</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Reference kind</source>
+      <translation>Type de référence</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Reference {units} counted</source>
+      <translation>Nombre de {units} de référence comptés</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Reference {units} on map nodata</source>
+      <translation>Nombre de {units} de référence sur les nodata de la carte</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Pixels in overlaps of different classes (left out)</source>
+      <translation>Pixels dans des superpositions de classes différentes (laissés de côté)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Reference features outside the map</source>
+      <translation>Entités de référence hors de la carte</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Map pixels (classified / nodata)</source>
+      <translation>Pixels de la carte (classés / nodata)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Pixel area</source>
+      <translation>Surface d'un pixel</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>{area} square {unit}</source>
+      <translation>{area} ({unit} au carré)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Imagette accuracy assessment</source>
+      <translation>Évaluation de la précision Imagette</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>Written {time} UTC.</source>
+      <translation>Écrit le {time} UTC.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Scores count reference {units}: every {unit} weighs the same.</source>
+      <translation>Les scores comptent des {units} de référence : chaque {unit} pèse autant.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>Confusion matrix</source>
+      <translation>Matrice de confusion</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>Per-class scores</source>
+      <translation>Scores par classe</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Area-adjusted estimates</source>
+      <translation>Estimations ajustées selon les surfaces</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>The reference is polygons, not a random sample: the scores describe agreement on those polygons and cannot be turned into unbiased map-wide accuracy or class areas. For those, assess with points drawn at random within each map class (see docs/accuracy.md).</source>
+      <translation>La référence est faite de polygones, pas d'un échantillon aléatoire : les scores décrivent l'accord sur ces polygones et ne peuvent pas donner une précision sans biais sur toute la carte ni des surfaces de classes. Pour cela, évaluez avec des points tirés au hasard dans chaque classe de la carte (voir docs/accuracy.md).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <source>Inputs</source>
+      <translation>Entrées</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/assessment_report.py" />
+      <location filename="../plugin/engine/report.py" />
+      <source>en</source>
+      <translation>fr</translation>
+    </message>
+    <message>
       <location filename="../plugin/engine/choices.py" />
       <source>Small CNN (from scratch)</source>
       <translation>Petit CNN (sans pré-entraînement)</translation>
@@ -1410,6 +1961,377 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
       <translation>ONNX Runtime a été demandé, mais « {name} » n'est pas un fichier ONNX (.onnx) : ONNX Runtime exécute les modèles exportés d'un fichier de modèle. Exportez d'abord le modèle avec « Exporter le modèle en ONNX » (imagette:exportmodel) et classez le fichier .onnx, ou choisissez le moteur PyTorch (ou Auto) pour ce fichier de modèle.</translation>
     </message>
     <message>
+      <location filename="../plugin/engine/cross_validation.py" />
+      <source>Cross-validation is on, as asked: once this network is trained, more networks are trained without part of the training {labels} to score the map on those too (their cost is said before they start).</source>
+      <translation>La validation croisée est activée, comme demandé : une fois ce réseau entraîné, d'autres réseaux sont entraînés sans une partie des {labels} d'entraînement pour évaluer aussi la carte sur ceux-ci (leur coût est annoncé avant qu'ils ne commencent).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/cross_validation.py" />
+      <source>Few validation {labels} for {classes}, but {patches} training patches: cross-validation would train {folds} more networks of that size, so it is off. Set 'Cross-validation' to 'Always' to get it.</source>
+      <translation>Peu de {labels} de validation pour {classes}, mais {patches} imagettes d'entraînement : la validation croisée entraînerait {folds} réseaux de plus de cette taille, elle est donc désactivée. Réglez « Validation croisée » sur « Toujours » pour l'obtenir.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/cross_validation.py" />
+      <source>Cross-validation is on: {classes} has fewer than {least} validation {labels}, so once this network is trained, more networks are trained without part of the training {labels} to score the map on those too (their cost is said before they start; set 'Cross-validation' to 'Never' to skip them).</source>
+      <translation>La validation croisée est activée : {classes} a moins de {least} {labels} de validation, donc une fois ce réseau entraîné, d'autres réseaux sont entraînés sans une partie des {labels} d'entraînement pour évaluer aussi la carte sur ceux-ci (leur coût est annoncé avant qu'ils ne commencent ; réglez « Validation croisée » sur « Jamais » pour s'en passer).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/cross_validation.py" />
+      <source>Cross-validation is on: {classes} have fewer than {least} validation {labels}, so once this network is trained, more networks are trained without part of the training {labels} to score the map on those too (their cost is said before they start; set 'Cross-validation' to 'Never' to skip them).</source>
+      <translation>La validation croisée est activée : {classes} ont moins de {least} {labels} de validation, donc une fois ce réseau entraîné, d'autres réseaux sont entraînés sans une partie des {labels} d'entraînement pour évaluer aussi la carte sur ceux-ci (leur coût est annoncé avant qu'ils ne commencent ; réglez « Validation croisée » sur « Jamais » pour s'en passer).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/cross_validation.py" />
+      <source>no training polygon could be held out (every class has a single one)</source>
+      <translation>aucun polygone d'entraînement n'a pu être mis de côté (chaque classe n'en a qu'un)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/cross_validation.py" />
+      <source>Cross-validation, fold {number}/{folds}: every training patch touches one of its {held} {labels}, so no network can be trained without them; they are not scored.</source>
+      <translation>Validation croisée, pli {number}/{folds} : chaque imagette d'entraînement touche l'un de ses {held} {labels}, donc aucun réseau ne peut être entraîné sans eux ; ils ne sont pas évalués.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/cross_validation.py" />
+      <source>Cross-validation, fold {number}/{folds}: training on {patches} patches clear of {held} training {labels}, then scoring its map on them{left}…</source>
+      <translation>Validation croisée, pli {number}/{folds} : entraînement sur {patches} imagettes à l'écart de {held} {labels} d'entraînement, puis évaluation de sa carte sur ceux-ci{left}…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/cross_validation.py" />
+      <source>it was canceled</source>
+      <translation>elle a été annulée</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/dataset.py" />
+      <source>polygons</source>
+      <translation>polygones</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/dataset.py" />
+      <source>polygon</source>
+      <translation>polygone</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/dataset.py" />
+      <source>'{folder}' is not an Imagette dataset: it has no {file}. Choose the folder written by 'Sample training patches'.</source>
+      <translation>« {folder} » n'est pas un jeu de données Imagette : il n'a pas de {file}. Choisissez le dossier écrit par « Échantillonner des imagettes d'entraînement ».</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/dataset.py" />
+      <source>Cannot read '{path}': {problem}. Sample the patches again.</source>
+      <translation>Impossible de lire « {path} » : {problem}. Échantillonnez à nouveau les imagettes.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/dataset.py" />
+      <source>'{folder}' holds format {format} version {version}; this Imagette reads {expected} versions {versions}. Sample the patches again.</source>
+      <translation>« {folder} » est au format {format} version {version} ; cet Imagette lit {expected} versions {versions}. Échantillonnez à nouveau les imagettes.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/dataset.py" />
+      <source>The dataset '{folder}' is incomplete, damaged or was edited after sampling: {problem}. Sample the patches again with 'Sample training patches'.</source>
+      <translation>Le jeu de données « {folder} » est incomplet, endommagé ou a été modifié après l'échantillonnage : {problem}. Échantillonnez à nouveau les imagettes avec « Échantillonner des imagettes d'entraînement ».</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/device.py" />
+      <source>CUDA was asked for but this PyTorch sees no CUDA GPU (torch {torch}, built for CUDA {cuda}). Choose 'auto' or 'CPU', or install a CUDA build of PyTorch that matches the GPU driver.</source>
+      <translation>CUDA a été demandé mais ce PyTorch ne voit aucun GPU CUDA (torch {torch}, compilé pour CUDA {cuda}). Choisissez « auto » ou « CPU », ou installez une version CUDA de PyTorch qui correspond au pilote du GPU.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/device.py" />
+      <source>none: a CPU-only build</source>
+      <translation>aucun : une version CPU seule</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/device.py" />
+      <source>Device: CUDA GPU {name}, as asked.</source>
+      <translation>Périphérique : GPU CUDA {name}, comme demandé.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/device.py" />
+      <source>Device: CPU, as asked ({threads} threads).</source>
+      <translation>Périphérique : CPU, comme demandé ({threads} fils d'exécution).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/device.py" />
+      <source>Device: CUDA GPU {name} (auto: a CUDA GPU is available).</source>
+      <translation>Périphérique : GPU CUDA {name} (auto : un GPU CUDA est disponible).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/device.py" />
+      <source>Device: Apple MPS GPU (auto: no CUDA GPU, MPS available).</source>
+      <translation>Périphérique : GPU Apple MPS (auto : pas de GPU CUDA, MPS disponible).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/device.py" />
+      <source>Device: CPU, {threads} threads (auto: no CUDA or MPS GPU found).</source>
+      <translation>Périphérique : CPU, {threads} fils d'exécution (auto : aucun GPU CUDA ni MPS trouvé).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/device.py" />
+      <location filename="../plugin/engine/training_config.py" />
+      <source>Unknown device {device}; choose one of {choices}.</source>
+      <translation>Périphérique inconnu {device} ; choisissez parmi {choices}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/fitting.py" />
+      <source>A weights file was given but 'no pretraining' was chosen: the file is not used.</source>
+      <translation>Un fichier de poids a été donné mais « sans pré-entraînement » a été choisi : le fichier n'est pas utilisé.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/fitting.py" />
+      <source>A frozen backbone needs pretrained weights: give a weights file, or choose a ResNet or fine-tuning.</source>
+      <translation>Un tronc gelé demande des poids pré-entraînés : donnez un fichier de poids, ou choisissez un ResNet ou l'affinage.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/fitting.py" />
+      <source>Weights: random initialisation, seed {seed}.</source>
+      <translation>Poids : initialisation aléatoire, graine {seed}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/fitting.py" />
+      <source>Frozen backbone: only the classification layer is trained.</source>
+      <translation>Tronc gelé : seule la couche de classification est entraînée.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/fitting.py" />
+      <source>Canceled before the first epoch ended: no model was written.</source>
+      <translation>Annulé avant la fin de la première époque : aucun modèle n'a été écrit.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/fitting.py" />
+      <source>Canceled during epoch {epoch}: the model of epoch {best} (the best so far) is saved.</source>
+      <translation>Annulé pendant l'époque {epoch} : le modèle de l'époque {best} (le meilleur jusque-là) est enregistré.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/fitting.py" />
+      <source>, validation loss {loss}, macro-F1 {f1}, accuracy {accuracy}</source>
+      <translation>, perte de validation {loss}, F1 macro {f1}, précision {accuracy}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/fitting.py" />
+      <source> (best)</source>
+      <translation> (meilleure)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/fitting.py" />
+      <source>Epoch {epoch}/{epochs}: training loss {loss}{validation}, {seconds} s</source>
+      <translation>Époque {epoch}/{epochs} : perte d'entraînement {loss}{validation}, {seconds} s</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/fitting.py" />
+      <source>Early stop: no better macro-F1 for {patience} epochs; epoch {best} is kept.</source>
+      <translation>Arrêt précoce : pas de meilleur F1 macro depuis {patience} époques ; l'époque {best} est gardée.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/fitting.py" />
+      <source>Mixed precision ({precision}) on the GPU.</source>
+      <translation>Précision mixte ({precision}) sur le GPU.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/io.py" />
+      <source>the output</source>
+      <translation>la sortie</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/io.py" />
+      <source>the dataset folder</source>
+      <translation>le dossier du jeu de données</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/io.py" />
+      <source>the model file</source>
+      <translation>le fichier de modèle</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/io.py" />
+      <source>the report</source>
+      <translation>le rapport</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/io.py" />
+      <source>Cannot read the raster '{path}': {problem}. Check that the file exists and is a raster GDAL can open.</source>
+      <translation>Impossible de lire le raster « {path} » : {problem}. Vérifiez que le fichier existe et que c'est un raster que GDAL peut ouvrir.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/io.py" />
+      <source>The raster '{path}' has no coordinate reference system. Assign one (Raster &gt; Projections &gt; Assign Projection) and run again.</source>
+      <translation>Le raster « {path} » n'a pas de système de coordonnées de référence. Attribuez-en un (Raster &gt; Projections &gt; Assigner une projection) et relancez.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/io.py" />
+      <source>The raster '{path}' has data type {dtype}; Imagette reads {dtypes}.</source>
+      <translation>Le raster « {path} » a le type de données {dtype} ; Imagette lit {dtypes}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/io.py" />
+      <source>it is a file, not a folder</source>
+      <translation>c'est un fichier, pas un dossier</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/io.py" />
+      <source>it is a folder</source>
+      <translation>c'est un dossier</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/io.py" />
+      <source>Cannot write {what} '{path}': {problem}. Choose a folder where you can write.</source>
+      <translation>Impossible d'écrire {what} « {path} » : {problem}. Choisissez un dossier où vous pouvez écrire.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/io.py" />
+      <source>Cannot write {what} '{path}': {problem}. Choose a file in a folder where you can write.</source>
+      <translation>Impossible d'écrire {what} « {path} » : {problem}. Choisissez un fichier dans un dossier où vous pouvez écrire.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/map_classes.py" />
+      <source>the classification</source>
+      <translation>la classification</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/map_classes.py" />
+      <source>The class field '{field}' holds text ({values}), but {map} has no class names to match it to: no category names or attribute table in the file or its .aux.xml, no paletted style with labels in a .qml beside it. Use an integer field holding the map's class codes, or give the map a paletted style with the class names as labels and save it as its default style (.qml).</source>
+      <translation>Le champ de classe « {field} » contient du texte ({values}), mais {map} n'a pas de noms de classe auxquels l'associer : ni noms de catégorie ni table attributaire dans le fichier ou son .aux.xml, ni style palette avec des étiquettes dans un .qml à côté. Utilisez un champ entier contenant les codes de classe de la carte, ou donnez à la carte un style palette avec les noms de classe comme étiquettes et enregistrez-le comme son style par défaut (.qml).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/map_classes.py" />
+      <source>'{value}' (did you mean '{name}'?)</source>
+      <translation>« {value} » (vouliez-vous dire « {name} » ?)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/map_classes.py" />
+      <source>The class value(s) {values} of field '{field}' match no class of {map}, whose classes are: {names}. Names must match exactly, accents and case included: correct the reference's values, or use an integer field of class codes.</source>
+      <translation>Les valeurs de classe {values} du champ « {field} » ne correspondent à aucune classe de {map}, dont les classes sont : {names}. Les noms doivent correspondre exactement, accents et casse compris : corrigez les valeurs de la référence, ou utilisez un champ entier de codes de classe.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>There are no ImageNet weights for {architecture}; choose a ResNet or train from scratch.</source>
+      <translation>Il n'y a pas de poids ImageNet pour {architecture} ; choisissez un ResNet ou entraînez sans pré-entraînement.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>ImageNet weights: {path} (torch hub cache).</source>
+      <translation>Poids ImageNet : {path} (cache de torch hub).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>ImageNet weights not in the torch hub cache; downloading {url} to {path}.</source>
+      <translation>Poids ImageNet absents du cache de torch hub ; téléchargement de {url} vers {path}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>The ImageNet weights for {architecture} are not on this computer and could not be downloaded ({problem}). On a computer with internet access, download {url} and copy the file, keeping its name {name}, to {folder} (the torch hub cache; the TORCH_HOME environment variable moves it). Or give the file as 'Pretrained weights file', or choose no pretraining.</source>
+      <translation>Les poids ImageNet de {architecture} ne sont pas sur cet ordinateur et n'ont pas pu être téléchargés ({problem}). Sur un ordinateur relié à Internet, téléchargez {url} et copiez le fichier, en gardant son nom {name}, dans {folder} (le cache de torch hub ; la variable d'environnement TORCH_HOME le déplace). Ou donnez le fichier comme « Fichier de poids pré-entraînés », ou choisissez sans pré-entraînement.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>The weights file '{path}' does not exist.</source>
+      <translation>Le fichier de poids « {path} » n'existe pas.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>'{path}' holds no state_dict (a mapping of parameter names to tensors).</source>
+      <translation>« {path} » ne contient pas de state_dict (une table des noms de paramètres vers des tenseurs).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>The checkpoint's first layer already takes {bands} bands: it is loaded as it is.</source>
+      <translation>La première couche du point de contrôle prend déjà {bands} bandes : elle est chargée telle quelle.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>The checkpoint's classification layer (fc) has no use in a segmentation network: it is left out.</source>
+      <translation>La couche de classification du point de contrôle (fc) ne sert pas dans un réseau de segmentation : elle est laissée de côté.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>The checkpoint's classification layer ({layer}) has {outputs} outputs and this dataset {classes} classes: that layer starts from random weights.</source>
+      <translation>La couche de classification du point de contrôle ({layer}) a {outputs} sorties et ce jeu de données {classes} classes : cette couche part de poids aléatoires.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>The weights in '{source}' do not fit this network: {count} tensor(s) have other shapes, e.g. {key} {shape} instead of {expected}. Choose the architecture the file was trained with, on a dataset with the same bands.</source>
+      <translation>Les poids de « {source} » ne conviennent pas à ce réseau : {count} tenseur(s) ont d'autres formes, par exemple {key} {shape} au lieu de {expected}. Choisissez l'architecture avec laquelle le fichier a été entraîné, sur un jeu de données ayant les mêmes bandes.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>The weights in '{source}' lack {count} of this network's tensors ({tensors}): the file is for another architecture. Choose the architecture it was trained with.</source>
+      <translation>Il manque aux poids de « {source} » {count} des tenseurs de ce réseau ({tensors}) : le fichier est pour une autre architecture. Choisissez l'architecture avec laquelle il a été entraîné.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>{count} tensor(s) in '{source}' belong to no layer of this network and were ignored: {tensors}.</source>
+      <translation>{count} tenseur(s) de « {source} » n'appartiennent à aucune couche de ce réseau et ont été ignorés : {tensors}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>Pretrained weights loaded from '{source}': {count} tensors, the whole backbone.</source>
+      <translation>Poids pré-entraînés chargés depuis « {source} » : {count} tenseurs, tout le tronc.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>The first layer of the checkpoint has shape {shape}, not that of an RGB {kernel} convolution with {filters} filters. Choose the architecture the file was trained with.</source>
+      <translation>La première couche du point de contrôle a la forme {shape}, pas celle d'une convolution RVB {kernel} à {filters} filtres. Choisissez l'architecture avec laquelle le fichier a été entraîné.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>The 3 bands have no red/green/blue names: they are taken as red, green, blue in that order.</source>
+      <translation>Les 3 bandes n'ont pas de noms rouge/vert/bleu : elles sont prises comme rouge, vert, bleu, dans cet ordre.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>RGB bands {asked} were asked for, but the dataset has {bands} bands.</source>
+      <translation>Les bandes RVB {asked} ont été demandées, mais le jeu de données a {bands} bandes.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>No red, green and blue bands were recognised among {names}: every band gets the mean of the RGB filters. Give the RGB bands (e.g. 3,2,1) to use the pretrained colour filters.</source>
+      <translation>Aucune bande rouge, verte et bleue n'a été reconnue parmi {names} : chaque bande reçoit la moyenne des filtres RVB. Indiquez les bandes RVB (par exemple 3,2,1) pour utiliser les filtres de couleur pré-entraînés.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>red</source>
+      <translation>rouge</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>green</source>
+      <translation>vert</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>blue</source>
+      <translation>bleu</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>{colour} = band {band} '{name}'</source>
+      <translation>{colour} = bande {band} « {name} »</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>First layer adapted to {bands} bands: {names}; other bands get the mean filter, all scaled by 3/{bands}.</source>
+      <translation>Première couche adaptée à {bands} bandes : {names} ; les autres bandes reçoivent le filtre moyen, tous mis à l'échelle par 3/{bands}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/progress.py" />
+      <source>about {seconds} s</source>
+      <translation>environ {seconds} s</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/progress.py" />
+      <source>about {minutes} min</source>
+      <translation>environ {minutes} min</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/progress.py" />
+      <source>about {hours} h {minutes} min</source>
+      <translation>environ {hours} h {minutes} min</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/progress.py" />
+      <source>; {duration} left</source>
+      <translation> ; il reste {duration}</translation>
+    </message>
+    <message>
       <location filename="../plugin/engine/report.py" />
       <source>patches</source>
       <translation>imagettes</translation>
@@ -1418,11 +2340,6 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
       <location filename="../plugin/engine/report.py" />
       <source>labelled pixels</source>
       <translation>pixels étiquetés</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/report.py" />
-      <source>map pixels</source>
-      <translation>pixels de la carte</translation>
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />
@@ -1456,23 +2373,8 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />
-      <source>total</source>
-      <translation>total</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/report.py" />
       <source>Row-normalised (recall on the diagonal)</source>
       <translation>Normalisée par ligne (rappel sur la diagonale)</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/report.py" />
-      <source>code</source>
-      <translation>code</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/report.py" />
-      <source>class</source>
-      <translation>classe</translation>
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />
@@ -1674,11 +2576,6 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />
-      <source>none</source>
-      <translation>aucune</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/report.py" />
       <source>radiometric jitter {jitter}</source>
       <translation>variation radiométrique {jitter}</translation>
     </message>
@@ -1729,11 +2626,6 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />
-      <source>Written {time} UTC.</source>
-      <translation>Écrit le {time} UTC.</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/report.py" />
       <source>Learning curves</source>
       <translation>Courbes d'apprentissage</translation>
     </message>
@@ -1741,16 +2633,6 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
       <location filename="../plugin/engine/report.py" />
       <source>Macro-F1 is the mean of the class F1 scores: every class counts the same, however rare. Overall accuracy is dominated by the largest classes.</source>
       <translation>Le F1 macro est la moyenne des F1 des classes : chaque classe compte autant, si rare soit-elle. La précision globale est dominée par les plus grandes classes.</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/report.py" />
-      <source>Per-class scores</source>
-      <translation>Scores par classe</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/report.py" />
-      <source>Confusion matrix</source>
-      <translation>Matrice de confusion</translation>
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />
@@ -1773,11 +2655,6 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
       <translation>Paramètres</translation>
     </message>
     <message>
-      <location filename="../plugin/engine/report.py" />
-      <source>en</source>
-      <translation>fr</translation>
-    </message>
-    <message>
       <location filename="../plugin/engine/run_costs.py" />
       <source>preparing</source>
       <translation>préparation</translation>
@@ -1796,6 +2673,336 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
       <location filename="../plugin/engine/run_costs.py" />
       <source>writing</source>
       <translation>écriture</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/sampling.py" />
+      <source>patch crosses the raster edge</source>
+      <translation>imagette à cheval sur le bord du raster</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/sampling.py" />
+      <source>patch holds more nodata than tolerated</source>
+      <translation>imagette avec plus de nodata que toléré</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/sampling.py" />
+      <source>too little of the patch inside its own class</source>
+      <translation>trop peu de l'imagette dans sa propre classe</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/sampling.py" />
+      <source>patch centre on nodata</source>
+      <translation>centre de l'imagette sur des nodata</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/sampling.py" />
+      <source>over the per-class cap</source>
+      <translation>au-delà du plafond par classe</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/sampling.py" />
+      <source>feature outside the raster</source>
+      <translation>entité hors du raster</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/sampling.py" />
+      <source>The patch size must be at least {least} pixels (got {size}): every network halves its input 3 times, so smaller patches cannot be trained on. Choose a patch size of {least} or more (16 to 64 suits most imagery).</source>
+      <translation>La taille des imagettes doit être d'au moins {least} pixels (reçu {size}) : chaque réseau divise son entrée 3 fois par deux, on ne peut donc pas s'entraîner sur des imagettes plus petites. Choisissez une taille d'imagette de {least} ou plus (16 à 64 convient à la plupart des images).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/sampling.py" />
+      <source>The validation fraction must be between 0 and 1 (got {fraction}).</source>
+      <translation>La fraction de validation doit être comprise entre 0 et 1 (reçu {fraction}).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/sampling.py" />
+      <source>The minimum class share and the nodata tolerance are fractions between 0 and 1.</source>
+      <translation>La part minimale de la classe et la tolérance aux nodata sont des fractions entre 0 et 1.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/sampling.py" />
+      <source>The vector layer has no feature with a class. Check the layer, the class field and the selection.</source>
+      <translation>La couche vecteur n'a aucune entité avec une classe. Vérifiez la couche, le champ de classe et la sélection.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/sampling.py" />
+      <source>Class '{name}' has only one feature on the raster, so it cannot be both trained and validated without leaking: it goes to training and will not be validated. Digitise at least one more feature of this class.</source>
+      <translation>La classe « {name} » n'a qu'une entité sur le raster : elle ne peut pas servir à la fois à l'entraînement et à la validation sans fuite. Elle va à l'entraînement et ne sera pas validée. Numérisez au moins une autre entité de cette classe.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/sampling.py" />
+      <source>The vector layer does not overlap the raster: no feature lies inside the raster's extent. Check that both layers cover the same place and that their CRS are set correctly.</source>
+      <translation>La couche vecteur ne recouvre pas le raster : aucune entité ne se trouve dans l'emprise du raster. Vérifiez que les deux couches couvrent le même lieu et que leurs SCR sont bien définis.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/sampling.py" />
+      <source>{count} feature(s) are too small for {centres} patch centres on the grid of {spacing} px: their grid is tightened (down to {least} px).</source>
+      <translation>{count} entité(s) sont trop petites pour {centres} centres d'imagettes sur la grille de {spacing} px : leur grille est resserrée (jusqu'à {least} px).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/sampling.py" />
+      <source>Cannot write the dataset in '{folder}': {problem}. Free some disk space or choose another folder; an earlier dataset there is left as it was.</source>
+      <translation>Impossible d'écrire le jeu de données dans « {folder} » : {problem}. Libérez de l'espace disque ou choisissez un autre dossier ; un jeu de données antérieur s'y trouvant reste tel quel.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/sampling.py" />
+      <source>The patch size ({size} px) is larger than the raster ({width} x {height} px). Choose a smaller patch size.</source>
+      <translation>La taille des imagettes ({size} px) dépasse celle du raster ({width} x {height} px). Choisissez une taille d'imagette plus petite.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/sampling.py" />
+      <source>Patches were found for fewer than two classes (classes with patches: {found}). A classifier needs at least two. Check the patch size (smaller patches fit in smaller polygons), or digitise larger polygons.</source>
+      <translation>Des imagettes ont été trouvées pour moins de deux classes (classes avec des imagettes : {found}). Un classifieur en demande au moins deux. Vérifiez la taille des imagettes (des imagettes plus petites tiennent dans des polygones plus petits), ou numérisez des polygones plus grands.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/sampling.py" />
+      <source>Class '{name}': {features} training feature(s), {patches} patch(es), {reached} of their {labelled} labelled pixel(s) in training masks; {validation_features} validation feature(s), {validation_patches} patch(es), {validation_share} of the class's labelled pixels.</source>
+      <translation>Classe « {name} » : {features} entité(s) d'entraînement, {patches} imagette(s), {reached} de leurs {labelled} pixel(s) étiqueté(s) dans les masques d'entraînement ; {validation_features} entité(s) de validation, {validation_patches} imagette(s), {validation_share} des pixels étiquetés de la classe.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/sampling.py" />
+      <source>Add points of this class: each point on data gives one patch.</source>
+      <translation>Ajoutez des points de cette classe : chaque point sur des données donne une imagette.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/sampling.py" />
+      <source>Digitise more or larger polygons of this class, or set a smaller stride (more patch centres in each polygon).</source>
+      <translation>Numérisez des polygones plus nombreux ou plus grands de cette classe, ou choisissez un pas plus petit (plus de centres d'imagettes dans chaque polygone).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/sampling.py" />
+      <source>Class '{name}' has {patches} training patch(es) from {features} feature(s): too few to learn from (aim for {least} or more). {remedy}</source>
+      <translation>La classe « {name} » a {patches} imagette(s) d'entraînement issue(s) de {features} entité(s) : trop peu pour apprendre (visez {least} ou plus). {remedy}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/scoring.py" />
+      <source>The dataset has no validation patches: accuracy, macro-F1 and kappa are unavailable and early stopping was off (the last epoch is kept). Sample again with a validation fraction above 0 to measure the model.</source>
+      <translation>Le jeu de données n'a pas d'imagettes de validation : précision, F1 macro et kappa sont indisponibles et l'arrêt précoce était désactivé (la dernière époque est gardée). Échantillonnez à nouveau avec une fraction de validation supérieure à 0 pour mesurer le modèle.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/scoring.py" />
+      <source> (95 % interval {low}-{high} over the features scored)</source>
+      <translation> (intervalle de confiance à 95 % {low}-{high} sur les entités évaluées)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/scoring.py" />
+      <source>Validation: overall accuracy {accuracy}, macro-F1 {f1}{interval}, kappa {kappa} on {count} {unit}.</source>
+      <translation>Validation : précision globale {accuracy}, F1 macro {f1}{interval}, kappa {kappa} sur {count} {unit}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/scoring.py" />
+      <source>Class {code} '{name}' has no validation patch: it cannot be measured.</source>
+      <translation>La classe {code} « {name} » n'a aucune imagette de validation : elle ne peut pas être mesurée.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/scoring.py" />
+      <source>  {code} '{name}': precision {precision}, recall {recall}, F1 {f1}, {support} {unit}.</source>
+      <translation>  {code} « {name} » : précision {precision}, rappel {recall}, F1 {f1}, {support} {unit}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/scoring.py" />
+      <source>'{name}' (F1 {f1}, recall {recall})</source>
+      <translation>« {name} » (F1 {f1}, rappel {recall})</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/scoring.py" />
+      <source>Overall accuracy {accuracy} hides poorly recognised classes: {names}. Look at the confusion matrix in the report; more or better polygons of these classes help most.</source>
+      <translation>La précision globale de {accuracy} cache des classes mal reconnues : {names}. Regardez la matrice de confusion dans le rapport ; des polygones plus nombreux ou meilleurs de ces classes aident le plus.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/scoring.py" />
+      <source>Patch-level validation (early stopping): macro-F1 {f1}, overall accuracy {accuracy} on {count} {unit}. Map-level scoring: classifying the map around the {features} validation features, as 'Classify raster' would{left}…</source>
+      <translation>Validation au niveau des imagettes (arrêt précoce) : F1 macro {f1}, précision globale {accuracy} sur {count} {unit}. Évaluation de la carte : classification de la carte autour des {features} entités de validation, comme le ferait « Classer un raster »{left}…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/scoring.py" />
+      <source>The map could not be scored on the validation features: {reason}. The scores below are patch-level: they measure easy validation patches and are usually higher than the map's. Keep the raster where it was sampled from to get map-level scores.</source>
+      <translation>La carte n'a pas pu être évaluée sur les entités de validation : {reason}. Les scores ci-dessous sont au niveau des imagettes : ils mesurent des imagettes de validation faciles et sont en général plus élevés que ceux de la carte. Laissez le raster là où il a été échantillonné pour obtenir les scores de la carte.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/scoring.py" />
+      <source>no map pixel fell in them</source>
+      <translation>aucun pixel de la carte n'y est tombé</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/scoring.py" />
+      <source>Cross-validation did not score the training features: {reason}. The scores below rest on the validation features only.</source>
+      <translation>La validation croisée n'a pas évalué les entités d'entraînement : {reason}. Les scores ci-dessous ne reposent que sur les entités de validation.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/scoring.py" />
+      <source> (cross-validation scored all it could: a class's only training {label} is never held out).</source>
+      <translation> (la validation croisée a évalué tout ce qu'elle pouvait : le seul {label} d'entraînement d'une classe n'est jamais mis de côté).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/scoring.py" />
+      <source>, sample with a larger validation fraction, or set 'Cross-validation' to 'Always'.</source>
+      <translation>, échantillonnez avec une fraction de validation plus grande, ou réglez « Validation croisée » sur « Toujours ».</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/scoring.py" />
+      <source>Few {labels} scored for {classes}: the map-level scores of these classes rest on too few {labels} to be more than rough, and the interval below understates it. Add more {labels} of them{remedy}</source>
+      <translation>Peu de {labels} évalués pour {classes} : les scores de la carte pour ces classes reposent sur trop peu de {labels} pour être plus qu'approximatifs, et l'intervalle ci-dessous le sous-estime. Ajoutez d'autres {labels} de ces classes{remedy}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/trained_model.py" />
+      <source>The trained model could not be written to '{path}' ({problem}), nor to the temporary folder ({rescue_problem}). Free some disk space and train again.</source>
+      <translation>Le modèle entraîné n'a pas pu être écrit dans « {path} » ({problem}), ni dans le dossier temporaire ({rescue_problem}). Libérez de l'espace disque et relancez l'entraînement.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/trained_model.py" />
+      <source>The trained model could not be written to '{path}' ({problem}). It was saved to '{rescue}' instead: move that file where you want it (free some space or choose a folder where you can write), or train again.</source>
+      <translation>Le modèle entraîné n'a pas pu être écrit dans « {path} » ({problem}). Il a été enregistré dans « {rescue} » à la place : déplacez ce fichier où vous le voulez (libérez de l'espace ou choisissez un dossier où vous pouvez écrire), ou relancez l'entraînement.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/trainer.py" />
+      <source>The GPU ran out of memory even with batches of 2 patches. Choose a smaller architecture or patch size, close other programs using the GPU, or train on the CPU.</source>
+      <translation>Le GPU a manqué de mémoire même avec des lots de 2 imagettes. Choisissez une architecture ou une taille d'imagette plus petite, fermez les autres programmes qui utilisent le GPU, ou entraînez sur le CPU.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/trainer.py" />
+      <source>The GPU ran out of memory: the batch size is halved to {size} and training goes on.</source>
+      <translation>Le GPU a manqué de mémoire : la taille de lot est divisée par deux, à {size}, et l'entraînement continue.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/trainer.py" />
+      <source>Training diverged (the loss became {loss}) at epoch {epoch}. Lower the learning rate (now {rate}), e.g. by 10.</source>
+      <translation>L'entraînement a divergé (la perte est devenue {loss}) à l'époque {epoch}. Baissez le taux d'apprentissage (actuellement {rate}), par exemple d'un facteur 10.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/training.py" />
+      <source>Cross-validation: {networks} more networks, {duration} in all: each trains for {epochs} epochs (as many as this model took to reach its best macro-F1) on the {patches} training patches clear of its share of the {polygons} training polygons, then its map is scored on them.</source>
+      <translation>Validation croisée : {networks} réseaux de plus, {duration} en tout : chacun s'entraîne {epochs} époques (autant qu'il en a fallu à ce modèle pour atteindre son meilleur F1 macro) sur les {patches} imagettes d'entraînement à l'écart de sa part des {polygons} polygones d'entraînement, puis sa carte est évaluée sur ceux-ci.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/training.py" />
+      <source>Training: up to {epochs} epochs, stopping once the validation macro-F1 has not risen for {patience} epochs…</source>
+      <translation>Entraînement : jusqu'à {epochs} époques, avec arrêt une fois que le F1 macro de validation n'a pas progressé depuis {patience} époques…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/training.py" />
+      <source>Training: up to {epochs} epochs…</source>
+      <translation>Entraînement : jusqu'à {epochs} époques…</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/training.py" />
+      <source>The run was canceled: the scores are patch-level, the map was not scored.</source>
+      <translation>L'exécution a été annulée : les scores sont au niveau des imagettes, la carte n'a pas été évaluée.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/training.py" />
+      <source>{share} of the training time was spent waiting for patches.</source>
+      <translation>{share} du temps d'entraînement a été passé à attendre des imagettes.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/training.py" />
+      <source>Model written to {path} (canceled run: best epoch so far).</source>
+      <translation>Modèle écrit dans {path} (exécution annulée : meilleure époque jusque-là).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/training.py" />
+      <source>Model written to {path}.</source>
+      <translation>Modèle écrit dans {path}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/training.py" />
+      <source>The model was written to '{model}', but the report '{report}' could not be written: {problem}. Free some space or choose another folder for the report; the model is complete.</source>
+      <translation>Le modèle a été écrit dans « {model} », mais le rapport « {report} » n'a pas pu être écrit : {problem}. Libérez de l'espace ou choisissez un autre dossier pour le rapport ; le modèle est complet.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/training.py" />
+      <source>Report written to {path}.</source>
+      <translation>Rapport écrit dans {path}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/training.py" />
+      <source>Duration {total}: {split}; then {writing} writing the model and report.</source>
+      <translation>Durée {total} : {split} ; puis {writing} pour écrire le modèle et le rapport.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/training_config.py" />
+      <source>Unknown architecture {architecture}; choose one of {choices}.</source>
+      <translation>Architecture inconnue {architecture} ; choisissez parmi {choices}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/training_config.py" />
+      <source>Unknown pretrained mode {mode}; choose one of {choices}.</source>
+      <translation>Mode de pré-entraînement inconnu {mode} ; choisissez parmi {choices}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/training_config.py" />
+      <source>Epochs must be at least 1 (got {epochs}), the batch size at least 2 (got {batch_size}) and the learning rate above 0 (got {rate}).</source>
+      <translation>Le nombre d'époques doit être d'au moins 1 (reçu {epochs}), la taille de lot d'au moins 2 (reçu {batch_size}) et le taux d'apprentissage supérieur à 0 (reçu {rate}).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/training_config.py" />
+      <source>The patience, the jitter strength and the patches per epoch cannot be negative.</source>
+      <translation>La patience, l'intensité de la variation radiométrique et les imagettes par époque ne peuvent pas être négatives.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/training_config.py" />
+      <source>Cross-validation must be one of {choices} (got {mode}) with at least 2 folds (got {folds}).</source>
+      <translation>La validation croisée doit valoir l'une des valeurs {choices} (reçu {mode}) avec au moins 2 plis (reçu {folds}).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/training_inputs.py" />
+      <source>The patches are {size} px; the networks need at least {least} px. Sample larger patches.</source>
+      <translation>Les imagettes font {size} px ; les réseaux demandent au moins {least} px. Échantillonnez des imagettes plus grandes.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/training_inputs.py" />
+      <source>The dataset '{path}' has {count} training patch(es); at least 2 are needed.</source>
+      <translation>Le jeu de données « {path} » a {count} imagette(s) d'entraînement ; il en faut au moins 2.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/training_inputs.py" />
+      <source>Class {code} '{name}' has no training {unit}: the model cannot learn it.</source>
+      <translation>La classe {code} « {name} » n'a aucune donnée d'entraînement ({unit}) : le modèle ne peut pas l'apprendre.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/training_inputs.py" />
+      <source>'{name}' {weight}</source>
+      <translation>« {name} » {weight}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/training_inputs.py" />
+      <source>Class weights: {weights}.</source>
+      <translation>Poids des classes : {weights}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/training_inputs.py" />
+      <source>Dataset: {train} training and {validation} validation patches of {size} px, {bands} bands, {classes} classes; batches of {batch} patches (the pixels of {asked} patches of {pixel_patch} px).</source>
+      <translation>Jeu de données : {train} imagettes d'entraînement et {validation} de validation de {size} px, {bands} bandes, {classes} classes ; lots de {batch} imagettes (les pixels de {asked} imagettes de {pixel_patch} px).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/training_inputs.py" />
+      <source>Dataset: {train} training and {validation} validation patches of {size} px, {bands} bands, {classes} classes.</source>
+      <translation>Jeu de données : {train} imagettes d'entraînement et {validation} de validation de {size} px, {bands} bandes, {classes} classes.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/training_inputs.py" />
+      <source>Each epoch trains on {epoch} of the {train} training patches, a new random part each time, so that the validation score is checked as often as on a small dataset ('Patches per epoch', 0 for every patch).</source>
+      <translation>Chaque époque s'entraîne sur {epoch} des {train} imagettes d'entraînement, une nouvelle partie tirée au hasard à chaque fois, pour que le score de validation soit vérifié aussi souvent que sur un petit jeu de données (« Imagettes par époque », 0 pour toutes).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/validation.py" />
+      <source>the dataset has no validation features</source>
+      <translation>le jeu de données n'a pas d'entités de validation</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/validation.py" />
+      <source>the dataset was sampled by an earlier version of Imagette, which did not keep its polygons</source>
+      <translation>le jeu de données a été échantillonné par une version antérieure d'Imagette, qui ne gardait pas ses polygones</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/validation.py" />
+      <source>the run was canceled</source>
+      <translation>l'exécution a été annulée</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/validation.py" />
+      <source>the source raster '{raster}' cannot be read any more ({problem})</source>
+      <translation>le raster source « {raster} » ne peut plus être lu ({problem})</translation>
     </message>
     <message>
       <location filename="../plugin/plugin.py" />

@@ -20,18 +20,19 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from .engine.choices import ENGINES
+from .engine.i18n import tr, tr_noop, use_locale
 
 EXIT_ERROR = 2
 METHOD_NAMES = {"dense": "dense", "patch": "per_patch"}
 
-DESCRIPTION = (
+DESCRIPTION = tr_noop(
     "Imagette without QGIS: classify a raster with a model file written by the QGIS plugin's 'Train patch "
     "classifier', on this machine or on a Dask cluster. The outputs are those of the Processing algorithm "
     "imagette:classifyraster: a GeoTIFF of class codes with its colour table, category names (.aux.xml) and "
     "QGIS style (.qml)."
 )
 
-CLASSIFY_HELP = """\
+CLASSIFY_HELP = tr_noop("""\
 Classifies INPUT (any GDAL raster, a VRT over many tiles included) with MODEL and writes OUTPUT (.tif).
 
 Without --workers or --scheduler the raster is classified in this process, tile by tile, as in QGIS.
@@ -42,87 +43,129 @@ is retried twice; a run that stops (Ctrl+C, a job's time limit, --stop-after) is
 same command again: finished blocks are not redone. Maps over 10^10 output pixels, or with --vrt, are
 written as OUTPUT's name with .vrt over the part files (kept) instead of one GeoTIFF.
 Dask is optional: pip install "dask[distributed]".
-"""
+""")
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help with its own "usage:" in the command's language: argparse takes it from gettext, whose
+    catalogues for argparse Imagette does not ship."""
+
+    def add_usage(self, usage, actions, groups, prefix=None) -> None:
+        super().add_usage(usage, actions, groups, tr("usage: ") if prefix is None else prefix)
+
+
+class _RawFormatter(_Formatter, argparse.RawDescriptionHelpFormatter):
+    """The same, keeping the description's own line breaks."""
+
+
+def _options(parser: argparse.ArgumentParser):
+    """The group of a parser's options, titled in the command's language, with -h: argparse's own would be titled and
+    explained by gettext, in English. Created after the positional arguments' group, so listed after it."""
+    options = parser.add_argument_group(tr("options"))
+    options.add_argument("-h", "--help", action="help", help=tr("show this help message and exit"))
+    return options
 
 
 def _positive(text: str) -> int:
     value = int(text)
     if value < 1:
-        raise argparse.ArgumentTypeError(f"must be 1 or more, not {value}")
+        raise argparse.ArgumentTypeError(tr("must be 1 or more, not {value}").format(value=value))
     return value
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="imagette", description=DESCRIPTION)
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    """The command's arguments, their help in the language use_locale() chose."""
+    parser = argparse.ArgumentParser(
+        prog="imagette", description=tr(DESCRIPTION), formatter_class=_Formatter, add_help=False
+    )
+    commands = parser.add_subparsers(title=tr("positional arguments"), dest="command", metavar="COMMAND", required=True)
+    _options(parser).add_argument(
+        "--version",
+        action="version",
+        version=f"%(prog)s {_version()}",
+        help=tr("show program's version number and exit"),
+    )
     classify = commands.add_parser(
         "classify",
-        help="classify a raster with a model file into a styled GeoTIFF of class codes",
-        description=CLASSIFY_HELP,
-        formatter_class=argparse.RawDescriptionHelpFormatter,
+        help=tr("classify a raster with a model file into a styled GeoTIFF of class codes"),
+        description=tr(CLASSIFY_HELP),
+        formatter_class=_RawFormatter,
+        add_help=False,
     )
-    classify.add_argument("input", metavar="INPUT", help="raster to classify (any GDAL raster or VRT)")
-    classify.add_argument(
+    inputs = classify.add_argument_group(tr("positional arguments"))
+    options = _options(classify)
+    inputs.add_argument("input", metavar="INPUT", help=tr("raster to classify (any GDAL raster or VRT)"))
+    inputs.add_argument(
         "model",
         metavar="MODEL",
-        help="model file (.pt) written by training, run with PyTorch; or an ONNX file (.onnx) exported from one in the "
-        "Imagette format, run with ONNX Runtime (PyTorch then need not be installed, on Dask workers neither)",
+        help=tr(
+            "model file (.pt) written by training, run with PyTorch; or an ONNX file (.onnx) exported from one in the "
+            "Imagette format, run with ONNX Runtime (PyTorch then need not be installed, on Dask workers neither)"
+        ),
     )
-    classify.add_argument("output", metavar="OUTPUT", help="GeoTIFF of class codes to write (.tif)")
-    classify.add_argument(
+    inputs.add_argument("output", metavar="OUTPUT", help=tr("GeoTIFF of class codes to write (.tif)"))
+    options.add_argument(
         "--stride",
         type=int,
         default=0,
         metavar="N",
-        help="output pixel size in input pixels (default 0: an eighth of the patch; 1 for segmentation networks)",
+        help=tr("output pixel size in input pixels (default 0: an eighth of the patch; 1 for segmentation networks)"),
     )
-    classify.add_argument(
+    options.add_argument(
         "--method",
         choices=sorted(METHOD_NAMES),
         default="dense",
-        help="dense (fast, default) or patch (each patch alone, as in training: the exact reference, slow)",
+        help=tr("dense (fast, default) or patch (each patch alone, as in training: the exact reference, slow)"),
     )
-    classify.add_argument(
-        "--device", choices=("auto", "cpu", "cuda"), default="auto", help="where the network runs (default auto)"
+    options.add_argument(
+        "--device",
+        choices=("auto", "cpu", "cuda"),
+        default="auto",
+        help=tr("where the network runs (default auto)"),
     )
-    classify.add_argument(
+    options.add_argument(
         "--engine",
         choices=ENGINES,
         default=ENGINES[0],
-        help="what runs the network (default auto: pytorch for a model file .pt, onnxruntime for an .onnx file); "
-        "choosing one refuses a model it cannot run",
+        help=tr(
+            "what runs the network (default auto: pytorch for a model file .pt, onnxruntime for an .onnx file); "
+            "choosing one refuses a model it cannot run"
+        ),
     )
-    classify.add_argument("--confidence", metavar="PATH", help="also write the top-class probability (.tif)")
-    where = classify.add_mutually_exclusive_group()
+    options.add_argument("--confidence", metavar="PATH", help=tr("also write the top-class probability (.tif)"))
+    where = options.add_mutually_exclusive_group()
     where.add_argument(
         "--workers",
         type=_positive,
         metavar="N",
-        help="start a local Dask cluster of N single-threaded worker processes",
+        help=tr("start a local Dask cluster of N single-threaded worker processes"),
     )
     where.add_argument(
-        "--scheduler", metavar="ADDRESS", help="use the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786)"
+        "--scheduler",
+        metavar="ADDRESS",
+        help=tr("use the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786)"),
     )
-    classify.add_argument(
+    options.add_argument(
         "--block-size",
         type=_positive,
         default=None,
         metavar="PX",
-        help="output pixels per block side, rounded down to whole tiles (default 1024; with Dask only)",
+        help=tr("output pixels per block side, rounded down to whole tiles (default 1024; with Dask only)"),
     )
-    classify.add_argument(
-        "--vrt", action="store_true", help="with Dask: write a VRT over the block files instead of one GeoTIFF"
+    options.add_argument(
+        "--vrt", action="store_true", help=tr("with Dask: write a VRT over the block files instead of one GeoTIFF")
     )
-    classify.add_argument(
-        "--keep-parts", action="store_true", help="with Dask: keep OUTPUT.parts/ after assembling the GeoTIFF"
+    options.add_argument(
+        "--keep-parts", action="store_true", help=tr("with Dask: keep OUTPUT.parts/ after assembling the GeoTIFF")
     )
-    classify.add_argument(
+    options.add_argument(
         "--stop-after",
         type=_positive,
         metavar="N",
         default=0,
-        help="with Dask: stop once this run has classified N blocks (to fit a job's time limit); run again to resume",
+        help=tr(
+            "with Dask: stop once this run has classified N blocks (to fit a job's time limit); run again to resume"
+        ),
     )
     return parser
 
@@ -240,12 +283,10 @@ def _sigterm_stops_cleanly() -> Iterator[None]:
 def main(argv: Sequence[str] | None = None) -> int:
     """Runs the command; returns the exit status (0, 2 for an error whose message is printed, 130 after Ctrl+C,
     143 after SIGTERM)."""
+    use_locale()  # the help and the engine's words in the system's language (LANG), English without its .ts
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    from .engine import i18n
     from .engine.errors import ImagetteError  # imports nothing else
-
-    i18n.use_locale()  # the engine's words in the system's language (LANG), English without its .ts
 
     try:
         with _sigterm_stops_cleanly():

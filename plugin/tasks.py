@@ -117,14 +117,14 @@ def check_inputs(algorithm, parameters: dict, context: QgsProcessingContext) -> 
     """
     from .engine.dataset import open_dataset
     from .engine.errors import ImagetteError
-    from .engine.io import check_writable
+    from .engine.io import MODEL_FILE, REPORT, check_writable
 
     try:
         open_dataset(algorithm.parameterAsFile(parameters, "DATASET", context))
-        check_writable(algorithm.parameterAsFileOutput(parameters, "OUTPUT_MODEL", context), "model file")
+        check_writable(algorithm.parameterAsFileOutput(parameters, "OUTPUT_MODEL", context), MODEL_FILE)
         report = algorithm.parameterAsFileOutput(parameters, "OUTPUT_REPORT", context)
         if report:
-            check_writable(report, "report")
+            check_writable(report, REPORT)
     except ImagetteError as error:
         raise QgsProcessingException(str(error)) from error
 

@@ -19,6 +19,7 @@ from .assessment_result import AssessmentConfig, AssessmentResult
 from .classes import palette_color
 from .errors import ImagetteError
 from .geometry import Geometry, geometry_bounds
+from .i18n import tr, tr_noop
 from .map_classes import MapClass, map_classes
 from .metrics import classification_scores
 from .progress import Progress
@@ -29,6 +30,13 @@ CHUNK = 1024  # side of the windows the raster is read by, in pixels
 OVERLAP_SHARE = 0.5
 # At or below this kappa (and with 20 reference units or more), the map agrees with the reference no better than chance.
 CHANCE_KAPPA = 0.05
+# The names a CRS gives its metres; the first is the one the report shows, translated.
+METRE_NAMES = (tr_noop("metre"), "meter", "metres", "meters")
+# What the notes count the reference in, by whether it is points: one, one or more, several (translated where shown).
+UNIT_WORDS = {
+    True: (tr_noop("sample point"), tr_noop("sample point(s)"), tr_noop("sample points")),
+    False: (tr_noop("pixel"), tr_noop("pixel(s)"), tr_noop("pixels")),
+}
 
 
 def _pixel_box(bounds: tuple[float, float, float, float], transform: Affine) -> tuple[float, float, float, float]:
@@ -54,8 +62,10 @@ def _read_codes(src, window: Window) -> np.ndarray:
         whole = np.isnan(values) | (values == np.round(values))
         if not whole.all():
             raise ImagetteError(
-                f"The raster '{src.name}' holds fractional values: it is not a classification (class codes are whole "
-                "numbers). Give a raster of class codes, such as the output of 'Classify raster'."
+                tr(
+                    "The raster '{raster}' holds fractional values: it is not a classification (class codes are whole "
+                    "numbers). Give a raster of class codes, such as the output of 'Classify raster'."
+                ).format(raster=src.name)
             )
     return values
 
@@ -84,20 +94,28 @@ def _histogram(src, nodata, progress: Progress, start: float, end: float) -> tup
 
 
 def _class_notes(
-    codes: list[int], reference_totals: np.ndarray, map_pixels: dict[int, int], names: dict[int, str], unit: str
+    codes: list[int],
+    reference_totals: np.ndarray,
+    map_pixels: dict[int, int],
+    names: dict[int, str],
+    units: tuple[str, str, str],
 ) -> list[str]:
-    """Classes that only the reference has, or only the map."""
+    """Classes that only the reference has, or only the map (units: UNIT_WORDS, translated)."""
     notes = []
     for index, code in enumerate(codes):
         if code not in map_pixels:
             notes.append(
-                f"Reference class '{names[code]}' (code {code}) does not occur in the map: "
-                f"its {int(reference_totals[index])} {unit}(s) are all mapped as other classes."
+                tr(
+                    "Reference class '{name}' (code {code}) does not occur in the map: its {count} {units} are all "
+                    "mapped as other classes."
+                ).format(name=names[code], code=code, count=int(reference_totals[index]), units=units[1])
             )
         elif reference_totals[index] == 0:
             notes.append(
-                f"Map class '{names[code]}' (code {code}, {map_pixels[code]} pixels) has no reference {unit}: "
-                "its user's accuracy is measured only by what other classes' references say."
+                tr(
+                    "Map class '{name}' (code {code}, {pixels} pixels) has no reference {unit}: its user's accuracy is "
+                    "measured only by what other classes' references say."
+                ).format(name=names[code], code=code, pixels=map_pixels[code], unit=units[0])
             )
     return notes
 
@@ -105,15 +123,19 @@ def _class_notes(
 def _sample_notes(estimates: dict, names: list[str]) -> list[str]:
     """Map classes (strata) whose sample points are too few for the area-adjusted estimates."""
     notes = [
-        f"Map class '{names[i]}' ({estimates['weights'][i]:.1%} of the map) holds no sample point: "
-        "the area-adjusted estimates leave its share of the map out. Add points in every map class."
+        tr(
+            "Map class '{name}' ({share} of the map) holds no sample point: the area-adjusted estimates leave its "
+            "share of the map out. Add points in every map class."
+        ).format(name=names[i], share=f"{estimates['weights'][i]:.1%}")
         for i in estimates["unsampled_strata"]
     ]
     thin = [names[i] for i, n in enumerate(estimates["strata_sample"]) if n == 1]
     if thin:
         notes.append(
-            f"Map class(es) {', '.join(thin)} hold a single sample point: no confidence interval can be computed "
-            "where they count. Olofsson et al. (2014) suggest 50 to 100 points per map class."
+            tr(
+                "Map class(es) {names} hold a single sample point: no confidence interval can be computed where they "
+                "count. Olofsson et al. (2014) suggest 50 to 100 points per map class."
+            ).format(names=", ".join(thin))
         )
     return notes
 
@@ -124,7 +146,7 @@ def _field_doubts(
     confusion: np.ndarray,
     map_pixels: dict[int, int],
     names: dict[int, str],
-    unit: str,
+    units: tuple[str, str, str],
 ) -> list[str]:
     """Warnings that the reference's class values are probably not the map's classes: most of the reference has
     classes the map never gives (an integer field of other codes), or the map agrees with it no better than chance
@@ -138,17 +160,25 @@ def _field_doubts(
             f"{code} '{names[code]}'" if names[code] != str(code) else str(code) for code in sorted(map_pixels)
         )
         doubts.append(
-            f"Only {in_map / total:.0%} of the reference {unit}s have a class the map gives: the reference's "
-            f"class(es) {', '.join(map(str, absent[:10]))}{'…' if len(absent) > 10 else ''} never occur in the map, "
-            f"whose classes are {given or 'none'}. Check that the class field holds the map's class codes (or its "
-            "class names): the scores below mean nothing otherwise."
+            tr(
+                "Only {share} of the reference {units} have a class the map gives: the reference's class(es) {absent} "
+                "never occur in the map, whose classes are {given}. Check that the class field holds the map's class "
+                "codes (or its class names): the scores below mean nothing otherwise."
+            ).format(
+                share=f"{in_map / total:.0%}",
+                units=units[2],
+                absent=", ".join(map(str, absent[:10])) + ("…" if len(absent) > 10 else ""),
+                given=given or tr("none"),
+            )
         )
     scores = classification_scores(confusion)
     if not doubts and scores["kappa"] is not None and scores["kappa"] <= CHANCE_KAPPA and confusion.sum() >= 20:
         doubts.append(
-            f"The map agrees with the reference no better than chance (kappa {scores['kappa']:.2f}): check that the "
-            "class field holds the map's class codes (or its class names) in the same nomenclature, before reading "
-            "the scores as the map's."
+            tr(
+                "The map agrees with the reference no better than chance (kappa {kappa}): check that the class field "
+                "holds the map's class codes (or its class names) in the same nomenclature, before reading the "
+                "scores as the map's."
+            ).format(kappa=f"{scores['kappa']:.2f}")
         )
     return doubts
 
@@ -198,22 +228,30 @@ def assess_accuracy(config: AssessmentConfig, progress: Progress | None = None) 
     progress = progress or Progress()
     features = [(geometry, int(code)) for geometry, code in config.features]
     if not features:
-        raise ImagetteError("The reference layer has no feature with a class: nothing to assess the map with.")
+        raise ImagetteError(tr("The reference layer has no feature with a class: nothing to assess the map with."))
     kinds = {is_point(geometry) for geometry, _ in features}
     if len(kinds) > 1:
-        raise ImagetteError("The reference mixes points and polygons: give one kind of geometry.")
+        raise ImagetteError(tr("The reference mixes points and polygons: give one kind of geometry."))
     points = kinds == {True}
     try:
         src = rasterio.open(config.classification_path)
     except rasterio.errors.RasterioIOError as error:
-        raise ImagetteError(f"Cannot read the classification '{config.classification_path}': {error}.") from error
+        raise ImagetteError(
+            tr("Cannot read the classification '{path}': {problem}.").format(
+                path=config.classification_path, problem=error
+            )
+        ) from error
     notes: list[str] = []
     with src:
         if src.dtypes[0] in ("complex64", "complex128", "complex_int16"):
-            raise ImagetteError(f"The raster '{config.classification_path}' is complex-valued: not a classification.")
+            raise ImagetteError(
+                tr("The raster '{path}' is complex-valued: not a classification.").format(
+                    path=config.classification_path
+                )
+            )
         nodata = src.nodata if src.nodata is not None else 0
         if src.count > 1:
-            notes.append(f"The classification has {src.count} bands: only band 1 is assessed.")
+            notes.append(tr("The classification has {bands} bands: only band 1 is assessed.").format(bands=src.count))
         table = map_classes(config.classification_path)
         map_pixels, map_nodata = _histogram(src, nodata, progress, 0, 50)
         reference_codes = sorted({code for _, code in features})
@@ -222,51 +260,78 @@ def assess_accuracy(config: AssessmentConfig, progress: Progress | None = None) 
         pixel_area = abs(src.transform.a * src.transform.e - src.transform.b * src.transform.d)
         units = (src.crs.linear_units or "").lower() if src.crs is not None else ""
     if counts.confusion.sum() + counts.nodata_pixels == 0:
-        raise ImagetteError(
-            f"No reference {'point' if points else 'pixel'} lies inside the classification ({outside} of "
-            f"{len(features)} reference features lie wholly outside it"
-            + ("" if points else "; a polygon counts only the pixels whose centre it holds")
-            + "). Check that the reference covers the map's area and that both have the right coordinate "
-            "reference system."
-        )
+        if points:
+            nothing_inside = tr(
+                "No reference point lies inside the classification ({outside} of {total} reference features lie "
+                "wholly outside it). Check that the reference covers the map's area and that both have the right "
+                "coordinate reference system."
+            )
+        else:
+            nothing_inside = tr(
+                "No reference pixel lies inside the classification ({outside} of {total} reference features lie "
+                "wholly outside it; a polygon counts only the pixels whose centre it holds). Check that the reference "
+                "covers the map's area and that both have the right coordinate reference system."
+            )
+        raise ImagetteError(nothing_inside.format(outside=outside, total=len(features)))
     if counts.confusion.sum() == 0:
-        raise ImagetteError(
-            f"All {counts.nodata_pixels} reference {'point' if points else 'pixel'}(s) inside the classification fall "
-            "on its nodata: there is nothing to score. Check that the map covers the reference, and its nodata value."
-        )
+        if points:
+            all_on_nodata = tr(
+                "All {count} reference point(s) inside the classification fall on its nodata: there is nothing to "
+                "score. Check that the map covers the reference, and its nodata value."
+            )
+        else:
+            all_on_nodata = tr(
+                "All {count} reference pixel(s) inside the classification fall on its nodata: there is nothing to "
+                "score. Check that the map covers the reference, and its nodata value."
+            )
+        raise ImagetteError(all_on_nodata.format(count=counts.nodata_pixels))
     classes = [table.get(code) or MapClass(code, config.reference_names.get(code)) for code in codes]
     classes = [
         MapClass(entry.code, entry.name or config.reference_names.get(entry.code), entry.color or palette_color(i))
         for i, entry in enumerate(classes)
     ]
     names = {entry.code: entry.label for entry in classes}
-    unit = "sample point" if points else "pixel"
+    words = (tr(UNIT_WORDS[points][0]), tr(UNIT_WORDS[points][1]), tr(UNIT_WORDS[points][2]))
     reference_totals = counts.confusion.sum(axis=1) + counts.on_nodata
-    notes += _class_notes(codes, reference_totals, map_pixels, names, unit)
-    notes[:0] = _field_doubts(codes, reference_totals, counts.confusion, map_pixels, names, unit)
+    notes += _class_notes(codes, reference_totals, map_pixels, names, words)
+    notes[:0] = _field_doubts(codes, reference_totals, counts.confusion, map_pixels, names, words)
     mapped_scores = classification_scores(counts.confusion)
     scores = unclassified_scores(counts) if config.count_unclassified else mapped_scores
     coverage = float(counts.confusion.sum() / (counts.confusion.sum() + counts.nodata_pixels))
     if counts.nodata_pixels:
+        if config.count_unclassified:
+            on_nodata = tr(
+                "{count} reference {units} fall on map nodata ({share} of the reference): the scores count them "
+                "against the map, as unclassified (a map that gives no class there has failed there); on the mapped "
+                "area alone, overall accuracy is {accuracy}."
+            )
+        else:
+            on_nodata = tr(
+                "{count} reference {units} fall on map nodata ({share} of the reference): they are left out of the "
+                "scores, which describe the mapped area only."
+            )
         notes.append(
-            f"{counts.nodata_pixels} reference {unit}(s) fall on map nodata ({1 - coverage:.2%} of the reference): "
-            + (
-                "the scores count them against the map, as unclassified (a map that gives no class there has failed "
-                f"there); on the mapped area alone, overall accuracy is {mapped_scores['overall_accuracy']:.2%}."
-                if config.count_unclassified
-                else "they are left out of the scores, which describe the mapped area only."
+            on_nodata.format(
+                count=counts.nodata_pixels,
+                units=words[1],
+                share=f"{1 - coverage:.2%}",
+                accuracy=f"{mapped_scores['overall_accuracy']:.2%}",
             )
         )
     if counts.ambiguous:
         notes.append(
-            f"{counts.ambiguous} pixel(s) lie inside overlapping polygons of different classes and are left out."
+            tr("{count} pixel(s) lie inside overlapping polygons of different classes and are left out.").format(
+                count=counts.ambiguous
+            )
         )
     if outside:
-        notes.append(f"{outside} reference feature(s) lie wholly outside the map and count nothing.")
+        notes.append(
+            tr("{count} reference feature(s) lie wholly outside the map and count nothing.").format(count=outside)
+        )
     estimates = None
     if points:
         mapped = [map_pixels.get(code, 0) for code in codes]
-        area_scale = pixel_area / 10_000 if units in ("metre", "meter", "metres", "meters") else 1.0
+        area_scale = pixel_area / 10_000 if units in METRE_NAMES else 1.0
         estimates = stratified_estimates(counts.confusion.T, mapped, area_scale, config.z)
         estimates["area_unit"] = "ha" if area_scale != 1.0 else "pixels"
         notes += _sample_notes(estimates, [names[code] for code in codes])
@@ -283,7 +348,7 @@ def assess_accuracy(config: AssessmentConfig, progress: Progress | None = None) 
         notes=notes,
         outside=outside,
         pixel_area=pixel_area,
-        area_unit=units or "CRS units",
+        area_unit=units or tr_noop("CRS units"),
     )
     for note in notes:
         progress.warning(note)

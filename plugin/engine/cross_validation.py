@@ -26,6 +26,7 @@ from . import dataset as ds
 from .choices import FOLDS
 from .errors import CanceledError
 from .geometry import geometry_bounds
+from .i18n import tr
 from .modelfile import ModelFile
 from .progress import Progress, Quiet, left_text
 from .scoring import FEW_VALIDATION_FEATURES
@@ -46,8 +47,11 @@ def wanted(mode: str, dataset: ds.Dataset, train: np.ndarray, progress: Progress
     if mode != "auto":
         if mode == "on":
             progress.info(
-                "Cross-validation is on, as asked: once this network is trained, more networks are trained without "
-                f"part of the training {labels} to score the map on those too (their cost is said before they start)."
+                tr(
+                    "Cross-validation is on, as asked: once this network is trained, more networks are trained "
+                    "without part of the training {labels} to score the map on those too (their cost is said before "
+                    "they start)."
+                ).format(labels=labels)
             )
         return mode == "on"
     codes = [code for _, code in dataset.features(ds.VALIDATION)]
@@ -56,16 +60,25 @@ def wanted(mode: str, dataset: ds.Dataset, train: np.ndarray, progress: Progress
         return False
     if train.size > AUTO_MAX_PATCHES:
         progress.info(
-            f"Few validation {labels} for {', '.join(few)}, but {train.size} training patches: cross-validation would "
-            f"train {FOLDS} more networks of that size, so it is off. Set 'Cross-validation' to 'Always' to get it."
+            tr(
+                "Few validation {labels} for {classes}, but {patches} training patches: cross-validation would train "
+                "{folds} more networks of that size, so it is off. Set 'Cross-validation' to 'Always' to get it."
+            ).format(labels=labels, classes=", ".join(few), patches=train.size, folds=FOLDS)
         )
         return False
-    progress.info(
-        f"Cross-validation is on: {', '.join(few)} {'has' if len(few) == 1 else 'have'} fewer than "
-        f"{FEW_VALIDATION_FEATURES} validation {labels}, so once this network is trained, more networks are trained "
-        f"without part of the training {labels} to score the map on those too (their cost is said before they start; "
-        "set 'Cross-validation' to 'Never' to skip them)."
-    )
+    if len(few) == 1:
+        turned_on = tr(
+            "Cross-validation is on: {classes} has fewer than {least} validation {labels}, so once this network is "
+            "trained, more networks are trained without part of the training {labels} to score the map on those too "
+            "(their cost is said before they start; set 'Cross-validation' to 'Never' to skip them)."
+        )
+    else:
+        turned_on = tr(
+            "Cross-validation is on: {classes} have fewer than {least} validation {labels}, so once this network is "
+            "trained, more networks are trained without part of the training {labels} to score the map on those too "
+            "(their cost is said before they start; set 'Cross-validation' to 'Never' to skip them)."
+        )
+    progress.info(turned_on.format(classes=", ".join(few), least=FEW_VALIDATION_FEATURES, labels=labels))
     return True
 
 
@@ -167,19 +180,30 @@ def cross_validate(
     Each fold fills an even part of the progress, training_share of it for training its network, the rest for
     scoring its map. Returns counts None, with the reason, when it cannot.
     """
-    scored = MapValidation(None, 0, "no training polygon could be held out (every class has a single one)")
+    scored = MapValidation(None, 0, tr("no training polygon could be held out (every class has a single one)"))
     for number, held in plan.unscored:
         progress.warning(
-            f"Cross-validation, fold {number}/{folds}: every training patch touches one of its {held} "
-            f"{dataset.label_word}, so no network can be trained without them; they are not scored."
+            tr(
+                "Cross-validation, fold {number}/{folds}: every training patch touches one of its {held} {labels}, so "
+                "no network can be trained without them; they are not scored."
+            ).format(number=number, folds=folds, held=held, labels=dataset.label_word)
         )
     count = len(plan.folds)
     for index, fold in enumerate(plan.folds):
         start, end = 100 * index / count, 100 * (index + 1) / count
         middle = start + (end - start) * training_share
         progress.info(
-            f"Cross-validation, fold {fold.number}/{folds}: training on {fold.train.size} patches clear of "
-            f"{fold.held.size} training {dataset.label_word}, then scoring its map on them{left_text(progress)}…"
+            tr(
+                "Cross-validation, fold {number}/{folds}: training on {patches} patches clear of {held} training "
+                "{labels}, then scoring its map on them{left}…"
+            ).format(
+                number=fold.number,
+                folds=folds,
+                patches=fold.train.size,
+                held=fold.held.size,
+                labels=dataset.label_word,
+                left=left_text(progress),
+            )
         )
         try:
             model = train_fold(fold.train, Quiet(progress, start, middle))
@@ -191,7 +215,7 @@ def cross_validate(
                 Quiet(progress, middle, end),
             )
         except CanceledError:
-            return MapValidation(None, 0, "it was canceled")
+            return MapValidation(None, 0, tr("it was canceled"))
         if result.counts is None:
             return result
         scored = result if scored.counts is None else scored + result

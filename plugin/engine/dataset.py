@@ -29,6 +29,7 @@ import numpy as np
 from .classes import ClassEntry, table_from_dicts
 from .errors import ImagetteError
 from .geometry import point_count
+from .i18n import tr
 
 FORMAT = "imagette-dataset"
 FORMAT_VERSION = 3
@@ -98,9 +99,18 @@ class Dataset(PatchMetadata):
 
     @property
     def label_word(self) -> str:
-        """How the person drew the labels, for messages: "points" when every feature is a point, else "polygons"."""
+        """How the person drew the labels, in their language, for messages: "points" when every feature is a point,
+        else "polygons"."""
+        return tr("points") if self._drawn_as_points() else tr("polygons")
+
+    @property
+    def label_word_one(self) -> str:
+        """One of the labels as label_word names them: "point" or "polygon"."""
+        return tr("point") if self._drawn_as_points() else tr("polygon")
+
+    def _drawn_as_points(self) -> bool:
         features = self._all_features()
-        return "points" if features and all(point_count(f["geometry"]) for f in features) else "polygons"
+        return bool(features) and all(point_count(f["geometry"]) for f in features)
 
     def _features(self, split: int) -> list[dict]:
         return [feature for feature in self._all_features() if feature["properties"]["split"] == SPLIT_NAMES[split]]
@@ -172,19 +182,31 @@ def open_dataset(path: str | Path) -> Dataset:
     meta_path = folder / METADATA_FILE
     if not meta_path.is_file():
         raise ImagetteError(
-            f"'{folder}' is not an Imagette dataset: it has no {METADATA_FILE}. "
-            "Choose the folder written by 'Sample training patches'."
+            tr(
+                "'{folder}' is not an Imagette dataset: it has no {file}. Choose the folder written by 'Sample "
+                "training patches'."
+            ).format(folder=folder, file=METADATA_FILE)
         )
     try:
         metadata = json.loads(meta_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise ImagetteError(f"Cannot read '{meta_path}': {error}. Sample the patches again.") from error
+        raise ImagetteError(
+            tr("Cannot read '{path}': {problem}. Sample the patches again.").format(path=meta_path, problem=error)
+        ) from error
     if not isinstance(metadata, dict):
         metadata = {}
     if metadata.get("format") != FORMAT or metadata.get("format_version") not in READABLE_VERSIONS:
         raise ImagetteError(
-            f"'{folder}' holds format {metadata.get('format')!r} version {metadata.get('format_version')!r}; "
-            f"this Imagette reads {FORMAT!r} versions {', '.join(map(str, READABLE_VERSIONS))}. Sample the patches again."
+            tr(
+                "'{folder}' holds format {format} version {version}; this Imagette reads {expected} versions "
+                "{versions}. Sample the patches again."
+            ).format(
+                folder=folder,
+                format=repr(metadata.get("format")),
+                version=repr(metadata.get("format_version")),
+                expected=repr(FORMAT),
+                versions=", ".join(map(str, READABLE_VERSIONS)),
+            )
         )
     problem = _metadata_problem(metadata)
     if problem is not None:
@@ -217,8 +239,10 @@ def open_dataset(path: str | Path) -> Dataset:
 
 def _damaged(folder: Path, problem: str) -> ImagetteError:
     return ImagetteError(
-        f"The dataset '{folder}' is incomplete, damaged or was edited after sampling: {problem}. "
-        "Sample the patches again with 'Sample training patches'."
+        tr(
+            "The dataset '{folder}' is incomplete, damaged or was edited after sampling: {problem}. Sample the "
+            "patches again with 'Sample training patches'."
+        ).format(folder=folder, problem=problem)
     )
 
 

@@ -7,6 +7,7 @@ import torch
 
 from .choices import DEVICES
 from .errors import ImagetteError
+from .i18n import tr
 from .progress import Progress
 
 
@@ -15,27 +16,40 @@ def select_device(choice: str, progress: Progress) -> torch.device:
     if choice == "cuda":
         if not torch.cuda.is_available():
             raise ImagetteError(
-                "CUDA was asked for but this PyTorch sees no CUDA GPU "
-                f"(torch {torch.__version__}, built for CUDA {torch.version.cuda or 'none: a CPU-only build'}). "
-                "Choose 'auto' or 'CPU', or install a CUDA build of PyTorch that matches the GPU driver."
+                tr(
+                    "CUDA was asked for but this PyTorch sees no CUDA GPU (torch {torch}, built for CUDA {cuda}). "
+                    "Choose 'auto' or 'CPU', or install a CUDA build of PyTorch that matches the GPU driver."
+                ).format(torch=torch.__version__, cuda=torch.version.cuda or tr("none: a CPU-only build"))
             )
         device = torch.device("cuda")
-        progress.info(f"Device: CUDA GPU {torch.cuda.get_device_name(device)}, as asked.")
+        progress.info(tr("Device: CUDA GPU {name}, as asked.").format(name=torch.cuda.get_device_name(device)))
     elif choice == "cpu":
         device = torch.device("cpu")
-        progress.info(f"Device: CPU, as asked ({torch.get_num_threads()} threads).")
+        progress.info(tr("Device: CPU, as asked ({threads} threads).").format(threads=torch.get_num_threads()))
     elif choice == "auto":
         if torch.cuda.is_available():
             device = torch.device("cuda")
-            progress.info(f"Device: CUDA GPU {torch.cuda.get_device_name(device)} (auto: a CUDA GPU is available).")
+            progress.info(
+                tr("Device: CUDA GPU {name} (auto: a CUDA GPU is available).").format(
+                    name=torch.cuda.get_device_name(device)
+                )
+            )
         elif getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
             device = torch.device("mps")
-            progress.info("Device: Apple MPS GPU (auto: no CUDA GPU, MPS available).")
+            progress.info(tr("Device: Apple MPS GPU (auto: no CUDA GPU, MPS available)."))
         else:
             device = torch.device("cpu")
-            progress.info(f"Device: CPU, {torch.get_num_threads()} threads (auto: no CUDA or MPS GPU found).")
+            progress.info(
+                tr("Device: CPU, {threads} threads (auto: no CUDA or MPS GPU found).").format(
+                    threads=torch.get_num_threads()
+                )
+            )
     else:
-        raise ImagetteError(f"Unknown device {choice!r}; choose one of {', '.join(DEVICES)}.")
+        raise ImagetteError(
+            tr("Unknown device {device}; choose one of {choices}.").format(
+                device=repr(choice), choices=", ".join(DEVICES)
+            )
+        )
     return device
 
 

@@ -19,6 +19,7 @@ from torch import Tensor
 
 from . import dataset as ds
 from .errors import CanceledError, ImagetteError
+from .i18n import tr
 from .metrics import classification_scores
 from .models import Network, build_model, encoder_architecture
 from .pretrained import Checkpoint, LoadReport, freeze_backbone, imagenet_checkpoint, load_pretrained, read_checkpoint
@@ -52,22 +53,22 @@ def _initialise(network: Network, config: TrainingConfig, dataset: ds.Dataset, p
     checkpoint: Checkpoint | None = None
     if config.pretrained_mode == "scratch":
         if config.weights_file:
-            progress.warning("A weights file was given but 'no pretraining' was chosen: the file is not used.")
+            progress.warning(tr("A weights file was given but 'no pretraining' was chosen: the file is not used."))
     elif config.weights_file:
         checkpoint = read_checkpoint(config.weights_file)
     elif encoder_architecture(config.architecture):
         checkpoint = read_checkpoint(imagenet_checkpoint(encoder_architecture(config.architecture), progress))
     elif config.pretrained_mode == "frozen":
         raise ImagetteError(
-            "A frozen backbone needs pretrained weights: give a weights file, or choose a ResNet or fine-tuning."
+            tr("A frozen backbone needs pretrained weights: give a weights file, or choose a ResNet or fine-tuning.")
         )
     if checkpoint is None:
-        progress.info(f"Weights: random initialisation, seed {config.seed}.")
+        progress.info(tr("Weights: random initialisation, seed {seed}.").format(seed=config.seed))
         return None
     report = load_pretrained(network, checkpoint, dataset.metadata["bands"]["names"], config.rgb_bands, progress)
     if config.pretrained_mode == "frozen":
         freeze_backbone(network)
-        progress.info("Frozen backbone: only the classification layer is trained.")
+        progress.info(tr("Frozen backbone: only the classification layer is trained."))
     return report
 
 
@@ -121,10 +122,12 @@ def fit_epochs(
             )
         except CanceledError:
             if fit.best_state is None:
-                raise CanceledError("Canceled before the first epoch ended: no model was written.") from None
+                raise CanceledError(tr("Canceled before the first epoch ended: no model was written.")) from None
             fit.canceled = True
             progress.warning(
-                f"Canceled during epoch {epoch + 1}: the model of epoch {fit.best_epoch} (the best so far) is saved."
+                tr("Canceled during epoch {epoch}: the model of epoch {best} (the best so far) is saved.").format(
+                    epoch=epoch + 1, best=fit.best_epoch
+                )
             )
             return fit
         scores = classification_scores(confusion) if confusion is not None else None
@@ -152,21 +155,28 @@ def fit_epochs(
         if on_epoch is not None:
             projected = min(epochs, fit.last_rise + config.patience) if stopping else epochs
             on_epoch(epoch + 1, training_s, seconds - training_s, projected, fit.last_rise)
-        measured = (
-            f", validation loss {val_loss:.4f}, macro-F1 {record['val_macro_f1']:.3f}, accuracy {record['val_accuracy']:.3f}"
-            + (" (best)" if improved else "")
-            if scores
-            else ""
-        )
+        measured = ""
+        if scores:
+            measured = tr(", validation loss {loss}, macro-F1 {f1}, accuracy {accuracy}").format(
+                loss=f"{val_loss:.4f}", f1=f"{record['val_macro_f1']:.3f}", accuracy=f"{record['val_accuracy']:.3f}"
+            ) + (tr(" (best)") if improved else "")
         progress.info(
-            f"Epoch {epoch + 1}/{epochs}: training loss {train_loss:.4f}{measured}, {seconds:.1f} s"
+            tr("Epoch {epoch}/{epochs}: training loss {loss}{validation}, {seconds} s").format(
+                epoch=epoch + 1,
+                epochs=epochs,
+                loss=f"{train_loss:.4f}",
+                validation=measured,
+                seconds=f"{seconds:.1f}",
+            )
             + (f"{left_text(progress)}." if epoch + 1 < epochs else ".")
         )
         if stopping and epoch + 1 - fit.last_rise >= config.patience:
             fit.stopped_early = epoch + 1 < epochs
             if fit.stopped_early:
                 progress.info(
-                    f"Early stop: no better macro-F1 for {config.patience} epochs; epoch {fit.best_epoch} is kept."
+                    tr("Early stop: no better macro-F1 for {patience} epochs; epoch {best} is kept.").format(
+                        patience=config.patience, best=fit.best_epoch
+                    )
                 )
             return fit
     return fit
@@ -187,7 +197,11 @@ def train_network(
         frozen = config.pretrained_mode == "frozen" and pretrained is not None
         trainer = Trainer(config, data.dataset, data.targets, data.weights, network, frozen, device, progress)
         if trainer.amp_dtype is not None:
-            progress.info(f"Mixed precision ({str(trainer.amp_dtype).removeprefix('torch.')}) on the GPU.")
+            progress.info(
+                tr("Mixed precision ({precision}) on the GPU.").format(
+                    precision=str(trainer.amp_dtype).removeprefix("torch.")
+                )
+            )
         fit = fit_epochs(trainer, data, config, progress, run_epochs, on_epoch)
     network = trainer.network.to("cpu", memory_format=torch.contiguous_format)
     if fit.best_state is not None:  # always set once an epoch has completed

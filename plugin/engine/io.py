@@ -18,8 +18,14 @@ from rasterio.enums import MaskFlags
 from rasterio.windows import Window
 
 from .errors import ImagetteError
+from .i18n import tr, tr_noop
 
 SUPPORTED_DTYPES = ("uint8", "uint16", "int16", "uint32", "int32", "float32", "float64")
+# What check_writable can be asked about, as its refusal names it (translated there).
+OUTPUT = tr_noop("the output")
+DATASET_FOLDER = tr_noop("the dataset folder")
+MODEL_FILE = tr_noop("the model file")
+REPORT = tr_noop("the report")
 
 
 def open_raster(path: str) -> rasterio.DatasetReader:
@@ -28,44 +34,52 @@ def open_raster(path: str) -> rasterio.DatasetReader:
         src = rasterio.open(path)
     except (rasterio.errors.RasterioIOError, OSError) as error:
         raise ImagetteError(
-            f"Cannot read the raster '{path}': {error}. Check that the file exists and is a raster GDAL can open."
+            tr(
+                "Cannot read the raster '{path}': {problem}. Check that the file exists and is a raster GDAL can open."
+            ).format(path=path, problem=error)
         ) from error
     if src.crs is None:
         src.close()
         raise ImagetteError(
-            f"The raster '{path}' has no coordinate reference system. Assign one "
-            "(Raster > Projections > Assign Projection) and run again."
+            tr(
+                "The raster '{path}' has no coordinate reference system. Assign one (Raster > Projections > Assign "
+                "Projection) and run again."
+            ).format(path=path)
         )
     if src.dtypes[0] not in SUPPORTED_DTYPES:
         src.close()
         raise ImagetteError(
-            f"The raster '{path}' has data type {src.dtypes[0]}; Imagette reads {', '.join(SUPPORTED_DTYPES)}."
+            tr("The raster '{path}' has data type {dtype}; Imagette reads {dtypes}.").format(
+                path=path, dtype=src.dtypes[0], dtypes=", ".join(SUPPORTED_DTYPES)
+            )
         )
     return src
 
 
-def check_writable(path: str | Path, what: str = "output", folder: bool = False) -> None:
+def check_writable(path: str | Path, what: str = OUTPUT, folder: bool = False) -> None:
     """Says 'cannot write here' before any work rather than after it.
 
     Creates the missing folders (as writing would) and a temporary file in the folder that will hold
     the output: path's parent, or path itself when folder is True. Refuses a file path that is a
-    folder, a folder path that is a file, and a folder that cannot be written.
+    folder, a folder path that is a file, and a folder that cannot be written. what: OUTPUT, DATASET_FOLDER,
+    MODEL_FILE or REPORT.
     """
     path = Path(path)
     try:
         if folder and path.exists() and not path.is_dir():
-            raise NotADirectoryError("it is a file, not a folder")
+            raise NotADirectoryError(tr("it is a file, not a folder"))
         if not folder and path.is_dir():
-            raise IsADirectoryError("it is a folder")
+            raise IsADirectoryError(tr("it is a folder"))
         parent = path if folder else path.parent
         parent.mkdir(parents=True, exist_ok=True)
         with tempfile.TemporaryFile(dir=parent):
             pass
     except OSError as error:
-        place = "a folder" if folder else "a file in a folder"
-        raise ImagetteError(
-            f"Cannot write the {what} '{path}': {error.strerror or error}. Choose {place} where you can write."
-        ) from error
+        if folder:
+            refusal = tr("Cannot write {what} '{path}': {problem}. Choose a folder where you can write.")
+        else:
+            refusal = tr("Cannot write {what} '{path}': {problem}. Choose a file in a folder where you can write.")
+        raise ImagetteError(refusal.format(what=tr(what), path=path, problem=error.strerror or error)) from error
 
 
 def band_names(src: rasterio.DatasetReader) -> list[str]:

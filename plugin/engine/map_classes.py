@@ -12,6 +12,7 @@ import rasterio
 from .classes import plain_name, rgb_to_hex
 from .errors import ImagetteError
 from .geotiff import read_side_car, tagged_classes
+from .i18n import tr
 from .qml import read_style
 
 
@@ -45,7 +46,9 @@ def map_classes(path: str | Path) -> dict[int, MapClass]:
             except ValueError:  # no colour table
                 palette = {}
     except rasterio.errors.RasterioIOError as error:
-        raise ImagetteError(f"Cannot read the classification '{path}': {error}.") from error
+        raise ImagetteError(
+            tr("Cannot read the classification '{path}': {problem}.").format(path=path, problem=error)
+        ) from error
     side_car = read_side_car(path)
     for found_names, found_colors in ((side_car.names, side_car.colors), read_style(path)):
         for code, name in found_names.items():
@@ -60,11 +63,12 @@ def map_classes(path: str | Path) -> dict[int, MapClass]:
 
 
 def match_reference_values(
-    values: Iterable[str | int], classes: dict[int, MapClass], field_name: str, map_name: str = "the classification"
+    values: Iterable[str | int], classes: dict[int, MapClass], field_name: str, map_name: str = ""
 ) -> dict:
     """Class codes of the reference's class values: integers are codes, text is matched to class names.
 
-    Text must match a name exactly (accents and case as written, outer spaces ignored).
+    Text must match a name exactly (accents and case as written, outer spaces ignored). map_name names the map in
+    messages, in the person's language (default: "the classification").
 
     Raises:
         ImagetteError: a text value matches no class name, or the map has no class names at all.
@@ -76,24 +80,35 @@ def match_reference_values(
     if not texts:
         return codes
     by_name = {entry.name: entry.code for entry in classes.values() if entry.name}
+    map_name = map_name or tr("the classification")
     if not by_name:
         raise ImagetteError(
-            f"The class field '{field_name}' holds text ({', '.join(repr(t) for t in texts[:5])}), but {map_name} has "
-            "no class names to match it to: no category names or attribute table in the file or its .aux.xml, no "
-            "paletted style with labels in a .qml beside it. Use an integer field holding the map's class codes, or "
-            "give the map a paletted style with the class names as labels and save it as its default style (.qml)."
+            tr(
+                "The class field '{field}' holds text ({values}), but {map} has no class names to match it to: no "
+                "category names or attribute table in the file or its .aux.xml, no paletted style with labels in a "
+                ".qml beside it. Use an integer field holding the map's class codes, or give the map a paletted style "
+                "with the class names as labels and save it as its default style (.qml)."
+            ).format(field=field_name, values=", ".join(repr(t) for t in texts[:5]), map=map_name)
         )
     unmatched = [text for text in texts if text.strip() not in by_name]
     if unmatched:
         hints = []
         for text in unmatched:
             near = [name for name in by_name if plain_name(name) == plain_name(text.strip())]
-            hints.append(f"'{text}'" + (f" (did you mean '{near[0]}'?)" if near else ""))
+            hints.append(
+                tr("'{value}' (did you mean '{name}'?)").format(value=text, name=near[0]) if near else f"'{text}'"
+            )
         raise ImagetteError(
-            f"The class value(s) {', '.join(hints)} of field '{field_name}' match no class of {map_name}, whose "
-            f"classes are: {', '.join(repr(name) for name in sorted(by_name, key=by_name.__getitem__))}. Names must "
-            "match exactly, accents and case included: correct the reference's values, or use an integer field of "
-            "class codes."
+            tr(
+                "The class value(s) {values} of field '{field}' match no class of {map}, whose classes are: {names}. "
+                "Names must match exactly, accents and case included: correct the reference's values, or use an "
+                "integer field of class codes."
+            ).format(
+                values=", ".join(hints),
+                field=field_name,
+                map=map_name,
+                names=", ".join(repr(name) for name in sorted(by_name, key=by_name.__getitem__)),
+            )
         )
     codes.update({text: by_name[text.strip()] for text in texts})
     return codes

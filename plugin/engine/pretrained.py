@@ -25,6 +25,7 @@ import torch
 from torch import Tensor, nn
 
 from .errors import ImagetteError
+from .i18n import tr
 from .io import replaced_atomically
 from .modelfile import FORMAT as MODEL_FORMAT
 from .modelfile import load_plain_data
@@ -86,22 +87,28 @@ def imagenet_checkpoint(architecture: str, progress: Progress) -> Path:
     """
     if architecture not in TORCHVISION_FILES:
         raise ImagetteError(
-            f"There are no ImageNet weights for {architecture!r}; choose a ResNet or train from scratch."
+            tr("There are no ImageNet weights for {architecture}; choose a ResNet or train from scratch.").format(
+                architecture=repr(architecture)
+            )
         )
     path = hub_checkpoint_path(architecture)
     if path.is_file():
-        progress.info(f"ImageNet weights: {path} (torch hub cache).")
+        progress.info(tr("ImageNet weights: {path} (torch hub cache).").format(path=path))
         return path
     url = DOWNLOAD_URL + path.name
-    progress.info(f"ImageNet weights not in the torch hub cache; downloading {url} to {path}.")
+    progress.info(
+        tr("ImageNet weights not in the torch hub cache; downloading {url} to {path}.").format(url=url, path=path)
+    )
     try:
         _download(url, path, progress)
     except (OSError, http.client.HTTPException) as error:  # HTTPException: e.g. IncompleteRead of a cut download
         raise ImagetteError(
-            f"The ImageNet weights for {architecture} are not on this computer and could not be downloaded "
-            f"({error}). On a computer with internet access, download {url} and copy the file, keeping its "
-            f"name {path.name}, to {path.parent} (the torch hub cache; the TORCH_HOME environment variable moves "
-            "it). Or give the file as 'Pretrained weights file', or choose no pretraining."
+            tr(
+                "The ImageNet weights for {architecture} are not on this computer and could not be downloaded "
+                "({problem}). On a computer with internet access, download {url} and copy the file, keeping its name "
+                "{name}, to {folder} (the torch hub cache; the TORCH_HOME environment variable moves it). Or give the "
+                "file as 'Pretrained weights file', or choose no pretraining."
+            ).format(architecture=architecture, problem=error, url=url, name=path.name, folder=path.parent)
         ) from error
     return path
 
@@ -138,7 +145,7 @@ def read_checkpoint(path: str | Path) -> Checkpoint:
     """
     path = Path(path)
     if not path.is_file():
-        raise ImagetteError(f"The weights file '{path}' does not exist.")
+        raise ImagetteError(tr("The weights file '{path}' does not exist.").format(path=path))
     payload = load_plain_data(
         path, "weights file", "Use a checkpoint saved as a state_dict (torch.save(model.state_dict(), path))."
     )
@@ -147,7 +154,9 @@ def read_checkpoint(path: str | Path) -> Checkpoint:
         if isinstance(payload, dict) and isinstance(payload.get(key), dict):
             payload = payload[key]
     if not isinstance(payload, dict) or not payload or not all(isinstance(v, Tensor) for v in payload.values()):
-        raise ImagetteError(f"'{path}' holds no state_dict (a mapping of parameter names to tensors).")
+        raise ImagetteError(
+            tr("'{path}' holds no state_dict (a mapping of parameter names to tensors).").format(path=path)
+        )
     weights = {name.removeprefix("module."): tensor for name, tensor in payload.items()}
     return Checkpoint(weights, str(path), rgb)
 
@@ -233,22 +242,26 @@ def load_pretrained(
     bands = own[first_key].shape[1]
     multispectral = first_key in weights and weights[first_key].shape[1] == bands != 3
     if multispectral:
-        progress.info(f"The checkpoint's first layer already takes {bands} bands: it is loaded as it is.")
+        progress.info(
+            tr("The checkpoint's first layer already takes {bands} bands: it is loaded as it is.").format(bands=bands)
+        )
     elif checkpoint.rgb and first_key in weights:
         weights[first_key] = _fit_first_layer(
             weights[first_key], own[first_key], band_names, rgb_bands, report, progress
         )
     if "fc.weight" not in own and any(key.startswith("fc.") for key in weights):
         progress.info(
-            "The checkpoint's classification layer (fc) has no use in a segmentation network: it is left out."
+            tr("The checkpoint's classification layer (fc) has no use in a segmentation network: it is left out.")
         )
         weights = {key: value for key, value in weights.items() if not key.startswith("fc.")}
     head_keys = {f"{head}.weight", f"{head}.bias"}
     if any(key in weights and weights[key].shape != own[key].shape for key in head_keys):
         report.head_dropped = True
         progress.info(
-            f"The checkpoint's classification layer ({head}) has {weights[f'{head}.weight'].shape[0]} outputs and this "
-            f"dataset {own[f'{head}.weight'].shape[0]} classes: that layer starts from random weights."
+            tr(
+                "The checkpoint's classification layer ({layer}) has {outputs} outputs and this dataset {classes} "
+                "classes: that layer starts from random weights."
+            ).format(layer=head, outputs=weights[f"{head}.weight"].shape[0], classes=own[f"{head}.weight"].shape[0])
         )
         for key in head_keys:
             weights.pop(key, None)
@@ -256,9 +269,17 @@ def load_pretrained(
     if wrong_shape:
         key = wrong_shape[0]
         raise ImagetteError(
-            f"The weights in '{checkpoint.source}' do not fit this network: {len(wrong_shape)} tensor(s) have other "
-            f"shapes, e.g. {key} {tuple(weights[key].shape)} instead of {tuple(own[key].shape)}. Choose the "
-            "architecture the file was trained with, on a dataset with the same bands."
+            tr(
+                "The weights in '{source}' do not fit this network: {count} tensor(s) have other shapes, e.g. {key} "
+                "{shape} instead of {expected}. Choose the architecture the file was trained with, on a dataset with "
+                "the same bands."
+            ).format(
+                source=checkpoint.source,
+                count=len(wrong_shape),
+                key=key,
+                shape=tuple(weights[key].shape),
+                expected=tuple(own[key].shape),
+            )
         )
     missing, unexpected = network.load_state_dict(weights, strict=False)
     # Old torchvision files predate BatchNorm's num_batches_tracked counter, which holds no weights.
@@ -267,18 +288,32 @@ def load_pretrained(
     ]
     if missing:
         raise ImagetteError(
-            f"The weights in '{checkpoint.source}' lack {len(missing)} of this network's tensors "
-            f"({', '.join(missing[:4])}{', ...' if len(missing) > 4 else ''}): the file is for another architecture. "
-            "Choose the architecture it was trained with."
+            tr(
+                "The weights in '{source}' lack {count} of this network's tensors ({tensors}): the file is for another "
+                "architecture. Choose the architecture it was trained with."
+            ).format(
+                source=checkpoint.source,
+                count=len(missing),
+                tensors=", ".join(missing[:4]) + (", ..." if len(missing) > 4 else ""),
+            )
         )
     report.unexpected = list(unexpected)
     report.loaded = sum(key in own for key in weights)
     if unexpected:
         progress.warning(
-            f"{len(unexpected)} tensor(s) in '{checkpoint.source}' belong to no layer of this network and were ignored: "
-            f"{', '.join(unexpected[:6])}{', ...' if len(unexpected) > 6 else ''}."
+            tr(
+                "{count} tensor(s) in '{source}' belong to no layer of this network and were ignored: {tensors}."
+            ).format(
+                count=len(unexpected),
+                source=checkpoint.source,
+                tensors=", ".join(unexpected[:6]) + (", ..." if len(unexpected) > 6 else ""),
+            )
         )
-    progress.info(f"Pretrained weights loaded from '{checkpoint.source}': {report.loaded} tensors, the whole backbone.")
+    progress.info(
+        tr("Pretrained weights loaded from '{source}': {count} tensors, the whole backbone.").format(
+            source=checkpoint.source, count=report.loaded
+        )
+    )
     return report
 
 
@@ -308,26 +343,41 @@ def _fit_first_layer(
     bands = target.shape[1]
     if weight.shape[1] != 3 or weight.shape[0] != target.shape[0] or weight.shape[2:] != target.shape[2:]:
         raise ImagetteError(
-            f"The first layer of the checkpoint has shape {tuple(weight.shape)}, not that of an RGB "
-            f"{tuple(target.shape[2:])} convolution with {target.shape[0]} filters. Choose the architecture the file was trained with."
+            tr(
+                "The first layer of the checkpoint has shape {shape}, not that of an RGB {kernel} convolution with "
+                "{filters} filters. Choose the architecture the file was trained with."
+            ).format(shape=tuple(weight.shape), kernel=tuple(target.shape[2:]), filters=target.shape[0])
         )
     chosen = rgb_bands if rgb_bands is not None else find_rgb_bands(band_names)
     if chosen is None and bands == 3:
         # Unnamed 3-band images are almost always red, green, blue in that order (orthophotos).
         chosen = (0, 1, 2)
-        progress.info("The 3 bands have no red/green/blue names: they are taken as red, green, blue in that order.")
+        progress.info(tr("The 3 bands have no red/green/blue names: they are taken as red, green, blue in that order."))
     if chosen is not None and max(chosen) >= bands:
-        raise ImagetteError(f"RGB bands {[b + 1 for b in chosen]} were asked for, but the dataset has {bands} bands.")
+        raise ImagetteError(
+            tr("RGB bands {asked} were asked for, but the dataset has {bands} bands.").format(
+                asked=[b + 1 for b in chosen], bands=bands
+            )
+        )
     report.rgb_bands = chosen
     report.adapted_first_layer = chosen != (0, 1, 2) or bands != 3
     if chosen is None:
         progress.warning(
-            f"No red, green and blue bands were recognised among {list(band_names)}: every band gets the mean of the "
-            "RGB filters. Give the RGB bands (e.g. 3,2,1) to use the pretrained colour filters."
+            tr(
+                "No red, green and blue bands were recognised among {names}: every band gets the mean of the RGB "
+                "filters. Give the RGB bands (e.g. 3,2,1) to use the pretrained colour filters."
+            ).format(names=list(band_names))
         )
     elif report.adapted_first_layer:
-        names = ", ".join(f"{c} = band {b + 1} '{band_names[b]}'" for c, b in zip(("red", "green", "blue"), chosen))
+        colours = (tr("red"), tr("green"), tr("blue"))
+        names = ", ".join(
+            tr("{colour} = band {band} '{name}'").format(colour=colour, band=b + 1, name=band_names[b])
+            for colour, b in zip(colours, chosen)
+        )
         progress.info(
-            f"First layer adapted to {bands} bands: {names}; other bands get the mean filter, all scaled by 3/{bands}."
+            tr(
+                "First layer adapted to {bands} bands: {names}; other bands get the mean filter, all scaled by "
+                "3/{bands}."
+            ).format(bands=bands, names=names)
         )
     return adapt_first_conv(weight, bands, chosen)

@@ -8,6 +8,7 @@ from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
 from .errors import CanceledError
+from .i18n import tr
 
 T = TypeVar("T")
 
@@ -86,17 +87,17 @@ class Quiet(Progress):
 def about(seconds: float) -> str:
     """A duration as a person reads an estimate: 'about 40 s', 'about 3 min', 'about 1 h 20 min'."""
     if seconds < 55:
-        return f"about {max(5, 5 * round(seconds / 5))} s"
+        return tr("about {seconds} s").format(seconds=max(5, 5 * round(seconds / 5)))
     minutes = max(1, round(seconds / 60))
     if minutes < 60:
-        return f"about {minutes} min"
-    return f"about {minutes // 60} h {minutes % 60:02d} min"
+        return tr("about {minutes} min").format(minutes=minutes)
+    return tr("about {hours} h {minutes} min").format(hours=minutes // 60, minutes=f"{minutes % 60:02d}")
 
 
-def left_text(progress: Progress, prefix: str = "; ") -> str:
-    """'; about 3 min left', or '' while the time left is not known."""
+def left_text(progress: Progress) -> str:
+    """'; about 3 min left', to end a log line, or '' while the time left is not known."""
     left = progress.time_left()
-    return "" if left is None else f"{prefix}{about(left)} left"
+    return "" if left is None else tr("; {duration} left").format(duration=about(left))
 
 
 def seconds_text(seconds: float) -> str:

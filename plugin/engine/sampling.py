@@ -44,7 +44,8 @@ from .choices import MIN_PATCH_SIZE
 from .classes import ClassEntry, table_to_dicts
 from .errors import ImagetteError
 from .geometry import point_count, polygon_area
-from .io import band_names, box_shares, check_writable, open_raster, read_with_mask
+from .i18n import tr, tr_noop
+from .io import DATASET_FOLDER, band_names, box_shares, check_writable, open_raster, read_with_mask
 from .label_split import split_features
 from .patch_copy import BandStatistics, TrainingReach, copy_rows
 from .progress import Progress
@@ -62,11 +63,14 @@ FEW_TRAINING_PATCHES = 20  # below this, a class is said to have too few patches
 WRITE_ERRORS = (errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EROFS, errno.EACCES, errno.EPERM)
 
 # Why a patch is not classifiable: patch classifiers leave it out, segmentation networks learn from its labels.
-NOT_CLASSIFIABLE_EDGE = "patch crosses the raster edge"
-NOT_CLASSIFIABLE_NODATA = "patch holds more nodata than tolerated"
-NOT_CLASSIFIABLE_MIXED = "too little of the patch inside its own class"
-REJECT_NODATA_CENTRE = "patch centre on nodata"
-REJECT_CAP = "over the per-class cap"
+# These reasons, and those a candidate or a feature is rejected for, are the English keys of the dataset's
+# metadata ("not_classifiable", "rejected"); tr() gives the words shown where they are logged.
+NOT_CLASSIFIABLE_EDGE = tr_noop("patch crosses the raster edge")
+NOT_CLASSIFIABLE_NODATA = tr_noop("patch holds more nodata than tolerated")
+NOT_CLASSIFIABLE_MIXED = tr_noop("too little of the patch inside its own class")
+REJECT_NODATA_CENTRE = tr_noop("patch centre on nodata")
+REJECT_CAP = tr_noop("over the per-class cap")
+REJECT_OUTSIDE = tr_noop("feature outside the raster")
 
 
 @dataclass
@@ -157,17 +161,23 @@ class _Candidates:
 def _check_config(config: SamplingConfig) -> None:
     if config.patch_size < MIN_PATCH_SIZE:
         raise ImagetteError(
-            f"The patch size must be at least {MIN_PATCH_SIZE} pixels (got {config.patch_size}): every network "
-            f"halves its input 3 times, so smaller patches cannot be trained on. Choose a patch size of {MIN_PATCH_SIZE} "
-            "or more (16 to 64 suits most imagery)."
+            tr(
+                "The patch size must be at least {least} pixels (got {size}): every network halves its input 3 "
+                "times, so smaller patches cannot be trained on. Choose a patch size of {least} or more (16 to 64 "
+                "suits most imagery)."
+            ).format(least=MIN_PATCH_SIZE, size=config.patch_size)
         )
     if not 0 <= config.validation_fraction < 1:
-        raise ImagetteError(f"The validation fraction must be between 0 and 1 (got {config.validation_fraction}).")
+        raise ImagetteError(
+            tr("The validation fraction must be between 0 and 1 (got {fraction}).").format(
+                fraction=config.validation_fraction
+            )
+        )
     if not 0 <= config.min_class_share <= 1 or not 0 <= config.nodata_tolerance <= 1:
-        raise ImagetteError("The minimum class share and the nodata tolerance are fractions between 0 and 1.")
+        raise ImagetteError(tr("The minimum class share and the nodata tolerance are fractions between 0 and 1."))
     if not config.features:
         raise ImagetteError(
-            "The vector layer has no feature with a class. Check the layer, the class field and the selection."
+            tr("The vector layer has no feature with a class. Check the layer, the class field and the selection.")
         )
 
 
@@ -226,9 +236,11 @@ class _Sampler:
         names = {entry.code: entry.name for entry in self.config.classes}
         for code in lone:
             self.warn(
-                f"Class '{names[code]}' has only one feature on the raster, so it cannot be both trained and "
-                "validated without leaking: it goes to training and will not be validated. "
-                "Digitise at least one more feature of this class."
+                tr(
+                    "Class '{name}' has only one feature on the raster, so it cannot be both trained and validated "
+                    "without leaking: it goes to training and will not be validated. Digitise at least one more "
+                    "feature of this class."
+                ).format(name=names[code])
             )
         return split
 
@@ -237,12 +249,14 @@ class _Sampler:
         height, width = self.src.height, self.src.width
         if not self.inside.any():
             raise ImagetteError(
-                "The vector layer does not overlap the raster: no feature lies inside the raster's extent. "
-                "Check that both layers cover the same place and that their CRS are set correctly."
+                tr(
+                    "The vector layer does not overlap the raster: no feature lies inside the raster's extent. "
+                    "Check that both layers cover the same place and that their CRS are set correctly."
+                )
             )
         outside = int((~self.inside).sum())
         if outside:
-            self.rejected["feature outside the raster"] += outside
+            self.rejected[REJECT_OUTSIDE] += outside
         windows = []
         for row in range(0, height, CHUNK):
             for col in range(0, width, CHUNK):
@@ -255,8 +269,15 @@ class _Sampler:
         tightened = int((self.spacings < self.config.grid_spacing).sum())
         if tightened:
             self.progress.info(
-                f"{tightened} feature(s) are too small for {MIN_PATCHES_PER_FEATURE} patch centres on the grid of "
-                f"{self.config.grid_spacing} px: their grid is tightened (down to {int(self.spacings.min())} px)."
+                tr(
+                    "{count} feature(s) are too small for {centres} patch centres on the grid of {spacing} px: their "
+                    "grid is tightened (down to {least} px)."
+                ).format(
+                    count=tightened,
+                    centres=MIN_PATCHES_PER_FEATURE,
+                    spacing=self.config.grid_spacing,
+                    least=int(self.spacings.min()),
+                )
             )
         found = _Candidates()
         for window in self.progress.iterate(windows, len(windows), 0, 80):
@@ -429,14 +450,16 @@ def sample_patches(config: SamplingConfig, progress: Progress | None = None) -> 
     output = Path(config.output_dir)
     created = _first_missing(output)
     try:
-        check_writable(output, "dataset folder", folder=True)
+        check_writable(output, DATASET_FOLDER, folder=True)
         return _sample_into(config, output, progress)
     except OSError as error:
         if error.errno not in WRITE_ERRORS:
             raise
         raise ImagetteError(
-            f"Cannot write the dataset in '{output}': {error.strerror}. Free some disk space or choose another "
-            "folder; an earlier dataset there is left as it was."
+            tr(
+                "Cannot write the dataset in '{folder}': {problem}. Free some disk space or choose another folder; "
+                "an earlier dataset there is left as it was."
+            ).format(folder=output, problem=error.strerror)
         ) from error
     finally:
         if created is not None and not (output / ds.METADATA_FILE).is_file():
@@ -458,7 +481,10 @@ def _sample_into(config: SamplingConfig, output: Path, progress: Progress) -> Sa
         size = config.patch_size
         if size > src.width or size > src.height:
             raise ImagetteError(
-                f"The patch size ({size} px) is larger than the raster ({src.width} x {src.height} px). Choose a smaller patch size."
+                tr(
+                    "The patch size ({size} px) is larger than the raster ({width} x {height} px). Choose a smaller "
+                    "patch size."
+                ).format(size=size, width=src.width, height=src.height)
             )
         sampler = _Sampler(config, src, progress)
         raw_path, feature_masks_path = Path(work) / "candidates.bin", Path(work) / "candidate_feature_masks.bin"
@@ -466,11 +492,13 @@ def _sample_into(config: SamplingConfig, output: Path, progress: Progress) -> Sa
             rows, cols, index, classifiable = sampler.run_pass_one(patch_file, feature_mask_file).arrays()
         codes = sampler.codes[index]
         if np.unique(codes).size < 2:
-            found = ", ".join(sorted({e.name for e in config.classes if e.code in set(codes.tolist())})) or "none"
+            found = ", ".join(sorted({e.name for e in config.classes if e.code in set(codes.tolist())})) or tr("none")
             raise ImagetteError(
-                f"Patches were found for fewer than two classes (classes with patches: {found}). A classifier needs at "
-                "least two. Check the patch size (smaller patches fit in smaller polygons), "
-                "or digitise larger polygons."
+                tr(
+                    "Patches were found for fewer than two classes (classes with patches: {found}). A classifier "
+                    "needs at least two. Check the patch size (smaller patches fit in smaller polygons), or digitise "
+                    "larger polygons."
+                ).format(found=found)
             )
         selection = np.flatnonzero(sampler.cap(codes, classifiable))
         progress.check_canceled()
@@ -585,25 +613,44 @@ def _report_label_use(sampler: _Sampler, label_use: dict) -> None:
         labelled = training["labelled_pixels"] + validation["labelled_pixels"]
         name = names.get(int(code), code)
         sampler.progress.info(
-            f"Class '{name}': {training['features']} training feature(s), {training['patches']} patch(es), "
-            f"{_percent(training['in_training_masks'], training['labelled_pixels'])} of their "
-            f"{training['labelled_pixels']} labelled pixel(s) in training masks; {validation['features']} validation "
-            f"feature(s), {validation['patches']} patch(es), {_percent(validation['labelled_pixels'], labelled)} of "
-            "the class's labelled pixels."
+            tr(
+                "Class '{name}': {features} training feature(s), {patches} patch(es), {reached} of their {labelled} "
+                "labelled pixel(s) in training masks; {validation_features} validation feature(s), "
+                "{validation_patches} patch(es), {validation_share} of the class's labelled pixels."
+            ).format(
+                name=name,
+                features=training["features"],
+                patches=training["patches"],
+                reached=_percent(training["in_training_masks"], training["labelled_pixels"]),
+                labelled=training["labelled_pixels"],
+                validation_features=validation["features"],
+                validation_patches=validation["patches"],
+                validation_share=_percent(validation["labelled_pixels"], labelled),
+            )
         )
         if training["patches"] >= FEW_TRAINING_PATCHES:
             continue
         of_class = sampler.inside & (sampler.codes == int(code))
         points = all(sampler.features[i].is_point for i in np.flatnonzero(of_class))
         remedy = (
-            "Add points of this class: each point on data gives one patch."
+            tr("Add points of this class: each point on data gives one patch.")
             if points
-            else "Digitise more or larger polygons of this class, or set a smaller stride (more patch centres in "
-            "each polygon)."
+            else tr(
+                "Digitise more or larger polygons of this class, or set a smaller stride (more patch centres in each "
+                "polygon)."
+            )
         )
         sampler.warn(
-            f"Class '{name}' has {training['patches']} training patch(es) from {training['features']} feature(s): "
-            f"too few to learn from (aim for {FEW_TRAINING_PATCHES} or more). {remedy}"
+            tr(
+                "Class '{name}' has {patches} training patch(es) from {features} feature(s): too few to learn from "
+                "(aim for {least} or more). {remedy}"
+            ).format(
+                name=name,
+                patches=training["patches"],
+                features=training["features"],
+                least=FEW_TRAINING_PATCHES,
+                remedy=remedy,
+            )
         )
 
 

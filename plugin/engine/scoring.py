@@ -14,6 +14,7 @@ import numpy as np
 import torch
 
 from . import dataset as ds
+from .i18n import tr
 from .metrics import classification_scores, macro_f1_interval, poorly_recognised
 from .modelfile import ModelFile
 from .progress import Progress, left_text
@@ -47,30 +48,64 @@ def scores_of(confusion: np.ndarray | None, classes: list[dict], unit: str) -> d
 def log_scores(metrics: dict, progress: Progress) -> None:
     if not metrics["available"]:
         progress.warning(
-            "The dataset has no validation patches: accuracy, macro-F1 and kappa are unavailable and early stopping was "
-            "off (the last epoch is kept). Sample again with a validation fraction above 0 to measure the model."
+            tr(
+                "The dataset has no validation patches: accuracy, macro-F1 and kappa are unavailable and early "
+                "stopping was off (the last epoch is kept). Sample again with a validation fraction above 0 to "
+                "measure the model."
+            )
         )
         return
     interval = metrics.get("macro_f1_interval")
+    unit = tr(metrics["unit"])  # one of report.SCORE_UNITS
+    spread = (
+        tr(" (95 % interval {low}-{high} over the features scored)").format(
+            low=f"{interval[0]:.3f}", high=f"{interval[1]:.3f}"
+        )
+        if interval
+        else ""
+    )
     progress.info(
-        f"Validation: overall accuracy {metrics['overall_accuracy']:.3f}, macro-F1 {metrics['macro_f1']:.3f}"
-        + (f" (95 % interval {interval[0]:.3f}-{interval[1]:.3f} over the features scored)" if interval else "")
-        + f", kappa {metrics['kappa']:.3f} on {metrics['validation_patches']} {metrics['unit']}."
+        tr("Validation: overall accuracy {accuracy}, macro-F1 {f1}{interval}, kappa {kappa} on {count} {unit}.").format(
+            accuracy=f"{metrics['overall_accuracy']:.3f}",
+            f1=f"{metrics['macro_f1']:.3f}",
+            interval=spread,
+            kappa=f"{metrics['kappa']:.3f}",
+            count=metrics["validation_patches"],
+            unit=unit,
+        )
     )
     for entry in metrics["per_class"]:
         if entry["f1"] is None:
-            progress.warning(f"Class {entry['code']} '{entry['name']}' has no validation patch: it cannot be measured.")
+            progress.warning(
+                tr("Class {code} '{name}' has no validation patch: it cannot be measured.").format(
+                    code=entry["code"], name=entry["name"]
+                )
+            )
             continue
         progress.info(
-            f"  {entry['code']} '{entry['name']}': precision {entry['precision']:.3f}, recall {entry['recall']:.3f}, "
-            f"F1 {entry['f1']:.3f}, {entry['support']} {metrics['unit']}."
+            tr("  {code} '{name}': precision {precision}, recall {recall}, F1 {f1}, {support} {unit}.").format(
+                code=entry["code"],
+                name=entry["name"],
+                precision=f"{entry['precision']:.3f}",
+                recall=f"{entry['recall']:.3f}",
+                f1=f"{entry['f1']:.3f}",
+                support=entry["support"],
+                unit=unit,
+            )
         )
     poor = poorly_recognised(metrics["per_class"])
     if poor:
-        names = ", ".join(f"'{e['name']}' (F1 {e['f1']:.2f}, recall {e['recall']:.2f})" for e in poor)
+        names = ", ".join(
+            tr("'{name}' (F1 {f1}, recall {recall})").format(
+                name=e["name"], f1=f"{e['f1']:.2f}", recall=f"{e['recall']:.2f}"
+            )
+            for e in poor
+        )
         progress.warning(
-            f"Overall accuracy {metrics['overall_accuracy']:.1%} hides poorly recognised classes: {names}. Look at the "
-            "confusion matrix in the report; more or better polygons of these classes help most."
+            tr(
+                "Overall accuracy {accuracy} hides poorly recognised classes: {names}. Look at the confusion matrix in "
+                "the report; more or better polygons of these classes help most."
+            ).format(accuracy=f"{metrics['overall_accuracy']:.1%}", names=names)
         )
 
 
@@ -91,17 +126,27 @@ def map_level(
     if not patch_level["available"]:
         return {**patch_level, "level": "patch", "patch_level": patch_level}
     progress.info(
-        f"Patch-level validation (early stopping): macro-F1 {patch_level['macro_f1']:.3f}, overall accuracy "
-        f"{patch_level['overall_accuracy']:.3f} on {patch_level['validation_patches']} {patch_level['unit']}. "
-        f"Map-level scoring: classifying the map around the {len(dataset.features(ds.VALIDATION))} validation "
-        f"features, as 'Classify raster' would{left_text(progress)}…"
+        tr(
+            "Patch-level validation (early stopping): macro-F1 {f1}, overall accuracy {accuracy} on {count} {unit}. "
+            "Map-level scoring: classifying the map around the {features} validation features, as 'Classify raster' "
+            "would{left}…"
+        ).format(
+            f1=f"{patch_level['macro_f1']:.3f}",
+            accuracy=f"{patch_level['overall_accuracy']:.3f}",
+            count=patch_level["validation_patches"],
+            unit=tr(patch_level["unit"]),
+            features=len(dataset.features(ds.VALIDATION)),
+            left=left_text(progress),
+        )
     )
     validation = validate_map(model, dataset, device, progress)
     if validation.counts is None or not validation.counts.confusion.any():
         progress.warning(
-            f"The map could not be scored on the validation features: {validation.reason or 'no map pixel fell in them'}. "
-            "The scores below are patch-level: they measure easy validation patches and are usually higher than the "
-            "map's. Keep the raster where it was sampled from to get map-level scores."
+            tr(
+                "The map could not be scored on the validation features: {reason}. The scores below are patch-level: "
+                "they measure easy validation patches and are usually higher than the map's. Keep the raster where it "
+                "was sampled from to get map-level scores."
+            ).format(reason=validation.reason or tr("no map pixel fell in them"))
         )
         return {**patch_level, "level": "patch", "patch_level": patch_level}
     scored = validation
@@ -109,8 +154,10 @@ def map_level(
         folds = cross_validation()
         if folds.counts is None:
             progress.warning(
-                f"Cross-validation did not score the training features: {folds.reason}. The scores below rest on the "
-                "validation features only."
+                tr(
+                    "Cross-validation did not score the training features: {reason}. The scores below rest on the "
+                    "validation features only."
+                ).format(reason=folds.reason)
             )
         scored = validation + folds  # the validation features' alone when the folds were not scored
     counts = scored.counts
@@ -128,7 +175,7 @@ def map_level(
             cross_validated_features > 0,
             model.metadata["classes"],
             model.metadata["seed"],
-            dataset.label_word,
+            (dataset.label_word_one, dataset.label_word),
             progress,
         ),
         "patch_level": patch_level,
@@ -136,14 +183,20 @@ def map_level(
 
 
 def _uncertainty(
-    validation: MapValidation, cross_validated: bool, classes: list[dict], seed: int, labels: str, progress: Progress
+    validation: MapValidation,
+    cross_validated: bool,
+    classes: list[dict],
+    seed: int,
+    words: tuple[str, str],
+    progress: Progress,
 ) -> dict:
     """The macro-F1's bootstrap interval over the scored features, and a warning for classes with few of them.
 
     A handful of validation polygons gives a score that another handful would change by 0.1 or more; the
     interval says how much, and the warning says where it is too narrow (one feature adds no spread).
-    labels names the features as the person drew them ("polygons" or "points").
+    words name a feature and the features as the person drew them ("polygon", "polygons"; or "point", "points").
     """
+    label, labels = words
     features_per_class = {c["code"]: validation.feature_codes.count(c["code"]) for c in classes}
     few = [
         f"'{c['name']}' ({features_per_class[c['code']]})"
@@ -152,13 +205,15 @@ def _uncertainty(
     ]
     if few:
         remedy = (
-            f" (cross-validation scored all it could: a class's only training {labels[:-1]} is never held out)."
+            tr(" (cross-validation scored all it could: a class's only training {label} is never held out).")
             if cross_validated
-            else ", sample with a larger validation fraction, or set 'Cross-validation' to 'Always'."
+            else tr(", sample with a larger validation fraction, or set 'Cross-validation' to 'Always'.")
         )
         progress.warning(
-            f"Few {labels} scored for {', '.join(few)}: the map-level scores of these classes rest on too few {labels} "
-            f"to be more than rough, and the interval below understates it. Add more {labels} of them{remedy}"
+            tr(
+                "Few {labels} scored for {classes}: the map-level scores of these classes rest on too few {labels} to "
+                "be more than rough, and the interval below understates it. Add more {labels} of them{remedy}"
+            ).format(labels=labels, classes=", ".join(few), remedy=remedy.format(label=label))
         )
     low, high = macro_f1_interval(validation.per_feature, np.array(validation.feature_codes), seed)
     return {"macro_f1_interval": [low, high], "validation_features_per_class": features_per_class}

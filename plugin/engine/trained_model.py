@@ -11,6 +11,7 @@ from pathlib import Path
 from .device import describe_device
 from .errors import ImagetteError
 from .fitting import Fit
+from .i18n import tr
 from .modelfile import EXTENSION, save_model
 from .models import Network
 from .pretrained import LoadReport
@@ -95,11 +96,14 @@ def save_or_rescue(config: TrainingConfig, network: Network, metadata: dict) -> 
     except (OSError, RuntimeError) as error:
         Path(rescue).unlink(missing_ok=True)
         raise ImagetteError(
-            f"The trained model could not be written to '{config.output_model}' ({failure}), nor to the temporary "
-            f"folder ({error}). Free some disk space and train again."
+            tr(
+                "The trained model could not be written to '{path}' ({problem}), nor to the temporary folder "
+                "({rescue_problem}). Free some disk space and train again."
+            ).format(path=config.output_model, problem=failure, rescue_problem=error)
         ) from failure
     raise ImagetteError(
-        f"The trained model could not be written to '{config.output_model}' ({failure}). It was saved to "
-        f"'{rescue}' instead: move that file where you want it (free some space or choose a folder where you can "
-        "write), or train again."
+        tr(
+            "The trained model could not be written to '{path}' ({problem}). It was saved to '{rescue}' instead: move "
+            "that file where you want it (free some space or choose a folder where you can write), or train again."
+        ).format(path=config.output_model, problem=failure, rescue=rescue)
     ) from failure

@@ -28,6 +28,7 @@ from . import dataset as ds
 from .batches import UNLABELLED, PatchTargets, PixelTargets, Prefetcher, batch_patches, dihedral, radiometric_jitter
 from .device import normalize
 from .errors import ImagetteError
+from .i18n import tr
 from .metrics import confusion_matrix
 from .models import Network
 from .progress import Progress
@@ -130,12 +131,16 @@ class Trainer:
         torch.cuda.empty_cache()
         if self.batch_size <= 2:
             raise ImagetteError(
-                "The GPU ran out of memory even with batches of 2 patches. Choose a smaller architecture or "
-                "patch size, close other programs using the GPU, or train on the CPU."
+                tr(
+                    "The GPU ran out of memory even with batches of 2 patches. Choose a smaller architecture or patch "
+                    "size, close other programs using the GPU, or train on the CPU."
+                )
             )
         self.batch_size //= 2
         self.progress.warning(
-            f"The GPU ran out of memory: the batch size is halved to {self.batch_size} and training goes on."
+            tr("The GPU ran out of memory: the batch size is halved to {size} and training goes on.").format(
+                size=self.batch_size
+            )
         )
 
     def _train_step(self, x: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
@@ -195,8 +200,10 @@ class Trainer:
         loss = float(loss_sum / weight_sum.clamp_min(1e-12))
         if not math.isfinite(loss):
             raise ImagetteError(
-                f"Training diverged (the loss became {loss}) at epoch {epoch + 1}. Lower the learning rate "
-                f"(now {self.config.learning_rate:g}), e.g. by 10."
+                tr(
+                    "Training diverged (the loss became {loss}) at epoch {epoch}. Lower the learning rate (now "
+                    "{rate}), e.g. by 10."
+                ).format(loss=loss, epoch=epoch + 1, rate=f"{self.config.learning_rate:g}")
             )
         return loss
 

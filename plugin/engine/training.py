@@ -22,7 +22,8 @@ from .cross_validation import cross_validate, plan_folds, wanted
 from .device import describe_device, select_device
 from .errors import ImagetteError
 from .fitting import train_network
-from .io import check_writable
+from .i18n import tr
+from .io import MODEL_FILE, REPORT, check_writable
 from .modelfile import ModelFile
 from .progress import Progress, about, seconds_text
 from .report import duration_split, write_report
@@ -83,11 +84,17 @@ def _cross_validation(
         progress = schedule.phases.start(CROSS_VALIDATION)
         sizes = [fold.train.size for fold in plan.folds]
         progress.info(
-            f"Cross-validation: {len(plan.folds)} more networks, {about(seconds)} in all: each trains for "
-            f"{schedule.fold_epochs} epochs (as many as this model took to reach its best macro-F1) on the "
-            + (f"{min(sizes)}-{max(sizes)}" if min(sizes) != max(sizes) else f"{sizes[0]}")
-            + f" training patches clear of its share of the {sum(f.held.size for f in plan.folds)} training polygons, "
-            "then its map is scored on them."
+            tr(
+                "Cross-validation: {networks} more networks, {duration} in all: each trains for {epochs} epochs (as "
+                "many as this model took to reach its best macro-F1) on the {patches} training patches clear of its share of the {polygons} "
+                "training polygons, then its map is scored on them."
+            ).format(
+                networks=len(plan.folds),
+                duration=about(seconds),
+                epochs=schedule.fold_epochs,
+                patches=f"{min(sizes)}-{max(sizes)}" if min(sizes) != max(sizes) else sizes[0],
+                polygons=sum(f.held.size for f in plan.folds),
+            )
         )
         metadata["training"]["fold_networks"] = len(plan.folds)
         metadata["training"]["fold_epochs"] = schedule.fold_epochs
@@ -116,9 +123,9 @@ def train_classifier(config: TrainingConfig, progress: Progress | None = None) -
     phases = schedule.phases
     preparing = phases.start(PREPARING)
     check_config(config)
-    check_writable(config.output_model, "model file")
+    check_writable(config.output_model, MODEL_FILE)
     if config.output_report:
-        check_writable(config.output_report, "report")
+        check_writable(config.output_report, REPORT)
     data = prepare_inputs(config, preparing)
     device = select_device(config.device, preparing)
     folds = (
@@ -128,21 +135,21 @@ def train_classifier(config: TrainingConfig, progress: Progress | None = None) -
     )
     schedule.prepared(data, folds)
     training = TrainingShare(phases.start(TRAINING), schedule)
-    training.info(
-        f"Training: up to {config.epochs} epochs"
-        + (
-            f", stopping once the validation macro-F1 has not risen for {config.patience} epochs…"
-            if config.patience and data.validation.size
-            else "…"
+    if config.patience and data.validation.size:
+        announced = tr(
+            "Training: up to {epochs} epochs, stopping once the validation macro-F1 has not risen for {patience} "
+            "epochs…"
         )
-    )
+    else:
+        announced = tr("Training: up to {epochs} epochs…")
+    training.info(announced.format(epochs=config.epochs, patience=config.patience))
     network, trainer, fit, pretrained = train_network(config, data, device, training, on_epoch=schedule.epoch_timed)
     schedule.trained(fit.last_rise)
     training_s = phases.elapsed(TRAINING)
     patch_level = {**scores_of(fit.best_confusion, data.classes, data.targets.unit), "epoch": fit.best_epoch}
     metadata = model_metadata(config, data, fit, trainer, pretrained, patch_level, training_s)
     if fit.canceled:
-        progress.warning("The run was canceled: the scores are patch-level, the map was not scored.")
+        progress.warning(tr("The run was canceled: the scores are patch-level, the map was not scored."))
         metadata["metrics"] = {**patch_level, "level": "patch", "patch_level": patch_level}
     else:
         metadata["metrics"] = map_level(
@@ -155,28 +162,35 @@ def train_classifier(config: TrainingConfig, progress: Progress | None = None) -
     log_scores(metadata["metrics"], progress)
     metrics = metadata["metrics"]
     wait_share = metadata["training"]["data_wait_share"]
-    progress.info(f"{wait_share:.1%} of the training time was spent waiting for patches.")
+    progress.info(tr("{share} of the training time was spent waiting for patches.").format(share=f"{wait_share:.1%}"))
     writing = phases.start(WRITING)
     durations = schedule.durations()
     metadata["training"]["duration_s"] = durations["total"]
     metadata["training"]["durations_s"] = durations
     save_or_rescue(config, network, metadata)
-    writing.info(
-        f"Model written to {config.output_model}" + (" (canceled run: best epoch so far)." if fit.canceled else ".")
-    )
+    if fit.canceled:
+        written = tr("Model written to {path} (canceled run: best epoch so far).")
+    else:
+        written = tr("Model written to {path}.")
+    writing.info(written.format(path=config.output_model))
     try:
         report_path = write_report(config.output_report, metadata) if config.output_report else None
     except OSError as error:
         raise ImagetteError(
-            f"The model was written to '{config.output_model}', but the report '{config.output_report}' could not "
-            f"be written: {error}. Free some space or choose another folder for the report; the model is complete."
+            tr(
+                "The model was written to '{model}', but the report '{report}' could not be written: {problem}. Free "
+                "some space or choose another folder for the report; the model is complete."
+            ).format(model=config.output_model, report=config.output_report, problem=error)
         ) from error
     if report_path:
-        writing.info(f"Report written to {report_path}.")
+        writing.info(tr("Report written to {path}.").format(path=report_path))
     final = phases.finish()
     progress.info(
-        f"Duration {seconds_text(durations['total'])}: {duration_split(durations)}; "
-        f"then {seconds_text(final['total'] - durations['total'])} writing the model and report."
+        tr("Duration {total}: {split}; then {writing} writing the model and report.").format(
+            total=seconds_text(durations["total"]),
+            split=duration_split(durations),
+            writing=seconds_text(final["total"] - durations["total"]),
+        )
     )
     return TrainingResult(
         Path(config.output_model),

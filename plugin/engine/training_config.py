@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from .choices import ARCHITECTURES, CROSS_VALIDATION_MODES, DEVICES, FOLDS, PATCHES_PER_EPOCH, PRETRAINED_MODES
 from .errors import ImagetteError
+from .i18n import tr
 
 
 @dataclass
@@ -42,22 +43,35 @@ class TrainingConfig:
 
 def check_config(config: TrainingConfig) -> None:
     if config.architecture not in ARCHITECTURES:
-        raise ImagetteError(f"Unknown architecture {config.architecture!r}; choose one of {', '.join(ARCHITECTURES)}.")
+        raise ImagetteError(
+            tr("Unknown architecture {architecture}; choose one of {choices}.").format(
+                architecture=repr(config.architecture), choices=", ".join(ARCHITECTURES)
+            )
+        )
     if config.pretrained_mode not in PRETRAINED_MODES:
         raise ImagetteError(
-            f"Unknown pretrained mode {config.pretrained_mode!r}; choose one of {', '.join(PRETRAINED_MODES)}."
+            tr("Unknown pretrained mode {mode}; choose one of {choices}.").format(
+                mode=repr(config.pretrained_mode), choices=", ".join(PRETRAINED_MODES)
+            )
         )
     if config.device not in DEVICES:
-        raise ImagetteError(f"Unknown device {config.device!r}; choose one of {', '.join(DEVICES)}.")
+        raise ImagetteError(
+            tr("Unknown device {device}; choose one of {choices}.").format(
+                device=repr(config.device), choices=", ".join(DEVICES)
+            )
+        )
     if config.epochs < 1 or config.batch_size < 2 or not config.learning_rate > 0:
         raise ImagetteError(
-            f"Epochs must be at least 1 (got {config.epochs}), the batch size at least 2 (got {config.batch_size}) "
-            f"and the learning rate above 0 (got {config.learning_rate})."
+            tr(
+                "Epochs must be at least 1 (got {epochs}), the batch size at least 2 (got {batch_size}) and the "
+                "learning rate above 0 (got {rate})."
+            ).format(epochs=config.epochs, batch_size=config.batch_size, rate=config.learning_rate)
         )
     if config.patience < 0 or config.jitter < 0 or config.patches_per_epoch < 0:
-        raise ImagetteError("The patience, the jitter strength and the patches per epoch cannot be negative.")
+        raise ImagetteError(tr("The patience, the jitter strength and the patches per epoch cannot be negative."))
     if config.cross_validation not in CROSS_VALIDATION_MODES or config.folds < 2:
         raise ImagetteError(
-            f"Cross-validation must be one of {', '.join(CROSS_VALIDATION_MODES)} (got {config.cross_validation!r}) with at least 2 "
-            f"folds (got {config.folds})."
+            tr("Cross-validation must be one of {choices} (got {mode}) with at least 2 folds (got {folds}).").format(
+                choices=", ".join(CROSS_VALIDATION_MODES), mode=repr(config.cross_validation), folds=config.folds
+            )
         )

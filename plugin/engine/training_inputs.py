@@ -11,6 +11,7 @@ from .batches import PIXEL_BATCH_PATCH, PatchTargets, PixelTargets, batch_patche
 from .choices import MIN_PATCH_SIZE, is_segmentation
 from .classes import table_to_dicts
 from .errors import ImagetteError
+from .i18n import tr
 from .progress import Progress
 from .run_costs import patches_per_epoch
 from .training_config import TrainingConfig
@@ -42,7 +43,9 @@ def prepare_inputs(config: TrainingConfig, progress: Progress) -> TrainingInputs
     dataset = ds.open_dataset(config.dataset_path)
     if dataset.patch_size < MIN_PATCH_SIZE:
         raise ImagetteError(
-            f"The patches are {dataset.patch_size} px; the networks need at least {MIN_PATCH_SIZE} px. Sample larger patches."
+            tr("The patches are {size} px; the networks need at least {least} px. Sample larger patches.").format(
+                size=dataset.patch_size, least=MIN_PATCH_SIZE
+            )
         )
     classes = table_to_dicts(dataset.classes)
     targets = PixelTargets(dataset) if is_segmentation(config.architecture) else PatchTargets(dataset)
@@ -50,24 +53,45 @@ def prepare_inputs(config: TrainingConfig, progress: Progress) -> TrainingInputs
     whole = not targets.spatial
     train, validation = dataset.indices(ds.TRAIN, whole), dataset.indices(ds.VALIDATION, whole)
     if train.size < 2:
-        raise ImagetteError(f"The dataset '{dataset.path}' has {train.size} training patch(es); at least 2 are needed.")
+        raise ImagetteError(
+            tr("The dataset '{path}' has {count} training patch(es); at least 2 are needed.").format(
+                path=dataset.path, count=train.size
+            )
+        )
     counts = targets.counts(train, len(classes))
     for entry, count in zip(classes, counts):
         if count == 0:
             progress.warning(
-                f"Class {entry['code']} '{entry['name']}' has no training {targets.unit}: the model cannot learn it."
+                tr("Class {code} '{name}' has no training {unit}: the model cannot learn it.").format(
+                    code=entry["code"], name=entry["name"], unit=tr(targets.unit)
+                )
             )
     weights = loss_weights(config, targets, train, len(classes))
     if config.class_weighting:
-        progress.info("Class weights: " + ", ".join(f"'{c['name']}' {w:.2f}" for c, w in zip(classes, weights)) + ".")
+        weighted = ", ".join(
+            tr("'{name}' {weight}").format(name=c["name"], weight=f"{w:.2f}") for c, w in zip(classes, weights)
+        )
+        progress.info(tr("Class weights: {weights}.").format(weights=weighted))
+    if targets.spatial:
+        described = tr(
+            "Dataset: {train} training and {validation} validation patches of {size} px, {bands} bands, {classes} "
+            "classes; batches of {batch} patches (the pixels of {asked} patches of {pixel_patch} px)."
+        )
+    else:
+        described = tr(
+            "Dataset: {train} training and {validation} validation patches of {size} px, {bands} bands, {classes} "
+            "classes."
+        )
     progress.info(
-        f"Dataset: {train.size} training and {validation.size} validation patches of {dataset.patch_size} px, "
-        f"{dataset.band_count} bands, {len(classes)} classes"
-        + (
-            f"; batches of {batch_patches(config.batch_size, dataset.patch_size, True)} patches (the pixels of "
-            f"{config.batch_size} patches of {PIXEL_BATCH_PATCH} px)."
-            if targets.spatial
-            else "."
+        described.format(
+            train=train.size,
+            validation=validation.size,
+            size=dataset.patch_size,
+            bands=dataset.band_count,
+            classes=len(classes),
+            batch=batch_patches(config.batch_size, dataset.patch_size, True),
+            asked=config.batch_size,
+            pixel_patch=PIXEL_BATCH_PATCH,
         )
     )
     epoch = patches_per_epoch(
@@ -75,9 +99,11 @@ def prepare_inputs(config: TrainingConfig, progress: Progress) -> TrainingInputs
     )
     if epoch < train.size:
         progress.info(
-            f"Each epoch trains on {epoch} of the {train.size} training patches, a new random part "
-            "each time, so that the validation score is checked as often as on a small dataset ('Patches per epoch', "
-            "0 for every patch)."
+            tr(
+                "Each epoch trains on {epoch} of the {train} training patches, a new random part each time, so that "
+                "the validation score is checked as often as on a small dataset ('Patches per epoch', 0 for every "
+                "patch)."
+            ).format(epoch=epoch, train=train.size)
         )
     return TrainingInputs(dataset, classes, targets, train, validation, weights)
 

@@ -19,6 +19,7 @@ from rasterio.errors import RasterioIOError
 from . import dataset as ds
 from .errors import CanceledError, ImagetteError
 from .geometry import geometry_bounds
+from .i18n import tr
 from .inference import classify_extents
 from .io import open_raster
 from .modelfile import ModelFile
@@ -36,7 +37,7 @@ class MapValidation:
 
     counts: ReferenceCounts | None
     features: int
-    reason: str = ""  # why counts is None
+    reason: str = ""  # why counts is None, in the person's language (it ends up in a warning)
     per_feature: np.ndarray = field(default_factory=lambda: np.zeros((0, 0, 0), dtype=np.int64))
     feature_codes: list[int] = field(default_factory=list)
 
@@ -61,9 +62,9 @@ def validate_map(model: ModelFile, dataset: ds.Dataset, device: torch.device, pr
     features = dataset.features(ds.VALIDATION)
     if not features:
         reason = (
-            "the dataset has no validation features"
+            tr("the dataset has no validation features")
             if dataset.metadata["format_version"] >= 2
-            else "the dataset was sampled by an earlier version of Imagette, which did not keep its polygons"
+            else tr("the dataset was sampled by an earlier version of Imagette, which did not keep its polygons")
         )
         return MapValidation(None, 0, reason)
     return score_features(model, dataset.metadata["raster"], features, device, progress)
@@ -88,7 +89,10 @@ def score_features(
                 per_feature.append(feature_counts.confusion)
                 counts += feature_counts
     except CanceledError:
-        return MapValidation(None, len(features), "the run was canceled")
+        return MapValidation(None, len(features), tr("the run was canceled"))
     except (ImagetteError, RasterioIOError, OSError) as error:
-        return MapValidation(None, len(features), f"the source raster '{raster}' cannot be read any more ({error})")
+        reason = tr("the source raster '{raster}' cannot be read any more ({problem})").format(
+            raster=raster, problem=error
+        )
+        return MapValidation(None, len(features), reason)
     return MapValidation(counts, len(features), "", np.stack(per_feature), [code for _, code in features])

@@ -4,18 +4,43 @@ Processing initialised, the Imagette provider registered. tests/conftest.py has 
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import sys
+import tempfile
 
 import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 sys.path.append("/usr/share/qgis/python/plugins")
 
-from qgis.core import QgsApplication, QgsProcessingFeedback  # noqa: E402
+from qgis.core import QgsApplication, QgsProcessingFeedback, QgsSettings  # noqa: E402
+from qgis.PyQt.QtCore import QSettings  # noqa: E402
 
-_app = QgsApplication([], False)
-_app.initQgis()
+
+def _start_qgis() -> QgsApplication:
+    """QGIS with a profile of its own, in a folder removed at the end of the session, as QGIS desktop keeps its
+    settings in its profile folder: the developer's QGIS settings (a language chosen in QGIS) do not reach the tests,
+    and what the tests set does not reach them. Given to QgsApplication, not through QGIS_CUSTOM_CONFIG_PATH, which
+    the qgis_process the tests start would inherit in place of the throw-away profile each of them makes."""
+    profile = tempfile.mkdtemp(prefix="imagette-tests-profile-")
+    atexit.register(shutil.rmtree, profile, ignore_errors=True)
+    QSettings.setDefaultFormat(QSettings.Format.IniFormat)
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, profile)
+    app = QgsApplication([], False, profile)
+    # English whatever the system's locale (a French desktop): QGIS's own language setting, as Settings > Options >
+    # General sets it. A test wanting French installs it (test_i18n.py's fixture `french`).
+    settings = QgsSettings()
+    settings.setValue("locale/overrideFlag", True)
+    settings.setValue("locale/userLocale", "en_US")
+    app.initQgis()
+    return app
+
+
+# This module runs twice where the checkout's folder is a valid package name (pytest imports it as
+# <folder>.tests.plugin.conftest, the tests as tests.plugin.conftest): the second run takes the QGIS of the first.
+_app = QgsApplication.instance() or _start_qgis()
 
 import processing  # noqa: E402
 from processing.core.Processing import Processing  # noqa: E402

@@ -4,17 +4,28 @@ every text has its translation, and English stays as it was by default."""
 from __future__ import annotations
 
 import html
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
 
+import numpy as np
 import pytest
+import rasterio
 from imagette.algorithms.base import ImagetteAlgorithm
 from imagette.plugin import i18n as plugin_i18n
 from imagette.plugin.engine import i18n
-from qgis.core import QgsApplication, QgsProcessingException, QgsProcessingParameterEnum
+from imagette.plugin.engine import sampling as engine_sampling
+from qgis.core import QgsApplication, QgsProcessingException, QgsProcessingParameterEnum, QgsSettings
 from qgis.PyQt.QtCore import QSettings
+from rasterio.transform import from_origin
 
 from scripts.translations import problems, read_entries
-from tests.headless import REPO, QgisProcess
-from tests.plugin.conftest import run_algorithm
+from tests.headless import PLUGIN_DIR, REPO, QgisProcess
+from tests.plugin.conftest import RecordingFeedback, run_algorithm
+from tests.scenes import sampling_parameters
 
 FRENCH = REPO / "i18n" / "imagette_fr.ts"
 
@@ -104,7 +115,11 @@ def test_qgis_process_set_to_french_shows_french_labels_and_help(tmp_path):
 
 
 def test_english_is_the_default(scene):
-    """The test session's QGIS has no language set and a C locale: English, as before."""
+    """The test session's QGIS has a throw-away profile set to English (tests/plugin/conftest.py), whatever the
+    developer's own QGIS settings and system locale: English, as before."""
+    profile = Path(QgsApplication.qgisSettingsDirPath()).resolve()
+    assert Path(QgsSettings().fileName()).resolve().is_relative_to(profile)
+    assert profile.name.startswith("imagette-tests-profile-") and plugin_i18n.qgis_locale() == "en_US"
     algorithm = QgsApplication.processingRegistry().createAlgorithmById("imagette:samplepatches")
     assert algorithm.displayName() == "Sample training patches"
     assert algorithm.parameterDefinition("PATCH_SIZE").description() == "Patch size (pixels)"
@@ -131,11 +146,10 @@ def test_a_refused_input_says_why_in_french_through_processing_run(french, scene
 @pytest.mark.slow
 def test_the_training_report_in_french_through_qt_and_from_the_ts(french, tmp_path):
     """The engine's words follow the plugin's translation (Qt's .qm) and, without Qt, the command line's (the .ts)."""
-    from imagette.plugin.engine.progress import Progress
     from imagette.plugin.engine.report import render_report
     from imagette.plugin.engine.training import TrainingConfig, train_classifier
 
-    from tests.training_data import small_dataset
+    from tests.training_data import Recorder, small_dataset
 
     dataset = small_dataset(tmp_path, bands=3)
     report = tmp_path / "rapport.html"
@@ -148,11 +162,21 @@ def test_the_training_report_in_french_through_qt_and_from_the_ts(french, tmp_pa
         device="cpu",
         cross_validation="off",
     )
-    metadata = train_classifier(config, Progress()).metadata
+    progress = Recorder()
+    metadata = train_classifier(config, progress).metadata
     through_qt = html.unescape(report.read_text(encoding="utf-8"))
     headings = ("<h1>Rapport d'entraînement Imagette</h1>", "<h2>Matrice de confusion</h2>", "<h2>Paramètres</h2>")
     for heading in headings + ('<html lang="fr">', "Précision globale", "Courbes d'apprentissage"):
         assert heading in through_qt
+    assert any(line.startswith("Époque 1/1\u00a0: perte d'entraînement ") for line in progress.lines)
+    # The last line, the phases' durations included, is French from end to end.
+    duration = progress.lines[-1]
+    assert (
+        duration.startswith("Durée ")
+        and "préparation" in duration
+        and "pour écrire le modèle et le rapport." in duration
+    )
+    assert not re.search(r"\b(Duration|training|preparing|then|writing|about|left)\b", duration)
 
     i18n.use_locale("fr_FR.UTF-8")  # what the command line does with LANG=fr_FR.UTF-8
     from_ts = html.unescape(render_report(metadata))
@@ -179,3 +203,78 @@ def test_a_region_without_its_own_file_takes_its_language():
     assert i18n.ts_path("fr_CA") == FRENCH == i18n.ts_path("fr")
     assert i18n.ts_path("pt_BR") is None and i18n.ts_path("") is None
     assert read_entries(FRENCH)["Confusion matrix"] == ("Matrice de confusion", "")
+
+
+def test_sampling_logs_in_french_and_keeps_the_english_keys(french, scene, tmp_path):
+    """The sampling log, the engine's lines and the reasons patches were set aside, is French; the reasons stay
+    English keys in dataset.json, which scripts read whatever the language of the run."""
+    feedback = RecordingFeedback()
+    capped = sampling_parameters(scene, tmp_path, 32, MAX_PER_CLASS=5)  # patches over the cap are set aside
+    sampled = run_algorithm("samplepatches", capped, feedback)
+    log = feedback.infos + feedback.warnings
+    assert any(re.match("Classe «\u00a0.+\u00a0»\u00a0: \\d+ entité\\(s\\) d'entraînement, ", line) for line in log)
+    metadata = json.loads((Path(sampled["OUTPUT_DATASET"]) / "dataset.json").read_text(encoding="utf-8"))
+    reasons = [
+        reason for table in ("rejected", "not_classifiable") for reason, count in metadata[table].items() if count
+    ]
+    keys = {value for name, value in vars(engine_sampling).items() if name.startswith(("REJECT_", "NOT_CLASSIFIABLE_"))}
+    assert reasons and set(reasons) <= keys
+    for reason in reasons:
+        assert any(line.startswith(("Rejetées", "Gardées")) and french[reason] in line for line in log), reason
+
+
+def test_the_assessment_report_in_french(french, tmp_path):
+    from imagette.plugin.engine.assessment import assess_accuracy
+    from imagette.plugin.engine.assessment_result import AssessmentConfig
+
+    classes = np.ones((10, 10), dtype=np.uint8)
+    classes[:, 5:] = 2
+    path = tmp_path / "carte.tif"
+    profile = {"driver": "GTiff", "width": 10, "height": 10, "count": 1, "dtype": "uint8", "nodata": 0}
+    with rasterio.open(path, "w", crs="EPSG:32631", transform=from_origin(0, 10, 1, 1), **profile) as dst:
+        dst.write(classes, 1)
+    reference = [
+        ({"type": "Polygon", "coordinates": [[(0, 0), (6, 0), (6, 10), (0, 10), (0, 0)]]}, 1),
+        ({"type": "Polygon", "coordinates": [[(6, 0), (10, 0), (10, 10), (6, 10), (6, 0)]]}, 2),
+    ]
+    report = tmp_path / "rapport.html"
+    assess_accuracy(AssessmentConfig(str(path), reference, str(report)))
+    shown = html.unescape(report.read_text(encoding="utf-8"))
+    headings = (
+        "<h1>Évaluation de la précision Imagette</h1>",
+        "<h2>Matrice de confusion</h2>",
+        "<h2>Scores par classe</h2>",
+        "<h2>Entrées</h2>",
+    )
+    for french_text in headings + ('<html lang="fr">', "exactitude du producteur", "exactitude de l'utilisateur"):
+        assert french_text in shown
+    assert not re.search("Confusion matrix|Overall accuracy|producer's accuracy|Inputs", shown)
+
+
+def test_the_command_lines_help_follows_the_system_locale():
+    """`imagette classify --help` is French with LANG=fr_FR.UTF-8, argparse's own words included; English in C."""
+
+    def help_text(locale: str) -> str:
+        variables = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": locale, "PYTHONPATH": str(PLUGIN_DIR)}
+        shown = subprocess.run(
+            [sys.executable, "-m", "imagette", "classify", "--help"],
+            capture_output=True,
+            text=True,
+            env={**os.environ, **variables},
+            timeout=60,
+        )
+        assert shown.returncode == 0, shown.stderr
+        return shown.stdout
+
+    french = help_text("fr_FR.UTF-8")
+    for text in (
+        "utilisation\u00a0: imagette classify ",
+        "arguments positionnels",
+        "affiche cette aide et quitte",
+        "raster à classer",
+        "Dask est facultatif\u00a0: pip install",
+    ):
+        assert text in french
+    assert "--stride" in french and "usage:" not in french and "show this help" not in french
+    english = help_text("C.UTF-8")
+    assert english.startswith("usage: imagette classify ") and "positional arguments" in english
