@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from qgis.core import (
     QgsProcessingException,
     QgsProcessingParameterEnum,
@@ -10,6 +12,7 @@ from qgis.core import (
     QgsProcessingParameterNumber,
     QgsProcessingParameterRasterDestination,
     QgsProcessingParameterRasterLayer,
+    QgsRasterLayer,
 )
 
 from ..plugin import deps, styling
@@ -205,4 +208,9 @@ class ClassifyRaster(ImagetteAlgorithm):
         outputs = {self.OUTPUT_CLASSIFICATION: config.output_path}
         if confidence:
             outputs[self.OUTPUT_CONFIDENCE] = confidence
+        for path in outputs.values():
+            # Into the run's layers, where QGIS looks a path up before opening it: a graphical model's later steps
+            # (their expression variables) found nothing there and opened the GeoTIFF as a vector layer first ("[OGR]
+            # Cannot open …_map.tif" in the log). The layer loaded on completion is then this one.
+            context.temporaryLayerStore().addMapLayer(QgsRasterLayer(path, Path(path).stem, "gdal"))
         return outputs

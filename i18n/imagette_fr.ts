@@ -3010,6 +3010,11 @@ Dask est facultatif : pip install "dask[distributed]".
       <translation>Entraîner un classifieur d'imagettes en tâche de fond…</translation>
     </message>
     <message>
+      <location filename="../plugin/plugin.py" />
+      <source>Copy the land-cover models to my models</source>
+      <translation>Copier les modèles d'occupation du sol dans mes modèles</translation>
+    </message>
+    <message>
       <location filename="../plugin/provider.py" />
       <source>Imagette: land-cover mapping with CNNs</source>
       <translation>Imagette : cartographie de l'occupation du sol par CNN</translation>
@@ -3148,6 +3153,31 @@ Dask est facultatif : pip install "dask[distributed]".
       <location filename="../plugin/tasks.py" />
       <source>{algorithm} (in the background)</source>
       <translation>{algorithm} (en tâche de fond)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/user_models.py" />
+      <source>Cannot copy the land-cover models into your models folder '{folder}': {error}</source>
+      <translation>Impossible de copier les modèles d'occupation du sol dans votre dossier de modèles « {folder} » : {error}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/user_models.py" />
+      <source>They are in the Processing Toolbox under Models &gt; {group}: right-click one &gt; Edit Model… to adapt it in the Model Designer.</source>
+      <translation>Ils sont dans la boîte à outils Traitement, sous Modèles &gt; {group} : clic droit sur l'un d'eux &gt; Éditer le modèle… pour l'adapter dans le concepteur de modèles.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/user_models.py" />
+      <source>The land-cover models were copied to your models. {where}</source>
+      <translation>Les modèles d'occupation du sol ont été copiés dans vos modèles. {where}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/user_models.py" />
+      <source>Your models already hold the land-cover models, left as they are. {where}</source>
+      <translation>Vos modèles contiennent déjà les modèles d'occupation du sol, laissés tels quels. {where}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/user_models.py" />
+      <source>To copy a model again, rename or delete its copy first: a copy is never replaced.</source>
+      <translation>Pour copier un modèle à nouveau, renommez ou supprimez d'abord sa copie : une copie n'est jamais remplacée.</translation>
     </message>
   </context>
 </TS>

@@ -17,6 +17,7 @@ class ImagettePlugin:
         install_translation()  # here, not in initGui: qgis_process creates the plugin and calls only initProcessing
         self.provider = None
         self.train_action = None
+        self.copy_models_action = None
         # Python must keep the dialog (a Python subclass) alive while it is open, or its Run does nothing.
         self.training_dialog = None
 
@@ -32,6 +33,10 @@ class ImagettePlugin:
         self.train_action.triggered.connect(self.train_in_background)
         self.iface.addPluginToRasterMenu(MENU, self.train_action)
         self.iface.addRasterToolBarIcon(self.train_action)
+        # The shipped models are read-only in QGIS: a copy in the user's models is one the Model Designer edits.
+        self.copy_models_action = QAction(tr("Copy the land-cover models to my models"), self.iface.mainWindow())
+        self.copy_models_action.triggered.connect(self.copy_models)
+        self.iface.addPluginToRasterMenu(MENU, self.copy_models_action)
 
     def train_in_background(self):
         from .tasks import open_training_dialog  # imported on use: nothing extra at QGIS start-up
@@ -43,6 +48,11 @@ class ImagettePlugin:
             return
         self.training_dialog = open_training_dialog(self.iface)
 
+    def copy_models(self):
+        from .user_models import copy_and_tell  # imported on use, as above
+
+        copy_and_tell(self.iface)
+
     def unload(self):
         if self.training_dialog is not None and not sip.isdeleted(self.training_dialog):
             self.training_dialog.close()
@@ -53,6 +63,10 @@ class ImagettePlugin:
             self.iface.removeRasterToolBarIcon(self.train_action)
             self.train_action.deleteLater()  # its parent, the main window, outlives the plugin
             self.train_action = None
+        if self.copy_models_action is not None:
+            self.iface.removePluginRasterMenu(MENU, self.copy_models_action)
+            self.copy_models_action.deleteLater()
+            self.copy_models_action = None
         # Python must keep the dialog (a Python subclass) alive while it is open, or its Run does nothing.
         self.training_dialog = None
         if self.provider is not None:

@@ -71,8 +71,10 @@ LANDCOVER = ModelSpec(
     "class per pixel, at the image's resolution; the default is a U-Net. The default 32 px patches suit 10 to 30 m "
     "imagery for every network; on sub-metre imagery, 64 to 256 px give a U-Net the wider context a pixel needs.\n\n"
     "Read the report before trusting the map: its scores are the map's on the validation polygons, with the "
-    "per-class F1 and the confusion matrix that show classes overall accuracy hides. Open the model in the "
-    "graphical modeler to change any other option of the three steps.",
+    "per-class F1 and the confusion matrix that show classes overall accuracy hides.\n\n"
+    "To change any other option of the three steps, or to add steps: Raster > Imagette > Copy the land-cover models "
+    "to my models, then in the Processing Toolbox, Models > Land-cover classification, right-click the copy > Edit "
+    "Model… (a model of the plugin itself is read-only).",
     {
         "INPUT_RASTER": (
             "samplepatches",
@@ -130,7 +132,9 @@ ASSESSED = ModelSpec(
     "Does what 'Land-cover map from polygons' does, then 'Assess map accuracy' scores the map against a reference "
     "layer you trust (polygons or, better, a stratified random sample of points, independent of the training "
     "polygons): confusion matrix, producer's and user's accuracy, F1, and for points the area-adjusted estimates "
-    "with confidence intervals.",
+    "with confidence intervals.\n\n"
+    "To adapt it: Raster > Imagette > Copy the land-cover models to my models, then edit the copy in the Model "
+    "Designer (Processing Toolbox, Models > Land-cover classification, right-click > Edit Model…).",
     {
         **LANDCOVER.inputs,
         "REFERENCE": (

@@ -3,8 +3,9 @@
 Only what QGIS runs goes in (metadata, code, icon, licence, README and the guides it links, shipped models, the
 translations: the .qm Qt loads, built by `make package`, and the .ts the command line reads): no tests,
 benchmarks, demo, scripts or development files. The guide's Markdown pages also go in as HTML pages beside them
-(scripts/guide_html.py), which the Help buttons open: a browser opens those on every desktop. Reads the working tree, so uncommitted files are
-packaged too; entries are sorted and timestamped alike, so the same tree gives the same zip.
+(plugin/guide_html.py, which also writes them for a working copy's Help), which the Help buttons open: a browser
+opens those on every desktop. Reads the working tree, so uncommitted files are packaged too; entries are sorted and
+timestamped alike, so the same tree gives the same zip.
 
     python3 scripts/package.py [--output DIR]      # prints the zip's path
 """
@@ -53,8 +54,8 @@ def plugin_files(root: Path = REPO) -> list[Path]:
 
 def guide_pages(files: list[Path]) -> dict[str, bytes]:
     """The HTML page of each Markdown page among files, by its path relative to the plugin folder."""
-    sys.path.insert(0, str(REPO / "scripts"))
-    from guide_html import html_name, to_html
+    sys.path.insert(0, str(REPO))
+    from plugin.guide_html import html_name, to_html
 
     return {
         html_name(relative.as_posix()): to_html((REPO / relative).read_text(encoding="utf-8")).encode("utf-8")

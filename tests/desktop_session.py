@@ -9,7 +9,8 @@ application). It then opens the dialog through the menu action, fills it, presse
 the task, and prints what a person would have seen as one JSON line (the test asserts on it).
 
 Scenarios: 'train' (finished, refused and canceled runs), 'notorch' (run with torch unimportable), 'form' (inputs
-refused in the dialog, values kept when it is opened again), 'assess' (Assess map accuracy from Processing's dialog).
+refused in the dialog, values kept when it is opened again), 'assess' (Assess map accuracy from Processing's dialog),
+'models' (the shipped models copied to the user's models from the menu, and opened in the Model Designer).
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ from qgis.PyQt.QtWidgets import QApplication, QMainWindow, QVBoxLayout, QWidget 
 Processing.initialize()
 
 ACTION_TEXT = "Train patch classifier in background…"
+COPY_MODELS_TEXT = "Copy the land-cover models to my models"
 TIMEOUT_S = 300  # only so that a broken task fails the test instead of hanging it
 
 
@@ -108,10 +110,10 @@ def wait(condition, seconds: float = TIMEOUT_S) -> bool:
     return False
 
 
-def menu_action(iface: DesktopInterface):
-    """The plugin's action, found as a person finds it: Raster > Imagette > Train ... in background…"""
+def menu_action(iface: DesktopInterface, text: str = ACTION_TEXT):
+    """A plugin's action, found as a person finds it: Raster > Imagette > Train ... in background…"""
     menu = iface.plugin_menu("&Imagette")
-    return next(action for action in menu.actions() if action.text() == ACTION_TEXT)
+    return next(action for action in menu.actions() if action.text() == text)
 
 
 def open_dialog(iface: DesktopInterface):
@@ -338,6 +340,56 @@ def scenario_assess(folder: Path, iface) -> dict:
     return {"assess": {"fid": run("fid"), "classe": run("classe")}}
 
 
+def scenario_models(folder: Path, iface) -> dict:
+    """Raster > Imagette > Copy the land-cover models to my models, twice: what the message says, what the Models
+    provider lists, whether the toolbox offers Edit Model… and the Model Designer opens the copy."""
+    from processing.modeler.EditModelAction import EditModelAction
+    from processing.modeler.ModelerDialog import ModelerDialog
+    from processing.modeler.ModelerUtils import ModelerUtils
+    from qgis.PyQt.QtCore import QCoreApplication, QEvent
+
+    def copy() -> dict:
+        menu_action(iface, COPY_MODELS_TEXT).trigger()
+        QApplication.processEvents()
+        return {"message": current_message(iface.bar), "details": details_of(iface.bar)}
+
+    def editable(algorithm) -> bool:
+        """Whether the toolbox's context menu offers Edit Model… for the algorithm."""
+        action = EditModelAction()
+        action.setData(algorithm, None)
+        return action.isEnabled()
+
+    seen: dict = {
+        "folder": ModelerUtils.modelsFolders()[0],
+        "settings": QgsApplication.qgisSettingsDirPath(),
+        "first": copy(),
+    }
+    registry = QgsApplication.processingRegistry()
+    listed = {}
+    for algorithm in registry.providerById("model").algorithms():
+        designer = ModelerDialog.create(algorithm)  # what Edit Model… opens
+        designer.show()
+        QApplication.processEvents()
+        model = designer.model()
+        listed[algorithm.id()] = {
+            "file": algorithm.sourceFilePath(),
+            "valid": list(algorithm.validate()),
+            "editable": editable(algorithm),
+            "designer_steps": sorted(model.childAlgorithms()),
+            "designer_file": model.sourceFilePath(),
+        }
+        designer.close()
+        designer.deleteLater()
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    seen["listed"] = listed
+    seen["shipped_editable"] = editable(registry.algorithmById("imagette:landcover"))
+    copied = Path(seen["folder"]) / "imagette_landcover.model3"
+    copied.write_text(copied.read_text(encoding="utf-8").replace("Land-cover map from polygons", "My land cover"))
+    seen["second"] = copy()
+    seen["kept_edit"] = "My land cover" in copied.read_text(encoding="utf-8")
+    return {"models": seen}
+
+
 def scenario_notorch(folder: Path, iface) -> dict:
     (folder / "dataset").mkdir()
     parameters = {
@@ -357,7 +409,13 @@ def main() -> None:
     plugin = imagette.classFactory(iface)
     plugin.initGui()
     seen = {"scenario": scenario, "menu_titles": [a.text() for a in iface.raster_menu.actions()]}
-    scenarios = {"train": scenario_train, "notorch": scenario_notorch, "form": scenario_form, "assess": scenario_assess}
+    scenarios = {
+        "train": scenario_train,
+        "notorch": scenario_notorch,
+        "form": scenario_form,
+        "assess": scenario_assess,
+        "models": scenario_models,
+    }
     seen.update(scenarios[scenario](folder, iface))
     plugin.unload()
     print("DESKTOP-RESULT " + json.dumps(seen), flush=True)

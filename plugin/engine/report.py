@@ -19,6 +19,10 @@ from .progress import seconds_text
 from .run_costs import CROSS_VALIDATION, MAP_SCORING, PREPARING, TRAINING
 
 CHART_W, CHART_H = 520, 260
+FONT_SIZE = 11  # the charts' text, in pixels (their titles: 13)
+# Sans-serif Latin text averages about 0.55 em a character: 0.62 bounds the words the charts show (in bold too), so
+# that a label placed by it stays whole inside the chart in every translation. SVG cannot measure text itself.
+CHARACTER_EM = 0.62
 # The units scores are counted in (batches.py, scoring.py), marked for translation here, where they are shown.
 SCORE_UNITS = (tr_noop("patches"), tr_noop("labelled pixels"), tr_noop("map pixels"))
 LEFT, RIGHT, TOP, BOTTOM = 52, 16, 44, 40
@@ -26,6 +30,11 @@ LEFT, RIGHT, TOP, BOTTOM = 52, 16, 44, 40
 
 def _swatch(entry: dict) -> str:
     return f'<span class="swatch" style="background:{escape(entry["color"])}"></span>{escape(entry["name"])}'
+
+
+def text_width(text: str, font_size: float = FONT_SIZE) -> float:
+    """The width of text in the charts' sans-serif font, in pixels, estimated from above."""
+    return len(text) * font_size * CHARACTER_EM
 
 
 def line_chart(
@@ -46,7 +55,7 @@ def line_chart(
     epochs = max((len(vs) for _, _, vs in series), default=0)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{CHART_W}" height="{CHART_H}" role="img" '
-        f'aria-label="{escape(title)}" font-size="11" font-family="sans-serif">',
+        f'aria-label="{escape(title)}" font-size="{FONT_SIZE}" font-family="sans-serif">',
         f'<text x="{LEFT}" y="16" font-size="13" font-weight="bold">{escape(title)}</text>',
     ]
     if not values:
@@ -76,10 +85,14 @@ def line_chart(
         f'<text x="{LEFT + width / 2:.1f}" y="{CHART_H - 6}" text-anchor="middle">{escape(tr("epoch"))}</text>'
     )
     if best_epoch:
+        # The label reads after the line, or before it where it would leave the chart (a best epoch near the last).
+        best_label, line_x = tr("best"), x(best_epoch)
+        after = line_x + 3 + text_width(best_label) <= CHART_W
+        label_x, anchor = (line_x + 3, "start") if after else (line_x - 3, "end")
         parts.append(
-            f'<line x1="{x(best_epoch):.1f}" x2="{x(best_epoch):.1f}" y1="{TOP}" y2="{TOP + height}" '
-            f'stroke="#888" stroke-dasharray="4 3"/><text x="{x(best_epoch) + 3:.1f}" y="{TOP + 10}" '
-            f'fill="#555">{escape(tr("best"))}</text>'
+            f'<line x1="{line_x:.1f}" x2="{line_x:.1f}" y1="{TOP}" y2="{TOP + height}" stroke="#888" '
+            f'stroke-dasharray="4 3"/><text x="{label_x:.1f}" y="{TOP + 10}" text-anchor="{anchor}" '
+            f'fill="#555">{escape(best_label)}</text>'
         )
     for index, (label, colour, series_values) in enumerate(series):
         points = [(x(e), y(v)) for e, v in enumerate(series_values, start=1) if v is not None]

@@ -13,6 +13,7 @@ import re
 import subprocess
 import sys
 from contextlib import ExitStack
+from pathlib import Path
 
 import pytest
 
@@ -145,3 +146,30 @@ def test_missing_torch_is_told_in_the_dialog_before_any_task(display, tmp_path):
     assert message["buttons"] == ["Details…"]
     assert "-m pip install --user" in seen["details"] and '"torch>=2.3"' in seen["details"]
     assert seen["details"].rstrip().endswith("Then restart QGIS.")
+
+
+def test_the_menu_copies_the_shipped_models_to_the_users_models_where_the_designer_edits_them(display, tmp_path):
+    """QGIS edits only its Models and Project providers' models: the copies list under Models, valid, with Edit
+    Model… offered and the Model Designer opening them; copied again, a copy edited since is left as it is."""
+    seen = desktop_session(display, "models", tmp_path)["models"]
+    # Processing's default models folder, in the profile of the session's user (HOME is under tmp_path).
+    folder = Path(seen["settings"]) / "processing" / "models"
+    assert seen["folder"] == str(folder) and folder.is_relative_to(tmp_path / "home")
+    first = seen["first"]
+    assert first["message"]["text"] == "The land-cover models were copied to your models."
+    assert first["message"]["buttons"] == ["Details…"]
+    assert "Models > Land-cover classification: right-click one > Edit Model…" in first["details"]
+    copies = {str(folder / "imagette_landcover.model3"), str(folder / "imagette_landcover_assessed.model3")}
+    assert set(first["details"].split("\n")) >= copies
+    assert {model["file"] for model in seen["listed"].values()} == copies
+    assert set(seen["listed"]) == {
+        "model:Land-cover map from polygons",
+        "model:Land-cover map from polygons, assessed against reference data",
+    }
+    for model in seen["listed"].values():
+        assert model["valid"] == [True, []] and model["editable"] and model["designer_file"] == model["file"]
+        assert {"sample", "train", "classify"} <= set(model["designer_steps"])
+    assert seen["shipped_editable"] is False  # why the copy: the toolbox offers no Edit Model… for Imagette's
+    second = seen["second"]
+    assert second["message"]["text"] == "Your models already hold the land-cover models, left as they are."
+    assert "rename or delete its copy first" in second["details"] and seen["kept_edit"]

@@ -5,9 +5,10 @@ from __future__ import annotations
 from xml.etree import ElementTree
 
 import numpy as np
+import processing
 import pytest
 import rasterio
-from qgis.core import QgsApplication, QgsProcessingModelAlgorithm
+from qgis.core import QgsApplication, QgsProcessingModelAlgorithm, QgsVectorLayer
 
 from scripts.make_model import ASSESSED, LANDCOVER, MODELS, build_model, write_model
 from tests.headless import QgisProcess
@@ -128,6 +129,44 @@ def test_assessed_model_scores_the_map_against_the_reference(scene, tmp_path):
     answer = QgisProcess(tmp_path / "home").run(ASSESSED.target, {**parameters, **reference, **outputs})
     assert answer["results"]["assess:ACCURACY_REPORT"] == str(tmp_path / "accuracy.html")
     assert "Peupleraie" in (tmp_path / "accuracy.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("spec", MODELS, ids=lambda spec: spec.target.stem)
+def test_a_model_run_never_asks_ogr_to_open_its_rasters(spec, scene, tmp_path):
+    """QGIS logged "[OGR] Cannot open …_map.tif" although the map loaded: a model's later step (Assess map accuracy)
+    gets the earlier steps' layers as expression variables, and QGIS opened the map, not among the run's layers, by
+    trying it as a vector layer first. Classify raster now leaves its outputs among the run's layers."""
+    logged: list[str] = []
+
+    def keep(message, tag, level):
+        logged.append(f"[{tag}] {message}")
+
+    log = QgsApplication.messageLog()
+    log.messageReceived.connect(keep)
+    try:
+        assert not QgsVectorLayer(str(scene.raster), "raster as vector", "ogr").isValid()
+        assert logged == [f"[OGR] Cannot open {scene.raster} ().()"]  # what the log would show, and this test see
+        logged.clear()
+        outputs = {
+            "train:MODEL": tmp_path / "model.pt",
+            "train:REPORT": tmp_path / "report.html",
+            "classify:CLASSIFICATION": tmp_path / "scene_map.tif",
+        }
+        parameters = {"INPUT_RASTER": scene.raster, "INPUT_VECTOR": scene.vector, "CLASS_FIELD": "classe"}
+        parameters |= {"ARCHITECTURE": 0, "EPOCHS": 1, "DEVICE": 1}  # the small CNN: the fastest to train
+        if spec is ASSESSED:
+            parameters |= {"REFERENCE": scene.vector, "REFERENCE_CLASS_FIELD": "classe"}
+            outputs["assess:ACCURACY_REPORT"] = tmp_path / "accuracy.html"
+        model = f"imagette:{spec.target.stem.removeprefix('imagette_')}"
+        results = processing.run(model, {key: str(value) for key, value in {**parameters, **outputs}.items()})
+        QgsApplication.processEvents()  # messages logged from another thread arrive through the event loop
+    finally:
+        log.messageReceived.disconnect(keep)
+    assert results["classify:CLASSIFICATION"] == str(tmp_path / "scene_map.tif")
+    assert all(path.is_file() for path in outputs.values())
+    assert [line for line in logged if line.startswith("[OGR]")] == []
+    assert any(line.startswith("[Processing] Classified ") for line in logged)  # the run's own log was seen
 
 
 @pytest.mark.parametrize("spec", MODELS, ids=lambda spec: spec.target.stem)

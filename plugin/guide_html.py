@@ -1,20 +1,28 @@
-"""The guide's Markdown (README.md, docs/*.md) as HTML pages, for the zip: the Help buttons open them in a browser.
+"""The guide's Markdown (README.md, docs/*.md) as HTML pages: the Help buttons open them in a browser.
 
 A desktop opens a `.html` file everywhere; a `.md` one only where something handles Markdown ("Unable to detect a
-launcher" otherwise). Python's standard library only, as scripts/package.py: the Markdown the guide uses (headings,
-paragraphs, nested lists, fenced and indented code, tables, images, links, bold, italic, code spans, rules), no more.
-Relative links to `.md` pages point at their `.html` page; headings get GitHub's ids, so `page.md#section` links hold.
+launcher" otherwise). scripts/package.py puts the pages in the zip beside their Markdown; a plugin folder without them
+(a linked working copy) has them written on demand into a cache folder by write_guide (plugin/guide.py). Python's
+standard library only, as scripts/package.py runs without QGIS: the Markdown the guide uses (headings, paragraphs,
+nested lists, fenced and indented code, tables, images, links, bold, italic, code spans, rules), no more. Relative
+links to `.md` pages point at their `.html` page; headings get GitHub's ids, so `page.md#section` links hold.
 
-    python3 scripts/guide_html.py README.md > README.html
+    python3 plugin/guide_html.py README.md > README.html
 """
 
 from __future__ import annotations
 
 import html
+import os
 import re
+import shutil
 import sys
 import unicodedata
+from pathlib import Path
 
+# The guide, in the plugin folder: the README and the folder of the other pages and their images.
+GUIDE_README = "README.md"
+GUIDE_FOLDER = "docs"
 FENCE = re.compile(r"^(\s*)(```|~~~)")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
 RULE = re.compile(r"^\s{0,3}([-*_])(\s*\1){2,}\s*$")
@@ -219,6 +227,33 @@ def to_html(markdown: str) -> str:
 def html_name(markdown_path: str) -> str:
     """Where the HTML page of a Markdown page lies: beside it, named as it with .html."""
     return markdown_path[:-3] + ".html" if markdown_path.endswith(".md") else markdown_path + ".html"
+
+
+def write_guide(source: Path, target: Path) -> None:
+    """Mirrors the guide of the plugin folder source (README.md, docs/ and below) into the folder target: an HTML
+    page for each Markdown page, the other files (images) copied, so that relative links hold as in the zip.
+
+    A file already there and newer than its source is kept, so a Help button opens at once after the first time and
+    an edited page is written again. Each file is written beside its place and renamed into it: a browser reading the
+    page never sees half of it.
+
+    Raises:
+        OSError: target cannot be written.
+    """
+    sources = [source / GUIDE_README, *sorted(path for path in (source / GUIDE_FOLDER).rglob("*") if path.is_file())]
+    for path in sources:
+        relative = path.relative_to(source).as_posix()
+        is_page = path.suffix == ".md"
+        written = target / (html_name(relative) if is_page else relative)
+        if written.is_file() and written.stat().st_mtime >= path.stat().st_mtime:
+            continue
+        written.parent.mkdir(parents=True, exist_ok=True)
+        partial = written.with_name(written.name + ".partial")
+        if is_page:
+            partial.write_text(to_html(path.read_text(encoding="utf-8")), encoding="utf-8")
+        else:
+            shutil.copyfile(path, partial)
+        os.replace(partial, written)
 
 
 if __name__ == "__main__":
