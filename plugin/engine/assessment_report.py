@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from .assessment_result import AssessmentConfig, AssessmentResult
-from .html_parts import STYLE, escape, format_number, key_value_table
+from .html_parts import STYLE, escape, format_number, header_row, key_value_table
 from .i18n import tr, tr_noop
 from .io import replaced_atomically
 from .map_classes import MapClass
@@ -78,9 +78,8 @@ def _per_class_table(result: AssessmentResult) -> str:
             f"<td>{int(mapped_total)}</td><td>{_percent(scores['recall'])}</td><td>{_percent(users)}</td>"
             f"<td>{format_number(scores['f1'])}</td><td>{result.map_pixels.get(entry.code, 0)}</td></tr>"
         )
-    head = "".join(
-        f"<th{' class=name' if word == 'class' else ''}>{escape(tr(word))}</th>"
-        for word in (
+    head = header_row(
+        (
             tr_noop("code"),
             tr_noop("class"),
             tr_noop("reference"),

@@ -1,9 +1,12 @@
 """The building blocks of Imagette's HTML reports (training and accuracy assessment): one style sheet, escaping,
-numbers and key-value tables, so both reports look and read the same."""
+numbers, per-class table heads and key-value tables, so both reports look and read the same."""
 
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
+
+from .i18n import tr
 
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:2em auto;max-width:1100px;color:#222;padding:0 1em}
@@ -30,3 +33,8 @@ def key_value_table(facts: dict) -> str:
         f'<tr><th class="name">{escape(k)}</th><td class="name">{escape(v)}</td></tr>' for k, v in facts.items()
     )
     return f"<table>{rows}</table>"
+
+
+def header_row(words: Sequence[str]) -> str:
+    """The head of a per-class table: each word translated, the class column aligned left as its names are."""
+    return "".join(f"<th{' class=name' if word == 'class' else ''}>{escape(tr(word))}</th>" for word in words)

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .html_parts import STYLE, escape, format_number, key_value_table
+from .html_parts import STYLE, escape, format_number, header_row, key_value_table
 from .i18n import tr, tr_noop
 from .io import replaced_atomically
 from .metrics import is_poor
@@ -167,16 +167,8 @@ def _per_class_table(metrics: dict, classes: list[dict]) -> str:
             f"<td>{format_number(scores['precision'])}</td><td>{format_number(scores['recall'])}</td>"
             f"<td>{format_number(scores['f1'])}</td><td>{scores['support']}</td></tr>"
         )
-    head = "".join(
-        f"<th{' class=name' if word == 'class' else ''}>{escape(tr(word))}</th>"
-        for word in (
-            tr_noop("code"),
-            tr_noop("class"),
-            tr_noop("precision"),
-            tr_noop("recall"),
-            "F1",
-            tr_noop("support"),
-        )
+    head = header_row(
+        (tr_noop("code"), tr_noop("class"), tr_noop("precision"), tr_noop("recall"), "F1", tr_noop("support"))
     )
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
 
