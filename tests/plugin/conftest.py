@@ -22,19 +22,23 @@ from qgis.PyQt.QtCore import QSettings  # noqa: E402
 def _start_qgis() -> QgsApplication:
     """QGIS with a profile of its own, in a folder removed at the end of the session, as QGIS desktop keeps its
     settings in its profile folder: the developer's QGIS settings (a language chosen in QGIS) do not reach the tests,
-    and what the tests set does not reach them. Given to QgsApplication, not through QGIS_CUSTOM_CONFIG_PATH, which
-    the qgis_process the tests start would inherit in place of the throw-away profile each of them makes."""
+    and what the tests set does not reach them. QGIS 3.22 takes the folder from QgsApplication's argument, 3.40 only
+    from QGIS_CUSTOM_CONFIG_PATH (as <folder>/profiles/default); the variable is removed once QGIS has read it, or
+    the qgis_process the tests start would inherit it in place of the throw-away profile each of them makes."""
     profile = tempfile.mkdtemp(prefix="imagette-tests-profile-")
     atexit.register(shutil.rmtree, profile, ignore_errors=True)
     QSettings.setDefaultFormat(QSettings.Format.IniFormat)
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, profile)
+    os.environ["QGIS_CUSTOM_CONFIG_PATH"] = profile
     app = QgsApplication([], False, profile)
+    app.initQgis()
+    del os.environ["QGIS_CUSTOM_CONFIG_PATH"]
     # English whatever the system's locale (a French desktop): QGIS's own language setting, as Settings > Options >
-    # General sets it. A test wanting French installs it (test_i18n.py's fixture `french`).
+    # General sets it, written once the profile is known (3.40 knows it from initQgis on). A test wanting French
+    # installs it (test_i18n.py's fixture `french`).
     settings = QgsSettings()
     settings.setValue("locale/overrideFlag", True)
     settings.setValue("locale/userLocale", "en_US")
-    app.initQgis()
     return app
 
 
