@@ -84,10 +84,9 @@ def test_dihedral_augmentation_and_schedule():
 @pytest.mark.parametrize("bands", [3, 5])
 @pytest.mark.parametrize("architecture", ARCHITECTURES)
 def test_every_architecture_trains_a_step(architecture, bands, datasets, tmp_path):
-    result = train_classifier(
-        config(datasets[bands], tmp_path, architecture=architecture, pretrained_mode="scratch", batch_size=16),
-        Recorder(),
-    )
+    # Batches of 2: an epoch takes at least MIN_STEPS_PER_EPOCH steps, each seconds long for a ResNet encoder on a CPU.
+    options = {"architecture": architecture, "pretrained_mode": "scratch", "batch_size": 2}
+    result = train_classifier(config(datasets[bands], tmp_path, **options), Recorder())
     model = load_model(result.model_path)
     assert model.architecture == architecture and model.band_count == bands
     torch.manual_seed(3)  # the training's seed: the network it started from
