@@ -1,5 +1,5 @@
 """Where features lie on a raster's pixel grid: the rows and columns each one spans, and the windows of the raster
-that meet them, so that sampling reads a raster only where features are."""
+that meet them, so that sampling and the assessment read a raster only where features are."""
 
 from __future__ import annotations
 
