@@ -14,8 +14,9 @@ DEBS += $(shell [ "$$(cut -d. -f1 /etc/debian_version 2>/dev/null)" -ge 13 ] 2>/
 # onnx, onnxruntime: ONNX export (imagette:exportmodel) and its tests. ml_dtypes (which onnx needs) pinned to 0.5.4,
 # which runs on numpy 1.24: pip would otherwise take 0.7, built for numpy 2, and replace the system numpy with 2.x.
 PYTEST_PIN := pytest==9.2.0
+ONNX_PINS := onnx==1.23.2 onnxruntime==1.32.0
 PIP_PACKAGES := $(PYTEST_PIN) ruff==0.17.6 mypy==2.4.1 "dask[distributed]==2026.8.0" PyQt6==6.11.0 PyQt6-Qt6==6.11.2 \
-	onnx==1.23.2 onnxruntime==1.32.0 ml_dtypes==0.5.4
+	$(ONNX_PINS) ml_dtypes==0.5.4
 # torch: the pinned release, unless the system Python (seen through the venv) already has torch >= 2.3, the code's
 # floor, as Debian 13's python3-torch (2.6) does: then it is used as it is, not replaced by PyPI's 4.7 GB CUDA build.
 # Checked in the recipe, after the Debian packages are installed. `make TORCH=...` chooses.
@@ -38,7 +39,9 @@ test: $(STAMP) $(TRANSLATIONS)
 
 # The engine's tests (tests/engine) where QGIS is absent, as the `imagette` command and Dask workers run: a venv
 # without the system's packages (no qgis, no Debian GDAL bindings) holding only pyproject.toml's dependencies
-# (`pip install .` takes the same: numpy, rasterio with its own GDAL, torch) and pytest. `make test` runs them too.
+# (`pip install .` takes the same: numpy, rasterio with its own GDAL, torch), onnx and onnxruntime (the ONNX export and
+# ONNX Runtime's classification, tests/engine/test_engine_onnx.py; ml_dtypes as pip chooses, for this venv's numpy 2)
+# and pytest. `make test` runs them too.
 ENGINE_VENV ?= .build/engine-venv
 ENGINE_PYTEST_ARGS ?=
 ENGINE_STAMP := $(ENGINE_VENV)/.engine-installed
@@ -51,7 +54,7 @@ $(ENGINE_STAMP): Makefile pyproject.toml
 	test -x $(ENGINE_VENV)/bin/python || /usr/bin/python3 -m venv $(ENGINE_VENV)
 	@! $(ENGINE_VENV)/bin/python -c 'import qgis' 2>/dev/null || { echo '$(ENGINE_VENV) sees qgis: not a venv of its own'; exit 1; }
 	$(ENGINE_VENV)/bin/python -m pip install -q $(PIP_FIND) $$(/usr/bin/python3 -c '$(ENGINE_DEPENDENCIES)') \
-		$(TORCH_PIN) $(PYTEST_PIN)
+		$(TORCH_PIN) $(PYTEST_PIN) $(ONNX_PINS)
 	touch $@
 
 # The suite on Debian 13 (QGIS 3.40 LTR, Python 3.13, numpy 2, GDAL 3.10), in a chroot built once with debootstrap at

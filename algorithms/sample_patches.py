@@ -360,7 +360,7 @@ class SamplePatches(ImagetteAlgorithm):
 
     def report(self, result, progress):
         metadata = result.metadata
-        # The reasons are the dataset's English keys (sampling.py marks them for translation): shown translated.
+        # The reasons are the dataset's English keys (candidates.py marks them for translation): shown translated.
         for reason, count in metadata["rejected"].items():
             if count:
                 progress.info(self.tr("Rejected: {count} × {reason}.").format(count=count, reason=self.tr(reason)))

@@ -1846,6 +1846,46 @@ Dask est facultatif : pip install "dask[distributed]".
       <translation>fr</translation>
     </message>
     <message>
+      <location filename="../plugin/engine/candidates.py" />
+      <source>patch crosses the raster edge</source>
+      <translation>imagette à cheval sur le bord du raster</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/candidates.py" />
+      <source>patch holds more nodata than tolerated</source>
+      <translation>imagette avec plus de nodata que toléré</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/candidates.py" />
+      <source>too little of the patch inside its own class</source>
+      <translation>trop peu de l'imagette dans sa propre classe</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/candidates.py" />
+      <source>patch centre on nodata</source>
+      <translation>centre de l'imagette sur des nodata</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/candidates.py" />
+      <source>over the per-class cap</source>
+      <translation>au-delà du plafond par classe</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/candidates.py" />
+      <source>feature outside the raster</source>
+      <translation>entité hors du raster</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/candidates.py" />
+      <source>The vector layer does not overlap the raster: no feature lies inside the raster's extent. Check that both layers cover the same place and that their CRS are set correctly.</source>
+      <translation>La couche vecteur ne recouvre pas le raster : aucune entité ne se trouve dans l'emprise du raster. Vérifiez que les deux couches couvrent le même lieu et que leurs SCR sont bien définis.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/candidates.py" />
+      <source>{count} feature(s) are too small for {centres} patch centres on the grid of {spacing} px: their grid is tightened (down to {least} px).</source>
+      <translation>{count} entité(s) sont trop petites pour {centres} centres d'imagettes sur la grille de {spacing} px : leur grille est resserrée (jusqu'à {least} px).</translation>
+    </message>
+    <message>
       <location filename="../plugin/engine/choices.py" />
       <source>Small CNN (from scratch)</source>
       <translation>Petit CNN (sans pré-entraînement)</translation>
@@ -2180,6 +2220,26 @@ Dask est facultatif : pip install "dask[distributed]".
       <location filename="../plugin/engine/io.py" />
       <source>Cannot write {what} '{path}': {problem}. Choose a file in a folder where you can write.</source>
       <translation>Impossible d'écrire {what} « {path} » : {problem}. Choisissez un fichier dans un dossier où vous pouvez écrire.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/label_use.py" />
+      <source>Class '{name}': {features} training feature(s), {patches} patch(es), {reached} of their {labelled} labelled pixel(s) in training masks; {validation_features} validation feature(s), {validation_patches} patch(es), {validation_share} of the class's labelled pixels.</source>
+      <translation>Classe « {name} » : {features} entité(s) d'entraînement, {patches} imagette(s), {reached} de leurs {labelled} pixel(s) étiqueté(s) dans les masques d'entraînement ; {validation_features} entité(s) de validation, {validation_patches} imagette(s), {validation_share} des pixels étiquetés de la classe.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/label_use.py" />
+      <source>Add points of this class: each point on data gives one patch.</source>
+      <translation>Ajoutez des points de cette classe : chaque point sur des données donne une imagette.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/label_use.py" />
+      <source>Digitise more or larger polygons of this class, or set a smaller stride (more patch centres in each polygon).</source>
+      <translation>Numérisez des polygones plus nombreux ou plus grands de cette classe, ou choisissez un pas plus petit (plus de centres d'imagettes dans chaque polygone).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/label_use.py" />
+      <source>Class '{name}' has {patches} training patch(es) from {features} feature(s): too few to learn from (aim for {least} or more). {remedy}</source>
+      <translation>La classe « {name} » a {patches} imagette(s) d'entraînement issue(s) de {features} entité(s) : trop peu pour apprendre (visez {least} ou plus). {remedy}</translation>
     </message>
     <message>
       <location filename="../plugin/engine/map_classes.py" />
@@ -2676,71 +2736,6 @@ Dask est facultatif : pip install "dask[distributed]".
     </message>
     <message>
       <location filename="../plugin/engine/sampling.py" />
-      <source>patch crosses the raster edge</source>
-      <translation>imagette à cheval sur le bord du raster</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/sampling.py" />
-      <source>patch holds more nodata than tolerated</source>
-      <translation>imagette avec plus de nodata que toléré</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/sampling.py" />
-      <source>too little of the patch inside its own class</source>
-      <translation>trop peu de l'imagette dans sa propre classe</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/sampling.py" />
-      <source>patch centre on nodata</source>
-      <translation>centre de l'imagette sur des nodata</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/sampling.py" />
-      <source>over the per-class cap</source>
-      <translation>au-delà du plafond par classe</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/sampling.py" />
-      <source>feature outside the raster</source>
-      <translation>entité hors du raster</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/sampling.py" />
-      <source>The patch size must be at least {least} pixels (got {size}): every network halves its input 3 times, so smaller patches cannot be trained on. Choose a patch size of {least} or more (16 to 64 suits most imagery).</source>
-      <translation>La taille des imagettes doit être d'au moins {least} pixels (reçu {size}) : chaque réseau divise son entrée 3 fois par deux, on ne peut donc pas s'entraîner sur des imagettes plus petites. Choisissez une taille d'imagette de {least} ou plus (16 à 64 convient à la plupart des images).</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/sampling.py" />
-      <source>The validation fraction must be between 0 and 1 (got {fraction}).</source>
-      <translation>La fraction de validation doit être comprise entre 0 et 1 (reçu {fraction}).</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/sampling.py" />
-      <source>The minimum class share and the nodata tolerance are fractions between 0 and 1.</source>
-      <translation>La part minimale de la classe et la tolérance aux nodata sont des fractions entre 0 et 1.</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/sampling.py" />
-      <source>The vector layer has no feature with a class. Check the layer, the class field and the selection.</source>
-      <translation>La couche vecteur n'a aucune entité avec une classe. Vérifiez la couche, le champ de classe et la sélection.</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/sampling.py" />
-      <source>Class '{name}' has only one feature on the raster, so it cannot be both trained and validated without leaking: it goes to training and will not be validated. Digitise at least one more feature of this class.</source>
-      <translation>La classe « {name} » n'a qu'une entité sur le raster : elle ne peut pas servir à la fois à l'entraînement et à la validation sans fuite. Elle va à l'entraînement et ne sera pas validée. Numérisez au moins une autre entité de cette classe.</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/sampling.py" />
-      <source>The vector layer does not overlap the raster: no feature lies inside the raster's extent. Check that both layers cover the same place and that their CRS are set correctly.</source>
-      <translation>La couche vecteur ne recouvre pas le raster : aucune entité ne se trouve dans l'emprise du raster. Vérifiez que les deux couches couvrent le même lieu et que leurs SCR sont bien définis.</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/sampling.py" />
-      <source>{count} feature(s) are too small for {centres} patch centres on the grid of {spacing} px: their grid is tightened (down to {least} px).</source>
-      <translation>{count} entité(s) sont trop petites pour {centres} centres d'imagettes sur la grille de {spacing} px : leur grille est resserrée (jusqu'à {least} px).</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/sampling.py" />
       <source>Cannot write the dataset in '{folder}': {problem}. Free some disk space or choose another folder; an earlier dataset there is left as it was.</source>
       <translation>Impossible d'écrire le jeu de données dans « {folder} » : {problem}. Libérez de l'espace disque ou choisissez un autre dossier ; un jeu de données antérieur s'y trouvant reste tel quel.</translation>
     </message>
@@ -2756,23 +2751,28 @@ Dask est facultatif : pip install "dask[distributed]".
     </message>
     <message>
       <location filename="../plugin/engine/sampling.py" />
-      <source>Class '{name}': {features} training feature(s), {patches} patch(es), {reached} of their {labelled} labelled pixel(s) in training masks; {validation_features} validation feature(s), {validation_patches} patch(es), {validation_share} of the class's labelled pixels.</source>
-      <translation>Classe « {name} » : {features} entité(s) d'entraînement, {patches} imagette(s), {reached} de leurs {labelled} pixel(s) étiqueté(s) dans les masques d'entraînement ; {validation_features} entité(s) de validation, {validation_patches} imagette(s), {validation_share} des pixels étiquetés de la classe.</translation>
+      <source>Class '{name}' has only one feature on the raster, so it cannot be both trained and validated without leaking: it goes to training and will not be validated. Digitise at least one more feature of this class.</source>
+      <translation>La classe « {name} » n'a qu'une entité sur le raster : elle ne peut pas servir à la fois à l'entraînement et à la validation sans fuite. Elle va à l'entraînement et ne sera pas validée. Numérisez au moins une autre entité de cette classe.</translation>
     </message>
     <message>
-      <location filename="../plugin/engine/sampling.py" />
-      <source>Add points of this class: each point on data gives one patch.</source>
-      <translation>Ajoutez des points de cette classe : chaque point sur des données donne une imagette.</translation>
+      <location filename="../plugin/engine/sampling_config.py" />
+      <source>The patch size must be at least {least} pixels (got {size}): every network halves its input 3 times, so smaller patches cannot be trained on. Choose a patch size of {least} or more (16 to 64 suits most imagery).</source>
+      <translation>La taille des imagettes doit être d'au moins {least} pixels (reçu {size}) : chaque réseau divise son entrée 3 fois par deux, on ne peut donc pas s'entraîner sur des imagettes plus petites. Choisissez une taille d'imagette de {least} ou plus (16 à 64 convient à la plupart des images).</translation>
     </message>
     <message>
-      <location filename="../plugin/engine/sampling.py" />
-      <source>Digitise more or larger polygons of this class, or set a smaller stride (more patch centres in each polygon).</source>
-      <translation>Numérisez des polygones plus nombreux ou plus grands de cette classe, ou choisissez un pas plus petit (plus de centres d'imagettes dans chaque polygone).</translation>
+      <location filename="../plugin/engine/sampling_config.py" />
+      <source>The validation fraction must be between 0 and 1 (got {fraction}).</source>
+      <translation>La fraction de validation doit être comprise entre 0 et 1 (reçu {fraction}).</translation>
     </message>
     <message>
-      <location filename="../plugin/engine/sampling.py" />
-      <source>Class '{name}' has {patches} training patch(es) from {features} feature(s): too few to learn from (aim for {least} or more). {remedy}</source>
-      <translation>La classe « {name} » a {patches} imagette(s) d'entraînement issue(s) de {features} entité(s) : trop peu pour apprendre (visez {least} ou plus). {remedy}</translation>
+      <location filename="../plugin/engine/sampling_config.py" />
+      <source>The minimum class share and the nodata tolerance are fractions between 0 and 1.</source>
+      <translation>La part minimale de la classe et la tolérance aux nodata sont des fractions entre 0 et 1.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/sampling_config.py" />
+      <source>The vector layer has no feature with a class. Check the layer, the class field and the selection.</source>
+      <translation>La couche vecteur n'a aucune entité avec une classe. Vérifiez la couche, le champ de classe et la sélection.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/scoring.py" />

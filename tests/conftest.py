@@ -3,7 +3,7 @@
 The repository root is the plugin folder; it is linked as 'imagette' in a plugin folder (.build/plugins) so
 that tests import it as QGIS does. Nothing here imports qgis: tests/engine/ runs where QGIS is absent (the
 command line's and the Dask workers' case; `make test-engine`), and tests/plugin/conftest.py starts QGIS
-for the tests that need it.
+for the tests that need it. tests/failures.py, registered below, holds the fixtures both layers' failure tests use.
 """
 
 from __future__ import annotations
@@ -13,3 +13,5 @@ import sys
 from tests.headless import plugin_dir
 
 sys.path.insert(0, str(plugin_dir()))
+
+pytest_plugins = ["tests.failures"]

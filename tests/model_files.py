@@ -17,8 +17,16 @@ import torch
 from imagette.plugin.engine.classes import ClassEntry, table_to_dicts
 from imagette.plugin.engine.modelfile import save_model
 from imagette.plugin.engine.models import build_model
+from rasterio.crs import CRS
 
 PROBE_PATCH = 32
+# For random models whose classes do not matter: codes that are not 1..K, so that no code passes for an output index.
+SPARSE_CLASSES = [
+    ClassEntry(3, "water", "#0072b2"),
+    ClassEntry(7, "forest", "#009e73"),
+    ClassEntry(9, "crops", "#e69f00"),
+]
+UTM_WKT = CRS.from_epsg(32631).to_wkt()
 PROBE_BLOCK = 8  # three 2x2 max pools
 PROBE_THRESHOLDS = (450.03, 550.03)  # between multiples of 1/16, so integer inputs never tie
 

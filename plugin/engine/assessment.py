@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import rasterio
-from affine import Affine
 from rasterio.windows import Window
 from rasterio.windows import transform as window_transform
 
@@ -22,6 +21,7 @@ from .geometry import Geometry, geometry_bounds
 from .i18n import tr, tr_noop
 from .map_classes import MapClass, map_classes
 from .metrics import classification_scores
+from .pixel_boxes import PixelBoxes, raster_windows
 from .progress import Progress
 from .reference_counts import ReferenceCounts, is_point, reference_confusion, unclassified_scores
 
@@ -37,23 +37,6 @@ UNIT_WORDS = {
     True: (tr_noop("sample point"), tr_noop("sample point(s)"), tr_noop("sample points")),
     False: (tr_noop("pixel"), tr_noop("pixel(s)"), tr_noop("pixels")),
 }
-
-
-def _pixel_box(bounds: tuple[float, float, float, float], transform: Affine) -> tuple[float, float, float, float]:
-    """(row0, row1, col0, col1) spanned by bounds on the grid of transform (a north-up grid)."""
-    inverse = ~transform
-    corners = [inverse * (x, y) for x in (bounds[0], bounds[2]) for y in (bounds[1], bounds[3])]
-    cols = [c for c, _ in corners]
-    rows = [r for _, r in corners]
-    return min(rows), max(rows), min(cols), max(cols)
-
-
-def _windows(height: int, width: int) -> list[Window]:
-    return [
-        Window(col, row, min(CHUNK, width - col), min(CHUNK, height - row))
-        for row in range(0, height, CHUNK)
-        for col in range(0, width, CHUNK)
-    ]
 
 
 def _read_codes(src, window: Window) -> np.ndarray:
@@ -74,7 +57,7 @@ def _histogram(src, nodata, progress: Progress, start: float, end: float) -> tup
     """Pixels per class code over the whole map, read by windows, and the nodata pixels."""
     totals: dict[int, int] = {}
     missing = 0
-    windows = _windows(src.height, src.width)
+    windows = raster_windows(src.height, src.width, CHUNK)
     for window in progress.iterate(windows, len(windows), start, end):
         values = _read_codes(src, window)
         absent = np.zeros(values.shape, dtype=bool) if nodata is None else values == nodata
@@ -192,28 +175,22 @@ def _count_references(
         The counts, and how many features lie wholly outside the map.
     """
     counts = ReferenceCounts.empty(codes)
-    boxes = np.array([_pixel_box(geometry_bounds(geometry), src.transform) for geometry, _ in features], dtype=float)
-    inside = (
-        (boxes[:, 1] >= 0) & (boxes[:, 0] < src.height) & (boxes[:, 3] >= 0) & (boxes[:, 2] < src.width)
-    ) & ~np.isnan(boxes).any(axis=1)
+    boxes = PixelBoxes([geometry_bounds(geometry) for geometry, _ in features], src.transform, src.height, src.width)
 
     def near(window: Window) -> np.ndarray:
-        """The features inside the map whose pixel box meets the window."""
-        return np.flatnonzero(
-            inside
-            & (boxes[:, 1] >= window.row_off)
-            & (boxes[:, 0] < window.row_off + window.height)
-            & (boxes[:, 3] >= window.col_off)
-            & (boxes[:, 2] < window.col_off + window.width)
-        )
+        """The features inside the map whose pixel box meets the window (a window lies inside the map)."""
+        row0, col0 = window.row_off, window.col_off
+        return np.flatnonzero(boxes.touching(row0, row0 + window.height, col0, col0 + window.width))
 
-    windows = [(window, found) for window in _windows(src.height, src.width) if (found := near(window)).size]
+    windows = [
+        (window, found) for window in raster_windows(src.height, src.width, CHUNK) if (found := near(window)).size
+    ]
     for window, found in progress.iterate(windows, len(windows), 50, 95):
         values = _read_codes(src, window)
         counts += reference_confusion(
             values, window_transform(window, src.transform), [features[i] for i in found], codes, nodata
         )
-    return counts, int((~inside).sum())
+    return counts, int((~boxes.inside).sum())
 
 
 def assess_accuracy(config: AssessmentConfig, progress: Progress | None = None) -> AssessmentResult:

@@ -107,6 +107,18 @@ def read_with_mask(src: rasterio.DatasetReader, window: Window) -> tuple[np.ndar
     return data, valid
 
 
+def read_padded(src: rasterio.DatasetReader, window: Window) -> tuple[np.ndarray, np.ndarray]:
+    """read_with_mask over a window that may reach past the raster's edges: the part outside is 0 and not valid."""
+    data = np.zeros((src.count, int(window.height), int(window.width)), dtype=src.dtypes[0])
+    valid = np.zeros(data.shape[1:], dtype=bool)
+    row0, col0 = max(0, window.row_off), max(0, window.col_off)
+    row1 = min(src.height, window.row_off + window.height)
+    col1 = min(src.width, window.col_off + window.width)
+    inner = (slice(row0 - window.row_off, row1 - window.row_off), slice(col0 - window.col_off, col1 - window.col_off))
+    data[(slice(None), *inner)], valid[inner] = read_with_mask(src, Window(col0, row0, col1 - col0, row1 - row0))
+    return data, valid
+
+
 def _box_sums(integral: np.ndarray, top: np.ndarray, left: np.ndarray, size: int) -> np.ndarray:
     """Sums of size x size boxes with top-left corners (top, left), from a padded integral image."""
     bottom, right = top + size, left + size

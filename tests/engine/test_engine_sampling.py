@@ -9,8 +9,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 import rasterio
+from imagette.plugin.engine import candidates, patch_copy
 from imagette.plugin.engine import dataset as ds
-from imagette.plugin.engine import patch_copy, sampling
 from imagette.plugin.engine.classes import PALETTE, ClassEntry
 from imagette.plugin.engine.dataset import open_dataset
 from imagette.plugin.engine.errors import CanceledError
@@ -31,7 +31,7 @@ def square(feature_id, code, transform, row0, col0, row1, col1):
 
 
 def test_patches_across_chunk_seams_are_found_once_and_cut_exactly(tmp_path, monkeypatch):
-    monkeypatch.setattr(sampling, "CHUNK", 64)  # many seams on a small raster
+    monkeypatch.setattr(candidates, "CHUNK", 64)  # many seams on a small raster
     transform = from_origin(1000.0, 2000.0, 2.0, 2.0)
     rng = np.random.default_rng(0)
     data = rng.integers(1, 60000, (3, 200, 200), dtype=np.uint16)

@@ -1,21 +1,19 @@
 """Faults a person meets (damaged files, unwritable or full folders, odd inputs) end in one clear message,
 with nothing half-written left and nothing that worked lost. Real files, real torch, GDAL and file systems.
 
-A full disk is a small tmpfs and a read-only folder a read-only tmpfs when the tests run as root (where
-permissions do not stop writes); without root, read-only folders are made with chmod and the full-disk
-tests are skipped.
+These are the faults met through QGIS (the algorithms, qgis_process) and the command line; those of the engine
+alone are in tests/engine/test_engine_failures.py, and the folders, dataset and noise raster both use in
+tests/failures.py.
 """
 
 from __future__ import annotations
 
-import gc
 import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
-import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -26,26 +24,19 @@ import rasterio
 import torch
 from imagette.algorithms.base import ImagetteAlgorithm
 from imagette.plugin.engine import dataset as ds
-from imagette.plugin.engine import io, outputs, training
-from imagette.plugin.engine.classes import PALETTE, ClassEntry, _lab, palette_color
-from imagette.plugin.engine.classes import hex_to_rgb as _hex_to_rgb
+from imagette.plugin.engine.classes import PALETTE, ClassEntry
 from imagette.plugin.engine.errors import ImagetteError
-from imagette.plugin.engine.inference import InferenceConfig, classify_raster
 from imagette.plugin.engine.modelfile import load_model
 from imagette.plugin.engine.sampling import SamplingConfig, sample_patches
-from imagette.plugin.engine.training import TrainingConfig, train_classifier
 from osgeo import ogr
 from qgis.core import QgsApplication, QgsProcessingContext, QgsProcessingException
-from rasterio.transform import from_origin
-from rasterio.windows import Window
 
+from tests.failures import SAMPLE_AGAIN, copy_dataset, mount, train, wait_for
 from tests.headless import PLUGIN_DIR, QgisProcess
-from tests.model_files import write_probe_model, write_random_model
+from tests.model_files import write_probe_model
 from tests.plugin.conftest import RecordingFeedback, run_algorithm
-from tests.scenes import CLASSES, engine_features, make_scene, write_polygons, write_raster
-from tests.training_data import Recorder, sample_scene, small_dataset
-
-SAMPLE_AGAIN = "edited after sampling.*Sample the patches again"
+from tests.scenes import CLASSES, engine_features, make_scene, write_polygons
+from tests.training_data import Recorder, sample_scene
 
 
 class ErrorFeedback(RecordingFeedback):
@@ -60,46 +51,6 @@ class ErrorFeedback(RecordingFeedback):
         super().reportError(error, fatalError)
 
 
-def _mount(folder: Path, options: str) -> bool:
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        return False
-    folder.mkdir(parents=True, exist_ok=True)
-    done = subprocess.run(["mount", "-t", "tmpfs", "-o", options, "tmpfs", str(folder)], capture_output=True)
-    return done.returncode == 0
-
-
-@pytest.fixture
-def read_only_folder(tmp_path):
-    """An empty folder nobody may write to: chmod 555, or a read-only tmpfs for root."""
-    folder = tmp_path / "read-only"
-    if os.geteuid() != 0:
-        folder.mkdir()
-        folder.chmod(0o555)
-        yield folder
-        folder.chmod(0o755)
-    elif _mount(folder, "ro,size=1m"):
-        yield folder
-        subprocess.run(["umount", str(folder)], check=True)
-    else:
-        pytest.skip("runs as root and cannot mount a read-only file system")
-
-
-@pytest.fixture
-def full_disk(tmp_path):
-    """A folder on a 64 KiB file system: room for the up-front checks, not for a model or a dataset."""
-    folder = tmp_path / "full"
-    if not _mount(folder, "size=64k"):
-        pytest.skip("needs root to mount a small tmpfs")
-    yield folder
-    gc.collect()  # a failed torch.save keeps its file open until its traceback is freed
-    subprocess.run(["umount", "--lazy", str(folder)], check=True)
-
-
-@pytest.fixture(scope="module")
-def dataset(tmp_path_factory) -> Path:
-    return small_dataset(tmp_path_factory.mktemp("failures"))
-
-
 @pytest.fixture(scope="module")
 def probe(tmp_path_factory):
     """A probe model and a raster it can classify."""
@@ -109,22 +60,6 @@ def probe(tmp_path_factory):
     with rasterio.open(scene.raster) as src:
         wkt = src.crs.to_wkt()
     return scene.raster, write_probe_model(folder / "probe.pt", classes, wkt)
-
-
-def copy_dataset(source: Path, target: Path) -> Path:
-    shutil.copytree(source, target)
-    return target
-
-
-def edit_metadata(folder: Path, edit) -> None:
-    path = folder / ds.METADATA_FILE
-    metadata = json.loads(path.read_text(encoding="utf-8"))
-    edit(metadata)
-    path.write_text(json.dumps(metadata), encoding="utf-8")
-
-
-def train(dataset: Path, model: Path, **config) -> training.TrainingResult:
-    return train_classifier(TrainingConfig(str(dataset), str(model), epochs=1, device="cpu", **config), Recorder())
 
 
 # 1. Model files -----------------------------------------------------------------------------------------
@@ -210,55 +145,9 @@ def test_anything_but_a_valid_model_file_is_refused_by_one_message(probe, tmp_pa
 # 2. Datasets edited or damaged after sampling ----------------------------------------------------------
 
 
-def _fewer(metadata):
-    metadata["count"] -= 3
-
-
-def _more_bands(metadata):
-    metadata["bands"]["count"] += 1
-    metadata["normalization"]["mean"].append(0.0)
-    metadata["normalization"]["std"].append(1.0)
-
-
-def _fewer_means(metadata):
-    metadata["normalization"]["mean"].pop()
-
-
-def _drop(*keys):
-    def edit(metadata):
-        target = metadata
-        for key in keys[:-1]:
-            target = target[key]
-        del target[keys[-1]]
-
-    return edit
-
-
-@pytest.mark.parametrize(
-    "edit, problem",
-    [
-        (_fewer, "patches.bin holds"),
-        (_more_bands, "patches.bin holds"),
-        (_fewer_means, "does not add up"),
-        (_drop("normalization"), "lacks 'normalization'"),
-        (_drop("bands", "dtype"), "lacks 'bands.dtype'"),
-        (_drop("masks"), "lacks 'masks'"),
-        (_drop("raster"), "lacks 'raster'"),
-    ],
-    ids=["count-smaller", "band-added", "means-short", "no-normalization", "no-dtype", "no-masks", "no-raster"],
-)
-def test_a_dataset_edited_after_sampling_is_refused_before_training(dataset, tmp_path, edit, problem):
-    edited = copy_dataset(dataset, tmp_path / "dataset")
-    edit_metadata(edited, edit)
-    with pytest.raises(ImagetteError, match=SAMPLE_AGAIN) as caught:
-        train(edited, tmp_path / "model.pt")
-    assert problem in str(caught.value)
-    assert not (tmp_path / "model.pt").exists()
-
-
 @pytest.mark.parametrize("name, rows", [("labels.npy", 2), ("centres.npy", 5), ("masks.bin", None)])
-def test_a_damaged_dataset_file_is_refused_through_the_algorithm(dataset, tmp_path, name, rows):
-    damaged = copy_dataset(dataset, tmp_path / "dataset")
+def test_a_damaged_dataset_file_is_refused_through_the_algorithm(failures_dataset, tmp_path, name, rows):
+    damaged = copy_dataset(failures_dataset, tmp_path / "dataset")
     path = damaged / name
     if rows is None:
         path.write_bytes(path.read_bytes()[:-64])  # a truncated copy
@@ -283,28 +172,16 @@ def test_a_damaged_dataset_file_is_refused_through_the_algorithm(dataset, tmp_pa
 # 3. Training into a folder that cannot be written ------------------------------------------------------
 
 
-def test_training_into_a_read_only_folder_is_refused_before_any_epoch(dataset, read_only_folder, tmp_path):
-    progress = Recorder()
-    with pytest.raises(ImagetteError, match="Cannot write the model file .*Choose a file in a folder where you can"):
-        train_classifier(
-            TrainingConfig(str(dataset), str(read_only_folder / "model.pt"), epochs=1, device="cpu"), progress
-        )
-    assert not any(line.startswith("Dataset:") for line in progress.lines)  # refused before reading the dataset
-    with pytest.raises(ImagetteError, match="Cannot write the report"):
-        train(dataset, tmp_path / "model.pt", output_report=str(read_only_folder / "report.html"))
-    assert list(read_only_folder.iterdir()) == [] and not (tmp_path / "model.pt").exists()
-
-
-def test_a_model_path_that_is_a_folder_or_under_a_file_is_refused(dataset, tmp_path):
+def test_a_model_path_that_is_a_folder_or_under_a_file_is_refused(failures_dataset, tmp_path):
     with pytest.raises(ImagetteError, match="Cannot write the model file .*it is a folder"):
-        train(dataset, tmp_path)
+        train(failures_dataset, tmp_path)
     blocker = tmp_path / "a file"
     blocker.write_text("keep me", encoding="utf-8")
     with pytest.raises(QgsProcessingException, match="Cannot write the model file"):
         run_algorithm(
             "trainclassifier",
             {
-                "DATASET": str(dataset),
+                "DATASET": str(failures_dataset),
                 "EPOCHS": 1,
                 "DEVICE": 1,
                 "OUTPUT_MODEL": str(blocker / "model.pt"),
@@ -312,21 +189,6 @@ def test_a_model_path_that_is_a_folder_or_under_a_file_is_refused(dataset, tmp_p
             },
         )
     assert blocker.read_text(encoding="utf-8") == "keep me"
-
-
-def test_a_model_that_cannot_be_saved_after_training_is_kept_in_the_temp_folder(
-    dataset, full_disk, tmp_path, monkeypatch
-):
-    system_temp = tmp_path / "system-temp"
-    system_temp.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(system_temp))  # where the system temp folder is, not a fake
-    target = full_disk / "model.pt"
-    with pytest.raises(ImagetteError, match="could not be written to .*saved to .* instead") as caught:
-        train(dataset, target)
-    (rescued,) = system_temp.glob("imagette-model-*.pt")
-    assert str(rescued) in str(caught.value)
-    assert load_model(rescued).metadata["training"]["epochs_run"] == 1  # the whole trained model
-    assert list(full_disk.iterdir()) == []  # no partial file on the full disk
 
 
 # 4 and 3. Sampling: folders that cannot be written, failed runs leave nothing ----------------------------
@@ -454,21 +316,6 @@ def test_a_vector_without_crs_is_said_to_be_taken_in_the_raster_crs(small_scene,
     assert not (tmp_path / "far").exists()
 
 
-# 7. Colours for many classes ---------------------------------------------------------------------------
-
-
-def test_every_class_gets_its_own_readable_colour():
-    colours = [palette_color(index) for index in range(60)]
-    assert colours[: len(PALETTE)] == list(PALETTE)  # the first classes keep their colour-blind-safe colours
-    assert len(set(colours)) == len(colours)
-    lab = _lab(np.array([_hex_to_rgb(c) for c in colours], dtype=np.float64))
-    distance = np.linalg.norm(lab[:, None] - lab[None], axis=2) + np.eye(len(colours)) * 1e9
-    assert distance.min() > 15  # CIELAB ΔE: clearly different side by side (Okabe-Ito's closest pair: 18.6)
-    added = lab[len(PALETTE) :, 0]
-    assert added.min() >= 30 and added.max() <= 85  # neither black nor washed out
-    assert len({palette_color(index) for index in range(300)}) == 300
-
-
 # 8. Errors that are not the engine's ------------------------------------------------------------------
 
 
@@ -512,20 +359,6 @@ def test_an_unexpected_error_is_one_sentence_with_the_traceback_in_the_log(algor
 # 9. Classification: a full disk, a killed process -------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def noise(tmp_path_factory):
-    """A random model, a 512 x 512 px noise raster it classifies in seconds at stride 1, and a 64 x 64 px one."""
-    folder = tmp_path_factory.mktemp("noise")
-    rng = np.random.default_rng(0)
-    rasters = []
-    for size in (512, 64):
-        data = rng.normal(5000, 300, (4, size, size)).clip(1, 10000).astype("uint16")
-        rasters.append(write_raster(folder / f"noise{size}.tif", data, "EPSG:32631", from_origin(5e5, 48e5, 0.5, 0.5)))
-    classes = [ClassEntry(code, name, PALETTE[code]) for code, name, _ in CLASSES]
-    model = write_random_model(folder / "model.pt", classes, rasterio.crs.CRS.from_epsg(32631).to_wkt())
-    return rasters[0], rasters[1], model
-
-
 def snapshot(folder: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(folder.iterdir())}
 
@@ -534,7 +367,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 def small_disk(tmp_path):
     """A folder on a 1 MiB file system, with a helper that fills it up to `free` bytes left."""
     folder = tmp_path / "disk"
-    if not _mount(folder, "size=1m"):
+    if not mount(folder, "size=1m"):
         pytest.skip("needs root to mount a small tmpfs")
 
     def fill(free: int) -> None:
@@ -574,32 +407,6 @@ def test_a_full_disk_while_classifying_keeps_the_earlier_map_its_aux_xml_and_qml
     assert after == earlier  # the same files, byte for byte; no .partial file left
     with rasterio.open(output) as dataset:
         dataset.read()  # and the earlier map still reads
-
-
-def test_a_class_raster_missing_pixels_on_disk_is_not_taken_for_written(tmp_path):
-    """What read-back catches when GDAL drops a block without an error: a tile that is not on disk reads as nodata."""
-    path = tmp_path / "sparse.tif"
-    profile = dict(driver="GTiff", width=64, height=64, count=1, dtype="uint8", tiled=True, blockxsize=32)
-    profile |= dict(crs="EPSG:32631", transform=from_origin(5e5, 48e5, 0.5, 0.5))
-    with rasterio.open(path, "w", **profile, blockysize=32, nodata=0, sparse_ok=True) as dataset:
-        dataset.write(np.ones((32, 32), dtype=np.uint8), 1, window=Window(0, 0, 32, 32))  # 3 tiles never written
-    outputs.check_class_raster(path, {1: 1024, 0: 3072}, "classification", tmp_path / "map.tif")  # what is there
-    with pytest.raises(ImagetteError, match="does not hold the pixels written to it") as caught:
-        outputs.check_class_raster(path, {1: 4096}, "classification", tmp_path / "map.tif")
-    assert str(caught.value).startswith(f"Could not write the classification '{tmp_path / 'map.tif'}'")
-    assert "Nothing was replaced" in str(caught.value)
-
-
-def wait_for(pattern: str, folder: Path, process: subprocess.Popen, seconds: float = 120) -> list[Path]:
-    """Waits until files matching pattern appear in folder while process runs; fails if it ends first."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = sorted(folder.glob(pattern))
-        if found:
-            return found
-        assert process.poll() is None, process.communicate()
-        time.sleep(0.05)
-    raise AssertionError(f"no {pattern} in {folder} after {seconds} s")
 
 
 def test_sigterm_stops_the_command_without_leaving_a_partial_file(noise, tmp_path):
@@ -648,35 +455,3 @@ def test_sigterm_to_qgis_process_classifying_leaves_no_partial_file(noise, tmp_p
     assert process.returncode == -signal.SIGTERM, log  # ended as SIGTERM ends it, for whoever waits on it
     assert snapshot(folder) == earlier  # no partial file, and the earlier files as they were
     assert "Stopped by SIGTERM: no output was replaced, and no temporary file is left." in log
-
-
-ENGINE_RUN = """
-import sys
-from imagette.plugin.engine.inference import InferenceConfig, classify_raster
-classify_raster(InferenceConfig(*sys.argv[1:4], confidence_path=sys.argv[4], device="cpu", stride=1))
-"""
-
-
-def test_partial_files_of_a_killed_process_are_removed_by_the_next_run(noise, tmp_path):
-    """A process that gets no chance to clean up (a script killed by SIGTERM outside the command and the algorithms,
-    which turn it into a clean stop) leaves its partial files; the next run writing the same output removes them."""
-    raster, small, model = noise
-    output, confidence = tmp_path / "map.tif", tmp_path / "confidence.tif"
-    env = {**os.environ, "PYTHONPATH": str(PLUGIN_DIR)}
-    arguments = [str(raster), str(model), str(output), str(confidence)]
-    process = subprocess.Popen([sys.executable, "-c", ENGINE_RUN, *arguments], env=env, stderr=subprocess.PIPE)
-    wait_for(".confidence.*.partial.tif", tmp_path, process)
-    time.sleep(0.5)
-    process.send_signal(signal.SIGTERM)
-    process.communicate(timeout=120)
-    assert process.returncode == -signal.SIGTERM
-    left = {path.name for path in tmp_path.glob(".*.partial*")}
-    assert {name.split(".")[1] for name in left} == {"map", "confidence"}  # what a killed run leaves
-    assert all(f".{process.pid}." in name for name in left)
-    running = io.partial_path(output)  # a run of this (live) process writing the same map
-    running.write_bytes(b"being written")
-    elsewhere = output.with_name(f".map.another-machine.{process.pid}.{'0' * 16}.partial.tif")
-    elsewhere.write_bytes(b"written by a process of another machine sharing the folder")
-    classify_raster(InferenceConfig(str(small), str(model), str(output), str(confidence), device="cpu", stride=1))
-    assert {path.name for path in tmp_path.glob(".*.partial*")} == {running.name, elsewhere.name}
-    assert output.exists() and confidence.exists()

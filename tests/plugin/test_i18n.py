@@ -16,8 +16,7 @@ import pytest
 import rasterio
 from imagette.algorithms.base import ImagetteAlgorithm
 from imagette.plugin import i18n as plugin_i18n
-from imagette.plugin.engine import i18n
-from imagette.plugin.engine import sampling as engine_sampling
+from imagette.plugin.engine import candidates, i18n
 from qgis.core import QgsApplication, QgsProcessingException, QgsProcessingParameterEnum, QgsSettings
 from qgis.PyQt.QtCore import QSettings
 from rasterio.transform import from_origin
@@ -218,7 +217,7 @@ def test_sampling_logs_in_french_and_keeps_the_english_keys(french, scene, tmp_p
     reasons = [
         reason for table in ("rejected", "not_classifiable") for reason, count in metadata[table].items() if count
     ]
-    keys = {value for name, value in vars(engine_sampling).items() if name.startswith(("REJECT_", "NOT_CLASSIFIABLE_"))}
+    keys = {value for name, value in vars(candidates).items() if name.startswith(("REJECT_", "NOT_CLASSIFIABLE_"))}
     assert reasons and set(reasons) <= keys
     for reason in reasons:
         assert any(line.startswith(("Rejetées", "Gardées")) and french[reason] in line for line in log), reason

@@ -1,0 +1,287 @@
+"""ONNX export (issue 22) and classification through ONNX Runtime, in the engine alone (no QGIS): real torch,
+onnx and onnxruntime on small untrained models.
+
+The exported graph must give the class scores the torch network gives on the same input: for a U-Net
+on tiles of other sizes than its patch (padded inside the graph), for patch classifiers on batches of
+patches; the Deepness flavour must give softmax probabilities from band values divided by 255, as
+Deepness feeds them, with the keys Deepness reads. ONNX Runtime's tiles and maps must be PyTorch's, with torch
+installed or not. tests/plugin/test_onnx.py runs the same through the algorithms, qgis_process and the command.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import numpy as np
+import pytest
+import rasterio
+import torch
+from imagette.plugin.engine.device import normalize
+from imagette.plugin.engine.errors import ImagetteError
+from imagette.plugin.engine.modelfile import load_model
+from imagette.plugin.engine.onnx_export import export_onnx
+from imagette.plugin.engine.onnxfile import (
+    DEEPNESS_KEYS,
+    FORMAT,
+    INPUT_NAME,
+    OUTPUT_NAME,
+    read_onnx_model,
+    read_properties,
+)
+
+from tests.model_files import SPARSE_CLASSES, UTM_WKT, write_random_model
+
+onnxruntime = pytest.importorskip("onnxruntime", reason="ONNX runs need onnx and onnxruntime (make test installs them)")
+pytest.importorskip("onnx", reason="ONNX export needs onnx and onnxruntime (make test installs them)")
+
+MEAN, STD = 5000.0, 300.0
+TOLERANCE = 1e-4
+
+
+def session(path) -> onnxruntime.InferenceSession:
+    return onnxruntime.InferenceSession(str(path), providers=["CPUExecutionProvider"])
+
+
+def raw_values(shape, seed: int = 0) -> np.ndarray:
+    return np.random.default_rng(seed).normal(MEAN, STD, size=shape).clip(0, 65535).astype(np.uint16)
+
+
+def normalized(raw: np.ndarray) -> np.ndarray:
+    bands = raw.shape[1]
+    return normalize(raw, np.full(bands, MEAN, np.float32), np.full(bands, STD, np.float32))
+
+
+def torch_scores(model_path, x: np.ndarray) -> np.ndarray:
+    with torch.no_grad():
+        return load_model(model_path).network(torch.from_numpy(x)).numpy()
+
+
+@pytest.mark.parametrize(("architecture", "sizes"), [("unet", [(45, 70), (64, 64)]), ("unet_resnet18", [(40, 75)])])
+def test_segmentation_export_matches_torch_on_tiles_of_any_size(tmp_path, architecture, sizes):
+    model = write_random_model(tmp_path / "model.pt", SPARSE_CLASSES, UTM_WKT, architecture=architecture, patch=32)
+    result = export_onnx(model, tmp_path / "model.onnx")
+    assert result.kind == "segmentation" and result.input_shape == ["batch", 4, "dynamic", "dynamic"]
+    runner = session(result.path)
+    for height, width in sizes:  # not the 32 px patch, nor (45, 70, 40, 75) a multiple of the downsampling
+        x = normalized(raw_values((2, 4, height, width), seed=height))
+        scores = runner.run(None, {INPUT_NAME: x})[0]
+        expected = torch_scores(model, x)
+        assert scores.shape == (2, len(SPARSE_CLASSES), height, width)
+        np.testing.assert_allclose(scores, expected, atol=TOLERANCE, rtol=0)
+        assert (scores.argmax(1) == expected.argmax(1)).all()
+
+
+@pytest.mark.parametrize("architecture", ["small_cnn", "resnet18"])
+def test_patch_classifier_export_matches_torch_on_a_batch_of_patches(tmp_path, architecture):
+    model = write_random_model(tmp_path / "model.pt", SPARSE_CLASSES, UTM_WKT, architecture=architecture, patch=32)
+    result = export_onnx(model, tmp_path / "model.onnx")
+    assert result.kind == "patch_classifier" and result.input_shape == ["batch", 4, 32, 32]
+    # Patches from dark to bright (-3 to +3 deviations), whose scores an untrained network tells apart.
+    x = normalized(raw_values((7, 4, 32, 32)) + (np.arange(-3, 4) * STD).astype(np.int64).reshape(-1, 1, 1, 1))
+    scores = session(result.path).run(None, {INPUT_NAME: x})[0]
+    expected = torch_scores(model, x)
+    assert scores.shape == (7, len(SPARSE_CLASSES))
+    np.testing.assert_allclose(scores, expected, atol=TOLERANCE, rtol=0)
+    assert np.ptp(expected, axis=0).min() > 100 * TOLERANCE, "the patches should get scores far apart"
+
+
+def test_metadata_round_trips(tmp_path):
+    model = write_random_model(tmp_path / "model.pt", SPARSE_CLASSES, UTM_WKT, architecture="small_cnn", patch=32)
+    path = export_onnx(model, tmp_path / "model.onnx").path
+    info = read_onnx_model(path)
+    trained = load_model(model).metadata
+    for key in ("bands", "normalization", "patch_size", "pixel_size", "crs", "crs_name", "classes"):
+        assert info.metadata[key] == trained[key], key
+    assert info.classes == SPARSE_CLASSES and info.band_count == 4 and info.patch_size == 32
+    assert (info.flavour, info.kind, info.architecture) == ("imagette", "patch_classifier", "small_cnn")
+    assert info.input == {
+        "name": INPUT_NAME,
+        "layout": "NCHW",
+        "dtype": "float32",
+        "height": 32,
+        "width": 32,
+        "values": "normalized",
+        "divisor": 1,
+    }
+    assert info.output["values"] == "logits" and info.output["layout"] == "NC"
+    properties = info.properties
+    assert properties["imagette_format"] == FORMAT and properties["imagette_format_version"] == 1
+    assert {"imagette", "torch", "onnx", "numpy"} <= set(properties["software"])
+    assert not set(DEEPNESS_KEYS) & set(properties), "Deepness keys belong to the Deepness flavour"
+    # Every value is a JSON string, as Deepness and other readers take them.
+    raw = session(path).get_modelmeta().custom_metadata_map
+    assert json.loads(raw["classes"])[1] == {"code": 7, "name": "forest", "color": "#009e73"}
+
+
+def test_deepness_flavour_gives_probabilities_from_raw_values(tmp_path):
+    model = write_random_model(tmp_path / "model.pt", SPARSE_CLASSES, UTM_WKT, architecture="unet", patch=32)
+    result = export_onnx(model, tmp_path / "deepness.onnx", "deepness")
+    properties = read_properties(result.path)
+    # The keys Deepness documents and reads (qgis-plugin-deepness, docs/source/creators and ModelBase).
+    assert properties["model_type"] == "Segmentor"
+    assert properties["class_names"] == {"0": "water", "1": "forest", "2": "crops"}  # output index: name
+    assert properties["resolution"] == 50.0  # 0.5 m pixels, in cm/px
+    tile = properties["tiles_size"]
+    assert properties["tile_size"] == tile and tile % 4 == 0 and tile >= 256
+    assert 0 < properties["tiles_overlap"] <= 50 and properties["seg_thresh"] == 0
+    assert "standardization_mean" not in properties  # normalisation is in the graph: Deepness must not redo it
+    runner = session(result.path)
+    # Deepness's Segmentor: one input (batch, channels, size, size), one square output (batch, classes, size, size).
+    [graph_input], [graph_output] = runner.get_inputs(), runner.get_outputs()
+    assert graph_input.shape[1:] == [4, tile, tile] and graph_output.shape[1:] == [len(SPARSE_CLASSES), tile, tile]
+    assert (graph_input.name, graph_output.name) == (INPUT_NAME, OUTPUT_NAME)
+    raw = raw_values((2, 4, tile, tile), seed=3)
+    probabilities = runner.run(None, {INPUT_NAME: raw.astype(np.float32) / 255.0})[0]  # what Deepness feeds
+    expected = torch.softmax(torch.from_numpy(torch_scores(model, normalized(raw))), dim=1).numpy()
+    np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, atol=1e-5)
+    np.testing.assert_allclose(probabilities, expected, atol=TOLERANCE, rtol=0)
+    info = read_onnx_model(result.path)  # Imagette reads its Deepness files too, and knows their layout
+    assert (info.flavour, info.input["values"], info.output["values"]) == ("deepness", "raw/255", "probabilities")
+
+
+def test_patch_classifier_refused_for_deepness_with_the_fix(tmp_path):
+    model = write_random_model(tmp_path / "model.pt", SPARSE_CLASSES, UTM_WKT, architecture="small_cnn", patch=32)
+    with pytest.raises(ImagetteError, match="segmentation networks only") as refused:
+        export_onnx(model, tmp_path / "deepness.onnx", "deepness")
+    assert "FORMAT 0" in str(refused.value) and "U-Net" in str(refused.value)
+    assert not (tmp_path / "deepness.onnx").exists()
+
+
+def test_foreign_and_damaged_files_refused(tmp_path):
+    foreign = tmp_path / "foreign.onnx"
+    torch.onnx.export(torch.nn.Conv2d(3, 2, 1).eval(), (torch.zeros(1, 3, 8, 8),), str(foreign), dynamo=False)
+    with pytest.raises(ImagetteError, match="not an ONNX model exported by Imagette: its metadata lacks Imagette's"):
+        read_onnx_model(foreign)
+    damaged = tmp_path / "damaged.onnx"
+    damaged.write_bytes(b"not a protobuf at all" * 10)
+    with pytest.raises(ImagetteError, match="not a valid ONNX model"):
+        read_onnx_model(damaged)
+    with pytest.raises(ImagetteError, match="does not exist"):
+        read_onnx_model(tmp_path / "missing.onnx")
+
+
+def test_export_without_the_onnx_package_says_what_to_install(tmp_path, monkeypatch):
+    model = write_random_model(tmp_path / "model.pt", SPARSE_CLASSES, UTM_WKT, architecture="unet", patch=32)
+    monkeypatch.setitem(sys.modules, "onnx", None)  # any import of onnx now fails, as where it is not installed
+    with pytest.raises(ImagetteError, match="needs the 'onnx' package.*pip install onnx"):
+        export_onnx(model, tmp_path / "engine.onnx")
+    assert not list(tmp_path.glob("*.onnx"))
+
+
+# Classification through ONNX Runtime (onnx_tiles.py): the same grid, windows and nodata rules as tiles.py.
+
+
+def classified_grid(classifier, src) -> tuple[np.ndarray, np.ndarray]:
+    """Class index (-1 nodata) and confidence over the classifier's whole output grid, tile by tile."""
+    from imagette.plugin.engine.grid import tiles
+
+    grid = classifier.grid
+    index = np.full((grid.height, grid.width), -1, dtype=np.int64)
+    confidence = np.zeros((grid.height, grid.width), dtype=np.float32)
+    for rows, cols in tiles(grid, src, classifier.tile):
+        at = (slice(rows[0] - grid.row0, rows[1] - grid.row0), slice(cols[0] - grid.col0, cols[1] - grid.col0))
+        index[at], confidence[at] = classifier.classify(src, rows, cols)
+    return index, confidence
+
+
+# Untrained networks whose maps of the scene hold two classes or more (seeds and spreads found by trying).
+@pytest.mark.parametrize(
+    ("architecture", "stride", "std", "seed"), [("unet", 1, 300, 3), ("unet", 3, 300, 3), ("resnet18", 4, 1000, 3)]
+)
+def test_onnx_runtime_tiles_give_the_torch_map(tmp_path, architecture, stride, std, seed):
+    from imagette.plugin.engine.onnx_tiles import load_onnx_model, onnx_tile_classifier
+    from imagette.plugin.engine.progress import Progress
+    from imagette.plugin.engine.tiles import tile_classifier
+
+    from tests.scenes import make_scene
+
+    scene = make_scene(tmp_path, cells=2, cell=64)
+    model = write_random_model(
+        tmp_path / "model.pt", SPARSE_CLASSES, UTM_WKT, architecture=architecture, patch=16, std=std, seed=seed
+    )
+    exported = export_onnx(model, tmp_path / "model.onnx").path
+    with rasterio.open(scene.raster) as src:
+        # Tiles of 10 output pixels: several per row, so that the halos and the tile seams are exercised.
+        reference = tile_classifier(
+            load_model(model), src, stride, "per_patch", 64, 10, None, torch.device("cpu"), Progress()
+        )
+        onnx = onnx_tile_classifier(load_onnx_model(exported, "cpu"), src, stride, 64, 10, None, Progress())
+        assert onnx.grid == reference.grid and onnx.method == reference.method
+        expected_index, expected_confidence = classified_grid(reference, src)
+        index, confidence = classified_grid(onnx, src)
+    assert ((index >= 0) == (expected_index >= 0)).all(), "nodata must be where PyTorch puts it"
+    assert (expected_index == -1).any() and len(set(expected_index[expected_index >= 0].tolist())) > 1
+    assert (index == expected_index).mean() >= 0.999
+    np.testing.assert_allclose(confidence, expected_confidence, atol=TOLERANCE, rtol=0)
+
+
+def test_onnx_runtime_classifies_a_raster_without_torch(tmp_path):
+    import subprocess
+
+    from tests.headless import PLUGIN_DIR
+    from tests.scenes import make_scene
+
+    scene = make_scene(tmp_path, cells=2, cell=32)
+    model = write_random_model(tmp_path / "model.pt", SPARSE_CLASSES, UTM_WKT, architecture="unet", patch=16)
+    exported = export_onnx(model, tmp_path / "model.onnx").path
+    deepness = export_onnx(model, tmp_path / "deepness.onnx", "deepness").path
+    output = tmp_path / "map.tif"
+    code = (
+        f"import sys; sys.path.insert(0, {str(PLUGIN_DIR)!r})\n"
+        "sys.modules['torch'] = None  # any import of torch now fails, as where it is not installed\n"
+        "from imagette.plugin.engine.errors import ImagetteError\n"
+        "from imagette.plugin.engine.inference import InferenceConfig, classify_raster\n"
+        f"result = classify_raster(InferenceConfig({str(scene.raster)!r}, {str(exported)!r}, {str(output)!r}))\n"
+        "print(result.method, sorted(result.pixel_counts))\n"
+        "try:\n"
+        f"    classify_raster(InferenceConfig({str(scene.raster)!r}, {str(deepness)!r}, {str(output)!r}))\n"
+        "except ImagetteError as error:\n"
+        "    print(error)\n"
+        "print('torch' in sys.modules and sys.modules['torch'] is not None)\n"
+    )
+    process = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert process.returncode == 0, process.stderr
+    written, refusal, torch_loaded = process.stdout.splitlines()[-3:]
+    assert written == "per_pixel [3, 7, 9]" and torch_loaded == "False"
+    assert "deepness format" in refusal and "Imagette format (FORMAT 0)" in refusal
+    with rasterio.open(output) as dst:
+        assert set(np.unique(dst.read(1)).tolist()) <= {0, 3, 7, 9}
+    assert "water" in output.with_name("map.tif.aux.xml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    ("architecture", "std", "seed", "method"), [("unet", 300, 3, "dense"), ("resnet18", 1000, 3, "per_patch")]
+)
+def test_classify_raster_with_onnx_runtime_writes_the_pytorch_map(tmp_path, architecture, std, seed, method):
+    from imagette.plugin.engine.inference import InferenceConfig, classify_raster
+
+    from tests.scenes import make_scene
+
+    scene = make_scene(tmp_path, cells=2, cell=64)
+    model = write_random_model(
+        tmp_path / "model.pt", SPARSE_CLASSES, UTM_WKT, architecture=architecture, patch=16, std=std, seed=seed
+    )
+    exported = export_onnx(model, tmp_path / "model.onnx").path
+    maps = {}
+    for name, path in (("torch", model), ("onnx", exported)):
+        config = InferenceConfig(
+            str(scene.raster),
+            str(path),
+            str(tmp_path / f"{name}.tif"),
+            str(tmp_path / f"{name}_confidence.tif"),
+            device="cpu",
+            method=method,
+            tile_size=32,
+        )
+        result = classify_raster(config)
+        with rasterio.open(result.output_path) as classes, rasterio.open(result.confidence_path) as confidence:
+            maps[name] = (classes.read(1), confidence.read(1), classes.transform, classes.tags())
+    (codes, confidence, transform, tags), (expected, expected_confidence, expected_transform, _) = (
+        maps["onnx"],
+        maps["torch"],
+    )
+    assert transform == expected_transform and tags["IMAGETTE_MODEL"] == "model.onnx"
+    assert (codes == expected).mean() >= 0.999 and len(set(expected[expected > 0].tolist())) > 1
+    assert ((codes == 0) == (expected == 0)).all()
+    np.testing.assert_allclose(confidence, expected_confidence, atol=TOLERANCE, rtol=0)
