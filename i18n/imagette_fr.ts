@@ -1542,8 +1542,8 @@ Dask est facultatif : pip install "dask[distributed]".
     <message>
       <location filename="../plugin/engine/assessment.py" />
       <location filename="../plugin/engine/map_classes.py" />
-      <source>Cannot read the classification '{path}': {problem}.</source>
-      <translation>Impossible de lire la classification « {path} » : {problem}.</translation>
+      <source>Cannot read the classification '{path}': {problem}</source>
+      <translation>Impossible de lire la classification « {path} » : {problem}</translation>
     </message>
     <message>
       <location filename="../plugin/engine/assessment.py" />
@@ -2017,8 +2017,8 @@ Dask est facultatif : pip install "dask[distributed]".
     </message>
     <message>
       <location filename="../plugin/engine/dataset.py" />
-      <source>Cannot read '{path}': {problem}. Sample the patches again.</source>
-      <translation>Impossible de lire « {path} » : {problem}. Échantillonnez à nouveau les imagettes.</translation>
+      <source>Cannot read '{path}': {problem} Sample the patches again.</source>
+      <translation>Impossible de lire « {path} » : {problem} Échantillonnez à nouveau les imagettes.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/dataset.py" />
@@ -2027,8 +2027,8 @@ Dask est facultatif : pip install "dask[distributed]".
     </message>
     <message>
       <location filename="../plugin/engine/dataset.py" />
-      <source>The dataset '{folder}' is incomplete, damaged or was edited after sampling: {problem}. Sample the patches again with 'Sample training patches'.</source>
-      <translation>Le jeu de données « {folder} » est incomplet, endommagé ou a été modifié après l'échantillonnage : {problem}. Échantillonnez à nouveau les imagettes avec « Échantillonner des imagettes d'entraînement ».</translation>
+      <source>The dataset '{folder}' is incomplete, damaged or was edited after sampling: {problem} Sample the patches again with 'Sample training patches'.</source>
+      <translation>Le jeu de données « {folder} » est incomplet, endommagé ou a été modifié après l'échantillonnage : {problem} Échantillonnez à nouveau les imagettes avec « Échantillonner des imagettes d'entraînement ».</translation>
     </message>
     <message>
       <location filename="../plugin/engine/device.py" />
@@ -2148,8 +2148,8 @@ Dask est facultatif : pip install "dask[distributed]".
     </message>
     <message>
       <location filename="../plugin/engine/io.py" />
-      <source>Cannot read the raster '{path}': {problem}. Check that the file exists and is a raster GDAL can open.</source>
-      <translation>Impossible de lire le raster « {path} » : {problem}. Vérifiez que le fichier existe et que c'est un raster que GDAL peut ouvrir.</translation>
+      <source>Cannot read the raster '{path}': {problem} Check that the file exists and is a raster GDAL can open.</source>
+      <translation>Impossible de lire le raster « {path} » : {problem} Vérifiez que le fichier existe et que c'est un raster que GDAL peut ouvrir.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/io.py" />
@@ -2173,13 +2173,13 @@ Dask est facultatif : pip install "dask[distributed]".
     </message>
     <message>
       <location filename="../plugin/engine/io.py" />
-      <source>Cannot write {what} '{path}': {problem}. Choose a folder where you can write.</source>
-      <translation>Impossible d'écrire {what} « {path} » : {problem}. Choisissez un dossier où vous pouvez écrire.</translation>
+      <source>Cannot write {what} '{path}': {problem} Choose a folder where you can write.</source>
+      <translation>Impossible d'écrire {what} « {path} » : {problem} Choisissez un dossier où vous pouvez écrire.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/io.py" />
-      <source>Cannot write {what} '{path}': {problem}. Choose a file in a folder where you can write.</source>
-      <translation>Impossible d'écrire {what} « {path} » : {problem}. Choisissez un fichier dans un dossier où vous pouvez écrire.</translation>
+      <source>Cannot write {what} '{path}': {problem} Choose a file in a folder where you can write.</source>
+      <translation>Impossible d'écrire {what} « {path} » : {problem} Choisissez un fichier dans un dossier où vous pouvez écrire.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/map_classes.py" />
@@ -2906,8 +2906,8 @@ Dask est facultatif : pip install "dask[distributed]".
     </message>
     <message>
       <location filename="../plugin/engine/training.py" />
-      <source>The model was written to '{model}', but the report '{report}' could not be written: {problem}. Free some space or choose another folder for the report; the model is complete.</source>
-      <translation>Le modèle a été écrit dans « {model} », mais le rapport « {report} » n'a pas pu être écrit : {problem}. Libérez de l'espace ou choisissez un autre dossier pour le rapport ; le modèle est complet.</translation>
+      <source>The model was written to '{model}', but the report '{report}' could not be written: {problem} Free some space or choose another folder for the report; the model is complete.</source>
+      <translation>Le modèle a été écrit dans « {model} », mais le rapport « {report} » n'a pas pu être écrit : {problem} Libérez de l'espace ou choisissez un autre dossier pour le rapport ; le modèle est complet.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/training.py" />

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from .classes import ClassEntry, table_from_dicts
-from .errors import ImagetteError
+from .errors import ImagetteError, sentence
 from .geometry import point_count
 from .i18n import tr
 
@@ -191,7 +191,9 @@ def open_dataset(path: str | Path) -> Dataset:
         metadata = json.loads(meta_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise ImagetteError(
-            tr("Cannot read '{path}': {problem}. Sample the patches again.").format(path=meta_path, problem=error)
+            tr("Cannot read '{path}': {problem} Sample the patches again.").format(
+                path=meta_path, problem=sentence(error)
+            )
         ) from error
     if not isinstance(metadata, dict):
         metadata = {}
@@ -240,9 +242,9 @@ def open_dataset(path: str | Path) -> Dataset:
 def _damaged(folder: Path, problem: str) -> ImagetteError:
     return ImagetteError(
         tr(
-            "The dataset '{folder}' is incomplete, damaged or was edited after sampling: {problem}. Sample the "
+            "The dataset '{folder}' is incomplete, damaged or was edited after sampling: {problem} Sample the "
             "patches again with 'Sample training patches'."
-        ).format(folder=folder, problem=problem)
+        ).format(folder=folder, problem=sentence(problem))
     )
 
 

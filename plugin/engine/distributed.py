@@ -31,7 +31,7 @@ from .blocks import (
     remove_parts,
     write_vrt,
 )
-from .errors import ImagetteError
+from .errors import ImagetteError, sentence
 from .inference import InferenceConfig
 from .progress import Progress
 
@@ -41,11 +41,6 @@ INSTALL_HINT = 'pip install "dask[distributed]"'
 
 def _times(count: int) -> str:
     return "once" if count == 1 else f"{count} times"
-
-
-def _sentence(error: Exception) -> str:
-    """The error's type and message as one sentence, ending with a single full stop whether or not it had one."""
-    return f"{type(error).__name__}: {str(error).rstrip().removesuffix('.')}."
 
 
 @dataclass
@@ -93,8 +88,8 @@ def _connect(distributed: Any, workers: int, scheduler: str | None) -> tuple[Any
             return distributed.Client(scheduler, timeout="30s"), None
         except (OSError, TimeoutError) as error:
             raise ImagetteError(
-                f"Cannot reach the Dask scheduler at '{scheduler}': {error}. Check the address (tcp://host:8786) and "
-                "that the scheduler is running."
+                f"Cannot reach the Dask scheduler at '{scheduler}': {sentence(error)} Check the address "
+                "(tcp://host:8786) and that the scheduler is running."
             ) from error
     # A block whose worker dies is run again elsewhere as many times as one that fails (Dask's allowed-failures).
     cluster = distributed.LocalCluster(
@@ -166,8 +161,9 @@ def classify_distributed(
                     raise
                 except Exception as error:
                     raise ImagetteError(
-                        f"Block {futures[future]} failed {_times(RETRIES + 1)}: {_sentence(error)} The blocks done are "
-                        "kept: run the same command again to resume."
+                        f"Block {futures[future]} failed {_times(RETRIES + 1)}: "
+                        f"{sentence(f'{type(error).__name__}: {error}')} The blocks done are kept: run the same command "
+                        "again to resume."
                     ) from error
                 result.classified += 1
                 echo(f"blocks {result.skipped + result.classified}/{total}")

@@ -10,3 +10,11 @@ class CanceledError(ImagetteError):
 
     def __init__(self, message: str = "Canceled by the user.") -> None:
         super().__init__(message)
+
+
+def sentence(text: object) -> str:
+    """text (an error, or its message) as a sentence that ends with exactly one full stop, for a message that goes on
+    after it: '…: {problem} Run again.' with problem=sentence(error). GDAL's and some Python messages end with their
+    own full stop, others do not; a '?' or '!' at the end stays as it is."""
+    text = str(text).rstrip()
+    return text if text.endswith(("?", "!")) else text.rstrip(".") + "."
