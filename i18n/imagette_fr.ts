@@ -1846,6 +1846,26 @@ Dask est facultatif : pip install "dask[distributed]".
       <translation>fr</translation>
     </message>
     <message>
+      <location filename="../plugin/engine/blocks.py" />
+      <source>the block file</source>
+      <translation>le fichier de bloc</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/blocks.py" />
+      <source>The folder '{parts}' holds blocks of another classification (other raster, model, stride, method or block size). Run again with the same arguments to resume it, or delete the folder to start afresh.</source>
+      <translation>Le dossier « {parts} » contient les blocs d'une autre classification (autre raster, modèle, pas, méthode ou taille de bloc). Relancez avec les mêmes arguments pour la reprendre, ou supprimez le dossier pour repartir de zéro.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/blocks.py" />
+      <source>The model file '{path}' changed since the classification started: its blocks would not form one map. Start the classification again.</source>
+      <translation>Le fichier de modèle « {path} » a changé depuis le début de la classification : ses blocs ne formeraient pas une seule carte. Relancez la classification depuis le début.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/blocks.py" />
+      <source>{count} block(s) of '{parts}' are missing: run the same command again to finish.</source>
+      <translation>{count} bloc(s) de « {parts} » manquent : relancez la même commande pour terminer.</translation>
+    </message>
+    <message>
       <location filename="../plugin/engine/choices.py" />
       <source>Small CNN (from scratch)</source>
       <translation>Petit CNN (sans pré-entraînement)</translation>
@@ -1937,6 +1957,21 @@ Dask est facultatif : pip install "dask[distributed]".
     </message>
     <message>
       <location filename="../plugin/engine/choices.py" />
+      <source>dense</source>
+      <translation>dense</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>per_patch</source>
+      <translation>par imagette</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>per_pixel</source>
+      <translation>par pixel</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
       <source>Auto (PyTorch for a model file .pt, ONNX Runtime for an .onnx file)</source>
       <translation>Auto (PyTorch pour un fichier de modèle .pt, ONNX Runtime pour un fichier .onnx)</translation>
     </message>
@@ -1949,6 +1984,11 @@ Dask est facultatif : pip install "dask[distributed]".
       <location filename="../plugin/engine/choices.py" />
       <source>ONNX Runtime</source>
       <translation>ONNX Runtime</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>Unknown engine {engine}; choose one of {choices}.</source>
+      <translation>Moteur inconnu {engine} ; choisissez parmi {choices}.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/choices.py" />
@@ -2031,6 +2071,11 @@ Dask est facultatif : pip install "dask[distributed]".
       <translation>Le jeu de données « {folder} » est incomplet, endommagé ou a été modifié après l'échantillonnage : {problem} Échantillonnez à nouveau les imagettes avec « Échantillonner des imagettes d'entraînement ».</translation>
     </message>
     <message>
+      <location filename="../plugin/engine/dense.py" />
+      <source>The model's patch size ({patch} px) leaves no feature map; the model file is damaged.</source>
+      <translation>La taille d'imagette du modèle ({patch} px) ne laisse aucune carte de caractéristiques ; le fichier de modèle est endommagé.</translation>
+    </message>
+    <message>
       <location filename="../plugin/engine/device.py" />
       <source>CUDA was asked for but this PyTorch sees no CUDA GPU (torch {torch}, built for CUDA {cuda}). Choose 'auto' or 'CPU', or install a CUDA build of PyTorch that matches the GPU driver.</source>
       <translation>CUDA a été demandé mais ce PyTorch ne voit aucun GPU CUDA (torch {torch}, compilé pour CUDA {cuda}). Choisissez « auto » ou « CPU », ou installez une version CUDA de PyTorch qui correspond au pilote du GPU.</translation>
@@ -2070,6 +2115,56 @@ Dask est facultatif : pip install "dask[distributed]".
       <location filename="../plugin/engine/training_config.py" />
       <source>Unknown device {device}; choose one of {choices}.</source>
       <translation>Périphérique inconnu {device} ; choisissez parmi {choices}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/distributed.py" />
+      <source>once</source>
+      <translation>une fois</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/distributed.py" />
+      <source>{count} times</source>
+      <translation>{count} fois</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/distributed.py" />
+      <source>Classifying on a Dask cluster (--workers, --scheduler) needs Dask's distributed scheduler, which is not installed in this Python. Install it with: {command}</source>
+      <translation>Classer sur une grappe Dask (--workers, --scheduler) demande l'ordonnanceur distribué de Dask, qui n'est pas installé dans ce Python. Installez-le avec : {command}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/distributed.py" />
+      <source>Cannot reach the Dask scheduler at '{address}': {problem} Check the address (tcp://host:8786) and that the scheduler is running.</source>
+      <translation>Impossible de joindre l'ordonnanceur Dask à « {address} » : {problem} Vérifiez l'adresse (tcp://host:8786) et que l'ordonnanceur est lancé.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/distributed.py" />
+      <source>Output {width} x {height} px (stride {stride}, {method}), in {total} block(s) of up to {block} x {block} px ({tile} px tiles); {done} done already in '{parts}', {todo} to classify.</source>
+      <translation>Sortie de {width} x {height} px (pas {stride}, {method}), en {total} bloc(s) d'au plus {block} x {block} px (tuiles de {tile} px) ; {done} déjà fait(s) dans « {parts} », {todo} à classer.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/distributed.py" />
+      <source>Block {index} failed {times}: {problem} The blocks done are kept: run the same command again to resume.</source>
+      <translation>Le bloc {index} a échoué {times} : {problem} Les blocs faits sont gardés : relancez la même commande pour reprendre.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/distributed.py" />
+      <source>blocks {done}/{total}</source>
+      <translation>blocs {done}/{total}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/distributed.py" />
+      <source>Stopped after {count} block(s), as asked: run the same command again to classify the {left} left.</source>
+      <translation>Arrêt après {count} bloc(s), comme demandé : relancez la même commande pour classer les {left} restants.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/distributed.py" />
+      <source>Wrote the VRT '{path}' over the block files in '{parts}' (keep them together).</source>
+      <translation>VRT « {path} » écrit au-dessus des fichiers des blocs de « {parts} » (gardez-les ensemble).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/errors.py" />
+      <source>Canceled by the user.</source>
+      <translation>Annulé par l'utilisateur.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/fitting.py" />
@@ -2125,6 +2220,82 @@ Dask est facultatif : pip install "dask[distributed]".
       <location filename="../plugin/engine/fitting.py" />
       <source>Mixed precision ({precision}) on the GPU.</source>
       <translation>Précision mixte ({precision}) sur le GPU.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/grid.py" />
+      <source>The extent ({xmin}, {ymin}, {xmax}, {ymax}) does not overlap the raster. Choose an extent inside the raster, or leave it empty to classify the whole raster.</source>
+      <translation>L'emprise ({xmin}, {ymin}, {xmax}, {ymax}) ne recouvre pas le raster. Choisissez une emprise dans le raster, ou laissez-la vide pour classer le raster entier.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <location filename="../plugin/engine/map_classes.py" />
+      <source>the classification</source>
+      <translation>la classification</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>the confidence raster</source>
+      <translation>le raster de confiance</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>unnamed</source>
+      <translation>sans nom</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>The raster '{raster}' has {count} band(s) but the model '{model}' was trained on {trained} band(s) ({names}). Choose a raster with the same bands, in the same order, as the one the model was trained on, or train a model on this raster.</source>
+      <translation>Le raster « {raster} » a {count} bande(s) mais le modèle « {model} » a été entraîné sur {trained} bande(s) ({names}). Choisissez un raster qui a les mêmes bandes, dans le même ordre, que celui sur lequel le modèle a été entraîné, ou entraînez un modèle sur ce raster.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>The raster's pixel size ({width} x {height}) differs from the training raster's ({trained_width} x {trained_height}): objects look smaller or larger to the model than in training, and results may be poor. Resample the raster to the training pixel size for best results.</source>
+      <translation>La taille de pixel du raster ({width} x {height}) diffère de celle du raster d'entraînement ({trained_width} x {trained_height}) : les objets paraissent au modèle plus petits ou plus grands qu'à l'entraînement, et les résultats peuvent être médiocres. Rééchantillonnez le raster à la taille de pixel d'entraînement pour de meilleurs résultats.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>The raster's CRS ({crs}) differs from the training raster's ({trained}). The output is in the raster's CRS; check that pixel sizes and orientation are comparable.</source>
+      <translation>Le SCR du raster ({crs}) diffère de celui du raster d'entraînement ({trained}). La sortie est dans le SCR du raster ; vérifiez que les tailles de pixel et l'orientation sont comparables.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>The raster ({width} x {height} px) is smaller than the model's patch ({patch} px): no patch fits in it. Classify a larger raster.</source>
+      <translation>Le raster ({width} x {height} px) est plus petit que l'imagette du modèle ({patch} px) : aucune imagette n'y tient. Classez un raster plus grand.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>Unknown method {method}; choose one of {choices}.</source>
+      <translation>Méthode inconnue {method} ; choisissez parmi {choices}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>The stride, batch size and tile size must be positive (or 0 for automatic).</source>
+      <translation>Le pas, la taille de lot et la taille de tuile doivent être positifs (ou 0 pour automatique).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>Imagette writes GeoTIFF files: give '{path}' a .tif extension.</source>
+      <translation>Imagette écrit des fichiers GeoTIFF : donnez à « {path} » l'extension .tif.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>An exported patch classifier is evaluated patch by patch: the method choice does not apply.</source>
+      <translation>Un classifieur d'imagettes exporté est évalué imagette par imagette : le choix de la méthode ne s'applique pas.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>Model '{model}': {architecture}, {classes} classes, {patch} px patches. {description}, stride {stride} px: output {width} x {height} pixels of {stride} input pixels, in {tiles} tile(s) of up to {tile} x {tile}.</source>
+      <translation>Modèle « {model} » : {architecture}, {classes} classes, imagettes de {patch} px. {description}, pas de {stride} px : sortie de {width} x {height} pixels de {stride} pixels d'entrée, en {tiles} tuile(s) d'au plus {tile} x {tile}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>No patch fits inside the raster within the extent: the output holds only nodata.</source>
+      <translation>Aucune imagette ne tient dans le raster à l'intérieur de l'emprise : la sortie ne contient que du nodata.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>Classified {megapixels} megapixels in {seconds} s; pixels per class: {counts}.</source>
+      <translation>{megapixels} mégapixels classés en {seconds} s ; pixels par classe : {counts}.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/io.py" />
@@ -2183,11 +2354,6 @@ Dask est facultatif : pip install "dask[distributed]".
     </message>
     <message>
       <location filename="../plugin/engine/map_classes.py" />
-      <source>the classification</source>
-      <translation>la classification</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/map_classes.py" />
       <source>The class field '{field}' holds text ({values}), but {map} has no class names to match it to: no category names or attribute table in the file or its .aux.xml, no paletted style with labels in a .qml beside it. Use an integer field holding the map's class codes, or give the map a paletted style with the class names as labels and save it as its default style (.qml).</source>
       <translation>Le champ de classe « {field} » contient du texte ({values}), mais {map} n'a pas de noms de classe auxquels l'associer : ni noms de catégorie ni table attributaire dans le fichier ou son .aux.xml, ni style palette avec des étiquettes dans un .qml à côté. Utilisez un champ entier contenant les codes de classe de la carte, ou donnez à la carte un style palette avec les noms de classe comme étiquettes et enregistrez-le comme son style par défaut (.qml).</translation>
     </message>
@@ -2200,6 +2366,46 @@ Dask est facultatif : pip install "dask[distributed]".
       <location filename="../plugin/engine/map_classes.py" />
       <source>The class value(s) {values} of field '{field}' match no class of {map}, whose classes are: {names}. Names must match exactly, accents and case included: correct the reference's values, or use an integer field of class codes.</source>
       <translation>Les valeurs de classe {values} du champ « {field} » ne correspondent à aucune classe de {map}, dont les classes sont : {names}. Les noms doivent correspondre exactement, accents et casse compris : corrigez les valeurs de la référence, ou utilisez un champ entier de codes de classe.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/outputs.py" />
+      <source>Could not write {what} '{target}': the disk is full.</source>
+      <translation>Impossible d'écrire {what} « {target} » : le disque est plein.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/outputs.py" />
+      <source>Could not write {what} '{target}': the disk is full (only {free} free).</source>
+      <translation>Impossible d'écrire {what} « {target} » : le disque est plein (seulement {free} libres).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/outputs.py" />
+      <source>Free some space on that disk, or choose a folder on another disk, and run again.</source>
+      <translation>Libérez de l'espace sur ce disque, ou choisissez un dossier sur un autre disque, puis relancez.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/outputs.py" />
+      <source>Could not write {what} '{target}': {problem}</source>
+      <translation>Impossible d'écrire {what} « {target} » : {problem}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/outputs.py" />
+      <source>Could not write {what} '{target}'.</source>
+      <translation>Impossible d'écrire {what} « {target} ».</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/outputs.py" />
+      <source>Check that the disk or network drive is still there and can be written, and run again.</source>
+      <translation>Vérifiez que le disque ou le lecteur réseau est toujours là et accessible en écriture, puis relancez.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/outputs.py" />
+      <source>Nothing was replaced: a file of that name from an earlier run is unchanged, with its .aux.xml and .qml.</source>
+      <translation>Rien n'a été remplacé : un fichier de ce nom issu d'une exécution précédente est inchangé, avec ses .aux.xml et .qml.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/outputs.py" />
+      <source>the file on disk does not hold the pixels written to it</source>
+      <translation>le fichier sur le disque ne contient pas les pixels qui y ont été écrits</translation>
     </message>
     <message>
       <location filename="../plugin/engine/pretrained.py" />
@@ -2843,6 +3049,61 @@ Dask est facultatif : pip install "dask[distributed]".
       <location filename="../plugin/engine/scoring.py" />
       <source>Few {labels} scored for {classes}: the map-level scores of these classes rest on too few {labels} to be more than rough, and the interval below understates it. Add more {labels} of them{remedy}</source>
       <translation>Peu de {labels} évalués pour {classes} : les scores de la carte pour ces classes reposent sur trop peu de {labels} pour être plus qu'approximatifs, et l'intervalle ci-dessous le sous-estime. Ajoutez d'autres {labels} de ces classes{remedy}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/tiles.py" />
+      <source>The GPU ran out of memory even for one output pixel at a time. Close other programs using the GPU, or choose the CPU as device, and run again.</source>
+      <translation>Le GPU a manqué de mémoire même pour un pixel de sortie à la fois. Fermez les autres programmes qui utilisent le GPU, ou choisissez le CPU comme périphérique, puis relancez.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/tiles.py" />
+      <source>method {method}, {batch} patches per batch</source>
+      <translation>méthode {method}, {batch} imagettes par lot</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/tiles.py" />
+      <source>method {method}</source>
+      <translation>méthode {method}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/tiles.py" />
+      <source>The GPU ran out of memory even with batches of 1 patch. Close other programs using the GPU, or choose the CPU as device, and run again.</source>
+      <translation>Le GPU a manqué de mémoire même avec des lots d'une imagette. Fermez les autres programmes qui utilisent le GPU, ou choisissez le CPU comme périphérique, puis relancez.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/tiles.py" />
+      <source>The GPU ran out of memory: batches of {batch} patches from now on, and classification goes on. Set the batch size (BATCH_SIZE) to {batch} to start there next time.</source>
+      <translation>Le GPU a manqué de mémoire : lots de {batch} imagettes désormais, et la classification continue. Réglez la taille de lot (BATCH_SIZE) à {batch} pour partir de là la prochaine fois.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/tiles.py" />
+      <source>The GPU ran out of memory: tiles of {side} x {side} output pixels from now on, and classification goes on. Set the batch size (BATCH_SIZE) to {batch} to start there next time.</source>
+      <translation>Le GPU a manqué de mémoire : tuiles de {side} x {side} pixels de sortie désormais, et la classification continue. Réglez la taille de lot (BATCH_SIZE) à {batch} pour partir de là la prochaine fois.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/tiles.py" />
+      <source>Dense tiles that fit in memory ({tile} x {tile} output pixels, read with the network's receptive field of {margin} px around them) would cost more than evaluating their patches one by one at this stride: evaluating per patch instead.</source>
+      <translation>Des tuiles denses qui tiennent en mémoire ({tile} x {tile} pixels de sortie, lues avec le champ réceptif du réseau, {margin} px autour d'elles) coûteraient plus que d'évaluer leurs imagettes une par une à ce pas : évaluation par imagette à la place.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/tiles.py" />
+      <source>per-pixel segmentation with a halo of {halo} px</source>
+      <translation>segmentation par pixel avec un halo de {halo} px</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/tiles.py" />
+      <source>The GPU ran out of memory: tiles of {side} x {side} output pixels from now on, and classification goes on.</source>
+      <translation>Le GPU a manqué de mémoire : tuiles de {side} x {side} pixels de sortie désormais, et la classification continue.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/tiles.py" />
+      <source>A segmentation network classifies every pixel at once: the method choice does not apply.</source>
+      <translation>Un réseau de segmentation classe tous les pixels à la fois : le choix de la méthode ne s'applique pas.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/tiles.py" />
+      <source>The GPU ran out of memory while loading the network. Close other programs using the GPU, or choose the CPU as device, and run again.</source>
+      <translation>Le GPU a manqué de mémoire au chargement du réseau. Fermez les autres programmes qui utilisent le GPU, ou choisissez le CPU comme périphérique, puis relancez.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/trained_model.py" />
