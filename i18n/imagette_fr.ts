@@ -2368,6 +2368,203 @@ Dask est facultatif : pip install "dask[distributed]".
       <translation>Les valeurs de classe {values} du champ « {field} » ne correspondent à aucune classe de {map}, dont les classes sont : {names}. Les noms doivent correspondre exactement, accents et casse compris : corrigez les valeurs de la référence, ou utilisez un champ entier de codes de classe.</translation>
     </message>
     <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <source>'{path}' is not {expected}: it is damaged, or it holds objects other than tensors and plain data and was refused for safety, so that no code from it runs ({error}). {fix}</source>
+      <translation>« {path} » n'est pas {expected} : il est endommagé, ou il contient des objets autres que des tenseurs et des données simples et a été refusé par sécurité, pour qu'aucun code venu de lui ne s'exécute ({error}). {fix}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <source>it has no metadata</source>
+      <translation>il n'a pas de métadonnées</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>its metadata lacks {keys}</source>
+      <translation>il manque {keys} à ses métadonnées</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>its metadata is malformed ({problem})</source>
+      <translation>ses métadonnées sont mal formées ({problem})</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <source>its metadata does not add up ({bands} band(s), {means} band mean(s), {deviations} band deviation(s), {classes} class(es), patch size {patch})</source>
+      <translation>ses métadonnées sont incohérentes ({bands} bande(s), {means} moyenne(s) de bande, {deviations} écart(s)-type(s) de bande, {classes} classe(s), taille d'imagette {patch})</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <source>'{path}' is not a valid Imagette model file: {reason}. Choose a file written by 'Train patch classifier', or train the model again.</source>
+      <translation>« {path} » n'est pas un fichier de modèle Imagette valide : {reason}. Choisissez un fichier écrit par « Entraîner un classifieur d'imagettes », ou entraînez à nouveau le modèle.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <source>The model file '{path}' does not exist. Choose a file written by 'Train patch classifier'.</source>
+      <translation>Le fichier de modèle « {path} » n'existe pas. Choisissez un fichier écrit par « Entraîner un classifieur d'imagettes ».</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <source>a valid Imagette model file</source>
+      <translation>un fichier de modèle Imagette valide</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <source>Train the model again with 'Train patch classifier'.</source>
+      <translation>Entraînez à nouveau le modèle avec « Entraîner un classifieur d'imagettes ».</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <source>it was not written by Imagette</source>
+      <translation>il n'a pas été écrit par Imagette</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <source>'{path}' is an Imagette model of format version {version} with architecture {architecture}, which this version of Imagette cannot read. Update the plugin or train again.</source>
+      <translation>« {path} » est un modèle Imagette de version de format {version}, d'architecture {architecture}, que cette version d'Imagette ne sait pas lire. Mettez l'extension à jour ou entraînez à nouveau.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <source>it holds no weights</source>
+      <translation>il ne contient aucun poids</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <source>its weights do not match its architecture ({problem})</source>
+      <translation>ses poids ne correspondent pas à son architecture ({problem})</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_export.py" />
+      <source>segmentation</source>
+      <translation>segmentation</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_export.py" />
+      <source>patch classifier</source>
+      <translation>classifieur d'imagettes</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_export.py" />
+      <source>Deepness runs segmentation networks only (its 'Segmentor' models, one class per pixel), and this model is a patch classifier ({architecture}: one class per patch). Export it in the Imagette format (FORMAT 0) to classify with it through ONNX Runtime, or train a U-Net (ARCHITECTURE 'U-Net') on the same dataset to use it in Deepness.</source>
+      <translation>Deepness n'exécute que des réseaux de segmentation (ses modèles « Segmentor », une classe par pixel), et ce modèle est un classifieur d'imagettes ({architecture} : une classe par imagette). Exportez-le au format Imagette (FORMAT 0) pour classer avec lui via ONNX Runtime, ou entraînez un U-Net (ARCHITECTURE « U-Net ») sur le même jeu de données pour l'utiliser dans Deepness.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_export.py" />
+      <source>Unknown ONNX flavour {flavour}; choose one of {choices}.</source>
+      <translation>Format ONNX inconnu {flavour} ; choisissez parmi {choices}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_export.py" />
+      <source>ONNX models are .onnx files: give '{path}' the .onnx extension.</source>
+      <translation>Les modèles ONNX sont des fichiers .onnx : donnez à « {path} » l'extension .onnx.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_export.py" />
+      <source>Exporting to ONNX needs the '{package}' package, which cannot be imported here ({problem}). Install it into this Python with:  {command}</source>
+      <translation>L'export en ONNX demande le paquet « {package} », qui ne peut pas être importé ici ({problem}). Installez-le dans ce Python avec :  {command}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_export.py" />
+      <source>Exporting '{model}' ({architecture}, {kind}, {bands} band(s), {classes} classes) as ONNX, {flavour} flavour.</source>
+      <translation>Export de « {model} » ({architecture}, {kind}, {bands} bande(s), {classes} classes) en ONNX, au format {flavour}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_export.py" />
+      <source>Deepness: tiles of {size} x {size} px overlapping by {overlap} %, class names in its legend, probability threshold and small-area removal off.</source>
+      <translation>Deepness : tuiles de {size} x {size} px se recouvrant de {overlap} %, noms des classes dans sa légende, seuil de probabilité et suppression des petites surfaces désactivés.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_export.py" />
+      <source>The training raster's CRS is not in metres (or is unknown): the file carries no resolution, and Deepness will ask for the pixel size to process at (it needs a raster in a projected CRS).</source>
+      <translation>Le SCR du raster d'entraînement n'est pas en mètres (ou est inconnu) : le fichier ne porte pas de résolution, et Deepness demandera la taille de pixel à laquelle traiter (il lui faut un raster dans un SCR projeté).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_export.py" />
+      <source>Input: band values normalised with the metadata's mean and std, NCHW float32, tiles of any height and width; output: class logits per pixel.</source>
+      <translation>Entrée : valeurs des bandes normalisées avec la moyenne et l'écart-type des métadonnées, NCHW float32, tuiles de toute hauteur et largeur ; sortie : logits des classes par pixel.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_export.py" />
+      <source>Input: band values normalised with the metadata's mean and std, NCHW float32, patches of {size} x {size} px; output: class logits per patch.</source>
+      <translation>Entrée : valeurs des bandes normalisées avec la moyenne et l'écart-type des métadonnées, NCHW float32, imagettes de {size} x {size} px ; sortie : logits des classes par imagette.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_tiles.py" />
+      <source>CUDA was asked for, but this ONNX Runtime has no CUDA provider (it is the CPU build, or the CUDA libraries are missing). Install onnxruntime-gpu, or choose the CPU.</source>
+      <translation>CUDA a été demandé, mais cet ONNX Runtime n'a pas de fournisseur d'exécution CUDA (c'est la version CPU, ou les bibliothèques CUDA manquent). Installez onnxruntime-gpu, ou choisissez le CPU.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_tiles.py" />
+      <source>Classifying with an ONNX model needs onnxruntime, which cannot be imported here ({problem}). Install it into this Python with:  {command}</source>
+      <translation>Classer avec un modèle ONNX demande onnxruntime, qui ne peut pas être importé ici ({problem}). Installez-le dans ce Python avec :  {command}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_tiles.py" />
+      <source>'{path}' was exported in the {flavour} format, for that program (it takes and gives other values than Imagette's own format). Export the model again in the Imagette format (FORMAT 0) to classify with it here.</source>
+      <translation>« {path} » a été exporté au format {flavour}, pour ce programme (il prend et donne d'autres valeurs que le format propre d'Imagette). Exportez à nouveau le modèle au format Imagette (FORMAT 0) pour classer avec lui ici.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_tiles.py" />
+      <source>per-pixel segmentation with a halo of {halo} px, through ONNX Runtime</source>
+      <translation>segmentation par pixel avec un halo de {halo} px, via ONNX Runtime</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_tiles.py" />
+      <source>method {method}, {batch} patches per batch, through ONNX Runtime</source>
+      <translation>méthode {method}, {batch} imagettes par lot, via ONNX Runtime</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_tiles.py" />
+      <source>The raster has {count} band(s) but the model '{model}' was trained on {trained}. Choose a raster with the same bands, in the same order, as the training raster.</source>
+      <translation>Le raster a {count} bande(s) mais le modèle « {model} » a été entraîné sur {trained}. Choisissez un raster qui a les mêmes bandes, dans le même ordre, que le raster d'entraînement.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>The ONNX file '{path}' does not exist. Choose a file written by 'Export model to ONNX'.</source>
+      <translation>Le fichier ONNX « {path} » n'existe pas. Choisissez un fichier écrit par « Exporter le modèle en ONNX ».</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>Reading an ONNX model needs the onnxruntime package (or onnx). Install it with:  {command}</source>
+      <translation>Lire un modèle ONNX demande le paquet onnxruntime (ou onnx). Installez-le avec :  {command}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>'{path}' is not a valid ONNX model: it is damaged or not an ONNX file ({problem}). Export the model again with 'Export model to ONNX'.</source>
+      <translation>« {path} » n'est pas un modèle ONNX valide : il est endommagé ou n'est pas un fichier ONNX ({problem}). Exportez à nouveau le modèle avec « Exporter le modèle en ONNX ».</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>it is a Deepness model (model_type {type}) without Imagette's metadata, which this version of Imagette cannot classify with yet</source>
+      <translation>c'est un modèle Deepness (model_type {type}) sans les métadonnées d'Imagette, avec lequel cette version d'Imagette ne sait pas encore classer</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>its metadata lacks Imagette's keys ({keys}): it was not written by Imagette's export</source>
+      <translation>il manque à ses métadonnées les clés d'Imagette ({keys}) : il n'a pas été écrit par l'export d'Imagette</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>its metadata does not add up ({bands} band(s), {means} mean(s), {classes} class(es))</source>
+      <translation>ses métadonnées sont incohérentes ({bands} bande(s), {means} moyenne(s), {classes} classe(s))</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>its kind of network {kind} is unknown</source>
+      <translation>son type de réseau {kind} est inconnu</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>'{path}' is an Imagette ONNX model of format version {version}, which this version of Imagette cannot read. Update the plugin, or export the model again.</source>
+      <translation>« {path} » est un modèle ONNX Imagette de version de format {version}, que cette version d'Imagette ne sait pas lire. Mettez l'extension à jour, ou exportez à nouveau le modèle.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>'{path}' is not an ONNX model exported by Imagette: {problem}. Choose a file written by 'Export model to ONNX'.</source>
+      <translation>« {path} » n'est pas un modèle ONNX exporté par Imagette : {problem}. Choisissez un fichier écrit par « Exporter le modèle en ONNX ».</translation>
+    </message>
+    <message>
       <location filename="../plugin/engine/outputs.py" />
       <source>Could not write {what} '{target}': the disk is full.</source>
       <translation>Impossible d'écrire {what} « {target} » : le disque est plein.</translation>
@@ -2431,6 +2628,16 @@ Dask est facultatif : pip install "dask[distributed]".
       <location filename="../plugin/engine/pretrained.py" />
       <source>The weights file '{path}' does not exist.</source>
       <translation>Le fichier de poids « {path} » n'existe pas.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>a valid weights file</source>
+      <translation>un fichier de poids valide</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>Use a checkpoint saved as a state_dict (torch.save(model.state_dict(), path)).</source>
+      <translation>Utilisez un point de contrôle enregistré comme state_dict (torch.save(model.state_dict(), path)).</translation>
     </message>
     <message>
       <location filename="../plugin/engine/pretrained.py" />
