@@ -1070,6 +1070,58 @@ Dask est facultatif : pip install "dask[distributed]".
     </message>
     <message>
       <location filename="../plugin/cli.py" />
+      <source>%(prog)s: error: %(message)s
+</source>
+      <translation>%(prog)s : erreur : %(message)s
+</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>the following arguments are required: %s</source>
+      <translation>les arguments suivants sont obligatoires : %s</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>unrecognized arguments: %s</source>
+      <translation>arguments non reconnus : %s</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>argument %(argument_name)s: %(message)s</source>
+      <translation>argument %(argument_name)s : %(message)s</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>invalid choice: %(value)r (choose from %(choices)s)</source>
+      <translation>choix invalide : %(value)r (choisissez parmi %(choices)s)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>invalid %(type)s value: %(value)r</source>
+      <translation>valeur %(type)s invalide : %(value)r</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>not allowed with argument %s</source>
+      <translation>interdit avec l'argument %s</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>expected one argument</source>
+      <translation>un argument est attendu</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>ignored explicit argument %r</source>
+      <translation>argument explicite ignoré : %r</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>ambiguous option: %(option)s could match %(matches)s</source>
+      <translation>option ambiguë : %(option)s peut correspondre à %(matches)s</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
       <source>usage: </source>
       <translation>utilisation : </translation>
     </message>
@@ -1082,6 +1134,11 @@ Dask est facultatif : pip install "dask[distributed]".
       <location filename="../plugin/cli.py" />
       <source>show this help message and exit</source>
       <translation>affiche cette aide et quitte</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>must be a whole number, not {value}</source>
+      <translation>doit être un nombre entier, et non {value}</translation>
     </message>
     <message>
       <location filename="../plugin/cli.py" />
@@ -1172,6 +1229,46 @@ Dask est facultatif : pip install "dask[distributed]".
       <location filename="../plugin/cli.py" />
       <source>with Dask: stop once this run has classified N blocks (to fit a job's time limit); run again to resume</source>
       <translation>avec Dask : s'arrête une fois que cette exécution a classé N blocs (pour tenir dans la limite de temps d'une tâche) ; relancez pour reprendre</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>Warning: {message}</source>
+      <translation>Avertissement : {message}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>{option} applies to Dask runs only: add --workers N or --scheduler ADDRESS.</source>
+      <translation>{option} ne s'applique qu'aux exécutions sur Dask : ajoutez --workers N ou --scheduler ADDRESS.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>Wrote '{path}' ({width} x {height} px, method {method}).</source>
+      <translation>Carte écrite dans « {path} » ({width} x {height} px, méthode {method}).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>Wrote '{path}': {classified} block(s) classified, {skipped} found done, in {seconds} s.</source>
+      <translation>Carte écrite dans « {path} » : {classified} bloc(s) classé(s), {skipped} trouvé(s) déjà faits, en {seconds} s.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>imagette: error: {message}</source>
+      <translation>imagette : erreur : {message}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>{problem} The engine needs numpy and rasterio, and torch&gt;=2.3 for model files (.pt): {command} (from the plugin folder: {extras}, or {onnx} for ONNX Runtime alone, which runs exported .onnx models)</source>
+      <translation>{problem} Le moteur a besoin de numpy et de rasterio, et de torch&gt;=2.3 pour les fichiers de modèle (.pt) : {command} (depuis le dossier de l'extension : {extras}, ou {onnx} pour ONNX Runtime seul, qui exécute les modèles .onnx exportés)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>imagette: stopped. Run the same command again to resume a Dask run.</source>
+      <translation>imagette : arrêté. Relancez la même commande pour reprendre une exécution sur Dask.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>imagette: stopped by SIGTERM; no output was replaced. Run the same command again to resume a Dask run.</source>
+      <translation>imagette : arrêté par SIGTERM ; aucune sortie n'a été remplacée. Relancez la même commande pour reprendre une exécution sur Dask.</translation>
     </message>
     <message>
       <location filename="../plugin/deps.py" />
