@@ -915,7 +915,7 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
     <message>
       <location filename="../algorithms/train_classifier.py" />
       <source>HTML report: learning curves, confusion matrix, per-class precision, recall and F1, parameters.</source>
-      <translation>Rapport HTML : courbes d'apprentissage, matrice de confusion, précision, rappel et F1 par classe, paramètres.</translation>
+      <translation>Rapport HTML : courbes d'apprentissage, matrice de confusion, exactitude de l'utilisateur et du producteur et F1 par classe, paramètres.</translation>
     </message>
     <message>
       <location filename="../algorithms/train_classifier.py" />
@@ -1781,7 +1781,7 @@ Dask est facultatif : pip install "dask[distributed]".
     <message>
       <location filename="../plugin/engine/assessment_report.py" />
       <source>Producer's accuracy (recall): share of the reference of a class that the map gives that class (1 − omission error). User's accuracy (precision): share of what the map calls a class that the reference agrees with (1 − commission error). F1: their harmonic mean. Macro-F1: the mean F1 of the classes that have reference. Kappa: agreement beyond what chance would give with the same class shares.</source>
-      <translation>Exactitude du producteur (rappel) : part de la référence d'une classe à laquelle la carte donne cette classe (1 − erreur d'omission). Exactitude de l'utilisateur (précision) : part de ce que la carte range dans une classe avec laquelle la référence s'accorde (1 − erreur de commission). F1 : leur moyenne harmonique. F1 macro : la moyenne des F1 des classes qui ont une référence. Kappa : l'accord au-delà de ce que donnerait le hasard avec les mêmes parts de classes.</translation>
+      <translation>Exactitude du producteur (« rappel » en apprentissage automatique) : part de la référence d'une classe à laquelle la carte donne cette classe (1 − erreur d'omission). Exactitude de l'utilisateur (« précision » en apprentissage automatique) : part de ce que la carte range dans une classe avec laquelle la référence s'accorde (1 − erreur de commission). F1 : leur moyenne harmonique. F1 macro : la moyenne des F1 des classes qui ont une référence. Kappa : l'accord au-delà de ce que donnerait le hasard avec les mêmes parts de classes.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/assessment_report.py" />
@@ -2296,7 +2296,7 @@ Dask est facultatif : pip install "dask[distributed]".
     <message>
       <location filename="../plugin/engine/fitting.py" />
       <source>, validation loss {loss}, macro-F1 {f1}, accuracy {accuracy}</source>
-      <translation>, perte de validation {loss}, F1 macro {f1}, précision {accuracy}</translation>
+      <translation>, perte de validation {loss}, F1 macro {f1}, précision globale {accuracy}</translation>
     </message>
     <message>
       <location filename="../plugin/engine/fitting.py" />
@@ -2884,17 +2884,17 @@ Dask est facultatif : pip install "dask[distributed]".
     <message>
       <location filename="../plugin/engine/report.py" />
       <source>Row-normalised (recall on the diagonal)</source>
-      <translation>Normalisée par ligne (rappel sur la diagonale)</translation>
+      <translation>Normalisée par ligne (exactitude du producteur sur la diagonale)</translation>
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />
       <source>precision</source>
-      <translation>précision</translation>
+      <translation>exactitude de l'utilisateur</translation>
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />
       <source>recall</source>
-      <translation>rappel</translation>
+      <translation>exactitude du producteur</translation>
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />
@@ -2992,7 +2992,7 @@ Dask est facultatif : pip install "dask[distributed]".
     <message>
       <location filename="../plugin/engine/report.py" />
       <source>accuracy</source>
-      <translation>précision</translation>
+      <translation>précision globale</translation>
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />
@@ -3287,7 +3287,7 @@ Dask est facultatif : pip install "dask[distributed]".
     <message>
       <location filename="../plugin/engine/scoring.py" />
       <source>The dataset has no validation patches: accuracy, macro-F1 and kappa are unavailable and early stopping was off (the last epoch is kept). Sample again with a validation fraction above 0 to measure the model.</source>
-      <translation>Le jeu de données n'a pas d'imagettes de validation : précision, F1 macro et kappa sont indisponibles et l'arrêt précoce était désactivé (la dernière époque est gardée). Échantillonnez à nouveau avec une fraction de validation supérieure à 0 pour mesurer le modèle.</translation>
+      <translation>Le jeu de données n'a pas d'imagettes de validation : précision globale, F1 macro et kappa sont indisponibles et l'arrêt précoce était désactivé (la dernière époque est gardée). Échantillonnez à nouveau avec une fraction de validation supérieure à 0 pour mesurer le modèle.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/scoring.py" />
@@ -3307,12 +3307,12 @@ Dask est facultatif : pip install "dask[distributed]".
     <message>
       <location filename="../plugin/engine/scoring.py" />
       <source>  {code} '{name}': precision {precision}, recall {recall}, F1 {f1}, {support} {unit}.</source>
-      <translation>  {code} « {name} » : précision {precision}, rappel {recall}, F1 {f1}, {support} {unit}.</translation>
+      <translation>  {code} « {name} » : exactitude de l'utilisateur {precision}, exactitude du producteur {recall}, F1 {f1}, {support} {unit}.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/scoring.py" />
       <source>'{name}' (F1 {f1}, recall {recall})</source>
-      <translation>« {name} » (F1 {f1}, rappel {recall})</translation>
+      <translation>« {name} » (F1 {f1}, exactitude du producteur {recall})</translation>
     </message>
     <message>
       <location filename="../plugin/engine/scoring.py" />

@@ -171,6 +171,10 @@ def test_the_training_report_in_french_through_qt_and_from_the_ts(french, tmp_pa
     headings = ("<h1>Rapport d'entraînement Imagette</h1>", "<h2>Matrice de confusion</h2>", "<h2>Paramètres</h2>")
     for heading in headings + ('<html lang="fr">', "Précision globale", "Courbes d'apprentissage"):
         assert heading in through_qt
+    # One word per concept, the assessment report's: accuracy is "précision globale" (the chart's legend too), the
+    # per-class precision and recall are the user's and the producer's accuracy.
+    assert "exactitude de l'utilisateur" in through_qt and "exactitude du producteur" in through_qt
+    assert not re.search(r"(?i)précision(?! globale| mixte)|rappel", through_qt)
     assert any(line.startswith("Époque 1/1\u00a0: perte d'entraînement ") for line in progress.lines)
     # The last line, the phases' durations included, is French from end to end.
     duration = progress.lines[-1]
