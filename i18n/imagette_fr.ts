@@ -1943,6 +1943,21 @@ Dask est facultatif : pip install "dask[distributed]".
       <translation>fr</translation>
     </message>
     <message>
+      <location filename="../plugin/engine/batches.py" />
+      <source>The dataset '{path}' has labels missing from its class table. Sample the patches again.</source>
+      <translation>Le jeu de données « {path} » a des étiquettes absentes de sa table des classes. Échantillonnez à nouveau les imagettes.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/batches.py" />
+      <source>The dataset '{path}' was sampled by an earlier version of Imagette and has no per-pixel masks, which segmentation networks learn from. Sample the patches again with 'Sample training patches' (or choose a patch classifier).</source>
+      <translation>Le jeu de données « {path} » a été échantillonné par une version antérieure d'Imagette et n'a pas de masques par pixel, dont les réseaux de segmentation apprennent. Échantillonnez à nouveau les imagettes avec « Échantillonner des imagettes d'entraînement » (ou choisissez un classifieur d'imagettes).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/batches.py" />
+      <source>The dataset's masks hold class codes missing from its class table. Sample again.</source>
+      <translation>Les masques du jeu de données contiennent des codes de classe absents de sa table des classes. Échantillonnez à nouveau.</translation>
+    </message>
+    <message>
       <location filename="../plugin/engine/blocks.py" />
       <source>the block file</source>
       <translation>le fichier de bloc</translation>
@@ -2098,6 +2113,11 @@ Dask est facultatif : pip install "dask[distributed]".
       <translation>ONNX Runtime a été demandé, mais « {name} » n'est pas un fichier ONNX (.onnx) : ONNX Runtime exécute les modèles exportés d'un fichier de modèle. Exportez d'abord le modèle avec « Exporter le modèle en ONNX » (imagette:exportmodel) et classez le fichier .onnx, ou choisissez le moteur PyTorch (ou Auto) pour ce fichier de modèle.</translation>
     </message>
     <message>
+      <location filename="../plugin/engine/classes.py" />
+      <source>Class code {code} cannot be used: 0 marks 'no class' (nodata) in the classification and codes must lie between 1 and {largest}. Recode that class in the class field, or use a text field.</source>
+      <translation>Le code de classe {code} ne peut pas être utilisé : 0 signifie « aucune classe » (nodata) dans la classification et les codes doivent être compris entre 1 et {largest}. Recodez cette classe dans le champ de classe, ou utilisez un champ texte.</translation>
+    </message>
+    <message>
       <location filename="../plugin/engine/cross_validation.py" />
       <source>Cross-validation is on, as asked: once this network is trained, more networks are trained without part of the training {labels} to score the map on those too (their cost is said before they start).</source>
       <translation>La validation croisée est activée, comme demandé : une fois ce réseau entraîné, d'autres réseaux sont entraînés sans une partie des {labels} d'entraînement pour évaluer aussi la carte sur ceux-ci (leur coût est annoncé avant qu'ils ne commencent).</translation>
@@ -2164,8 +2184,38 @@ Dask est facultatif : pip install "dask[distributed]".
     </message>
     <message>
       <location filename="../plugin/engine/dataset.py" />
+      <source>{file} has {rows} row(s) for {count} patch(es)</source>
+      <translation>{file} a {rows} ligne(s) pour {count} imagette(s)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/dataset.py" />
+      <source>{file} has shape {shape}, not {expected}</source>
+      <translation>{file} a la forme {shape}, et non {expected}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/dataset.py" />
       <source>The dataset '{folder}' is incomplete, damaged or was edited after sampling: {problem} Sample the patches again with 'Sample training patches'.</source>
       <translation>Le jeu de données « {folder} » est incomplet, endommagé ou a été modifié après l'échantillonnage : {problem} Échantillonnez à nouveau les imagettes avec « Échantillonner des imagettes d'entraînement ».</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/dataset.py" />
+      <source>{file} holds {actual} bytes where the metadata (patch count x bands x size x size) needs {expected}</source>
+      <translation>{file} contient {actual} octets là où les métadonnées (nombre d'imagettes x bandes x taille x taille) en demandent {expected}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/dataset.py" />
+      <source>{file} lacks {keys}</source>
+      <translation>il manque {keys} à {file}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/dataset.py" />
+      <source>{file} is malformed ({problem})</source>
+      <translation>{file} est mal formé ({problem})</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/dataset.py" />
+      <source>{file} does not add up ({count} patch(es) of {size} px, {bands} band(s), {means} band mean(s), {deviations} band deviation(s), {classes} class(es))</source>
+      <translation>{file} est incohérent ({count} imagette(s) de {size} px, {bands} bande(s), {means} moyenne(s) de bande, {deviations} écart(s)-type(s) de bande, {classes} classe(s))</translation>
     </message>
     <message>
       <location filename="../plugin/engine/dense.py" />
