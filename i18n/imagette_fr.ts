@@ -915,7 +915,7 @@ La même graine sur le CPU donne le même modèle. Sur un GPU CUDA, la précisio
     <message>
       <location filename="../algorithms/train_classifier.py" />
       <source>HTML report: learning curves, confusion matrix, per-class precision, recall and F1, parameters.</source>
-      <translation>Rapport HTML : courbes d'apprentissage, matrice de confusion, précision, rappel et F1 par classe, paramètres.</translation>
+      <translation>Rapport HTML : courbes d'apprentissage, matrice de confusion, exactitude de l'utilisateur et du producteur et F1 par classe, paramètres.</translation>
     </message>
     <message>
       <location filename="../algorithms/train_classifier.py" />
@@ -1070,6 +1070,58 @@ Dask est facultatif : pip install "dask[distributed]".
     </message>
     <message>
       <location filename="../plugin/cli.py" />
+      <source>%(prog)s: error: %(message)s
+</source>
+      <translation>%(prog)s : erreur : %(message)s
+</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>the following arguments are required: %s</source>
+      <translation>les arguments suivants sont obligatoires : %s</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>unrecognized arguments: %s</source>
+      <translation>arguments non reconnus : %s</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>argument %(argument_name)s: %(message)s</source>
+      <translation>argument %(argument_name)s : %(message)s</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>invalid choice: %(value)r (choose from %(choices)s)</source>
+      <translation>choix invalide : %(value)r (choisissez parmi %(choices)s)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>invalid %(type)s value: %(value)r</source>
+      <translation>valeur %(type)s invalide : %(value)r</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>not allowed with argument %s</source>
+      <translation>interdit avec l'argument %s</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>expected one argument</source>
+      <translation>un argument est attendu</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>ignored explicit argument %r</source>
+      <translation>argument explicite ignoré : %r</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>ambiguous option: %(option)s could match %(matches)s</source>
+      <translation>option ambiguë : %(option)s peut correspondre à %(matches)s</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
       <source>usage: </source>
       <translation>utilisation : </translation>
     </message>
@@ -1082,6 +1134,11 @@ Dask est facultatif : pip install "dask[distributed]".
       <location filename="../plugin/cli.py" />
       <source>show this help message and exit</source>
       <translation>affiche cette aide et quitte</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>must be a whole number, not {value}</source>
+      <translation>doit être un nombre entier, et non {value}</translation>
     </message>
     <message>
       <location filename="../plugin/cli.py" />
@@ -1172,6 +1229,46 @@ Dask est facultatif : pip install "dask[distributed]".
       <location filename="../plugin/cli.py" />
       <source>with Dask: stop once this run has classified N blocks (to fit a job's time limit); run again to resume</source>
       <translation>avec Dask : s'arrête une fois que cette exécution a classé N blocs (pour tenir dans la limite de temps d'une tâche) ; relancez pour reprendre</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>Warning: {message}</source>
+      <translation>Avertissement : {message}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>{option} applies to Dask runs only: add --workers N or --scheduler ADDRESS.</source>
+      <translation>{option} ne s'applique qu'aux exécutions sur Dask : ajoutez --workers N ou --scheduler ADDRESS.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>Wrote '{path}' ({width} x {height} px, method {method}).</source>
+      <translation>Carte écrite dans « {path} » ({width} x {height} px, méthode {method}).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>Wrote '{path}': {classified} block(s) classified, {skipped} found done, in {seconds} s.</source>
+      <translation>Carte écrite dans « {path} » : {classified} bloc(s) classé(s), {skipped} trouvé(s) déjà faits, en {seconds} s.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>imagette: error: {message}</source>
+      <translation>imagette : erreur : {message}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>{problem} The engine needs numpy and rasterio, and torch&gt;=2.3 for model files (.pt): {command} (from the plugin folder: {extras}, or {onnx} for ONNX Runtime alone, which runs exported .onnx models)</source>
+      <translation>{problem} Le moteur a besoin de numpy et de rasterio, et de torch&gt;=2.3 pour les fichiers de modèle (.pt) : {command} (depuis le dossier de l'extension : {extras}, ou {onnx} pour ONNX Runtime seul, qui exécute les modèles .onnx exportés)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>imagette: stopped. Run the same command again to resume a Dask run.</source>
+      <translation>imagette : arrêté. Relancez la même commande pour reprendre une exécution sur Dask.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>imagette: stopped by SIGTERM; no output was replaced. Run the same command again to resume a Dask run.</source>
+      <translation>imagette : arrêté par SIGTERM ; aucune sortie n'a été remplacée. Relancez la même commande pour reprendre une exécution sur Dask.</translation>
     </message>
     <message>
       <location filename="../plugin/deps.py" />
@@ -1542,8 +1639,8 @@ Dask est facultatif : pip install "dask[distributed]".
     <message>
       <location filename="../plugin/engine/assessment.py" />
       <location filename="../plugin/engine/map_classes.py" />
-      <source>Cannot read the classification '{path}': {problem}.</source>
-      <translation>Impossible de lire la classification « {path} » : {problem}.</translation>
+      <source>Cannot read the classification '{path}': {problem}</source>
+      <translation>Impossible de lire la classification « {path} » : {problem}</translation>
     </message>
     <message>
       <location filename="../plugin/engine/assessment.py" />
@@ -1684,7 +1781,7 @@ Dask est facultatif : pip install "dask[distributed]".
     <message>
       <location filename="../plugin/engine/assessment_report.py" />
       <source>Producer's accuracy (recall): share of the reference of a class that the map gives that class (1 − omission error). User's accuracy (precision): share of what the map calls a class that the reference agrees with (1 − commission error). F1: their harmonic mean. Macro-F1: the mean F1 of the classes that have reference. Kappa: agreement beyond what chance would give with the same class shares.</source>
-      <translation>Exactitude du producteur (rappel) : part de la référence d'une classe à laquelle la carte donne cette classe (1 − erreur d'omission). Exactitude de l'utilisateur (précision) : part de ce que la carte range dans une classe avec laquelle la référence s'accorde (1 − erreur de commission). F1 : leur moyenne harmonique. F1 macro : la moyenne des F1 des classes qui ont une référence. Kappa : l'accord au-delà de ce que donnerait le hasard avec les mêmes parts de classes.</translation>
+      <translation>Exactitude du producteur (« rappel » en apprentissage automatique) : part de la référence d'une classe à laquelle la carte donne cette classe (1 − erreur d'omission). Exactitude de l'utilisateur (« précision » en apprentissage automatique) : part de ce que la carte range dans une classe avec laquelle la référence s'accorde (1 − erreur de commission). F1 : leur moyenne harmonique. F1 macro : la moyenne des F1 des classes qui ont une référence. Kappa : l'accord au-delà de ce que donnerait le hasard avec les mêmes parts de classes.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/assessment_report.py" />
@@ -1846,6 +1943,41 @@ Dask est facultatif : pip install "dask[distributed]".
       <translation>fr</translation>
     </message>
     <message>
+      <location filename="../plugin/engine/batches.py" />
+      <source>The dataset '{path}' has labels missing from its class table. Sample the patches again.</source>
+      <translation>Le jeu de données « {path} » a des étiquettes absentes de sa table des classes. Échantillonnez à nouveau les imagettes.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/batches.py" />
+      <source>The dataset '{path}' was sampled by an earlier version of Imagette and has no per-pixel masks, which segmentation networks learn from. Sample the patches again with 'Sample training patches' (or choose a patch classifier).</source>
+      <translation>Le jeu de données « {path} » a été échantillonné par une version antérieure d'Imagette et n'a pas de masques par pixel, dont les réseaux de segmentation apprennent. Échantillonnez à nouveau les imagettes avec « Échantillonner des imagettes d'entraînement » (ou choisissez un classifieur d'imagettes).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/batches.py" />
+      <source>The dataset's masks hold class codes missing from its class table. Sample again.</source>
+      <translation>Les masques du jeu de données contiennent des codes de classe absents de sa table des classes. Échantillonnez à nouveau.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/blocks.py" />
+      <source>the block file</source>
+      <translation>le fichier de bloc</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/blocks.py" />
+      <source>The folder '{parts}' holds blocks of another classification (other raster, model, stride, method or block size). Run again with the same arguments to resume it, or delete the folder to start afresh.</source>
+      <translation>Le dossier « {parts} » contient les blocs d'une autre classification (autre raster, modèle, pas, méthode ou taille de bloc). Relancez avec les mêmes arguments pour la reprendre, ou supprimez le dossier pour repartir de zéro.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/blocks.py" />
+      <source>The model file '{path}' changed since the classification started: its blocks would not form one map. Start the classification again.</source>
+      <translation>Le fichier de modèle « {path} » a changé depuis le début de la classification : ses blocs ne formeraient pas une seule carte. Relancez la classification depuis le début.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/blocks.py" />
+      <source>{count} block(s) of '{parts}' are missing: run the same command again to finish.</source>
+      <translation>{count} bloc(s) de « {parts} » manquent : relancez la même commande pour terminer.</translation>
+    </message>
+    <message>
       <location filename="../plugin/engine/candidates.py" />
       <source>patch crosses the raster edge</source>
       <translation>imagette à cheval sur le bord du raster</translation>
@@ -1977,6 +2109,21 @@ Dask est facultatif : pip install "dask[distributed]".
     </message>
     <message>
       <location filename="../plugin/engine/choices.py" />
+      <source>dense</source>
+      <translation>dense</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>per_patch</source>
+      <translation>par imagette</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
+      <source>per_pixel</source>
+      <translation>par pixel</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
       <source>Auto (PyTorch for a model file .pt, ONNX Runtime for an .onnx file)</source>
       <translation>Auto (PyTorch pour un fichier de modèle .pt, ONNX Runtime pour un fichier .onnx)</translation>
     </message>
@@ -1992,6 +2139,11 @@ Dask est facultatif : pip install "dask[distributed]".
     </message>
     <message>
       <location filename="../plugin/engine/choices.py" />
+      <source>Unknown engine {engine}; choose one of {choices}.</source>
+      <translation>Moteur inconnu {engine} ; choisissez parmi {choices}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/choices.py" />
       <source>PyTorch was asked for, but '{name}' is an ONNX file: PyTorch runs the model files (.pt) that 'Train patch classifier' writes. Choose the engine ONNX Runtime (or Auto) for this file, or give the model file (.pt) it was exported from.</source>
       <translation>PyTorch a été demandé, mais « {name} » est un fichier ONNX : PyTorch exécute les fichiers de modèle (.pt) qu'écrit « Entraîner un classifieur d'imagettes ». Choisissez le moteur ONNX Runtime (ou Auto) pour ce fichier, ou donnez le fichier de modèle (.pt) dont il a été exporté.</translation>
     </message>
@@ -1999,6 +2151,11 @@ Dask est facultatif : pip install "dask[distributed]".
       <location filename="../plugin/engine/choices.py" />
       <source>ONNX Runtime was asked for, but '{name}' is not an ONNX file (.onnx): ONNX Runtime runs models exported from a model file. Export the model first with 'Export model to ONNX' (imagette:exportmodel) and classify the .onnx file, or choose the engine PyTorch (or Auto) for this model file.</source>
       <translation>ONNX Runtime a été demandé, mais « {name} » n'est pas un fichier ONNX (.onnx) : ONNX Runtime exécute les modèles exportés d'un fichier de modèle. Exportez d'abord le modèle avec « Exporter le modèle en ONNX » (imagette:exportmodel) et classez le fichier .onnx, ou choisissez le moteur PyTorch (ou Auto) pour ce fichier de modèle.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/classes.py" />
+      <source>Class code {code} cannot be used: 0 marks 'no class' (nodata) in the classification and codes must lie between 1 and {largest}. Recode that class in the class field, or use a text field.</source>
+      <translation>Le code de classe {code} ne peut pas être utilisé : 0 signifie « aucune classe » (nodata) dans la classification et les codes doivent être compris entre 1 et {largest}. Recodez cette classe dans le champ de classe, ou utilisez un champ texte.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/cross_validation.py" />
@@ -2057,8 +2214,8 @@ Dask est facultatif : pip install "dask[distributed]".
     </message>
     <message>
       <location filename="../plugin/engine/dataset.py" />
-      <source>Cannot read '{path}': {problem}. Sample the patches again.</source>
-      <translation>Impossible de lire « {path} » : {problem}. Échantillonnez à nouveau les imagettes.</translation>
+      <source>Cannot read '{path}': {problem} Sample the patches again.</source>
+      <translation>Impossible de lire « {path} » : {problem} Échantillonnez à nouveau les imagettes.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/dataset.py" />
@@ -2067,8 +2224,43 @@ Dask est facultatif : pip install "dask[distributed]".
     </message>
     <message>
       <location filename="../plugin/engine/dataset.py" />
-      <source>The dataset '{folder}' is incomplete, damaged or was edited after sampling: {problem}. Sample the patches again with 'Sample training patches'.</source>
-      <translation>Le jeu de données « {folder} » est incomplet, endommagé ou a été modifié après l'échantillonnage : {problem}. Échantillonnez à nouveau les imagettes avec « Échantillonner des imagettes d'entraînement ».</translation>
+      <source>{file} has {rows} row(s) for {count} patch(es)</source>
+      <translation>{file} a {rows} ligne(s) pour {count} imagette(s)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/dataset.py" />
+      <source>{file} has shape {shape}, not {expected}</source>
+      <translation>{file} a la forme {shape}, et non {expected}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/dataset.py" />
+      <source>The dataset '{folder}' is incomplete, damaged or was edited after sampling: {problem} Sample the patches again with 'Sample training patches'.</source>
+      <translation>Le jeu de données « {folder} » est incomplet, endommagé ou a été modifié après l'échantillonnage : {problem} Échantillonnez à nouveau les imagettes avec « Échantillonner des imagettes d'entraînement ».</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/dataset.py" />
+      <source>{file} holds {actual} bytes where the metadata (patch count x bands x size x size) needs {expected}</source>
+      <translation>{file} contient {actual} octets là où les métadonnées (nombre d'imagettes x bandes x taille x taille) en demandent {expected}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/dataset.py" />
+      <source>{file} lacks {keys}</source>
+      <translation>il manque {keys} à {file}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/dataset.py" />
+      <source>{file} is malformed ({problem})</source>
+      <translation>{file} est mal formé ({problem})</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/dataset.py" />
+      <source>{file} does not add up ({count} patch(es) of {size} px, {bands} band(s), {means} band mean(s), {deviations} band deviation(s), {classes} class(es))</source>
+      <translation>{file} est incohérent ({count} imagette(s) de {size} px, {bands} bande(s), {means} moyenne(s) de bande, {deviations} écart(s)-type(s) de bande, {classes} classe(s))</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/dense.py" />
+      <source>The model's patch size ({patch} px) leaves no feature map; the model file is damaged.</source>
+      <translation>La taille d'imagette du modèle ({patch} px) ne laisse aucune carte de caractéristiques ; le fichier de modèle est endommagé.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/device.py" />
@@ -2112,6 +2304,56 @@ Dask est facultatif : pip install "dask[distributed]".
       <translation>Périphérique inconnu {device} ; choisissez parmi {choices}.</translation>
     </message>
     <message>
+      <location filename="../plugin/engine/distributed.py" />
+      <source>once</source>
+      <translation>une fois</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/distributed.py" />
+      <source>{count} times</source>
+      <translation>{count} fois</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/distributed.py" />
+      <source>Classifying on a Dask cluster (--workers, --scheduler) needs Dask's distributed scheduler, which is not installed in this Python. Install it with: {command}</source>
+      <translation>Classer sur une grappe Dask (--workers, --scheduler) demande l'ordonnanceur distribué de Dask, qui n'est pas installé dans ce Python. Installez-le avec : {command}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/distributed.py" />
+      <source>Cannot reach the Dask scheduler at '{address}': {problem} Check the address (tcp://host:8786) and that the scheduler is running.</source>
+      <translation>Impossible de joindre l'ordonnanceur Dask à « {address} » : {problem} Vérifiez l'adresse (tcp://host:8786) et que l'ordonnanceur est lancé.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/distributed.py" />
+      <source>Output {width} x {height} px (stride {stride}, {method}), in {total} block(s) of up to {block} x {block} px ({tile} px tiles); {done} done already in '{parts}', {todo} to classify.</source>
+      <translation>Sortie de {width} x {height} px (pas {stride}, {method}), en {total} bloc(s) d'au plus {block} x {block} px (tuiles de {tile} px) ; {done} déjà fait(s) dans « {parts} », {todo} à classer.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/distributed.py" />
+      <source>Block {index} failed {times}: {problem} The blocks done are kept: run the same command again to resume.</source>
+      <translation>Le bloc {index} a échoué {times} : {problem} Les blocs faits sont gardés : relancez la même commande pour reprendre.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/distributed.py" />
+      <source>blocks {done}/{total}</source>
+      <translation>blocs {done}/{total}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/distributed.py" />
+      <source>Stopped after {count} block(s), as asked: run the same command again to classify the {left} left.</source>
+      <translation>Arrêt après {count} bloc(s), comme demandé : relancez la même commande pour classer les {left} restants.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/distributed.py" />
+      <source>Wrote the VRT '{path}' over the block files in '{parts}' (keep them together).</source>
+      <translation>VRT « {path} » écrit au-dessus des fichiers des blocs de « {parts} » (gardez-les ensemble).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/errors.py" />
+      <source>Canceled by the user.</source>
+      <translation>Annulé par l'utilisateur.</translation>
+    </message>
+    <message>
       <location filename="../plugin/engine/fitting.py" />
       <source>A weights file was given but 'no pretraining' was chosen: the file is not used.</source>
       <translation>Un fichier de poids a été donné mais « sans pré-entraînement » a été choisi : le fichier n'est pas utilisé.</translation>
@@ -2144,7 +2386,7 @@ Dask est facultatif : pip install "dask[distributed]".
     <message>
       <location filename="../plugin/engine/fitting.py" />
       <source>, validation loss {loss}, macro-F1 {f1}, accuracy {accuracy}</source>
-      <translation>, perte de validation {loss}, F1 macro {f1}, précision {accuracy}</translation>
+      <translation>, perte de validation {loss}, F1 macro {f1}, précision globale {accuracy}</translation>
     </message>
     <message>
       <location filename="../plugin/engine/fitting.py" />
@@ -2165,6 +2407,82 @@ Dask est facultatif : pip install "dask[distributed]".
       <location filename="../plugin/engine/fitting.py" />
       <source>Mixed precision ({precision}) on the GPU.</source>
       <translation>Précision mixte ({precision}) sur le GPU.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/grid.py" />
+      <source>The extent ({xmin}, {ymin}, {xmax}, {ymax}) does not overlap the raster. Choose an extent inside the raster, or leave it empty to classify the whole raster.</source>
+      <translation>L'emprise ({xmin}, {ymin}, {xmax}, {ymax}) ne recouvre pas le raster. Choisissez une emprise dans le raster, ou laissez-la vide pour classer le raster entier.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <location filename="../plugin/engine/map_classes.py" />
+      <source>the classification</source>
+      <translation>la classification</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>the confidence raster</source>
+      <translation>le raster de confiance</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>unnamed</source>
+      <translation>sans nom</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>The raster '{raster}' has {count} band(s) but the model '{model}' was trained on {trained} band(s) ({names}). Choose a raster with the same bands, in the same order, as the one the model was trained on, or train a model on this raster.</source>
+      <translation>Le raster « {raster} » a {count} bande(s) mais le modèle « {model} » a été entraîné sur {trained} bande(s) ({names}). Choisissez un raster qui a les mêmes bandes, dans le même ordre, que celui sur lequel le modèle a été entraîné, ou entraînez un modèle sur ce raster.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>The raster's pixel size ({width} x {height}) differs from the training raster's ({trained_width} x {trained_height}): objects look smaller or larger to the model than in training, and results may be poor. Resample the raster to the training pixel size for best results.</source>
+      <translation>La taille de pixel du raster ({width} x {height}) diffère de celle du raster d'entraînement ({trained_width} x {trained_height}) : les objets paraissent au modèle plus petits ou plus grands qu'à l'entraînement, et les résultats peuvent être médiocres. Rééchantillonnez le raster à la taille de pixel d'entraînement pour de meilleurs résultats.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>The raster's CRS ({crs}) differs from the training raster's ({trained}). The output is in the raster's CRS; check that pixel sizes and orientation are comparable.</source>
+      <translation>Le SCR du raster ({crs}) diffère de celui du raster d'entraînement ({trained}). La sortie est dans le SCR du raster ; vérifiez que les tailles de pixel et l'orientation sont comparables.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>The raster ({width} x {height} px) is smaller than the model's patch ({patch} px): no patch fits in it. Classify a larger raster.</source>
+      <translation>Le raster ({width} x {height} px) est plus petit que l'imagette du modèle ({patch} px) : aucune imagette n'y tient. Classez un raster plus grand.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>Unknown method {method}; choose one of {choices}.</source>
+      <translation>Méthode inconnue {method} ; choisissez parmi {choices}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>The stride, batch size and tile size must be positive (or 0 for automatic).</source>
+      <translation>Le pas, la taille de lot et la taille de tuile doivent être positifs (ou 0 pour automatique).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>Imagette writes GeoTIFF files: give '{path}' a .tif extension.</source>
+      <translation>Imagette écrit des fichiers GeoTIFF : donnez à « {path} » l'extension .tif.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>An exported patch classifier is evaluated patch by patch: the method choice does not apply.</source>
+      <translation>Un classifieur d'imagettes exporté est évalué imagette par imagette : le choix de la méthode ne s'applique pas.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>Model '{model}': {architecture}, {classes} classes, {patch} px patches. {description}, stride {stride} px: output {width} x {height} pixels of {stride} input pixels, in {tiles} tile(s) of up to {tile} x {tile}.</source>
+      <translation>Modèle « {model} » : {architecture}, {classes} classes, imagettes de {patch} px. {description}, pas de {stride} px : sortie de {width} x {height} pixels de {stride} pixels d'entrée, en {tiles} tuile(s) d'au plus {tile} x {tile}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>No patch fits inside the raster within the extent: the output holds only nodata.</source>
+      <translation>Aucune imagette ne tient dans le raster à l'intérieur de l'emprise : la sortie ne contient que du nodata.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/inference.py" />
+      <source>Classified {megapixels} megapixels in {seconds} s; pixels per class: {counts}.</source>
+      <translation>{megapixels} mégapixels classés en {seconds} s ; pixels par classe : {counts}.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/io.py" />
@@ -2188,8 +2506,8 @@ Dask est facultatif : pip install "dask[distributed]".
     </message>
     <message>
       <location filename="../plugin/engine/io.py" />
-      <source>Cannot read the raster '{path}': {problem}. Check that the file exists and is a raster GDAL can open.</source>
-      <translation>Impossible de lire le raster « {path} » : {problem}. Vérifiez que le fichier existe et que c'est un raster que GDAL peut ouvrir.</translation>
+      <source>Cannot read the raster '{path}': {problem} Check that the file exists and is a raster GDAL can open.</source>
+      <translation>Impossible de lire le raster « {path} » : {problem} Vérifiez que le fichier existe et que c'est un raster que GDAL peut ouvrir.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/io.py" />
@@ -2213,13 +2531,13 @@ Dask est facultatif : pip install "dask[distributed]".
     </message>
     <message>
       <location filename="../plugin/engine/io.py" />
-      <source>Cannot write {what} '{path}': {problem}. Choose a folder where you can write.</source>
-      <translation>Impossible d'écrire {what} « {path} » : {problem}. Choisissez un dossier où vous pouvez écrire.</translation>
+      <source>Cannot write {what} '{path}': {problem} Choose a folder where you can write.</source>
+      <translation>Impossible d'écrire {what} « {path} » : {problem} Choisissez un dossier où vous pouvez écrire.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/io.py" />
-      <source>Cannot write {what} '{path}': {problem}. Choose a file in a folder where you can write.</source>
-      <translation>Impossible d'écrire {what} « {path} » : {problem}. Choisissez un fichier dans un dossier où vous pouvez écrire.</translation>
+      <source>Cannot write {what} '{path}': {problem} Choose a file in a folder where you can write.</source>
+      <translation>Impossible d'écrire {what} « {path} » : {problem} Choisissez un fichier dans un dossier où vous pouvez écrire.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/label_use.py" />
@@ -2243,11 +2561,6 @@ Dask est facultatif : pip install "dask[distributed]".
     </message>
     <message>
       <location filename="../plugin/engine/map_classes.py" />
-      <source>the classification</source>
-      <translation>la classification</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/map_classes.py" />
       <source>The class field '{field}' holds text ({values}), but {map} has no class names to match it to: no category names or attribute table in the file or its .aux.xml, no paletted style with labels in a .qml beside it. Use an integer field holding the map's class codes, or give the map a paletted style with the class names as labels and save it as its default style (.qml).</source>
       <translation>Le champ de classe « {field} » contient du texte ({values}), mais {map} n'a pas de noms de classe auxquels l'associer : ni noms de catégorie ni table attributaire dans le fichier ou son .aux.xml, ni style palette avec des étiquettes dans un .qml à côté. Utilisez un champ entier contenant les codes de classe de la carte, ou donnez à la carte un style palette avec les noms de classe comme étiquettes et enregistrez-le comme son style par défaut (.qml).</translation>
     </message>
@@ -2260,6 +2573,243 @@ Dask est facultatif : pip install "dask[distributed]".
       <location filename="../plugin/engine/map_classes.py" />
       <source>The class value(s) {values} of field '{field}' match no class of {map}, whose classes are: {names}. Names must match exactly, accents and case included: correct the reference's values, or use an integer field of class codes.</source>
       <translation>Les valeurs de classe {values} du champ « {field} » ne correspondent à aucune classe de {map}, dont les classes sont : {names}. Les noms doivent correspondre exactement, accents et casse compris : corrigez les valeurs de la référence, ou utilisez un champ entier de codes de classe.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <source>'{path}' is not {expected}: it is damaged, or it holds objects other than tensors and plain data and was refused for safety, so that no code from it runs ({error}). {fix}</source>
+      <translation>« {path} » n'est pas {expected} : il est endommagé, ou il contient des objets autres que des tenseurs et des données simples et a été refusé par sécurité, pour qu'aucun code venu de lui ne s'exécute ({error}). {fix}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <source>it has no metadata</source>
+      <translation>il n'a pas de métadonnées</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>its metadata lacks {keys}</source>
+      <translation>il manque {keys} à ses métadonnées</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>its metadata is malformed ({problem})</source>
+      <translation>ses métadonnées sont mal formées ({problem})</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <source>its metadata does not add up ({bands} band(s), {means} band mean(s), {deviations} band deviation(s), {classes} class(es), patch size {patch})</source>
+      <translation>ses métadonnées sont incohérentes ({bands} bande(s), {means} moyenne(s) de bande, {deviations} écart(s)-type(s) de bande, {classes} classe(s), taille d'imagette {patch})</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <source>'{path}' is not a valid Imagette model file: {reason}. Choose a file written by 'Train patch classifier', or train the model again.</source>
+      <translation>« {path} » n'est pas un fichier de modèle Imagette valide : {reason}. Choisissez un fichier écrit par « Entraîner un classifieur d'imagettes », ou entraînez à nouveau le modèle.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <source>The model file '{path}' does not exist. Choose a file written by 'Train patch classifier'.</source>
+      <translation>Le fichier de modèle « {path} » n'existe pas. Choisissez un fichier écrit par « Entraîner un classifieur d'imagettes ».</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <source>a valid Imagette model file</source>
+      <translation>un fichier de modèle Imagette valide</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <source>Train the model again with 'Train patch classifier'.</source>
+      <translation>Entraînez à nouveau le modèle avec « Entraîner un classifieur d'imagettes ».</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <source>it was not written by Imagette</source>
+      <translation>il n'a pas été écrit par Imagette</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <source>'{path}' is an Imagette model of format version {version} with architecture {architecture}, which this version of Imagette cannot read. Update the plugin or train again.</source>
+      <translation>« {path} » est un modèle Imagette de version de format {version}, d'architecture {architecture}, que cette version d'Imagette ne sait pas lire. Mettez l'extension à jour ou entraînez à nouveau.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <source>it holds no weights</source>
+      <translation>il ne contient aucun poids</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/modelfile.py" />
+      <source>its weights do not match its architecture ({problem})</source>
+      <translation>ses poids ne correspondent pas à son architecture ({problem})</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_export.py" />
+      <source>segmentation</source>
+      <translation>segmentation</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_export.py" />
+      <source>patch classifier</source>
+      <translation>classifieur d'imagettes</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_export.py" />
+      <source>Deepness runs segmentation networks only (its 'Segmentor' models, one class per pixel), and this model is a patch classifier ({architecture}: one class per patch). Export it in the Imagette format (FORMAT 0) to classify with it through ONNX Runtime, or train a U-Net (ARCHITECTURE 'U-Net') on the same dataset to use it in Deepness.</source>
+      <translation>Deepness n'exécute que des réseaux de segmentation (ses modèles « Segmentor », une classe par pixel), et ce modèle est un classifieur d'imagettes ({architecture} : une classe par imagette). Exportez-le au format Imagette (FORMAT 0) pour classer avec lui via ONNX Runtime, ou entraînez un U-Net (ARCHITECTURE « U-Net ») sur le même jeu de données pour l'utiliser dans Deepness.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_export.py" />
+      <source>Unknown ONNX flavour {flavour}; choose one of {choices}.</source>
+      <translation>Format ONNX inconnu {flavour} ; choisissez parmi {choices}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_export.py" />
+      <source>ONNX models are .onnx files: give '{path}' the .onnx extension.</source>
+      <translation>Les modèles ONNX sont des fichiers .onnx : donnez à « {path} » l'extension .onnx.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_export.py" />
+      <source>Exporting to ONNX needs the '{package}' package, which cannot be imported here ({problem}). Install it into this Python with:  {command}</source>
+      <translation>L'export en ONNX demande le paquet « {package} », qui ne peut pas être importé ici ({problem}). Installez-le dans ce Python avec :  {command}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_export.py" />
+      <source>Exporting '{model}' ({architecture}, {kind}, {bands} band(s), {classes} classes) as ONNX, {flavour} flavour.</source>
+      <translation>Export de « {model} » ({architecture}, {kind}, {bands} bande(s), {classes} classes) en ONNX, au format {flavour}.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_export.py" />
+      <source>Deepness: tiles of {size} x {size} px overlapping by {overlap} %, class names in its legend, probability threshold and small-area removal off.</source>
+      <translation>Deepness : tuiles de {size} x {size} px se recouvrant de {overlap} %, noms des classes dans sa légende, seuil de probabilité et suppression des petites surfaces désactivés.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_export.py" />
+      <source>The training raster's CRS is not in metres (or is unknown): the file carries no resolution, and Deepness will ask for the pixel size to process at (it needs a raster in a projected CRS).</source>
+      <translation>Le SCR du raster d'entraînement n'est pas en mètres (ou est inconnu) : le fichier ne porte pas de résolution, et Deepness demandera la taille de pixel à laquelle traiter (il lui faut un raster dans un SCR projeté).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_export.py" />
+      <source>Input: band values normalised with the metadata's mean and std, NCHW float32, tiles of any height and width; output: class logits per pixel.</source>
+      <translation>Entrée : valeurs des bandes normalisées avec la moyenne et l'écart-type des métadonnées, NCHW float32, tuiles de toute hauteur et largeur ; sortie : logits des classes par pixel.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_export.py" />
+      <source>Input: band values normalised with the metadata's mean and std, NCHW float32, patches of {size} x {size} px; output: class logits per patch.</source>
+      <translation>Entrée : valeurs des bandes normalisées avec la moyenne et l'écart-type des métadonnées, NCHW float32, imagettes de {size} x {size} px ; sortie : logits des classes par imagette.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_tiles.py" />
+      <source>CUDA was asked for, but this ONNX Runtime has no CUDA provider (it is the CPU build, or the CUDA libraries are missing). Install onnxruntime-gpu, or choose the CPU.</source>
+      <translation>CUDA a été demandé, mais cet ONNX Runtime n'a pas de fournisseur d'exécution CUDA (c'est la version CPU, ou les bibliothèques CUDA manquent). Installez onnxruntime-gpu, ou choisissez le CPU.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_tiles.py" />
+      <source>Classifying with an ONNX model needs onnxruntime, which cannot be imported here ({problem}). Install it into this Python with:  {command}</source>
+      <translation>Classer avec un modèle ONNX demande onnxruntime, qui ne peut pas être importé ici ({problem}). Installez-le dans ce Python avec :  {command}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_tiles.py" />
+      <source>'{path}' was exported in the {flavour} format, for that program (it takes and gives other values than Imagette's own format). Export the model again in the Imagette format (FORMAT 0) to classify with it here.</source>
+      <translation>« {path} » a été exporté au format {flavour}, pour ce programme (il prend et donne d'autres valeurs que le format propre d'Imagette). Exportez à nouveau le modèle au format Imagette (FORMAT 0) pour classer avec lui ici.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_tiles.py" />
+      <source>per-pixel segmentation with a halo of {halo} px, through ONNX Runtime</source>
+      <translation>segmentation par pixel avec un halo de {halo} px, via ONNX Runtime</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_tiles.py" />
+      <source>method {method}, {batch} patches per batch, through ONNX Runtime</source>
+      <translation>méthode {method}, {batch} imagettes par lot, via ONNX Runtime</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_tiles.py" />
+      <source>The raster has {count} band(s) but the model '{model}' was trained on {trained}. Choose a raster with the same bands, in the same order, as the training raster.</source>
+      <translation>Le raster a {count} bande(s) mais le modèle « {model} » a été entraîné sur {trained}. Choisissez un raster qui a les mêmes bandes, dans le même ordre, que le raster d'entraînement.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>The ONNX file '{path}' does not exist. Choose a file written by 'Export model to ONNX'.</source>
+      <translation>Le fichier ONNX « {path} » n'existe pas. Choisissez un fichier écrit par « Exporter le modèle en ONNX ».</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>Reading an ONNX model needs the onnxruntime package (or onnx). Install it with:  {command}</source>
+      <translation>Lire un modèle ONNX demande le paquet onnxruntime (ou onnx). Installez-le avec :  {command}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>'{path}' is not a valid ONNX model: it is damaged or not an ONNX file ({problem}). Export the model again with 'Export model to ONNX'.</source>
+      <translation>« {path} » n'est pas un modèle ONNX valide : il est endommagé ou n'est pas un fichier ONNX ({problem}). Exportez à nouveau le modèle avec « Exporter le modèle en ONNX ».</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>it is a Deepness model (model_type {type}) without Imagette's metadata, which this version of Imagette cannot classify with yet</source>
+      <translation>c'est un modèle Deepness (model_type {type}) sans les métadonnées d'Imagette, avec lequel cette version d'Imagette ne sait pas encore classer</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>its metadata lacks Imagette's keys ({keys}): it was not written by Imagette's export</source>
+      <translation>il manque à ses métadonnées les clés d'Imagette ({keys}) : il n'a pas été écrit par l'export d'Imagette</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>its metadata does not add up ({bands} band(s), {means} mean(s), {classes} class(es))</source>
+      <translation>ses métadonnées sont incohérentes ({bands} bande(s), {means} moyenne(s), {classes} classe(s))</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>its kind of network {kind} is unknown</source>
+      <translation>son type de réseau {kind} est inconnu</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>'{path}' is an Imagette ONNX model of format version {version}, which this version of Imagette cannot read. Update the plugin, or export the model again.</source>
+      <translation>« {path} » est un modèle ONNX Imagette de version de format {version}, que cette version d'Imagette ne sait pas lire. Mettez l'extension à jour, ou exportez à nouveau le modèle.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>'{path}' is not an ONNX model exported by Imagette: {problem}. Choose a file written by 'Export model to ONNX'.</source>
+      <translation>« {path} » n'est pas un modèle ONNX exporté par Imagette : {problem}. Choisissez un fichier écrit par « Exporter le modèle en ONNX ».</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/outputs.py" />
+      <source>Could not write {what} '{target}': the disk is full.</source>
+      <translation>Impossible d'écrire {what} « {target} » : le disque est plein.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/outputs.py" />
+      <source>Could not write {what} '{target}': the disk is full (only {free} free).</source>
+      <translation>Impossible d'écrire {what} « {target} » : le disque est plein (seulement {free} libres).</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/outputs.py" />
+      <source>Free some space on that disk, or choose a folder on another disk, and run again.</source>
+      <translation>Libérez de l'espace sur ce disque, ou choisissez un dossier sur un autre disque, puis relancez.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/outputs.py" />
+      <source>Could not write {what} '{target}': {problem}</source>
+      <translation>Impossible d'écrire {what} « {target} » : {problem}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/outputs.py" />
+      <source>Could not write {what} '{target}'.</source>
+      <translation>Impossible d'écrire {what} « {target} ».</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/outputs.py" />
+      <source>Check that the disk or network drive is still there and can be written, and run again.</source>
+      <translation>Vérifiez que le disque ou le lecteur réseau est toujours là et accessible en écriture, puis relancez.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/outputs.py" />
+      <source>Nothing was replaced: a file of that name from an earlier run is unchanged, with its .aux.xml and .qml.</source>
+      <translation>Rien n'a été remplacé : un fichier de ce nom issu d'une exécution précédente est inchangé, avec ses .aux.xml et .qml.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/outputs.py" />
+      <source>the file on disk does not hold the pixels written to it</source>
+      <translation>le fichier sur le disque ne contient pas les pixels qui y ont été écrits</translation>
     </message>
     <message>
       <location filename="../plugin/engine/pretrained.py" />
@@ -2285,6 +2835,16 @@ Dask est facultatif : pip install "dask[distributed]".
       <location filename="../plugin/engine/pretrained.py" />
       <source>The weights file '{path}' does not exist.</source>
       <translation>Le fichier de poids « {path} » n'existe pas.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>a valid weights file</source>
+      <translation>un fichier de poids valide</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/pretrained.py" />
+      <source>Use a checkpoint saved as a state_dict (torch.save(model.state_dict(), path)).</source>
+      <translation>Utilisez un point de contrôle enregistré comme state_dict (torch.save(model.state_dict(), path)).</translation>
     </message>
     <message>
       <location filename="../plugin/engine/pretrained.py" />
@@ -2434,17 +2994,17 @@ Dask est facultatif : pip install "dask[distributed]".
     <message>
       <location filename="../plugin/engine/report.py" />
       <source>Row-normalised (recall on the diagonal)</source>
-      <translation>Normalisée par ligne (rappel sur la diagonale)</translation>
+      <translation>Normalisée par ligne (exactitude du producteur sur la diagonale)</translation>
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />
       <source>precision</source>
-      <translation>précision</translation>
+      <translation>exactitude de l'utilisateur</translation>
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />
       <source>recall</source>
-      <translation>rappel</translation>
+      <translation>exactitude du producteur</translation>
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />
@@ -2542,7 +3102,7 @@ Dask est facultatif : pip install "dask[distributed]".
     <message>
       <location filename="../plugin/engine/report.py" />
       <source>accuracy</source>
-      <translation>précision</translation>
+      <translation>précision globale</translation>
     </message>
     <message>
       <location filename="../plugin/engine/report.py" />
@@ -2777,7 +3337,7 @@ Dask est facultatif : pip install "dask[distributed]".
     <message>
       <location filename="../plugin/engine/scoring.py" />
       <source>The dataset has no validation patches: accuracy, macro-F1 and kappa are unavailable and early stopping was off (the last epoch is kept). Sample again with a validation fraction above 0 to measure the model.</source>
-      <translation>Le jeu de données n'a pas d'imagettes de validation : précision, F1 macro et kappa sont indisponibles et l'arrêt précoce était désactivé (la dernière époque est gardée). Échantillonnez à nouveau avec une fraction de validation supérieure à 0 pour mesurer le modèle.</translation>
+      <translation>Le jeu de données n'a pas d'imagettes de validation : précision globale, F1 macro et kappa sont indisponibles et l'arrêt précoce était désactivé (la dernière époque est gardée). Échantillonnez à nouveau avec une fraction de validation supérieure à 0 pour mesurer le modèle.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/scoring.py" />
@@ -2797,12 +3357,12 @@ Dask est facultatif : pip install "dask[distributed]".
     <message>
       <location filename="../plugin/engine/scoring.py" />
       <source>  {code} '{name}': precision {precision}, recall {recall}, F1 {f1}, {support} {unit}.</source>
-      <translation>  {code} « {name} » : précision {precision}, rappel {recall}, F1 {f1}, {support} {unit}.</translation>
+      <translation>  {code} « {name} » : exactitude de l'utilisateur {precision}, exactitude du producteur {recall}, F1 {f1}, {support} {unit}.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/scoring.py" />
       <source>'{name}' (F1 {f1}, recall {recall})</source>
-      <translation>« {name} » (F1 {f1}, rappel {recall})</translation>
+      <translation>« {name} » (F1 {f1}, exactitude du producteur {recall})</translation>
     </message>
     <message>
       <location filename="../plugin/engine/scoring.py" />
@@ -2843,6 +3403,61 @@ Dask est facultatif : pip install "dask[distributed]".
       <location filename="../plugin/engine/scoring.py" />
       <source>Few {labels} scored for {classes}: the map-level scores of these classes rest on too few {labels} to be more than rough, and the interval below understates it. Add more {labels} of them{remedy}</source>
       <translation>Peu de {labels} évalués pour {classes} : les scores de la carte pour ces classes reposent sur trop peu de {labels} pour être plus qu'approximatifs, et l'intervalle ci-dessous le sous-estime. Ajoutez d'autres {labels} de ces classes{remedy}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/tiles.py" />
+      <source>The GPU ran out of memory even for one output pixel at a time. Close other programs using the GPU, or choose the CPU as device, and run again.</source>
+      <translation>Le GPU a manqué de mémoire même pour un pixel de sortie à la fois. Fermez les autres programmes qui utilisent le GPU, ou choisissez le CPU comme périphérique, puis relancez.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/tiles.py" />
+      <source>method {method}, {batch} patches per batch</source>
+      <translation>méthode {method}, {batch} imagettes par lot</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/tiles.py" />
+      <source>method {method}</source>
+      <translation>méthode {method}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/tiles.py" />
+      <source>The GPU ran out of memory even with batches of 1 patch. Close other programs using the GPU, or choose the CPU as device, and run again.</source>
+      <translation>Le GPU a manqué de mémoire même avec des lots d'une imagette. Fermez les autres programmes qui utilisent le GPU, ou choisissez le CPU comme périphérique, puis relancez.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/tiles.py" />
+      <source>The GPU ran out of memory: batches of {batch} patches from now on, and classification goes on. Set the batch size (BATCH_SIZE) to {batch} to start there next time.</source>
+      <translation>Le GPU a manqué de mémoire : lots de {batch} imagettes désormais, et la classification continue. Réglez la taille de lot (BATCH_SIZE) à {batch} pour partir de là la prochaine fois.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/tiles.py" />
+      <source>The GPU ran out of memory: tiles of {side} x {side} output pixels from now on, and classification goes on. Set the batch size (BATCH_SIZE) to {batch} to start there next time.</source>
+      <translation>Le GPU a manqué de mémoire : tuiles de {side} x {side} pixels de sortie désormais, et la classification continue. Réglez la taille de lot (BATCH_SIZE) à {batch} pour partir de là la prochaine fois.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/tiles.py" />
+      <source>Dense tiles that fit in memory ({tile} x {tile} output pixels, read with the network's receptive field of {margin} px around them) would cost more than evaluating their patches one by one at this stride: evaluating per patch instead.</source>
+      <translation>Des tuiles denses qui tiennent en mémoire ({tile} x {tile} pixels de sortie, lues avec le champ réceptif du réseau, {margin} px autour d'elles) coûteraient plus que d'évaluer leurs imagettes une par une à ce pas : évaluation par imagette à la place.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/tiles.py" />
+      <source>per-pixel segmentation with a halo of {halo} px</source>
+      <translation>segmentation par pixel avec un halo de {halo} px</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/tiles.py" />
+      <source>The GPU ran out of memory: tiles of {side} x {side} output pixels from now on, and classification goes on.</source>
+      <translation>Le GPU a manqué de mémoire : tuiles de {side} x {side} pixels de sortie désormais, et la classification continue.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/tiles.py" />
+      <source>A segmentation network classifies every pixel at once: the method choice does not apply.</source>
+      <translation>Un réseau de segmentation classe tous les pixels à la fois : le choix de la méthode ne s'applique pas.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/tiles.py" />
+      <source>The GPU ran out of memory while loading the network. Close other programs using the GPU, or choose the CPU as device, and run again.</source>
+      <translation>Le GPU a manqué de mémoire au chargement du réseau. Fermez les autres programmes qui utilisent le GPU, ou choisissez le CPU comme périphérique, puis relancez.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/trained_model.py" />
@@ -2906,8 +3521,8 @@ Dask est facultatif : pip install "dask[distributed]".
     </message>
     <message>
       <location filename="../plugin/engine/training.py" />
-      <source>The model was written to '{model}', but the report '{report}' could not be written: {problem}. Free some space or choose another folder for the report; the model is complete.</source>
-      <translation>Le modèle a été écrit dans « {model} », mais le rapport « {report} » n'a pas pu être écrit : {problem}. Libérez de l'espace ou choisissez un autre dossier pour le rapport ; le modèle est complet.</translation>
+      <source>The model was written to '{model}', but the report '{report}' could not be written: {problem} Free some space or choose another folder for the report; the model is complete.</source>
+      <translation>Le modèle a été écrit dans « {model} », mais le rapport « {report} » n'a pas pu être écrit : {problem} Libérez de l'espace ou choisissez un autre dossier pour le rapport ; le modèle est complet.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/training.py" />

@@ -6,7 +6,8 @@
 
 Installed by `pip install ".[torch]"` (or ".[onnx]") from the plugin folder (console script `imagette`), or run as
 `python3 -m imagette` with the plugin folder's parent on the path. Imports neither QGIS nor, unless
-asked for a cluster, Dask. Errors are the engine's messages, on stderr, with exit status 2.
+asked for a cluster, Dask. Errors are the engine's messages, on stderr, with exit status 2. Everything it prints, its
+help and argparse's errors included, is in the system locale's language (engine/i18n.use_locale).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from .engine.choices import ENGINES
+from .engine.choices import ENGINES, method_name
 from .engine.i18n import tr, tr_noop, use_locale
 
 EXIT_ERROR = 2
@@ -45,6 +46,34 @@ written as OUTPUT's name with .vrt over the part files (kept) instead of one Geo
 Dask is optional: pip install "dask[distributed]".
 """)
 
+# argparse's own words for the errors it prints (a missing or unknown argument, a bad choice or value), which argparse
+# looks up through gettext, whose catalogues for argparse Imagette does not ship: _argparse_words() has argparse look
+# them up in Imagette's translation instead. The texts are argparse's (Python 3.9 to 3.13), %-fields included.
+ARGPARSE_WORDS = (
+    tr_noop("%(prog)s: error: %(message)s\n"),
+    tr_noop("the following arguments are required: %s"),
+    tr_noop("unrecognized arguments: %s"),
+    tr_noop("argument %(argument_name)s: %(message)s"),
+    tr_noop("invalid choice: %(value)r (choose from %(choices)s)"),
+    tr_noop("invalid %(type)s value: %(value)r"),
+    tr_noop("not allowed with argument %s"),
+    tr_noop("expected one argument"),
+    tr_noop("ignored explicit argument %r"),
+    tr_noop("ambiguous option: %(option)s could match %(matches)s"),
+)
+
+
+@contextmanager
+def _argparse_words() -> Iterator[None]:
+    """While the command line is parsed, argparse's words (ARGPARSE_WORDS) in the command's language: argparse reads
+    them through its module's `_` (gettext's), which points at tr() meanwhile; English again afterwards."""
+    english = argparse._
+    argparse._ = tr
+    try:
+        yield
+    finally:
+        argparse._ = english
+
 
 class _Formatter(argparse.HelpFormatter):
     """argparse's help with its own "usage:" in the command's language: argparse takes it from gettext, whose
@@ -67,7 +96,10 @@ def _options(parser: argparse.ArgumentParser):
 
 
 def _positive(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(tr("must be a whole number, not {value}").format(value=repr(text))) from None
     if value < 1:
         raise argparse.ArgumentTypeError(tr("must be 1 or more, not {value}").format(value=value))
     return value
@@ -189,7 +221,7 @@ class _Printer:
                 print(message, file=sys.stderr, flush=True)
 
             def warning(self, message: str) -> None:
-                print(f"Warning: {message}", file=sys.stderr, flush=True)
+                print(tr("Warning: {message}").format(message=message), file=sys.stderr, flush=True)
 
             def set_percent(self, percent: float) -> None:
                 if percent >= self.last + 10 or percent >= 100 > self.last:
@@ -227,9 +259,17 @@ def classify(args: argparse.Namespace) -> int:
             ("--stop-after", args.stop_after),
         ):
             if given:
-                raise ImagetteError(f"{option} applies to Dask runs only: add --workers N or --scheduler ADDRESS.")
+                raise ImagetteError(
+                    tr("{option} applies to Dask runs only: add --workers N or --scheduler ADDRESS.").format(
+                        option=option
+                    )
+                )
         result = classify_raster(config, progress, style=write_style)
-        _echo(f"Wrote '{result.output_path}' ({result.width} x {result.height} px, method {result.method}).")
+        _echo(
+            tr("Wrote '{path}' ({width} x {height} px, method {method}).").format(
+                path=result.output_path, width=result.width, height=result.height, method=method_name(result.method)
+            )
+        )
         return 0
     from .engine.blocks import DEFAULT_BLOCK
     from .engine.distributed import classify_distributed
@@ -247,8 +287,9 @@ def classify(args: argparse.Namespace) -> int:
     )
     if run.output_path is not None:
         _echo(
-            f"Wrote '{run.output_path}': {run.classified} block(s) classified, {run.skipped} found done, "
-            f"in {run.seconds:.1f} s."
+            tr("Wrote '{path}': {classified} block(s) classified, {skipped} found done, in {seconds} s.").format(
+                path=run.output_path, classified=run.classified, skipped=run.skipped, seconds=f"{run.seconds:.1f}"
+            )
         )
     return 0
 
@@ -284,32 +325,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Runs the command; returns the exit status (0, 2 for an error whose message is printed, 130 after Ctrl+C,
     143 after SIGTERM)."""
     use_locale()  # the help and the engine's words in the system's language (LANG), English without its .ts
-    args = build_parser().parse_args(argv)
+    with _argparse_words():
+        args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    from .engine.errors import ImagetteError  # imports nothing else
+    from .engine.errors import ImagetteError, sentence  # imports nothing else (but engine.i18n)
 
     try:
         with _sigterm_stops_cleanly():
             return classify(args)
     except ImagetteError as error:
-        print(f"imagette: error: {error}", file=sys.stderr)
+        print(tr("imagette: error: {message}").format(message=error), file=sys.stderr)
         return EXIT_ERROR
     except ModuleNotFoundError as error:
         if error.name not in ("numpy", "rasterio", "torch"):
             raise
-        print(
-            f"imagette: error: {error}. The engine needs numpy and rasterio, and torch>=2.3 for model files (.pt): "
-            'pip install numpy rasterio torch (from the plugin folder: pip install ".[torch]", or ".[onnx]" for ONNX '
-            "Runtime alone, which runs exported .onnx models)",
-            file=sys.stderr,
+        missing = tr(
+            "{problem} The engine needs numpy and rasterio, and torch>=2.3 for model files (.pt): {command} (from the "
+            "plugin folder: {extras}, or {onnx} for ONNX Runtime alone, which runs exported .onnx models)"
+        ).format(
+            problem=sentence(error),
+            command="pip install numpy rasterio torch",
+            extras='pip install ".[torch]"',
+            onnx='".[onnx]"',
         )
+        print(tr("imagette: error: {message}").format(message=missing), file=sys.stderr)
         return EXIT_ERROR
     except KeyboardInterrupt:
-        print("imagette: stopped. Run the same command again to resume a Dask run.", file=sys.stderr)
+        print(tr("imagette: stopped. Run the same command again to resume a Dask run."), file=sys.stderr)
         return 130
     except Terminated:
         print(
-            "imagette: stopped by SIGTERM; no output was replaced. Run the same command again to resume a Dask run.",
+            tr(
+                "imagette: stopped by SIGTERM; no output was replaced. Run the same command again to resume a Dask run."
+            ),
             file=sys.stderr,
         )
         return 128 + signal.SIGTERM

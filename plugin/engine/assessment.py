@@ -16,7 +16,7 @@ from .area_estimates import stratified_estimates
 from .assessment_report import write_assessment_report
 from .assessment_result import AssessmentConfig, AssessmentResult
 from .classes import palette_color
-from .errors import ImagetteError
+from .errors import ImagetteError, sentence
 from .geometry import Geometry, geometry_bounds
 from .i18n import tr, tr_noop
 from .map_classes import MapClass, map_classes
@@ -214,8 +214,8 @@ def assess_accuracy(config: AssessmentConfig, progress: Progress | None = None) 
         src = rasterio.open(config.classification_path)
     except rasterio.errors.RasterioIOError as error:
         raise ImagetteError(
-            tr("Cannot read the classification '{path}': {problem}.").format(
-                path=config.classification_path, problem=error
+            tr("Cannot read the classification '{path}': {problem}").format(
+                path=config.classification_path, problem=sentence(error)
             )
         ) from error
     notes: list[str] = []

@@ -19,6 +19,7 @@ import numpy as np
 
 from . import dataset as ds
 from .errors import ImagetteError
+from .i18n import tr
 
 PREFETCH = 3  # batches prepared ahead of the network
 UNLABELLED = -1  # target of a pixel no feature labels: ignored by the loss and the scores
@@ -48,7 +49,9 @@ class PatchTargets:
         targets = np.searchsorted(codes, dataset.labels)
         if dataset.labels.size and (targets.max() >= codes.size or not np.array_equal(codes[targets], dataset.labels)):
             raise ImagetteError(
-                f"The dataset '{dataset.path}' has labels missing from its class table. Sample the patches again."
+                tr("The dataset '{path}' has labels missing from its class table. Sample the patches again.").format(
+                    path=dataset.path
+                )
             )
         self.targets = targets.astype(np.int64)
 
@@ -68,9 +71,11 @@ class PixelTargets:
     def __init__(self, dataset: ds.Dataset) -> None:
         if dataset.masks is None:
             raise ImagetteError(
-                f"The dataset '{dataset.path}' was sampled by an earlier version of Imagette and has no per-pixel "
-                "masks, which segmentation networks learn from. Sample the patches again with 'Sample training "
-                "patches' (or choose a patch classifier)."
+                tr(
+                    "The dataset '{path}' was sampled by an earlier version of Imagette and has no per-pixel masks, "
+                    "which segmentation networks learn from. Sample the patches again with 'Sample training patches' "
+                    "(or choose a patch classifier)."
+                ).format(path=dataset.path)
             )
         self.masks = dataset.masks
         codes = [entry.code for entry in dataset.classes]
@@ -80,7 +85,7 @@ class PixelTargets:
     def __call__(self, indices: np.ndarray) -> np.ndarray:
         masks = np.asarray(self.masks[indices])
         if masks.size and masks.max() >= self.lookup.size:
-            raise ImagetteError("The dataset's masks hold class codes missing from its class table. Sample again.")
+            raise ImagetteError(tr("The dataset's masks hold class codes missing from its class table. Sample again."))
         return self.lookup[masks]
 
     def counts(self, indices: np.ndarray, num_classes: int) -> np.ndarray:

@@ -43,7 +43,17 @@ from .companions import COMPANIONS, write_companions
 from .errors import ImagetteError
 from .geotiff import add_class_table, block_size, class_dtype, create_class_raster, create_confidence_raster
 from .grid import OutputGrid, tiles
-from .inference import InferenceConfig, checked_model, configured_classifier, open_model, to_codes, use_cpu_threads
+from .i18n import tr, tr_noop
+from .inference import (
+    CLASSIFICATION,
+    CONFIDENCE,
+    InferenceConfig,
+    checked_model,
+    configured_classifier,
+    open_model,
+    to_codes,
+    use_cpu_threads,
+)
 from .io import open_raster, replaced_atomically
 from .onnx_tiles import OnnxModel, OnnxTiles
 from .outputs import check_class_raster, check_confidence_raster, writing
@@ -60,7 +70,7 @@ DEFAULT_BLOCK = 1024  # output pixels per block side
 # 6 minutes per 10^10 pixels (a 100 000 x 100 000 px map), and needs the map's size again in free disk.
 VRT_THRESHOLD = 10**10
 PLAN_FILE = "plan.json"
-PART = "block file"  # a part file, as messages name it
+PART = tr_noop("the block file")  # a part file, as messages name it (outputs.write_failure translates it)
 
 
 @dataclass(frozen=True)
@@ -159,8 +169,11 @@ def prepare_parts(plan: BlockPlan, parts: Path) -> list[int]:
     if recorded.exists():
         if recorded.read_text(encoding="utf-8") != plan.to_json():
             raise ImagetteError(
-                f"The folder '{parts}' holds blocks of another classification (other raster, model, stride, method or "
-                "block size). Run again with the same arguments to resume it, or delete the folder to start afresh."
+                tr(
+                    "The folder '{parts}' holds blocks of another classification (other raster, model, stride, method "
+                    "or block size). Run again with the same arguments to resume it, or delete the folder to start "
+                    "afresh."
+                ).format(parts=parts)
             )
     else:
         with replaced_atomically(recorded) as temporary:
@@ -176,8 +189,10 @@ def _classifier(plan: BlockPlan, src, threads: int) -> TileClassifier | OnnxTile
     mtime = os.stat(plan.model_path).st_mtime_ns
     if mtime != plan.model_mtime_ns:
         raise ImagetteError(
-            f"The model file '{plan.model_path}' changed since the classification started: its blocks would not form "
-            "one map. Start the classification again."
+            tr(
+                "The model file '{path}' changed since the classification started: its blocks would not form one map. "
+                "Start the classification again."
+            ).format(path=plan.model_path)
         )
     key: tuple = (plan.model_path, mtime, plan.raster_path, plan.device, plan.request_method, plan.batch, plan.tile)
     key += (plan.stride, plan.extent, threads)
@@ -288,7 +303,11 @@ def assemble(
     progress = progress or Progress()
     missing = _missing(plan, parts)
     if missing:
-        raise ImagetteError(f"{len(missing)} block(s) of '{parts}' are missing: run the same command again to finish.")
+        raise ImagetteError(
+            tr("{count} block(s) of '{parts}' are missing: run the same command again to finish.").format(
+                count=len(missing), parts=parts
+            )
+        )
     grid = plan.output_grid
     output_path = Path(output_path)
     with open_raster(plan.raster_path) as src:
@@ -301,7 +320,7 @@ def assemble(
         block=block_size(plan.tile),
     )
     blocks = plan.blocks()
-    what, confidence_what = "classification", "confidence raster"
+    what, confidence_what = CLASSIFICATION, CONFIDENCE
     with ExitStack() as staged:
         temporary = staged.enter_context(replaced_atomically(output_path, COMPANIONS))
         found: dict[int, int] = {}
@@ -344,7 +363,11 @@ def write_vrt(
     """
     missing = _missing(plan, parts)
     if missing:
-        raise ImagetteError(f"{len(missing)} block(s) of '{parts}' are missing: run the same command again to finish.")
+        raise ImagetteError(
+            tr("{count} block(s) of '{parts}' are missing: run the same command again to finish.").format(
+                count=len(missing), parts=parts
+            )
+        )
     vrt_path = Path(vrt_path)
     grid = plan.output_grid
     with open_raster(plan.raster_path) as src:

@@ -63,6 +63,8 @@ PATCHES_PER_EPOCH = 2048
 METHODS = ("dense", "per_patch")
 METHOD_LABELS = (tr_noop("Dense (fast)"), tr_noop("Per-patch (exact reference, slow)"))
 SEGMENTATION_METHOD = "per_pixel"
+# How the log and messages name a method: the English is the id, which the GeoTIFF's IMAGETTE_METHOD tag keeps.
+METHOD_NAMES = {"dense": tr_noop("dense"), "per_patch": tr_noop("per_patch"), "per_pixel": tr_noop("per_pixel")}
 
 # imagette:classifyraster ENGINE and `imagette classify --engine`: what runs the network. Each runs its own files:
 # PyTorch the model files training writes (.pt), ONNX Runtime those exported from them (.onnx); auto follows the file.
@@ -75,6 +77,11 @@ ENGINE_LABELS = (
 PYTORCH, ONNX_RUNTIME = ENGINES[1:]
 
 MIN_PATCH_SIZE = 8  # every network halves its input 3 times: sampling and training refuse smaller patches
+
+
+def method_name(method: str) -> str:
+    """A method's name in messages, in the person's language."""
+    return tr(METHOD_NAMES[method]) if method in METHOD_NAMES else method
 
 
 def is_segmentation(architecture: str) -> bool:
@@ -91,7 +98,11 @@ def engine_for(model_path: str, engine: str = ENGINES[0]) -> str:
     from .onnxfile import EXTENSION  # the ONNX file's owner; imported here, as it needs numpy
 
     if engine not in ENGINES:
-        raise ImagetteError(f"Unknown engine {engine!r}; choose one of {', '.join(ENGINES)}.")
+        raise ImagetteError(
+            tr("Unknown engine {engine}; choose one of {choices}.").format(
+                engine=repr(engine), choices=", ".join(ENGINES)
+            )
+        )
     name = Path(model_path).name
     onnx = Path(model_path).suffix.lower() == EXTENSION
     if engine == PYTORCH and onnx:

@@ -10,6 +10,7 @@ from functools import lru_cache
 import numpy as np
 
 from .errors import ImagetteError
+from .i18n import tr
 
 # Qualitative colours that stay distinct on a map and for most colour-blind readers
 # (Okabe-Ito first, then a few darker extras).
@@ -123,8 +124,10 @@ def codes_for_names(names: Iterable[str]) -> dict[str, int]:
 def check_code(code: int) -> None:
     if code == NODATA_CODE or code < 0 or code > MAX_CODE:
         raise ImagetteError(
-            f"Class code {code} cannot be used: 0 marks 'no class' (nodata) in the classification and codes "
-            f"must lie between 1 and {MAX_CODE}. Recode that class in the class field, or use a text field."
+            tr(
+                "Class code {code} cannot be used: 0 marks 'no class' (nodata) in the classification and codes must "
+                "lie between 1 and {largest}. Recode that class in the class field, or use a text field."
+            ).format(code=code, largest=MAX_CODE)
         )
 
 

@@ -27,7 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from .classes import ClassEntry, table_from_dicts
-from .errors import ImagetteError
+from .errors import ImagetteError, sentence
 from .geometry import point_count
 from .i18n import tr
 
@@ -191,7 +191,9 @@ def open_dataset(path: str | Path) -> Dataset:
         metadata = json.loads(meta_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
         raise ImagetteError(
-            tr("Cannot read '{path}': {problem}. Sample the patches again.").format(path=meta_path, problem=error)
+            tr("Cannot read '{path}': {problem} Sample the patches again.").format(
+                path=meta_path, problem=sentence(error)
+            )
         ) from error
     if not isinstance(metadata, dict):
         metadata = {}
@@ -231,18 +233,26 @@ def open_dataset(path: str | Path) -> Dataset:
     for name in sorted(arrays.keys() - {"masks"}):
         rows = arrays[name].shape[0] if arrays[name].ndim else 0
         if rows != count:
-            raise _damaged(folder, f"{name}.npy has {rows} row(s) for {count} patch(es)")
+            raise _damaged(
+                folder,
+                tr("{file} has {rows} row(s) for {count} patch(es)").format(file=f"{name}.npy", rows=rows, count=count),
+            )
     if arrays["centres"].shape[1:] != (2,):
-        raise _damaged(folder, f"centres.npy has shape {arrays['centres'].shape}, not ({count}, 2)")
+        raise _damaged(
+            folder,
+            tr("{file} has shape {shape}, not {expected}").format(
+                file="centres.npy", shape=arrays["centres"].shape, expected=(count, 2)
+            ),
+        )
     return Dataset(folder, metadata, patches, **arrays)
 
 
 def _damaged(folder: Path, problem: str) -> ImagetteError:
     return ImagetteError(
         tr(
-            "The dataset '{folder}' is incomplete, damaged or was edited after sampling: {problem}. Sample the "
+            "The dataset '{folder}' is incomplete, damaged or was edited after sampling: {problem} Sample the "
             "patches again with 'Sample training patches'."
-        ).format(folder=folder, problem=problem)
+        ).format(folder=folder, problem=sentence(problem))
     )
 
 
@@ -250,7 +260,9 @@ def _check_file_size(path: Path, expected: int) -> None:
     actual = path.stat().st_size
     if actual != expected:
         raise ValueError(
-            f"{path.name} holds {actual} bytes where the metadata (patch count x bands x size x size) needs {expected}"
+            tr(
+                "{file} holds {actual} bytes where the metadata (patch count x bands x size x size) needs {expected}"
+            ).format(file=path.name, actual=actual, expected=expected)
         )
 
 
@@ -264,16 +276,26 @@ def _metadata_problem(metadata: dict) -> str | None:
             value = metadata[key]
             missing += [f"{key}.{sub}" for sub in subkeys if not isinstance(value, dict) or sub not in value]
     if missing:
-        return f"{METADATA_FILE} lacks {', '.join(repr(key) for key in missing)}"
+        return tr("{file} lacks {keys}").format(file=METADATA_FILE, keys=", ".join(repr(key) for key in missing))
     try:
         count, size, bands = int(metadata["count"]), int(metadata["patch_size"]), int(metadata["bands"]["count"])
         classes = table_from_dicts(metadata["classes"])
         means, stds = list(metadata["normalization"]["mean"]), list(metadata["normalization"]["std"])
     except (KeyError, TypeError, ValueError) as error:
-        return f"{METADATA_FILE} is malformed ({type(error).__name__}: {error})"
+        return tr("{file} is malformed ({problem})").format(
+            file=METADATA_FILE, problem=f"{type(error).__name__}: {error}"
+        )
     if count < 0 or size < 1 or bands < 1 or not classes or len(means) != bands or len(stds) != bands:
-        return (
-            f"{METADATA_FILE} does not add up ({count} patch(es) of {size} px, {bands} band(s), {len(means)} band "
-            f"mean(s), {len(stds)} band deviation(s), {len(classes)} class(es))"
+        return tr(
+            "{file} does not add up ({count} patch(es) of {size} px, {bands} band(s), {means} band mean(s), "
+            "{deviations} band deviation(s), {classes} class(es))"
+        ).format(
+            file=METADATA_FILE,
+            count=count,
+            size=size,
+            bands=bands,
+            means=len(means),
+            deviations=len(stds),
+            classes=len(classes),
         )
     return None

@@ -22,6 +22,7 @@ from torch import Tensor, nn
 from torch.nn.utils.fusion import fuse_conv_bn_eval
 
 from .errors import ImagetteError
+from .i18n import tr
 from .models import Network, PatchClassifier
 
 AnyNetwork = TypeVar("AnyNetwork", bound=Network)
@@ -167,7 +168,9 @@ def to_dense(network: PatchClassifier, patch_size: int, stride: int, in_channels
     feature_size = int(probe.shape[-1])
     if feature_size < 1:
         raise ImagetteError(
-            f"The model's patch size ({patch_size} px) leaves no feature map; the model file is damaged."
+            tr("The model's patch size ({patch} px) leaves no feature map; the model file is damaged.").format(
+                patch=patch_size
+            )
         )
     bytes_per_value = 4 * ACTIVATION_COPIES
     return DenseNetwork(

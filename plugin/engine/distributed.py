@@ -31,7 +31,9 @@ from .blocks import (
     remove_parts,
     write_vrt,
 )
-from .errors import ImagetteError
+from .choices import method_name
+from .errors import ImagetteError, sentence
+from .i18n import tr
 from .inference import InferenceConfig
 from .progress import Progress
 
@@ -40,12 +42,7 @@ INSTALL_HINT = 'pip install "dask[distributed]"'
 
 
 def _times(count: int) -> str:
-    return "once" if count == 1 else f"{count} times"
-
-
-def _sentence(error: Exception) -> str:
-    """The error's type and message as one sentence, ending with a single full stop whether or not it had one."""
-    return f"{type(error).__name__}: {str(error).rstrip().removesuffix('.')}."
+    return tr("once") if count == 1 else tr("{count} times").format(count=count)
 
 
 @dataclass
@@ -75,8 +72,10 @@ def import_distributed() -> Any:
         import distributed
     except ImportError as error:
         raise ImagetteError(
-            "Classifying on a Dask cluster (--workers, --scheduler) needs Dask's distributed scheduler, which is not "
-            f"installed in this Python. Install it with: {INSTALL_HINT}"
+            tr(
+                "Classifying on a Dask cluster (--workers, --scheduler) needs Dask's distributed scheduler, which is "
+                "not installed in this Python. Install it with: {command}"
+            ).format(command=INSTALL_HINT)
         ) from error
     logging.getLogger("distributed").setLevel(logging.WARNING)
     return distributed
@@ -93,8 +92,10 @@ def _connect(distributed: Any, workers: int, scheduler: str | None) -> tuple[Any
             return distributed.Client(scheduler, timeout="30s"), None
         except (OSError, TimeoutError) as error:
             raise ImagetteError(
-                f"Cannot reach the Dask scheduler at '{scheduler}': {error}. Check the address (tcp://host:8786) and "
-                "that the scheduler is running."
+                tr(
+                    "Cannot reach the Dask scheduler at '{address}': {problem} Check the address (tcp://host:8786) "
+                    "and that the scheduler is running."
+                ).format(address=scheduler, problem=sentence(error))
             ) from error
     # A block whose worker dies is run again elsewhere as many times as one that fails (Dask's allowed-failures).
     cluster = distributed.LocalCluster(
@@ -142,9 +143,21 @@ def classify_distributed(
     total = len(plan.blocks())
     result = DistributedResult(None, None, vrt, total, total - len(todo), 0, plan.block, plan)
     echo(
-        f"Output {grid.width} x {grid.height} px (stride {plan.stride}, {plan.method}), in {total} block(s) of up to "
-        f"{plan.block} x {plan.block} px ({plan.tile} px tiles); {result.skipped} done already in '{parts}', "
-        f"{len(todo)} to classify."
+        tr(
+            "Output {width} x {height} px (stride {stride}, {method}), in {total} block(s) of up to {block} x {block} "
+            "px ({tile} px tiles); {done} done already in '{parts}', {todo} to classify."
+        ).format(
+            width=grid.width,
+            height=grid.height,
+            stride=plan.stride,
+            method=method_name(plan.method),
+            total=total,
+            block=plan.block,
+            tile=plan.tile,
+            done=result.skipped,
+            parts=parts,
+            todo=len(todo),
+        )
     )
     if todo:
         connecting = time.perf_counter()
@@ -166,15 +179,23 @@ def classify_distributed(
                     raise
                 except Exception as error:
                     raise ImagetteError(
-                        f"Block {futures[future]} failed {_times(RETRIES + 1)}: {_sentence(error)} The blocks done are "
-                        "kept: run the same command again to resume."
+                        tr(
+                            "Block {index} failed {times}: {problem} The blocks done are kept: run the same command "
+                            "again to resume."
+                        ).format(
+                            index=futures[future],
+                            times=_times(RETRIES + 1),
+                            problem=sentence(f"{type(error).__name__}: {error}"),
+                        )
                     ) from error
                 result.classified += 1
-                echo(f"blocks {result.skipped + result.classified}/{total}")
+                echo(tr("blocks {done}/{total}").format(done=result.skipped + result.classified, total=total))
                 if stop_after and result.classified >= stop_after and result.skipped + result.classified < total:
                     echo(
-                        f"Stopped after {result.classified} block(s), as asked: run the same command again to classify "
-                        f"the {total - result.skipped - result.classified} left."
+                        tr(
+                            "Stopped after {count} block(s), as asked: run the same command again to classify the "
+                            "{left} left."
+                        ).format(count=result.classified, left=total - result.skipped - result.classified)
                     )
                     break
             result.blocks_wall_seconds = time.perf_counter() - submitted
@@ -193,7 +214,11 @@ def classify_distributed(
             result.confidence_path = write_vrt(
                 plan, parts, confidence_path.with_suffix(".vrt"), model.classes, confidence=True
             )
-        echo(f"Wrote the VRT '{result.output_path}' over the block files in '{parts}' (keep them together).")
+        echo(
+            tr("Wrote the VRT '{path}' over the block files in '{parts}' (keep them together).").format(
+                path=result.output_path, parts=parts
+            )
+        )
     else:
         result.pixel_counts = assemble(plan, parts, output_path, confidence_path, model.classes)
         result.output_path, result.confidence_path = output_path, confidence_path

@@ -19,6 +19,7 @@ from rasterio.windows import Window
 
 from .errors import ImagetteError
 from .geotiff import block_size
+from .i18n import tr
 
 
 def default_stride(patch_size: int) -> int:
@@ -100,8 +101,10 @@ def output_grid(
     row0, row1 = max(0, math.floor(min(rows))), min(full_height, math.ceil(max(rows)))
     if col1 <= col0 or row1 <= row0:
         raise ImagetteError(
-            f"The extent ({xmin}, {ymin}, {xmax}, {ymax}) does not overlap the raster. "
-            "Choose an extent inside the raster, or leave it empty to classify the whole raster."
+            tr(
+                "The extent ({xmin}, {ymin}, {xmax}, {ymax}) does not overlap the raster. Choose an extent inside the "
+                "raster, or leave it empty to classify the whole raster."
+            ).format(xmin=xmin, ymin=ymin, xmax=xmax, ymax=ymax)
         )
     return OutputGrid(patch_size, stride, offset, row0, col0, row1 - row0, col1 - col0)
 

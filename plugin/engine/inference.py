@@ -34,6 +34,7 @@ from .geotiff import (
     create_confidence_raster,
 )
 from .grid import output_grid, tiles
+from .i18n import tr, tr_noop
 from .io import check_writable, open_raster, replaced_atomically
 from .onnx_tiles import OnnxModel, OnnxTiles, load_onnx_model, onnx_tile_classifier
 from .outputs import check_class_raster, check_confidence_raster, writing
@@ -47,7 +48,8 @@ if TYPE_CHECKING:  # torch is imported where a PyTorch model runs: an exported O
     from .tiles import TileClassifier
 
 PIXEL_SIZE_TOLERANCE = 0.01  # relative difference of pixel sizes that is worth a warning
-CLASSIFICATION, CONFIDENCE = "classification", "confidence raster"  # the outputs, as messages name them
+# The outputs, as messages name them (outputs.write_failure translates them).
+CLASSIFICATION, CONFIDENCE = tr_noop("the classification"), tr_noop("the confidence raster")
 
 
 @dataclass
@@ -125,43 +127,65 @@ def _check_inputs(model: ModelFile | OnnxModel, src, config: InferenceConfig, pr
     """Refuses what cannot work and warns about what may not work well, before any work."""
     bands = model.metadata["bands"]
     if src.count != model.band_count:
-        names = ", ".join(bands.get("names") or []) or "unnamed"
+        names = ", ".join(bands.get("names") or []) or tr("unnamed")
         raise ImagetteError(
-            f"The raster '{config.raster_path}' has {src.count} band(s) but the model '{Path(config.model_path).name}' "
-            f"was trained on {model.band_count} band(s) ({names}). Choose a raster with the same bands, in the same "
-            "order, as the one the model was trained on, or train a model on this raster."
+            tr(
+                "The raster '{raster}' has {count} band(s) but the model '{model}' was trained on {trained} band(s) "
+                "({names}). Choose a raster with the same bands, in the same order, as the one the model was trained "
+                "on, or train a model on this raster."
+            ).format(
+                raster=config.raster_path,
+                count=src.count,
+                model=Path(config.model_path).name,
+                trained=model.band_count,
+                names=names,
+            )
         )
     trained = [float(v) for v in model.metadata.get("pixel_size", [])]
     here = [abs(src.transform.a), abs(src.transform.e)]
     if len(trained) == 2 and any(abs(h - t) > PIXEL_SIZE_TOLERANCE * t for h, t in zip(here, trained)):
         progress.warning(
-            f"The raster's pixel size ({here[0]:g} x {here[1]:g}) differs from the training raster's "
-            f"({trained[0]:g} x {trained[1]:g}): objects look smaller or larger to the model than in training, and "
-            "results may be poor. Resample the raster to the training pixel size for best results."
+            tr(
+                "The raster's pixel size ({width} x {height}) differs from the training raster's ({trained_width} x "
+                "{trained_height}): objects look smaller or larger to the model than in training, and results may be "
+                "poor. Resample the raster to the training pixel size for best results."
+            ).format(
+                width=f"{here[0]:g}",
+                height=f"{here[1]:g}",
+                trained_width=f"{trained[0]:g}",
+                trained_height=f"{trained[1]:g}",
+            )
         )
     trained_crs = model.metadata.get("crs")
     if trained_crs and CRS.from_user_input(trained_crs) != src.crs:
         progress.warning(
-            f"The raster's CRS ({src.crs.to_string()}) differs from the training raster's "
-            f"({model.metadata.get('crs_name') or trained_crs}). The output is in the raster's CRS; check that "
-            "pixel sizes and orientation are comparable."
+            tr(
+                "The raster's CRS ({crs}) differs from the training raster's ({trained}). The output is in the raster's "
+                "CRS; check that pixel sizes and orientation are comparable."
+            ).format(crs=src.crs.to_string(), trained=model.metadata.get("crs_name") or trained_crs)
         )
     if model.patch_size > src.width or model.patch_size > src.height:
         raise ImagetteError(
-            f"The raster ({src.width} x {src.height} px) is smaller than the model's patch ({model.patch_size} px): "
-            "no patch fits in it. Classify a larger raster."
+            tr(
+                "The raster ({width} x {height} px) is smaller than the model's patch ({patch} px): no patch fits in "
+                "it. Classify a larger raster."
+            ).format(width=src.width, height=src.height, patch=model.patch_size)
         )
 
 
 def _check_config(config: InferenceConfig) -> None:
     engine_for(config.model_path, config.engine)
     if config.method not in METHODS:
-        raise ImagetteError(f"Unknown method {config.method!r}; choose one of {', '.join(METHODS)}.")
+        raise ImagetteError(
+            tr("Unknown method {method}; choose one of {choices}.").format(
+                method=repr(config.method), choices=", ".join(METHODS)
+            )
+        )
     if config.stride < 0 or config.batch_size < 0 or config.tile_size < 0:
-        raise ImagetteError("The stride, batch size and tile size must be positive (or 0 for automatic).")
+        raise ImagetteError(tr("The stride, batch size and tile size must be positive (or 0 for automatic)."))
     for path in (config.output_path, config.confidence_path):
         if path and Path(path).suffix.lower() not in GEOTIFF_SUFFIXES:
-            raise ImagetteError(f"Imagette writes GeoTIFF files: give '{path}' a .tif extension.")
+            raise ImagetteError(tr("Imagette writes GeoTIFF files: give '{path}' a .tif extension.").format(path=path))
 
 
 def _check_outputs(config: InferenceConfig) -> None:
@@ -199,7 +223,9 @@ def configured_classifier(
     _check_inputs(model, src, config, progress)
     if isinstance(model, OnnxModel):
         if config.method != METHODS[0] and model.info.kind != "segmentation":
-            progress.info("An exported patch classifier is evaluated patch by patch: the method choice does not apply.")
+            progress.info(
+                tr("An exported patch classifier is evaluated patch by patch: the method choice does not apply.")
+            )
         return onnx_tile_classifier(
             model, src, config.stride, config.batch_size, config.tile_size, config.extent, progress
         )
@@ -329,14 +355,27 @@ def classify_raster(
                 (staged.enter_context(replaced_atomically(confidence_path, COMPANIONS)), confidence_path, CONFIDENCE)
             )
         work = tiles(grid, src, tile)
+        description = classifier.describe()
         progress.info(
-            f"Model '{Path(config.model_path).name}': {model.architecture}, {len(classes)} classes, "
-            f"{model.patch_size} px patches. {classifier.describe().capitalize()}, stride {stride} px: output "
-            f"{grid.width} x {grid.height} pixels of {stride} input pixels, in {len(work)} tile(s) of up to "
-            f"{tile} x {tile}."
+            tr(
+                "Model '{model}': {architecture}, {classes} classes, {patch} px patches. {description}, stride {stride} "
+                "px: output {width} x {height} pixels of {stride} input pixels, in {tiles} tile(s) of up to {tile} x "
+                "{tile}."
+            ).format(
+                model=Path(config.model_path).name,
+                architecture=model.architecture,
+                classes=len(classes),
+                patch=model.patch_size,
+                description=description[:1].upper() + description[1:],
+                stride=stride,
+                width=grid.width,
+                height=grid.height,
+                tiles=len(work),
+                tile=tile,
+            )
         )
         if not work:
-            progress.warning("No patch fits inside the raster within the extent: the output holds only nodata.")
+            progress.warning(tr("No patch fits inside the raster within the extent: the output holds only nodata."))
         counts = np.zeros(len(codes), dtype=np.int64)
         with ExitStack() as files:
             opened = []
@@ -370,9 +409,11 @@ def classify_raster(
                 write_companions(temporary, classes if what == CLASSIFICATION else None, style)
     seconds = time.perf_counter() - started
     progress.info(
-        f"Classified {grid.width * grid.height * stride**2 / 1e6:.1f} megapixels in {seconds:.1f} s; pixels per class: "
-        + ", ".join(f"{entry.name} {count}" for entry, count in zip(classes, counts.tolist()))
-        + "."
+        tr("Classified {megapixels} megapixels in {seconds} s; pixels per class: {counts}.").format(
+            megapixels=f"{grid.width * grid.height * stride**2 / 1e6:.1f}",
+            seconds=f"{seconds:.1f}",
+            counts=", ".join(f"{entry.name} {count}" for entry, count in zip(classes, counts.tolist())),
+        )
     )
     progress.set_percent(100)
     return InferenceResult(

@@ -17,7 +17,7 @@ import rasterio
 from rasterio.enums import MaskFlags
 from rasterio.windows import Window
 
-from .errors import ImagetteError
+from .errors import ImagetteError, sentence
 from .i18n import tr, tr_noop
 
 SUPPORTED_DTYPES = ("uint8", "uint16", "int16", "uint32", "int32", "float32", "float64")
@@ -35,8 +35,8 @@ def open_raster(path: str) -> rasterio.DatasetReader:
     except (rasterio.errors.RasterioIOError, OSError) as error:
         raise ImagetteError(
             tr(
-                "Cannot read the raster '{path}': {problem}. Check that the file exists and is a raster GDAL can open."
-            ).format(path=path, problem=error)
+                "Cannot read the raster '{path}': {problem} Check that the file exists and is a raster GDAL can open."
+            ).format(path=path, problem=sentence(error))
         ) from error
     if src.crs is None:
         src.close()
@@ -76,10 +76,11 @@ def check_writable(path: str | Path, what: str = OUTPUT, folder: bool = False) -
             pass
     except OSError as error:
         if folder:
-            refusal = tr("Cannot write {what} '{path}': {problem}. Choose a folder where you can write.")
+            refusal = tr("Cannot write {what} '{path}': {problem} Choose a folder where you can write.")
         else:
-            refusal = tr("Cannot write {what} '{path}': {problem}. Choose a file in a folder where you can write.")
-        raise ImagetteError(refusal.format(what=tr(what), path=path, problem=error.strerror or error)) from error
+            refusal = tr("Cannot write {what} '{path}': {problem} Choose a file in a folder where you can write.")
+        problem = sentence(error.strerror or error)
+        raise ImagetteError(refusal.format(what=tr(what), path=path, problem=problem)) from error
 
 
 def band_names(src: rasterio.DatasetReader) -> list[str]:

@@ -10,7 +10,7 @@ import numpy as np
 import rasterio
 
 from .classes import plain_name, rgb_to_hex
-from .errors import ImagetteError
+from .errors import ImagetteError, sentence
 from .geotiff import read_side_car, tagged_classes
 from .i18n import tr
 from .qml import read_style
@@ -47,7 +47,7 @@ def map_classes(path: str | Path) -> dict[int, MapClass]:
                 palette = {}
     except rasterio.errors.RasterioIOError as error:
         raise ImagetteError(
-            tr("Cannot read the classification '{path}': {problem}.").format(path=path, problem=error)
+            tr("Cannot read the classification '{path}': {problem}").format(path=path, problem=sentence(error))
         ) from error
     side_car = read_side_car(path)
     for found_names, found_colors in ((side_car.names, side_car.colors), read_style(path)):

@@ -24,6 +24,7 @@ from .choices import ARCHITECTURES
 from .classes import table_from_dicts
 from .dataset import PatchMetadata
 from .errors import ImagetteError
+from .i18n import tr
 from .io import replaced_atomically
 from .models import Network, build_model
 
@@ -61,7 +62,8 @@ def load_plain_data(path: Path, expected: str, fix: str) -> Any:
     """torch.load restricted to tensors and plain data, so that reading a file never runs code from it.
 
     Whatever the reader raises inside (the safe unpickler's errors, IndexError on a text file renamed .pt,
-    zip and EOF errors on a truncated file), the person gets one message: the file is not a valid `expected`.
+    zip and EOF errors on a truncated file), the person gets one message: the file is not `expected` ("a valid
+    weights file"), then fix; both in the person's language.
     """
     try:
         return torch.load(path, map_location="cpu", weights_only=True)
@@ -69,18 +71,20 @@ def load_plain_data(path: Path, expected: str, fix: str) -> Any:
         raise
     except Exception as error:  # noqa: BLE001 - any failure of the reader means the same thing: not a valid file
         raise ImagetteError(
-            f"'{path}' is not a valid {expected}: it is damaged, or it holds objects other than tensors and plain "
-            f"data and was refused for safety, so that no code from it runs ({type(error).__name__}). {fix}"
+            tr(
+                "'{path}' is not {expected}: it is damaged, or it holds objects other than tensors and plain data and "
+                "was refused for safety, so that no code from it runs ({error}). {fix}"
+            ).format(path=path, expected=expected, error=type(error).__name__, fix=fix)
         ) from error
 
 
 def _metadata_problem(metadata: Any) -> str | None:
     """What is missing or malformed in a model file's metadata, or None when inference has all it needs."""
     if not isinstance(metadata, dict):
-        return "it has no metadata"
+        return tr("it has no metadata")
     missing = [key for key in METADATA_KEYS if key not in metadata]
     if missing:
-        return f"its metadata lacks {', '.join(repr(key) for key in missing)}"
+        return tr("its metadata lacks {keys}").format(keys=", ".join(repr(key) for key in missing))
     try:
         bands = int(metadata["bands"]["count"])
         patch_size = int(metadata["patch_size"])
@@ -88,19 +92,21 @@ def _metadata_problem(metadata: Any) -> str | None:
         normalization = metadata["normalization"]
         means, stds = list(normalization["mean"]), list(normalization["std"])
     except (KeyError, TypeError, ValueError, IndexError) as error:
-        return f"its metadata is malformed ({type(error).__name__}: {error})"
+        return tr("its metadata is malformed ({problem})").format(problem=f"{type(error).__name__}: {error}")
     if bands < 1 or patch_size < 1 or len(classes) < 2 or len(means) != bands or len(stds) != bands:
-        return (
-            f"its metadata does not add up ({bands} band(s), {len(means)} band mean(s), {len(stds)} band "
-            f"deviation(s), {len(classes)} class(es), patch size {patch_size})"
-        )
+        return tr(
+            "its metadata does not add up ({bands} band(s), {means} band mean(s), {deviations} band deviation(s), "
+            "{classes} class(es), patch size {patch})"
+        ).format(bands=bands, means=len(means), deviations=len(stds), classes=len(classes), patch=patch_size)
     return None
 
 
 def _not_a_model(path: Path, reason: str) -> ImagetteError:
     return ImagetteError(
-        f"'{path}' is not a valid Imagette model file: {reason}. Choose a file written by 'Train patch classifier', "
-        "or train the model again."
+        tr(
+            "'{path}' is not a valid Imagette model file: {reason}. Choose a file written by 'Train patch classifier', "
+            "or train the model again."
+        ).format(path=path, reason=reason)
     )
 
 
@@ -109,20 +115,26 @@ def load_model(path: str | Path) -> ModelFile:
     path = Path(path)
     if not path.is_file():
         raise ImagetteError(
-            f"The model file '{path}' does not exist. Choose a file written by 'Train patch classifier'."
+            tr("The model file '{path}' does not exist. Choose a file written by 'Train patch classifier'.").format(
+                path=path
+            )
         )
-    payload = load_plain_data(path, "Imagette model file", "Train the model again with 'Train patch classifier'.")
+    payload = load_plain_data(
+        path, tr("a valid Imagette model file"), tr("Train the model again with 'Train patch classifier'.")
+    )
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise _not_a_model(path, "it was not written by Imagette")
+        raise _not_a_model(path, tr("it was not written by Imagette"))
     if payload.get("format_version") != FORMAT_VERSION or payload.get("architecture") not in ARCHITECTURES:
         raise ImagetteError(
-            f"'{path}' is an Imagette model of format version {payload.get('format_version')} with architecture "
-            f"{payload.get('architecture')!r}, which this version of Imagette cannot read. Update the plugin or train again."
+            tr(
+                "'{path}' is an Imagette model of format version {version} with architecture {architecture}, which "
+                "this version of Imagette cannot read. Update the plugin or train again."
+            ).format(path=path, version=payload.get("format_version"), architecture=repr(payload.get("architecture")))
         )
     metadata: Any = payload.get("metadata")
     problem = _metadata_problem(metadata)
     if problem is None and not isinstance(payload.get("state_dict"), dict):
-        problem = "it holds no weights"
+        problem = tr("it holds no weights")
     if problem is not None:
         raise _not_a_model(path, problem)
     try:
@@ -134,6 +146,8 @@ def load_model(path: str | Path) -> ModelFile:
         )
         network.load_state_dict(payload["state_dict"])
     except (RuntimeError, ValueError, TypeError, KeyError, IndexError) as error:
-        raise _not_a_model(path, f"its weights do not match its architecture ({error})") from error
+        raise _not_a_model(
+            path, tr("its weights do not match its architecture ({problem})").format(problem=error)
+        ) from error
     network.eval()
     return ModelFile(payload["architecture"], network, metadata)

@@ -26,6 +26,7 @@ from torch import Tensor, nn
 from .choices import is_segmentation
 from .dense import inference_copy
 from .errors import ImagetteError
+from .i18n import tr, tr_noop
 from .io import check_writable, replaced_atomically
 from .modelfile import ModelFile, load_model
 from .models import PatchClassifier, Segmenter
@@ -53,6 +54,7 @@ from .versions import package_version, software_versions
 
 OPSET = 17  # run by ONNX Runtime 1.12 (2022) and later, Deepness's included
 ONNX_REQUIREMENT = "onnx"
+KIND_NAMES = {SEGMENTATION: tr_noop("segmentation"), PATCH_CLASSIFIER: tr_noop("patch classifier")}  # in the log
 
 
 @dataclass
@@ -126,10 +128,12 @@ def _graph(model: ModelFile, flavour: str) -> ExportGraph:
     if flavour == FLAVOURS[1]:
         if not isinstance(network, Segmenter):
             raise ImagetteError(
-                f"Deepness runs segmentation networks only (its 'Segmentor' models, one class per pixel), and this "
-                f"model is a patch classifier ({model.architecture}: one class per patch). Export it in the Imagette "
-                "format (FORMAT 0) to classify with it through ONNX Runtime, or train a U-Net (ARCHITECTURE 'U-Net') "
-                "on the same dataset to use it in Deepness."
+                tr(
+                    "Deepness runs segmentation networks only (its 'Segmentor' models, one class per pixel), and this "
+                    "model is a patch classifier ({architecture}: one class per patch). Export it in the Imagette "
+                    "format (FORMAT 0) to classify with it through ONNX Runtime, or train a U-Net (ARCHITECTURE "
+                    "'U-Net') on the same dataset to use it in Deepness."
+                ).format(architecture=model.architecture)
             )
         tile, overlap = deepness_tiling(patch, network.divisor)
         resolution = deepness_resolution(
@@ -179,14 +183,22 @@ def export_onnx(
     progress = progress or Progress()
     output_path = Path(output_path)
     if flavour not in FLAVOURS:
-        raise ImagetteError(f"Unknown ONNX flavour {flavour!r}; choose one of {', '.join(FLAVOURS)}.")
+        raise ImagetteError(
+            tr("Unknown ONNX flavour {flavour}; choose one of {choices}.").format(
+                flavour=repr(flavour), choices=", ".join(FLAVOURS)
+            )
+        )
     if output_path.suffix.lower() != EXTENSION:
-        raise ImagetteError(f"ONNX models are .onnx files: give '{output_path}' the .onnx extension.")
+        raise ImagetteError(
+            tr("ONNX models are .onnx files: give '{path}' the .onnx extension.").format(path=output_path)
+        )
     problem = import_problem("onnx")  # torch's exporter needs it
     if problem is not None:
         raise ImagetteError(
-            f"Exporting to ONNX needs the '{ONNX_REQUIREMENT}' package, which cannot be imported here ({problem}). "
-            f"Install it into this Python with:  pip install {ONNX_REQUIREMENT}"
+            tr(
+                "Exporting to ONNX needs the '{package}' package, which cannot be imported here ({problem}). Install "
+                "it into this Python with:  {command}"
+            ).format(package=ONNX_REQUIREMENT, problem=problem, command=f"pip install {ONNX_REQUIREMENT}")
         )
     import onnx
 
@@ -200,8 +212,16 @@ def export_onnx(
         **graph.properties,
     }
     progress.info(
-        f"Exporting '{Path(model_path).name}' ({model.architecture}, {kind.replace('_', ' ')}, {model.band_count} "
-        f"band(s), {len(model.classes)} classes) as ONNX, {flavour} flavour."
+        tr(
+            "Exporting '{model}' ({architecture}, {kind}, {bands} band(s), {classes} classes) as ONNX, {flavour} flavour."
+        ).format(
+            model=Path(model_path).name,
+            architecture=model.architecture,
+            kind=tr(KIND_NAMES[kind]),
+            bands=model.band_count,
+            classes=len(model.classes),
+            flavour=flavour,
+        )
     )
     progress.check_canceled()
     with replaced_atomically(output_path) as temporary, warnings.catch_warnings():
@@ -227,22 +247,31 @@ def export_onnx(
     notes = []
     if flavour == FLAVOURS[1]:
         notes.append(
-            f"Deepness: tiles of {properties['tiles_size']} x {properties['tiles_size']} px overlapping by {properties['tiles_overlap']} %, "
-            "class names in its legend, probability threshold and small-area removal off."
+            tr(
+                "Deepness: tiles of {size} x {size} px overlapping by {overlap} %, class names in its legend, "
+                "probability threshold and small-area removal off."
+            ).format(size=properties["tiles_size"], overlap=properties["tiles_overlap"])
         )
         if "resolution" not in properties:
             notes.append(
-                "The training raster's CRS is not in metres (or is unknown): the file carries no resolution, and "
-                "Deepness will ask for the pixel size to process at (it needs a raster in a projected CRS)."
+                tr(
+                    "The training raster's CRS is not in metres (or is unknown): the file carries no resolution, and "
+                    "Deepness will ask for the pixel size to process at (it needs a raster in a projected CRS)."
+                )
             )
+    elif kind == SEGMENTATION:
+        notes.append(
+            tr(
+                "Input: band values normalised with the metadata's mean and std, NCHW float32, tiles of any height and "
+                "width; output: class logits per pixel."
+            )
+        )
     else:
         notes.append(
-            "Input: band values normalised with the metadata's mean and std, NCHW float32, "
-            + (
-                "tiles of any height and width; output: class logits per pixel."
-                if kind == SEGMENTATION
-                else f"patches of {model.patch_size} x {model.patch_size} px; output: class logits per patch."
-            )
+            tr(
+                "Input: band values normalised with the metadata's mean and std, NCHW float32, patches of {size} x "
+                "{size} px; output: class logits per patch."
+            ).format(size=model.patch_size)
         )
     for note in notes:
         progress.info(note)

@@ -24,9 +24,10 @@ from typing import Any
 import numpy as np
 from rasterio.windows import Window
 
-from .choices import METHODS, SEGMENTATION_METHOD
+from .choices import METHODS, SEGMENTATION_METHOD, method_name
 from .errors import ImagetteError
 from .grid import OutputGrid, aligned_tile, default_stride, output_grid
+from .i18n import tr
 from .io import formable_patches, read_with_mask
 from .onnxfile import (
     FLAVOURS,
@@ -85,8 +86,10 @@ def providers(device: str) -> list[str]:
     available = onnxruntime.get_available_providers()
     if device == "cuda" and "CUDAExecutionProvider" not in available:
         raise ImagetteError(
-            "CUDA was asked for, but this ONNX Runtime has no CUDA provider (it is the CPU build, or the CUDA "
-            "libraries are missing). Install onnxruntime-gpu, or choose the CPU."
+            tr(
+                "CUDA was asked for, but this ONNX Runtime has no CUDA provider (it is the CPU build, or the CUDA "
+                "libraries are missing). Install onnxruntime-gpu, or choose the CPU."
+            )
         )
     if device in ("auto", "cuda") and "CUDAExecutionProvider" in available:
         return ["CUDAExecutionProvider", "CPUExecutionProvider"]
@@ -101,8 +104,10 @@ def load_onnx_model(path: str | Path, device: str = "auto", threads: int = 0) ->
     problem = import_problem("onnxruntime")
     if problem is not None:
         raise ImagetteError(
-            f"Classifying with an ONNX model needs onnxruntime, which cannot be imported here ({problem}). Install "
-            "it into this Python with:  pip install onnxruntime"
+            tr(
+                "Classifying with an ONNX model needs onnxruntime, which cannot be imported here ({problem}). Install "
+                "it into this Python with:  {command}"
+            ).format(problem=problem, command="pip install onnxruntime")
         )
     # One session: the metadata are read from the one that classifies. Threads (0): the cores this process may use,
     # as PyTorch's inference takes them (ONNX Runtime's default counts the machine's cores); a Dask worker gives 1.
@@ -111,9 +116,11 @@ def load_onnx_model(path: str | Path, device: str = "auto", threads: int = 0) ->
     info = read_onnx_model(path, session_properties(session))
     if info.flavour != FLAVOURS[0] or info.input.get("values") != NORMALIZED or info.output.get("values") != LOGITS:
         raise ImagetteError(
-            f"'{info.path}' was exported in the {info.flavour} format, for that program (it takes and gives other "
-            "values than Imagette's own format). Export the model again in the Imagette format (FORMAT 0) to "
-            "classify with it here."
+            tr(
+                "'{path}' was exported in the {flavour} format, for that program (it takes and gives other values than "
+                "Imagette's own format). Export the model again in the Imagette format (FORMAT 0) to classify with it "
+                "here."
+            ).format(path=info.path, flavour=info.flavour)
         )
     return OnnxModel(info, session)
 
@@ -168,7 +175,7 @@ class OnnxPixelTiles(OnnxTiles):
         self.tile = tile_size or aligned_tile(max(1, PIXEL_TILE // grid.stride))
 
     def describe(self) -> str:
-        return f"per-pixel segmentation with a halo of {self.halo} px, through ONNX Runtime"
+        return tr("per-pixel segmentation with a halo of {halo} px, through ONNX Runtime").format(halo=self.halo)
 
     def classify(self, src, rows: tuple[int, int], cols: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
         stride = self.grid.stride
@@ -202,7 +209,9 @@ class OnnxPatchTiles(OnnxTiles):
         self.nodata_tolerance = float(sampling.get("nodata_tolerance", 0.0))
 
     def describe(self) -> str:
-        return f"method {self.method}, {self.batch} patches per batch, through ONNX Runtime"
+        return tr("method {method}, {batch} patches per batch, through ONNX Runtime").format(
+            method=method_name(self.method), batch=self.batch
+        )
 
     def classify(self, src, rows: tuple[int, int], cols: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
         grid, size = self.grid, self.grid.patch_size
@@ -244,8 +253,10 @@ def onnx_tile_classifier(
     progress = progress or Progress()
     if src.count != model.band_count:
         raise ImagetteError(
-            f"The raster has {src.count} band(s) but the model '{model.info.path.name}' was trained on "
-            f"{model.band_count}. Choose a raster with the same bands, in the same order, as the training raster."
+            tr(
+                "The raster has {count} band(s) but the model '{model}' was trained on {trained}. Choose a raster with "
+                "the same bands, in the same order, as the training raster."
+            ).format(count=src.count, model=model.info.path.name, trained=model.band_count)
         )
     if model.info.kind == SEGMENTATION:
         stride = stride or 1

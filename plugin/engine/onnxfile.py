@@ -37,6 +37,7 @@ from typing import Any
 from .classes import table_from_dicts
 from .dataset import PatchMetadata
 from .errors import ImagetteError
+from .i18n import tr
 
 FORMAT = "imagette-onnx"
 FORMAT_VERSION = 1
@@ -202,7 +203,11 @@ def open_session(path: str | Path, providers: list[str], threads: int = 0) -> An
 
     path = Path(path)
     if not path.is_file():
-        raise ImagetteError(f"The ONNX file '{path}' does not exist. Choose a file written by 'Export model to ONNX'.")
+        raise ImagetteError(
+            tr("The ONNX file '{path}' does not exist. Choose a file written by 'Export model to ONNX'.").format(
+                path=path
+            )
+        )
     options = onnxruntime.SessionOptions()
     options.intra_op_num_threads = threads
     try:
@@ -220,7 +225,11 @@ def read_properties(path: str | Path) -> dict[str, Any]:
     """The metadata properties of an ONNX file, decoded; onnxruntime reads them where installed, else onnx."""
     path = Path(path)
     if not path.is_file():
-        raise ImagetteError(f"The ONNX file '{path}' does not exist. Choose a file written by 'Export model to ONNX'.")
+        raise ImagetteError(
+            tr("The ONNX file '{path}' does not exist. Choose a file written by 'Export model to ONNX'.").format(
+                path=path
+            )
+        )
     try:
         import onnxruntime  # noqa: F401
     except ImportError:
@@ -228,8 +237,9 @@ def read_properties(path: str | Path) -> dict[str, Any]:
             import onnx
         except ImportError as error:
             raise ImagetteError(
-                "Reading an ONNX model needs the onnxruntime package (or onnx). Install it with:  pip install "
-                "onnxruntime"
+                tr("Reading an ONNX model needs the onnxruntime package (or onnx). Install it with:  {command}").format(
+                    command="pip install onnxruntime"
+                )
             ) from error
         try:
             raw = {entry.key: entry.value for entry in onnx.load(str(path), load_external_data=False).metadata_props}
@@ -241,8 +251,10 @@ def read_properties(path: str | Path) -> dict[str, Any]:
 
 def _damaged(path: Path, error: Exception) -> ImagetteError:
     return ImagetteError(
-        f"'{path}' is not a valid ONNX model: it is damaged or not an ONNX file ({type(error).__name__}: "
-        f"{str(error)[:200]}). Export the model again with 'Export model to ONNX'."
+        tr(
+            "'{path}' is not a valid ONNX model: it is damaged or not an ONNX file ({problem}). Export the model again "
+            "with 'Export model to ONNX'."
+        ).format(path=path, problem=f"{type(error).__name__}: {str(error)[:200]}")
     )
 
 
@@ -250,28 +262,29 @@ def _problem(properties: Mapping[str, Any]) -> str | None:
     """What is missing or malformed in an exported file's properties, or None."""
     if properties.get("imagette_format") != FORMAT:
         if properties.get("model_type") is not None:
-            return (
-                f"it is a Deepness model (model_type {properties['model_type']!r}) without Imagette's metadata, which "
-                "this version of Imagette cannot classify with yet"
-            )
-        return (
-            "its metadata lacks Imagette's keys (" + ", ".join(REQUIRED_KEYS) + "): it was not written by Imagette's "
-            "export"
+            return tr(
+                "it is a Deepness model (model_type {type}) without Imagette's metadata, which this version of "
+                "Imagette cannot classify with yet"
+            ).format(type=repr(properties["model_type"]))
+        return tr("its metadata lacks Imagette's keys ({keys}): it was not written by Imagette's export").format(
+            keys=", ".join(REQUIRED_KEYS)
         )
     missing = [key for key in REQUIRED_KEYS if key not in properties]
     if missing:
-        return f"its metadata lacks {', '.join(repr(key) for key in missing)}"
+        return tr("its metadata lacks {keys}").format(keys=", ".join(repr(key) for key in missing))
     try:
         bands = int(properties["bands"]["count"])
         classes = table_from_dicts(properties["classes"])
         means, stds = list(properties["normalization"]["mean"]), list(properties["normalization"]["std"])
         patch_size = int(properties["patch_size"])
     except (KeyError, TypeError, ValueError, IndexError) as error:
-        return f"its metadata is malformed ({type(error).__name__}: {error})"
+        return tr("its metadata is malformed ({problem})").format(problem=f"{type(error).__name__}: {error}")
     if bands < 1 or patch_size < 1 or len(classes) < 2 or len(means) != bands or len(stds) != bands:
-        return f"its metadata does not add up ({bands} band(s), {len(means)} mean(s), {len(classes)} class(es))"
+        return tr("its metadata does not add up ({bands} band(s), {means} mean(s), {classes} class(es))").format(
+            bands=bands, means=len(means), classes=len(classes)
+        )
     if properties.get("kind") not in (SEGMENTATION, PATCH_CLASSIFIER):
-        return f"its kind of network {properties.get('kind')!r} is unknown"
+        return tr("its kind of network {kind} is unknown").format(kind=repr(properties.get("kind")))
     return None
 
 
@@ -282,13 +295,17 @@ def read_onnx_model(path: str | Path, properties: Mapping[str, Any] | None = Non
     problem = _problem(properties)
     if problem is None and properties["imagette_format_version"] != FORMAT_VERSION:
         raise ImagetteError(
-            f"'{path}' is an Imagette ONNX model of format version {properties['imagette_format_version']}, which "
-            "this version of Imagette cannot read. Update the plugin, or export the model again."
+            tr(
+                "'{path}' is an Imagette ONNX model of format version {version}, which this version of Imagette cannot "
+                "read. Update the plugin, or export the model again."
+            ).format(path=path, version=properties["imagette_format_version"])
         )
     if problem is not None:
         raise ImagetteError(
-            f"'{path}' is not an ONNX model exported by Imagette: {problem}. Choose a file written by 'Export model "
-            "to ONNX'."
+            tr(
+                "'{path}' is not an ONNX model exported by Imagette: {problem}. Choose a file written by 'Export model "
+                "to ONNX'."
+            ).format(path=path, problem=problem)
         )
     metadata = {
         key: properties.get(key)

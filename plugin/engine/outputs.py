@@ -19,7 +19,8 @@ import numpy as np
 import rasterio
 from rasterio.errors import RasterioError
 
-from .errors import ImagetteError
+from .errors import ImagetteError, sentence
+from .i18n import tr
 
 try:
     from rasterio._err import CPLE_BaseError
@@ -54,24 +55,27 @@ def _disk_full(folder: Path, cause: BaseException | str | None) -> tuple[bool, i
 
 
 def write_failure(what: str, target: str | Path, cause: BaseException | str | None = None) -> ImagetteError:
-    """The error a person reads when an output could not be written: what, why (a full disk first), what to do.
+    """The error a person reads when an output could not be written: what (inference.CLASSIFICATION or CONFIDENCE,
+    translated here), why (a full disk first), what to do.
 
     Call it while the damaged temporary file is still on disk (it counts as used space).
     """
     target = Path(target)
     full, free = _disk_full(target.parent, cause)
-    kept = "Nothing was replaced: a file of that name from an earlier run is unchanged, with its .aux.xml and .qml."
     if full:
-        left = f" (only {_size(free)} free)" if free is not None else ""
-        return ImagetteError(
-            f"Could not write the {what} '{target}': the disk is full{left}. {kept} Free some space on that disk, or "
-            "choose a folder on another disk, and run again."
+        if free is None:
+            failure = tr("Could not write {what} '{target}': the disk is full.")
+        else:
+            failure = tr("Could not write {what} '{target}': the disk is full (only {free} free).")
+        advice = tr("Free some space on that disk, or choose a folder on another disk, and run again.")
+    else:
+        failure = (
+            tr("Could not write {what} '{target}': {problem}") if cause else tr("Could not write {what} '{target}'.")
         )
-    detail = f": {cause}" if cause else ""
-    return ImagetteError(
-        f"Could not write the {what} '{target}'{detail}. {kept} Check that the disk or network drive is still "
-        "there and can be written, and run again."
-    )
+        advice = tr("Check that the disk or network drive is still there and can be written, and run again.")
+    kept = tr("Nothing was replaced: a file of that name from an earlier run is unchanged, with its .aux.xml and .qml.")
+    failure = failure.format(what=tr(what), target=target, free=_size(free or 0), problem=sentence(cause or ""))
+    return ImagetteError(f"{failure} {kept} {advice}")
 
 
 @contextmanager
@@ -94,7 +98,7 @@ def check_class_raster(path: Path, expected: dict[int, int], what: str, target: 
                 for value, count in zip(values.tolist(), counts.tolist()):
                     found[value] = found.get(value, 0) + count
     if {code: count for code, count in found.items() if count} != {c: n for c, n in expected.items() if n}:
-        raise write_failure(what, target, "the file on disk does not hold the pixels written to it")
+        raise write_failure(what, target, tr("the file on disk does not hold the pixels written to it"))
 
 
 def check_confidence_raster(path: Path, labelled: int, what: str, target: str | Path) -> None:
@@ -106,4 +110,4 @@ def check_confidence_raster(path: Path, labelled: int, what: str, target: str | 
             for _, window in written.block_windows(1):
                 found += int(np.count_nonzero(written.read(1, window=window)))
     if found != labelled:
-        raise write_failure(what, target, "the file on disk does not hold the pixels written to it")
+        raise write_failure(what, target, tr("the file on disk does not hold the pixels written to it"))

@@ -147,7 +147,9 @@ def read_checkpoint(path: str | Path) -> Checkpoint:
     if not path.is_file():
         raise ImagetteError(tr("The weights file '{path}' does not exist.").format(path=path))
     payload = load_plain_data(
-        path, "weights file", "Use a checkpoint saved as a state_dict (torch.save(model.state_dict(), path))."
+        path,
+        tr("a valid weights file"),
+        tr("Use a checkpoint saved as a state_dict (torch.save(model.state_dict(), path))."),
     )
     rgb = not (isinstance(payload, dict) and payload.get("format") == MODEL_FORMAT)
     for key in ("state_dict", "model"):

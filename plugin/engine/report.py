@@ -7,6 +7,7 @@ accuracy alone hides the classes a model fails on.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,6 +27,7 @@ CHARACTER_EM = 0.62
 # The units scores are counted in (batches.py, scoring.py), marked for translation here, where they are shown.
 SCORE_UNITS = (tr_noop("patches"), tr_noop("labelled pixels"), tr_noop("map pixels"))
 LEFT, RIGHT, TOP, BOTTOM = 52, 16, 44, 40
+LEGEND_STEP = 120  # pixels from one legend entry to the next, at least
 
 
 def _swatch(entry: dict) -> str:
@@ -94,17 +96,19 @@ def line_chart(
             f'stroke-dasharray="4 3"/><text x="{label_x:.1f}" y="{TOP + 10}" text-anchor="{anchor}" '
             f'fill="#555">{escape(best_label)}</text>'
         )
-    for index, (label, colour, series_values) in enumerate(series):
+    legend_x = LEFT
+    for label, colour, series_values in series:
         points = [(x(e), y(v)) for e, v in enumerate(series_values, start=1) if v is not None]
         if len(points) > 1:
             path = " ".join(f"{px:.1f},{py:.1f}" for px, py in points)
             parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>')
         parts += [f'<circle cx="{px:.1f}" cy="{py:.1f}" r="2.5" fill="{colour}"/>' for px, py in points]
-        legend_x = LEFT + 120 * index
         parts.append(
             f'<rect x="{legend_x}" y="24" width="12" height="4" fill="{colour}"/>'
             f'<text x="{legend_x + 16}" y="30">{escape(label)}</text>'
         )
+        # Every 120 px, or further where a long label (a translation) would reach the next one's swatch.
+        legend_x += max(LEGEND_STEP, math.ceil(16 + text_width(label) + 12))
     parts.append(f'<rect x="{LEFT}" y="{TOP}" width="{width}" height="{height}" fill="none" stroke="#999"/></svg>')
     return "".join(parts)
 

@@ -30,11 +30,12 @@ import torch
 from rasterio.windows import Window
 from torch import nn
 
-from .choices import METHODS, SEGMENTATION_METHOD, is_segmentation
+from .choices import METHODS, SEGMENTATION_METHOD, is_segmentation, method_name
 from .dense import AnyNetwork, DenseNetwork, dense_logits, inference_copy, patch_logits, to_dense
 from .device import normalize
 from .errors import ImagetteError
 from .grid import OutputGrid, aligned_tile, default_stride, output_grid
+from .i18n import tr
 from .io import formable_patches, read_with_mask
 from .modelfile import ModelFile
 from .models import PatchClassifier, Segmenter
@@ -125,8 +126,10 @@ class TileClassifier:
         side = self.part or self.tile
         if side <= 1:
             raise ImagetteError(
-                "The GPU ran out of memory even for one output pixel at a time. Close other programs using the GPU, "
-                "or choose the CPU as device, and run again."
+                tr(
+                    "The GPU ran out of memory even for one output pixel at a time. Close other programs using the "
+                    "GPU, or choose the CPU as device, and run again."
+                )
             )
         self.part = max(1, int(side / math.sqrt(2)))
         return self.part
@@ -161,26 +164,36 @@ class PatchTiles(TileClassifier):
         self.nodata_tolerance = float(sampling.get("nodata_tolerance", 0.0))
 
     def describe(self) -> str:
-        return f"method {self.method}" + (f", {self.batch} patches per batch" if self.per_patch else "")
+        if self.per_patch:
+            return tr("method {method}, {batch} patches per batch").format(
+                method=method_name(self.method), batch=self.batch
+            )
+        return tr("method {method}").format(method=method_name(self.method))
 
     def _use_less_memory(self) -> None:
         if self.per_patch:
             if self.batch <= 1:
                 raise ImagetteError(
-                    "The GPU ran out of memory even with batches of 1 patch. Close other programs using the GPU, or "
-                    "choose the CPU as device, and run again."
+                    tr(
+                        "The GPU ran out of memory even with batches of 1 patch. Close other programs using the GPU, "
+                        "or choose the CPU as device, and run again."
+                    )
                 )
             self.batch //= 2
             self.progress.warning(
-                f"The GPU ran out of memory: batches of {self.batch} patches from now on, and classification goes on. "
-                f"Set the batch size (BATCH_SIZE) to {self.batch} to start there next time."
+                tr(
+                    "The GPU ran out of memory: batches of {batch} patches from now on, and classification goes on. "
+                    "Set the batch size (BATCH_SIZE) to {batch} to start there next time."
+                ).format(batch=self.batch)
             )
             return
         side = self._smaller_parts()
         self.batch = max(1, self.batch // 2)  # a dense tile takes as much memory as a batch of this many patches
         self.progress.warning(
-            f"The GPU ran out of memory: tiles of {side} x {side} output pixels from now on, and classification goes "
-            f"on. Set the batch size (BATCH_SIZE) to {self.batch} to start there next time."
+            tr(
+                "The GPU ran out of memory: tiles of {side} x {side} output pixels from now on, and classification goes "
+                "on. Set the batch size (BATCH_SIZE) to {batch} to start there next time."
+            ).format(side=side, batch=self.batch)
         )
 
     def region(
@@ -252,9 +265,11 @@ def _plan(
         if dense.pays_off(tile):
             return "dense", tile, batch
         progress.info(
-            f"Dense tiles that fit in memory ({tile} x {tile} output pixels, read with the network's receptive field "
-            f"of {dense.margin_before + dense.margin_after} px around them) would cost more than evaluating their "
-            "patches one by one at this stride: evaluating per patch instead."
+            tr(
+                "Dense tiles that fit in memory ({tile} x {tile} output pixels, read with the network's receptive "
+                "field of {margin} px around them) would cost more than evaluating their patches one by one at this "
+                "stride: evaluating per patch instead."
+            ).format(tile=tile, margin=dense.margin_before + dense.margin_after)
         )
     return "per_patch", tile_size or aligned_tile(max(1, math.isqrt(BATCHES_PER_TILE * batch))), batch
 
@@ -299,13 +314,15 @@ class PixelTiles(TileClassifier):
         self.tile = tile_size or aligned_tile(max(1, int((side - 2 * self.halo) // grid.stride)))
 
     def describe(self) -> str:
-        return f"per-pixel segmentation with a halo of {self.halo} px"
+        return tr("per-pixel segmentation with a halo of {halo} px").format(halo=self.halo)
 
     def _use_less_memory(self) -> None:
         side = self._smaller_parts()
         self.progress.warning(
-            f"The GPU ran out of memory: tiles of {side} x {side} output pixels from now on, and classification goes "
-            "on."
+            tr(
+                "The GPU ran out of memory: tiles of {side} x {side} output pixels from now on, and classification goes "
+                "on."
+            ).format(side=side)
         )
 
     def _classify(self, src, rows: tuple[int, int], cols: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
@@ -346,7 +363,9 @@ def tile_classifier(
         stride = stride or 1
         grid = output_grid(stride, stride, src.transform, src.width, src.height, extent)
         if method != METHODS[0]:
-            progress.info("A segmentation network classifies every pixel at once: the method choice does not apply.")
+            progress.info(
+                tr("A segmentation network classifies every pixel at once: the method choice does not apply.")
+            )
         return _on_gpu(lambda: PixelTiles(model, grid, device, tile_size, progress))
     stride = stride or default_stride(model.patch_size)
     grid = output_grid(model.patch_size, stride, src.transform, src.width, src.height, extent)
@@ -363,6 +382,8 @@ def _on_gpu(make: Callable[[], TileClassifier]) -> TileClassifier:
         pass
     torch.cuda.empty_cache()
     raise ImagetteError(
-        "The GPU ran out of memory while loading the network. Close other programs using the GPU, or choose the CPU "
-        "as device, and run again."
+        tr(
+            "The GPU ran out of memory while loading the network. Close other programs using the GPU, or choose the "
+            "CPU as device, and run again."
+        )
     )

@@ -20,7 +20,7 @@ import torch
 
 from .cross_validation import cross_validate, plan_folds, wanted
 from .device import describe_device, select_device
-from .errors import ImagetteError
+from .errors import ImagetteError, sentence
 from .fitting import train_network
 from .i18n import tr
 from .io import MODEL_FILE, REPORT, check_writable
@@ -178,9 +178,9 @@ def train_classifier(config: TrainingConfig, progress: Progress | None = None) -
     except OSError as error:
         raise ImagetteError(
             tr(
-                "The model was written to '{model}', but the report '{report}' could not be written: {problem}. Free "
+                "The model was written to '{model}', but the report '{report}' could not be written: {problem} Free "
                 "some space or choose another folder for the report; the model is complete."
-            ).format(model=config.output_model, report=config.output_report, problem=error)
+            ).format(model=config.output_model, report=config.output_report, problem=sentence(error))
         ) from error
     if report_path:
         writing.info(tr("Report written to {path}.").format(path=report_path))

@@ -24,7 +24,7 @@ from imagette.plugin.engine import io, outputs
 from imagette.plugin.engine.classes import PALETTE, _lab, palette_color
 from imagette.plugin.engine.classes import hex_to_rgb as _hex_to_rgb
 from imagette.plugin.engine.errors import ImagetteError
-from imagette.plugin.engine.inference import InferenceConfig, classify_raster
+from imagette.plugin.engine.inference import CLASSIFICATION, InferenceConfig, classify_raster
 from imagette.plugin.engine.modelfile import load_model
 from imagette.plugin.engine.training import TrainingConfig, train_classifier
 from rasterio.transform import from_origin
@@ -145,9 +145,9 @@ def test_a_class_raster_missing_pixels_on_disk_is_not_taken_for_written(tmp_path
     profile |= dict(crs="EPSG:32631", transform=from_origin(5e5, 48e5, 0.5, 0.5))
     with rasterio.open(path, "w", **profile, blockysize=32, nodata=0, sparse_ok=True) as dataset:
         dataset.write(np.ones((32, 32), dtype=np.uint8), 1, window=Window(0, 0, 32, 32))  # 3 tiles never written
-    outputs.check_class_raster(path, {1: 1024, 0: 3072}, "classification", tmp_path / "map.tif")  # what is there
+    outputs.check_class_raster(path, {1: 1024, 0: 3072}, CLASSIFICATION, tmp_path / "map.tif")  # what is there
     with pytest.raises(ImagetteError, match="does not hold the pixels written to it") as caught:
-        outputs.check_class_raster(path, {1: 4096}, "classification", tmp_path / "map.tif")
+        outputs.check_class_raster(path, {1: 4096}, CLASSIFICATION, tmp_path / "map.tif")
     assert str(caught.value).startswith(f"Could not write the classification '{tmp_path / 'map.tif'}'")
     assert "Nothing was replaced" in str(caught.value)
 

@@ -13,9 +13,10 @@ import numpy as np
 import pytest
 import rasterio
 import torch
+from imagette.plugin.engine import i18n
 from imagette.plugin.engine.classes import ClassEntry
 from imagette.plugin.engine.dense import dense_logits, to_dense
-from imagette.plugin.engine.errors import CanceledError, ImagetteError
+from imagette.plugin.engine.errors import CanceledError, ImagetteError, sentence
 from imagette.plugin.engine.inference import InferenceConfig, classify_raster
 from imagette.plugin.engine.models import BasicBlock, PatchClassifier, build_model
 from imagette.plugin.engine.progress import Progress
@@ -347,6 +348,40 @@ def test_a_raster_without_the_model_bands_is_refused(probe_raster, tmp_path):
     with pytest.raises(ImagetteError, match=r"has 2 band\(s\) but the model 'probe.pt' was trained on 3 band\(s\)"):
         classify_raster(InferenceConfig(str(probe_raster), str(model), str(tmp_path / "out.tif")))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["probe.pt"]
+
+
+def test_a_refusal_of_the_engine_speaks_the_system_locale(probe_raster, tmp_path):
+    """The engine's refusals follow the language the command line chose (i18n.use_locale, from LANG): French with
+    its typography (a non-breaking space before the colon and inside « »), English otherwise."""
+    model = write_probe_model(tmp_path / "probe.pt", TEXT_CLASSES, WKT, bands=3)
+    config = InferenceConfig(str(probe_raster), str(model), str(tmp_path / "out.tif"))
+    i18n.use_locale("fr_FR")
+    try:
+        with pytest.raises(ImagetteError) as french:
+            classify_raster(config)
+    finally:
+        i18n.set_translation(None)
+    assert str(french.value).startswith(
+        f"Le raster «\u00a0{probe_raster}\u00a0» a 2 bande(s) mais le modèle «\u00a0probe.pt\u00a0» a été entraîné sur "
+        "3 bande(s) (band 1, band 2, band 3). Choisissez un raster qui a les mêmes bandes"
+    )
+    with pytest.raises(ImagetteError) as english:
+        classify_raster(config)
+    assert str(english.value).startswith(f"The raster '{probe_raster}' has 2 band(s) but the model 'probe.pt' was")
+
+
+def test_a_gdal_message_ending_with_a_full_stop_is_not_given_a_second_one(tmp_path):
+    """GDAL's 'not recognized as a supported file format.' ends with its own full stop: the message goes on with one."""
+    text = tmp_path / "not_a_raster.tif"
+    text.write_text("not a raster", encoding="utf-8")
+    model = write_probe_model(tmp_path / "probe.pt", TEXT_CLASSES, WKT)
+    with pytest.raises(ImagetteError) as refusal:
+        classify_raster(InferenceConfig(str(text), str(model), str(tmp_path / "out.tif")))
+    assert str(refusal.value) == (
+        f"Cannot read the raster '{text}': '{text}' not recognized as a supported file format. Check that the file "
+        "exists and is a raster GDAL can open."
+    )
+    assert sentence("no full stop") == "no full stop." and sentence("one. ") == "one." and sentence("Why?") == "Why?"
 
 
 class Payload:

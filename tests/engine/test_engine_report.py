@@ -55,3 +55,23 @@ def test_every_label_of_a_chart_lies_inside_it(language, epochs, best):
     )
     _, left, right, _ = best_labels[0]
     assert min(abs(left - float(line.get("x1"))), abs(right - float(line.get("x1")))) <= 3
+
+
+def test_legend_labels_do_not_run_into_each_other(language):
+    """French names the validation accuracy 'précision globale', longer than the 120 px an entry had: the next entry
+    moves right; English keeps its places."""
+    scores = [
+        (i18n.tr("accuracy"), "#999999", [0.5, 0.7, 0.8]),
+        (i18n.tr("macro-F1"), "#009e73", [0.4, 0.6, 0.7]),
+    ]
+    svg = report.line_chart(i18n.tr("Validation scores"), scores, 3, (0.0, 1.0))
+    swatches = [
+        float(rect.get("x")) for rect in ElementTree.fromstring(svg).iter(f"{SVG}rect") if rect.get("y") == "24"
+    ]
+    legend = [extent for extent in label_extents(svg) if extent[3] == 30]
+    assert [label for label, *_ in legend] == [label for label, _, _ in scores]
+    assert legend[0][2] < swatches[1] and legend[1][2] <= report.CHART_W
+    if language == "fr_FR":
+        assert legend[0][0] == "précision globale"
+    else:
+        assert swatches == [report.LEFT, report.LEFT + report.LEGEND_STEP]

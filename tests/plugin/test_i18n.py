@@ -17,14 +17,16 @@ import rasterio
 from imagette.algorithms.base import ImagetteAlgorithm
 from imagette.plugin import i18n as plugin_i18n
 from imagette.plugin.engine import candidates, i18n
+from imagette.plugin.engine.classes import ClassEntry
 from qgis.core import QgsApplication, QgsProcessingException, QgsProcessingParameterEnum, QgsSettings
 from qgis.PyQt.QtCore import QSettings
 from rasterio.transform import from_origin
 
 from scripts.translations import problems, read_entries
 from tests.headless import PLUGIN_DIR, REPO, QgisProcess
+from tests.model_files import write_random_model
 from tests.plugin.conftest import RecordingFeedback, run_algorithm
-from tests.scenes import sampling_parameters
+from tests.scenes import CLASS_COLORS, CLASSES, sampling_parameters
 
 FRENCH = REPO / "i18n" / "imagette_fr.ts"
 
@@ -168,6 +170,10 @@ def test_the_training_report_in_french_through_qt_and_from_the_ts(french, tmp_pa
     headings = ("<h1>Rapport d'entraînement Imagette</h1>", "<h2>Matrice de confusion</h2>", "<h2>Paramètres</h2>")
     for heading in headings + ('<html lang="fr">', "Précision globale", "Courbes d'apprentissage"):
         assert heading in through_qt
+    # One word per concept, the assessment report's: accuracy is "précision globale" (the chart's legend too), the
+    # per-class precision and recall are the user's and the producer's accuracy.
+    assert "exactitude de l'utilisateur" in through_qt and "exactitude du producteur" in through_qt
+    assert not re.search(r"(?i)précision(?! globale| mixte)|rappel", through_qt)
     assert any(line.startswith("Époque 1/1\u00a0: perte d'entraînement ") for line in progress.lines)
     # The last line, the phases' durations included, is French from end to end.
     duration = progress.lines[-1]
@@ -251,18 +257,23 @@ def test_the_assessment_report_in_french(french, tmp_path):
     assert not re.search("Confusion matrix|Overall accuracy|producer's accuracy|Inputs", shown)
 
 
+def command_line(locale: str, *args: str) -> subprocess.CompletedProcess:
+    """`imagette ARGS` in a fresh interpreter whose system locale is LANG=locale (the other locale variables unset)."""
+    variables = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": locale, "PYTHONPATH": str(PLUGIN_DIR)}
+    return subprocess.run(
+        [sys.executable, "-m", "imagette", *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **variables},
+        timeout=300,
+    )
+
+
 def test_the_command_lines_help_follows_the_system_locale():
     """`imagette classify --help` is French with LANG=fr_FR.UTF-8, argparse's own words included; English in C."""
 
     def help_text(locale: str) -> str:
-        variables = {"LANGUAGE": "", "LC_ALL": "", "LC_MESSAGES": "", "LANG": locale, "PYTHONPATH": str(PLUGIN_DIR)}
-        shown = subprocess.run(
-            [sys.executable, "-m", "imagette", "classify", "--help"],
-            capture_output=True,
-            text=True,
-            env={**os.environ, **variables},
-            timeout=60,
-        )
+        shown = command_line(locale, "classify", "--help")
         assert shown.returncode == 0, shown.stderr
         return shown.stdout
 
@@ -278,3 +289,67 @@ def test_the_command_lines_help_follows_the_system_locale():
     assert "--stride" in french and "usage:" not in french and "show this help" not in french
     english = help_text("C.UTF-8")
     assert english.startswith("usage: imagette classify ") and "positional arguments" in english
+
+
+def test_argparse_words_keep_their_fields_in_french(french):
+    """argparse fills its words with %-fields, which the .ts check (of {placeholders}) does not see."""
+    from imagette.plugin.cli import ARGPARSE_WORDS
+
+    def fields(text: str) -> list[str]:
+        return sorted(re.findall(r"%(?:\(\w+\))?[sr]", text))
+
+    assert all(fields(french[words]) == fields(words) != [] or "%" not in words for words in ARGPARSE_WORDS)
+
+
+def test_the_command_lines_messages_follow_the_system_locale(scene, tmp_path):
+    """What `imagette classify` prints, in French with LANG=fr_FR.UTF-8: the engine's log, the line saying where the
+    map was written, the engine's refusal of a bad input and argparse's refusal of bad arguments; in English in C, as
+    before. The bad raster's GDAL message ends with its own full stop: the sentence after it gets no second one."""
+    classes = [ClassEntry(code, name, CLASS_COLORS[code]) for code, name, _ in CLASSES]
+    model = write_random_model(tmp_path / "modèle.pt", classes, rasterio.crs.CRS.from_string(scene.crs).to_wkt())
+    not_a_raster = tmp_path / "pas_un_raster.tif"
+    not_a_raster.write_text("pas un raster", encoding="utf-8")
+    gdal = f"'{not_a_raster}' not recognized as a supported file format."
+
+    carte = tmp_path / "carte.tif"
+    run = command_line("fr_FR.UTF-8", "classify", str(scene.raster), str(model), str(carte), "--stride", "8")
+    assert run.returncode == 0, run.stderr
+    assert f"Carte écrite dans «\u00a0{carte}\u00a0» (" in run.stderr and ", méthode dense)." in run.stderr
+    assert (
+        f"Modèle «\u00a0modèle.pt\u00a0»\u00a0: small_cnn, {len(classes)} classes, imagettes de 32 px. Méthode dense"
+        in run.stderr
+    )
+    assert not re.search(r"\b(Wrote|Model|Classified|Warning)\b", run.stderr)
+    refused = command_line("fr_FR.UTF-8", "classify", str(not_a_raster), str(model), str(tmp_path / "autre.tif"))
+    assert refused.returncode == 2
+    assert refused.stderr.splitlines()[-1] == (
+        f"imagette\u00a0: erreur\u00a0: Impossible de lire le raster «\u00a0{not_a_raster}\u00a0»\u00a0: {gdal} Vérifiez "
+        "que le fichier existe et que c'est un raster que GDAL peut ouvrir."
+    )
+    missing = command_line("fr_FR.UTF-8", "classify", str(scene.raster))
+    assert missing.returncode == 2 and missing.stderr.startswith("utilisation\u00a0: imagette classify ")
+    assert missing.stderr.splitlines()[-1] == (
+        "imagette classify\u00a0: erreur\u00a0: les arguments suivants sont obligatoires\u00a0: MODEL, OUTPUT"
+    )
+    no_workers = command_line("fr_FR.UTF-8", "classify", str(scene.raster), str(model), str(carte), "--workers", "0")
+    assert no_workers.stderr.splitlines()[-1] == (
+        "imagette classify\u00a0: erreur\u00a0: argument --workers\u00a0: doit valoir 1 ou plus, et non 0"
+    )
+    assert not (tmp_path / "autre.tif").exists()
+
+    english_map = tmp_path / "map.tif"
+    run = command_line("C.UTF-8", "classify", str(scene.raster), str(model), str(english_map), "--stride", "8")
+    assert run.returncode == 0, run.stderr
+    assert f"Wrote '{english_map}' (" in run.stderr and ", method dense)." in run.stderr
+    assert f"Model 'modèle.pt': small_cnn, {len(classes)} classes, 32 px patches. Method dense" in run.stderr
+    refused = command_line("C.UTF-8", "classify", str(not_a_raster), str(model), str(tmp_path / "other.tif"))
+    assert refused.stderr.splitlines()[-1] == (
+        f"imagette: error: Cannot read the raster '{not_a_raster}': {gdal} Check that the file exists and is a raster "
+        "GDAL can open."
+    )
+    missing = command_line("C.UTF-8", "classify", str(scene.raster))
+    assert missing.stderr.startswith("usage: imagette classify ")
+    assert (
+        missing.stderr.splitlines()[-1]
+        == "imagette classify: error: the following arguments are required: MODEL, OUTPUT"
+    )
