@@ -2773,6 +2773,26 @@ Dask est facultatif : pip install "dask[distributed]".
     </message>
     <message>
       <location filename="../plugin/engine/outputs.py" />
+      <source>{size} bytes</source>
+      <translation>{size} octets</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/outputs.py" />
+      <source>{size} KB</source>
+      <translation>{size} Ko</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/outputs.py" />
+      <source>{size} MB</source>
+      <translation>{size} Mo</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/outputs.py" />
+      <source>{size} GB</source>
+      <translation>{size} Go</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/outputs.py" />
       <source>Could not write {what} '{target}': the disk is full.</source>
       <translation>Impossible d'écrire {what} « {target} » : le disque est plein.</translation>
     </message>

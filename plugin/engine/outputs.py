@@ -20,7 +20,7 @@ import rasterio
 from rasterio.errors import RasterioError
 
 from .errors import ImagetteError, sentence
-from .i18n import tr
+from .i18n import tr, tr_noop
 
 try:
     from rasterio._err import CPLE_BaseError
@@ -32,10 +32,14 @@ WRITE_ERRORS = (OSError, RasterioError, CPLE_BaseError)
 NEARLY_FULL_BYTES = 64 * 2**20
 
 
+# Each unit with its number, so that a language writes both its way (French: octets, Ko, Mo, Go).
+SIZE_UNITS = (tr_noop("{size} bytes"), tr_noop("{size} KB"), tr_noop("{size} MB"), tr_noop("{size} GB"))
+
+
 def _size(count: float) -> str:
-    for unit in ("bytes", "KB", "MB", "GB"):
-        if count < 1000 or unit == "GB":
-            return f"{count:.0f} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+    for unit in SIZE_UNITS:
+        if count < 1000 or unit == SIZE_UNITS[-1]:
+            return tr(unit).format(size=f"{count:.0f}" if unit == SIZE_UNITS[0] else f"{count:.1f}")
         count /= 1000
     return ""
 

@@ -7,8 +7,10 @@ tests/plugin/test_failures.py, which meets the same faults through the algorithm
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -20,7 +22,7 @@ import numpy as np
 import pytest
 import rasterio
 from imagette.plugin.engine import dataset as ds
-from imagette.plugin.engine import io, outputs
+from imagette.plugin.engine import i18n, io, outputs
 from imagette.plugin.engine.classes import PALETTE, _lab, palette_color
 from imagette.plugin.engine.classes import hex_to_rgb as _hex_to_rgb
 from imagette.plugin.engine.errors import ImagetteError
@@ -136,6 +138,19 @@ def test_every_class_gets_its_own_readable_colour():
 
 
 # 9. Classification: a class raster not fully written, a killed process ----------------------------------
+
+
+def test_a_full_disk_says_how_much_is_free_in_the_reader_s_units(tmp_path):
+    """The free space of a full disk is written with its unit the reader's way: MB in English, Mo in French."""
+    full = OSError(errno.ENOSPC, "No space left on device")
+    english = str(outputs.write_failure(CLASSIFICATION, tmp_path / "map.tif", full))
+    i18n.use_locale("fr_FR")
+    try:
+        french = str(outputs.write_failure(CLASSIFICATION, tmp_path / "map.tif", full))
+    finally:
+        i18n.set_translation(None)
+    assert re.search(r"the disk is full \(only \d+(\.\d)? (bytes|KB|MB|GB) free\)\.", english), english
+    assert re.search(r"le disque est plein \(seulement \d+(\.\d)?\u00a0(octets|Ko|Mo|Go) libres\)", french), french
 
 
 def test_a_class_raster_missing_pixels_on_disk_is_not_taken_for_written(tmp_path):
