@@ -377,10 +377,11 @@ def test_a_gdal_message_ending_with_a_full_stop_is_not_given_a_second_one(tmp_pa
     model = write_probe_model(tmp_path / "probe.pt", TEXT_CLASSES, WKT)
     with pytest.raises(ImagetteError) as refusal:
         classify_raster(InferenceConfig(str(text), str(model), str(tmp_path / "out.tif")))
-    assert str(refusal.value) == (
-        f"Cannot read the raster '{text}': '{text}' not recognized as a supported file format. Check that the file "
-        "exists and is a raster GDAL can open."
-    )
+    # GDAL's own words differ between versions ("as being in a supported file format" since 3.7): only ours count.
+    message = str(refusal.value)
+    assert message.startswith(f"Cannot read the raster '{text}': '{text}' not recognized as ")
+    assert message.endswith("file format. Check that the file exists and is a raster GDAL can open.")
+    assert ".." not in message
     assert sentence("no full stop") == "no full stop." and sentence("one. ") == "one." and sentence("Why?") == "Why?"
 
 
