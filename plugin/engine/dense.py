@@ -152,6 +152,24 @@ def to_dense(network: PatchClassifier, patch_size: int, stride: int, in_channels
     )
 
 
+def dense_variants(network: PatchClassifier, patch_size: int, in_channels: int) -> list[DenseNetwork]:
+    """The network converted at each real stride it can run at, from 1 to its whole downsampling (where nothing is
+    converted: the network as it is), for an exported file to serve every output stride.
+
+    The conversion for an output stride is the one at the largest of these real strides that divides it (to_dense
+    keeps strided layers while their product divides the stride). Imagette's networks downsample by 2 at a time, so
+    doubling the stride finds them all; a network with another layer stride would run at a smaller real stride
+    instead, slower but with the same classes.
+    """
+    variants = [to_dense(network, patch_size, 1, in_channels)]
+    while variants[-1].real_stride == variants[-1].stride:
+        following = to_dense(network, patch_size, 2 * variants[-1].stride, in_channels)
+        if following.real_stride == variants[-1].real_stride:
+            break
+        variants.append(following)
+    return variants
+
+
 def dense_logits(dense: DenseNetwork, region: Tensor, top: int, left: int, rows: int, cols: int) -> Tensor:
     """Class logits of a rows x cols block of patches, evaluated densely over one region.
 
