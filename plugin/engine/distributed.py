@@ -39,6 +39,15 @@ RETRIES = 2  # a failed block is tried this many more times before the run fails
 INSTALL_HINT = 'pip install "dask[distributed]"'
 
 
+def _times(count: int) -> str:
+    return "once" if count == 1 else f"{count} times"
+
+
+def _sentence(error: Exception) -> str:
+    """The error's type and message as one sentence, ending with a single full stop whether or not it had one."""
+    return f"{type(error).__name__}: {str(error).rstrip().removesuffix('.')}."
+
+
 @dataclass
 class DistributedResult:
     """What a distributed run did; output_path is None when it stopped before the end (stop_after)."""
@@ -157,8 +166,8 @@ def classify_distributed(
                     raise
                 except Exception as error:
                     raise ImagetteError(
-                        f"Block {futures[future]} failed {RETRIES + 1} times: {type(error).__name__}: {error}. The blocks "
-                        "done are kept: run the same command again to resume."
+                        f"Block {futures[future]} failed {_times(RETRIES + 1)}: {_sentence(error)} The blocks done are "
+                        "kept: run the same command again to resume."
                     ) from error
                 result.classified += 1
                 echo(f"blocks {result.skipped + result.classified}/{total}")

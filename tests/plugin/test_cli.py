@@ -26,7 +26,7 @@ from tests.headless import PLUGIN_DIR, REPO
 from tests.model_files import write_random_model
 from tests.plugin.conftest import run_algorithm
 from tests.scenes import CLASS_COLORS, CLASSES
-from tests.worker_faults import FAIL_ONCE, LOSE_WORKER_ONCE, WORKER_FAULTS, preload_env
+from tests.worker_faults import FAIL_ALWAYS, FAIL_ONCE, LOSE_WORKER_ONCE, WORKER_FAULTS, preload_env
 
 distributed = pytest.importorskip("distributed", reason="Dask runs need dask[distributed] (make test installs it)")
 
@@ -194,6 +194,22 @@ def test_a_failed_block_is_retried(scene, model, reference, cluster, tmp_path):
     assert not (parts / f"{FAIL_ONCE}2").exists()  # consumed: the first attempt did fail
     assert len(list(parts.glob("r*.tif"))) == 8  # 4 blocks, class and confidence parts
     assert_same_map(output, confidence, reference)
+
+
+def test_a_block_failing_every_attempt_stops_the_run_with_its_reason(scene, model, cluster, tmp_path):
+    output = tmp_path / "carte.tif"
+    parts = parts_folder(output)
+    parts.mkdir()
+    (parts / f"{FAIL_ALWAYS}2").touch()  # every attempt at block 2 raises, and counts itself (worker_faults.py)
+    args = [str(scene.raster), str(model), str(output), "--stride", "1", "--scheduler", cluster]
+    run = imagette("classify", *args, "--block-size", str(BLOCK))
+    attempts = len((parts / f"{FAIL_ALWAYS}2").read_text(encoding="utf-8").splitlines())
+    assert run.returncode == 2 and attempts == 3 and not output.exists()
+    # What the person reads: the attempts counted in words, the worker's reason, one full stop, what to do.
+    assert (
+        f"imagette: error: Block 2 failed {attempts} times: RuntimeError: Block 2 failed on purpose ({FAIL_ALWAYS}2, "
+        "tests/worker_faults.py). The blocks done are kept: run the same command again to resume.\n"
+    ) in run.stderr
 
 
 def test_a_lost_worker_costs_only_its_block(scene, model, reference, tmp_path):
