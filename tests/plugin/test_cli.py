@@ -196,6 +196,34 @@ def test_a_failed_block_is_retried(scene, model, reference, cluster, tmp_path):
     assert_same_map(output, confidence, reference)
 
 
+def test_an_onnx_unet_in_several_blocks_on_the_cluster_gives_the_one_process_map(scene, cluster, tmp_path):
+    from imagette.plugin.engine.distributed import classify_distributed
+    from imagette.plugin.engine.inference import InferenceConfig, classify_raster
+    from imagette.plugin.engine.onnx_export import export_onnx
+
+    crs = rasterio.crs.CRS.from_string(scene.crs).to_wkt()
+    model = write_random_model(tmp_path / "unet.pt", SCENE_CLASSES, crs, architecture="unet", patch=16, seed=3)
+    exported = str(export_onnx(model, tmp_path / "unet.onnx").path)
+    configs = {
+        # Tiles of 64 output pixels (the command has no tile size), blocks of 128: 9 blocks of 4 tiles over the
+        # 384 x 384 px map, so that the halos cross the seams between blocks as well as between tiles.
+        name: InferenceConfig(
+            str(scene.raster), exported, str(tmp_path / f"{name}.tif"), str(tmp_path / f"{name}_c.tif"), tile_size=64
+        )
+        for name in ("one", "dask")
+    }
+    classify_raster(configs["one"])
+    echoed: list[str] = []
+    result = classify_distributed(configs["dask"], scheduler=cluster, block=128, echo=echoed.append)
+    assert (result.blocks, result.classified) == (9, 9) and "blocks 9/9" in echoed
+    assert "per_pixel" in echoed[0] and not parts_folder(result.output_path).exists()
+    expected = read(configs["one"].output_path)
+    assert len(set(expected[expected > 0].tolist())) > 1 and (expected == 0).any()
+    np.testing.assert_array_equal(read(configs["dask"].output_path), expected)
+    # One ONNX Runtime thread per worker against all cores in one process: sums in another order.
+    np.testing.assert_allclose(read(configs["dask"].confidence_path), read(configs["one"].confidence_path), atol=1e-5)
+
+
 def test_a_block_failing_every_attempt_stops_the_run_with_its_reason(scene, model, cluster, tmp_path):
     output = tmp_path / "carte.tif"
     parts = parts_folder(output)
