@@ -45,8 +45,8 @@ class ClassifyRaster(ImagetteAlgorithm):
     HELP = tr_noop(
         "Classifies every part of a raster with a model file written by 'Train patch classifier', and writes a "
         "GeoTIFF of class codes, styled with the model's class names and colours. A model exported by 'Export model "
-        "to ONNX' in the Imagette format (.onnx) runs with ONNX Runtime instead, without PyTorch, and gives the same "
-        "map (a patch classifier is then evaluated patch by patch).\n\n"
+        "to ONNX' in the Imagette format (.onnx) runs with ONNX Runtime instead, without PyTorch, with the same "
+        "methods, and gives the same map.\n\n"
         "Output pixel size, in input pixels: an output pixel is that many input pixels on a side. A patch "
         "classifier gives it the class of the patch centred on it (by default an output pixel is an eighth of the "
         "patch); a U-Net classifies at full resolution by default (an output pixel is 1 input pixel). "

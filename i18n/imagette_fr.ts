@@ -325,20 +325,20 @@ Quand quelque chose manque ou ne va pas (PyTorch absent ou trop ancien, un PyTor
     </message>
     <message>
       <location filename="../algorithms/classify_raster.py" />
-      <source>Classifies every part of a raster with a model file written by 'Train patch classifier', and writes a GeoTIFF of class codes, styled with the model's class names and colours. A model exported by 'Export model to ONNX' in the Imagette format (.onnx) runs with ONNX Runtime instead, without PyTorch, and gives the same map (a patch classifier is then evaluated patch by patch).
+      <source>Classifies every part of a raster with a model file written by 'Train patch classifier', and writes a GeoTIFF of class codes, styled with the model's class names and colours. A model exported by 'Export model to ONNX' in the Imagette format (.onnx) runs with ONNX Runtime instead, without PyTorch, with the same methods, and gives the same map.
 
 Output pixel size, in input pixels: an output pixel is that many input pixels on a side. A patch classifier gives it the class of the patch centred on it (by default an output pixel is an eighth of the patch); a U-Net classifies at full resolution by default (an output pixel is 1 input pixel). Output pixels whose patch would leave the raster, or whose centre is nodata, are nodata (0). The output is in the raster's CRS; class codes are those of the training classes.
 
 The dense method evaluates the network once over each tile of the raster and is many times faster; it differs from the per-patch reference only in that a patch sees its real surroundings instead of zero padding at its border. The per-patch method is there to check results, and for small areas.
 
 The raster must have the bands the model was trained on, in the same order; a different pixel size or CRS gives a warning. The style is saved beside the GeoTIFF (.qml), the GeoTIFF carries a colour table and category names (in its .aux.xml), and the loaded layer is named after the model and the raster ('model — raster'). The confidence raster opens on a colour ramp from 0 (unsure) to 1 (sure).</source>
-      <translation>Classe chaque partie d'un raster avec un fichier de modèle écrit par « Entraîner un classifieur d'imagettes », et écrit un GeoTIFF de codes de classe, stylé avec les noms et les couleurs des classes du modèle. Un modèle exporté par « Exporter le modèle en ONNX » au format Imagette (.onnx) s'exécute plutôt avec ONNX Runtime, sans PyTorch, et donne la même carte (un classifieur d'imagettes est alors évalué imagette par imagette).
+      <translation>Classe chaque partie d'un raster avec un fichier de modèle écrit par « Entraîner un classifieur d'imagettes », et écrit un GeoTIFF de codes de classe, stylé avec les noms et les couleurs des classes du modèle. Un modèle exporté par « Exporter le modèle en ONNX » au format Imagette (.onnx) s'exécute plutôt avec ONNX Runtime, sans PyTorch, avec les mêmes méthodes, et donne la même carte.
 
-Taille du pixel de sortie, en pixels d'entrée : un pixel de sortie mesure autant de pixels d'entrée de côté. Un classifieur d'imagettes lui donne la classe de l'imagette centrée sur lui (par défaut, un pixel de sortie vaut un huitième de l'imagette) ; un U-Net classe par défaut à pleine résolution (un pixel de sortie vaut 1 pixel d'entrée). Les pixels de sortie dont l'imagette sortirait du raster, ou dont le centre est nodata, sont nodata (0). La sortie est dans le SCR du raster ; les codes de classe sont ceux des classes d'entraînement.
+Taille du pixel de sortie, en pixels d'entrée : un pixel de sortie mesure autant de pixels d'entrée de côté. Un classifieur d'imagettes lui donne la classe de l'imagette centrée sur lui (par défaut, un pixel de sortie vaut un huitième de l'imagette) ; un U-Net classe par défaut à pleine résolution (un pixel de sortie vaut 1 pixel d'entrée). Les pixels de sortie dont l'imagette sortirait du raster, ou dont le centre est nodata, sont nodata (0). La sortie est dans le SCR du raster ; les codes de classe sont ceux des classes d'entraînement.
 
-La méthode dense évalue le réseau une fois sur chaque tuile du raster et est bien plus rapide ; elle ne diffère de la référence par imagette qu'en ce qu'une imagette voit son véritable voisinage au lieu d'un remplissage de zéros à sa bordure. La méthode par imagette sert à vérifier les résultats, et pour de petites zones.
+La méthode dense évalue le réseau une fois sur chaque tuile du raster et est bien plus rapide ; elle ne diffère de la référence par imagette qu'en ce qu'une imagette voit son véritable voisinage au lieu d'un remplissage de zéros à sa bordure. La méthode par imagette sert à vérifier les résultats, et pour de petites zones.
 
-Le raster doit avoir les bandes sur lesquelles le modèle a été entraîné, dans le même ordre ; une taille de pixel ou un SCR différents donnent un avertissement. Le style est enregistré à côté du GeoTIFF (.qml), le GeoTIFF porte une table de couleurs et les noms des catégories (dans son .aux.xml), et la couche chargée est nommée d'après le modèle et le raster (« modèle — raster »). Le raster de confiance s'ouvre sur une rampe de couleurs de 0 (incertain) à 1 (certain).</translation>
+Le raster doit avoir les bandes sur lesquelles le modèle a été entraîné, dans le même ordre ; une taille de pixel ou un SCR différents donnent un avertissement. Le style est enregistré à côté du GeoTIFF (.qml), le GeoTIFF porte une table de couleurs et les noms des catégories (dans son .aux.xml), et la couche chargée est nommée d'après le modèle et le raster (« modèle — raster »). Le raster de confiance s'ouvre sur une rampe de couleurs de 0 (incertain) à 1 (certain).</translation>
     </message>
     <message>
       <location filename="../algorithms/classify_raster.py" />
@@ -479,18 +479,18 @@ Le raster doit avoir les bandes sur lesquelles le modèle a été entraîné, da
       <location filename="../algorithms/export_model.py" />
       <source>Writes the network of a model file from 'Train patch classifier' as an ONNX file, which ONNX Runtime runs on CPUs and GPUs without PyTorch. The file carries what classification needs as ONNX metadata: the class table (codes, names, colours), band count and names, normalisation, patch size, kind of network, architecture, pixel size, CRS and the software versions.
 
-Imagette format: the network as it is, for any program with ONNX Runtime. Its input is the band values normalised with the model's mean and standard deviation; a U-Net takes tiles of any size and gives class scores per pixel, a patch classifier takes patches of the training size and gives class scores per patch.
+Imagette format: the network as it is, for any program with ONNX Runtime. Its input is the band values normalised with the model's mean and standard deviation; it takes tiles of any size. A U-Net gives class scores per pixel; a patch classifier gives them at each position of its feature map, and a patch's scores are the average of its positions (the guide says how to read them).
 
 Deepness format: a U-Net ready for the Deepness plugin, loaded and run without editing: normalisation and class probabilities are inside the file, with Deepness's keys (model type, class names, resolution, tile size and overlap). Deepness runs segmentation networks only: a patch classifier is refused.
 
 Exporting needs PyTorch and the onnx package; the guide says what each format is for.</source>
-      <translation>Écrit le réseau d'un fichier de modèle issu d'« Entraîner un classifieur d'imagettes » dans un fichier ONNX, qu'ONNX Runtime exécute sur CPU et GPU sans PyTorch. Le fichier porte en métadonnées ONNX ce dont la classification a besoin : la table des classes (codes, noms, couleurs), le nombre et les noms des bandes, la normalisation, la taille d'imagette, le type de réseau, l'architecture, la taille de pixel, le SCR et les versions des logiciels.
+      <translation>Écrit le réseau d'un fichier de modèle issu d'« Entraîner un classifieur d'imagettes » dans un fichier ONNX, qu'ONNX Runtime exécute sur CPU et GPU sans PyTorch. Le fichier porte en métadonnées ONNX ce dont la classification a besoin : la table des classes (codes, noms, couleurs), le nombre et les noms des bandes, la normalisation, la taille d'imagette, le type de réseau, l'architecture, la taille de pixel, le SCR et les versions des logiciels.
 
-Format Imagette : le réseau tel quel, pour tout programme doté d'ONNX Runtime. Son entrée est la valeur des bandes normalisée avec la moyenne et l'écart-type du modèle ; un U-Net prend des tuiles de toute taille et donne des scores de classe par pixel, un classifieur d'imagettes prend des imagettes de la taille d'entraînement et donne des scores de classe par imagette.
+Format Imagette : le réseau tel quel, pour tout programme doté d'ONNX Runtime. Son entrée est la valeur des bandes normalisée avec la moyenne et l'écart-type du modèle ; il prend des tuiles de toute taille. Un U-Net donne des scores de classe par pixel ; un classifieur d'imagettes les donne à chaque position de sa carte de caractéristiques, et les scores d'une imagette sont la moyenne de ses positions (le guide dit comment les lire).
 
-Format Deepness : un U-Net prêt pour l'extension Deepness, chargé et exécuté sans retouche : la normalisation et les probabilités des classes sont dans le fichier, avec les clés de Deepness (type de modèle, noms des classes, résolution, taille et recouvrement des tuiles). Deepness n'exécute que des réseaux de segmentation : un classifieur d'imagettes est refusé.
+Format Deepness : un U-Net prêt pour l'extension Deepness, chargé et exécuté sans retouche : la normalisation et les probabilités des classes sont dans le fichier, avec les clés de Deepness (type de modèle, noms des classes, résolution, taille et recouvrement des tuiles). Deepness n'exécute que des réseaux de segmentation : un classifieur d'imagettes est refusé.
 
-L'export demande PyTorch et le paquet onnx ; le guide dit à quoi sert chaque format.</translation>
+L'export demande PyTorch et le paquet onnx ; le guide dit à quoi sert chaque format.</translation>
     </message>
     <message>
       <location filename="../algorithms/export_model.py" />
@@ -1189,6 +1189,11 @@ Dask est facultatif : pip install "dask[distributed]".
       <location filename="../plugin/cli.py" />
       <source>where the network runs (default auto)</source>
       <translation>où le réseau s'exécute (par défaut auto)</translation>
+    </message>
+    <message>
+      <location filename="../plugin/cli.py" />
+      <source>patches per batch (default: sized to the device's memory)</source>
+      <translation>imagettes par lot (par défaut : selon la mémoire du périphérique)</translation>
     </message>
     <message>
       <location filename="../plugin/cli.py" />
@@ -2263,6 +2268,11 @@ Dask est facultatif : pip install "dask[distributed]".
       <translation>La taille d'imagette du modèle ({patch} px) ne laisse aucune carte de caractéristiques ; le fichier de modèle est endommagé.</translation>
     </message>
     <message>
+      <location filename="../plugin/engine/dense_plan.py" />
+      <source>Dense tiles that fit in memory ({tile} x {tile} output pixels, read with the network's receptive field of {margin} px around them) would cost more than evaluating their patches one by one at this stride: evaluating per patch instead.</source>
+      <translation>Des tuiles denses qui tiennent en mémoire ({tile} x {tile} pixels de sortie, lues avec le champ réceptif du réseau, {margin} px autour d'elles) coûteraient plus que d'évaluer leurs imagettes une par une à ce pas : évaluation par imagette à la place.</translation>
+    </message>
+    <message>
       <location filename="../plugin/engine/device.py" />
       <source>CUDA was asked for but this PyTorch sees no CUDA GPU (torch {torch}, built for CUDA {cuda}). Choose 'auto' or 'CPU', or install a CUDA build of PyTorch that matches the GPU driver.</source>
       <translation>CUDA a été demandé mais ce PyTorch ne voit aucun GPU CUDA (torch {torch}, compilé pour CUDA {cuda}). Choisissez « auto » ou « CPU », ou installez une version CUDA de PyTorch qui correspond au pilote du GPU.</translation>
@@ -2466,8 +2476,8 @@ Dask est facultatif : pip install "dask[distributed]".
     </message>
     <message>
       <location filename="../plugin/engine/inference.py" />
-      <source>An exported patch classifier is evaluated patch by patch: the method choice does not apply.</source>
-      <translation>Un classifieur d'imagettes exporté est évalué imagette par imagette : le choix de la méthode ne s'applique pas.</translation>
+      <source>This ONNX file holds its patch classifier in the per-patch form only (exported by an older Imagette): it is evaluated patch by patch, many times slower than densely. Export the model again for the dense form.</source>
+      <translation>Ce fichier ONNX ne contient son classifieur d'imagettes que sous la forme par imagette (exporté par une version plus ancienne d'Imagette) : il est évalué imagette par imagette, bien plus lentement qu'en dense. Exportez de nouveau le modèle pour obtenir la forme dense.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/inference.py" />
@@ -2693,8 +2703,8 @@ Dask est facultatif : pip install "dask[distributed]".
     </message>
     <message>
       <location filename="../plugin/engine/onnx_export.py" />
-      <source>Input: band values normalised with the metadata's mean and std, NCHW float32, patches of {size} x {size} px; output: class logits per patch.</source>
-      <translation>Entrée : valeurs des bandes normalisées avec la moyenne et l'écart-type des métadonnées, NCHW float32, imagettes de {size} x {size} px ; sortie : logits des classes par imagette.</translation>
+      <source>Input: band values normalised with the metadata's mean and std, NCHW float32, tiles of any height and width; output: the class logits at every position of the feature map, a patch's being the average of its {size} x {size} positions; the input '{selector}' chooses the real stride (the network's downsampling: the network as it is).</source>
+      <translation>Entrée : valeurs des bandes normalisées avec la moyenne et l'écart-type des métadonnées, NCHW float32, tuiles de toute hauteur et largeur ; sortie : logits des classes à chaque position de la carte de caractéristiques, ceux d'une imagette étant la moyenne de ses {size} x {size} positions ; l'entrée « {selector} » choisit le pas réel (le sous-échantillonnage du réseau : le réseau tel quel).</translation>
     </message>
     <message>
       <location filename="../plugin/engine/onnx_tiles.py" />
@@ -2720,6 +2730,11 @@ Dask est facultatif : pip install "dask[distributed]".
       <location filename="../plugin/engine/onnx_tiles.py" />
       <source>method {method}, {batch} patches per batch, through ONNX Runtime</source>
       <translation>méthode {method}, {batch} imagettes par lot, via ONNX Runtime</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnx_tiles.py" />
+      <source>method {method}, through ONNX Runtime</source>
+      <translation>méthode {method}, via ONNX Runtime</translation>
     </message>
     <message>
       <location filename="../plugin/engine/onnx_tiles.py" />
@@ -2760,6 +2775,21 @@ Dask est facultatif : pip install "dask[distributed]".
       <location filename="../plugin/engine/onnxfile.py" />
       <source>its kind of network {kind} is unknown</source>
       <translation>son type de réseau {kind} est inconnu</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>its form {form} is unknown</source>
+      <translation>sa forme {form} est inconnue</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>its dense form is described wrongly ({problem})</source>
+      <translation>sa forme dense est mal décrite ({problem})</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>its dense form has no variant at real stride 1, which every output stride needs</source>
+      <translation>sa forme dense n'a pas de variante au pas réel 1, dont toute taille de pixel de sortie a besoin</translation>
     </message>
     <message>
       <location filename="../plugin/engine/onnxfile.py" />
@@ -3453,11 +3483,6 @@ Dask est facultatif : pip install "dask[distributed]".
       <location filename="../plugin/engine/tiles.py" />
       <source>The GPU ran out of memory: tiles of {side} x {side} output pixels from now on, and classification goes on. Set the batch size (BATCH_SIZE) to {batch} to start there next time.</source>
       <translation>Le GPU a manqué de mémoire : tuiles de {side} x {side} pixels de sortie désormais, et la classification continue. Réglez la taille de lot (BATCH_SIZE) à {batch} pour partir de là la prochaine fois.</translation>
-    </message>
-    <message>
-      <location filename="../plugin/engine/tiles.py" />
-      <source>Dense tiles that fit in memory ({tile} x {tile} output pixels, read with the network's receptive field of {margin} px around them) would cost more than evaluating their patches one by one at this stride: evaluating per patch instead.</source>
-      <translation>Des tuiles denses qui tiennent en mémoire ({tile} x {tile} pixels de sortie, lues avec le champ réceptif du réseau, {margin} px autour d'elles) coûteraient plus que d'évaluer leurs imagettes une par une à ce pas : évaluation par imagette à la place.</translation>
     </message>
     <message>
       <location filename="../plugin/engine/tiles.py" />

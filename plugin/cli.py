@@ -1,6 +1,6 @@
 """The `imagette` command: the engine without QGIS, on one machine or a Dask cluster.
 
-    imagette classify INPUT MODEL OUTPUT [--stride N] [--method dense|patch] [--device auto|cpu|cuda]
+    imagette classify INPUT MODEL OUTPUT [--stride N] [--method dense|patch] [--device auto|cpu|cuda] [--batch-size N]
                       [--engine auto|pytorch|onnxruntime] [--confidence PATH]
                       [--workers N | --scheduler ADDRESS] [--block-size PX]
 
@@ -156,6 +156,13 @@ def build_parser() -> argparse.ArgumentParser:
         help=tr("where the network runs (default auto)"),
     )
     options.add_argument(
+        "--batch-size",
+        type=_positive,
+        default=0,
+        metavar="N",
+        help=tr("patches per batch (default: sized to the device's memory)"),
+    )
+    options.add_argument(
         "--engine",
         choices=ENGINES,
         default=ENGINES[0],
@@ -248,6 +255,7 @@ def classify(args: argparse.Namespace) -> int:
         device=args.device,
         stride=args.stride,
         method=METHOD_NAMES[args.method],
+        batch_size=args.batch_size,
         engine=args.engine,
     )
     progress = _Printer().progress

@@ -21,6 +21,7 @@ import torch
 from torch import Tensor, nn
 from torch.nn.utils.fusion import fuse_conv_bn_eval
 
+from .dense_plan import DenseGeometry
 from .errors import ImagetteError
 from .i18n import tr
 from .models import Network, PatchClassifier
@@ -70,47 +71,10 @@ def inference_copy(network: AnyNetwork) -> AnyNetwork:
 
 
 @dataclass
-class DenseNetwork:
-    """A network converted for dense evaluation at one output stride, and how to read it.
-
-    Attributes:
-        network: the converted copy, in eval mode.
-        stride: the output stride it was converted for, in input pixels.
-        patch_size: the patch side, in input pixels.
-        real_stride: input pixels between neighbouring positions of its feature map.
-        dilation: feature positions between the cells that one patch's global pool averages.
-        feature_size: side of a single patch's feature map, in cells.
-        margin_before, margin_after: input pixels beyond a patch that its features depend on
-            (receptive field); tiles are read with these margins so that tiling leaves no seams.
-        bytes_per_pixel: activation memory per input pixel of a dense forward pass.
-        bytes_per_patch: activation memory of one patch in a per-patch forward pass.
-        macs_per_pixel: multiply-adds of the convolutions per input pixel of a dense forward pass.
-        macs_per_patch: multiply-adds of the convolutions on one patch alone.
-        largest_macs_per_pixel, largest_macs_per_patch: the same for the largest convolution alone.
-    """
+class DenseNetwork(DenseGeometry):
+    """A network converted for dense evaluation at one output stride (network, in eval mode), and how to read it."""
 
     network: PatchClassifier
-    stride: int
-    patch_size: int
-    real_stride: int
-    dilation: int
-    feature_size: int
-    margin_before: int
-    margin_after: int
-    bytes_per_pixel: float
-    bytes_per_patch: float
-    macs_per_pixel: float
-    macs_per_patch: float
-    largest_macs_per_pixel: float
-    largest_macs_per_patch: float
-
-    def region_size(self, tile: int) -> int:
-        """Side in input pixels of the region read for a tile of tile x tile output pixels."""
-        return (tile - 1) * self.stride + self.patch_size + self.margin_before + self.margin_after
-
-    def pays_off(self, tile: int) -> bool:
-        """Whether dense tiles of this size cost less than evaluating their patches one by one."""
-        return self.macs_per_pixel * self.region_size(tile) ** 2 < self.macs_per_patch * tile**2
 
 
 def to_dense(network: PatchClassifier, patch_size: int, stride: int, in_channels: int) -> DenseNetwork:
@@ -189,6 +153,24 @@ def to_dense(network: PatchClassifier, patch_size: int, stride: int, in_channels
         largest_macs_per_pixel=largest_dense,
         largest_macs_per_patch=largest_patch,
     )
+
+
+def dense_variants(network: PatchClassifier, patch_size: int, in_channels: int) -> list[DenseNetwork]:
+    """The network converted at each real stride it can run at, from 1 to its whole downsampling (where nothing is
+    converted: the network as it is), for an exported file to serve every output stride.
+
+    The conversion for an output stride is the one at the largest of these real strides that divides it (to_dense
+    keeps strided layers while their product divides the stride). Imagette's networks downsample by 2 at a time, so
+    doubling the stride finds them all; a network with another layer stride would run at a smaller real stride
+    instead, slower but with the same classes.
+    """
+    variants = [to_dense(network, patch_size, 1, in_channels)]
+    while variants[-1].real_stride == variants[-1].stride:
+        following = to_dense(network, patch_size, 2 * variants[-1].stride, in_channels)
+        if following.real_stride == variants[-1].real_stride:
+            break
+        variants.append(following)
+    return variants
 
 
 def dense_logits(dense: DenseNetwork, region: Tensor, top: int, left: int, rows: int, cols: int) -> Tensor:

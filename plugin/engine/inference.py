@@ -37,6 +37,7 @@ from .grid import output_grid, tiles
 from .i18n import tr, tr_noop
 from .io import check_writable, open_raster, replaced_atomically
 from .onnx_tiles import OnnxModel, OnnxTiles, load_onnx_model, onnx_tile_classifier
+from .onnxfile import DENSE, PATCH_CLASSIFIER
 from .outputs import check_class_raster, check_confidence_raster, writing
 from .progress import Progress, Quiet
 
@@ -222,12 +223,16 @@ def configured_classifier(
     """The model's tile classifier as the configuration asks for it, once the raster is checked against the model."""
     _check_inputs(model, src, config, progress)
     if isinstance(model, OnnxModel):
-        if config.method != METHODS[0] and model.info.kind != "segmentation":
+        if config.method == METHODS[0] and model.info.kind == PATCH_CLASSIFIER and model.info.form != DENSE:
             progress.info(
-                tr("An exported patch classifier is evaluated patch by patch: the method choice does not apply.")
+                tr(
+                    "This ONNX file holds its patch classifier in the per-patch form only (exported by an older "
+                    "Imagette): it is evaluated patch by patch, many times slower than densely. Export the model again "
+                    "for the dense form."
+                )
             )
         return onnx_tile_classifier(
-            model, src, config.stride, config.batch_size, config.tile_size, config.extent, progress
+            model, src, config.stride, config.method, config.batch_size, config.tile_size, config.extent, progress
         )
     from .device import select_device
     from .tiles import tile_classifier

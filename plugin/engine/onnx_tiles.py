@@ -5,9 +5,12 @@ those PyTorch gives, up to float rounding:
 - OnnxPixelTiles (segmentation networks): the tile's input pixels and a halo of context (half a
   training patch, at least four times the downsampling, windows starting on its multiples), class
   probabilities averaged over each output pixel's input pixels that hold data; nodata gives nodata.
-- OnnxPatchTiles (patch classifiers): the class of the patch centred on each output pixel, evaluated
-  patch by patch (the exported graph is the per-patch network: tiles.py's per_patch method); nodata
-  where the centre pixel is nodata or the patch holds more nodata than training tolerated.
+- OnnxPatchTiles (patch classifiers): the class of the patch centred on each output pixel; nodata
+  where the centre pixel is nodata or the patch holds more nodata than training tolerated. A file in
+  the dense form runs tiles.py's methods, chosen and sized as PyTorch's on the CPU (dense_plan.py): dense,
+  its conversion for the output stride run once over the tile and margins, each patch the average of
+  its feature positions; or per patch, each patch its own run. A file of the older per-patch form
+  (Imagette before the dense form) can only be evaluated patch by patch.
 
 Nothing here imports torch: this module and those it imports need numpy, rasterio and onnxruntime only.
 inference.classify_raster runs these for a .onnx model, through the same outputs as PyTorch's tiles.
@@ -22,18 +25,20 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
-from rasterio.windows import Window
 
 from .choices import METHODS, SEGMENTATION_METHOD, method_name
+from .dense_plan import BATCHES_PER_TILE, CPU_BUDGET, CPU_CONVOLUTION_MACS, DenseGeometry, patch_window, plan
 from .errors import ImagetteError
 from .grid import OutputGrid, aligned_tile, default_stride, output_grid
 from .i18n import tr
 from .io import formable_patches, read_with_mask
 from .onnxfile import (
+    DENSE,
     FLAVOURS,
     LOGITS,
     NORMALIZED,
     SEGMENTATION,
+    SELECTOR_NAME,
     OnnxModelInfo,
     import_problem,
     open_session,
@@ -42,9 +47,8 @@ from .onnxfile import (
 )
 from .progress import Progress
 
-PATCH_BATCH = 256  # patches per run of a patch classifier when no batch size is given
+PATCH_BATCH = 256  # patches per run of a per-patch form's patch classifier when no batch size is given
 PIXEL_TILE = 512  # input pixels a side of a segmentation tile when no tile size is given
-BATCHES_PER_TILE = 4  # as tiles.py: per-patch tiles hold a few batches
 
 
 @dataclass
@@ -74,9 +78,25 @@ class OnnxModel:
     def band_count(self) -> int:
         return self.info.band_count
 
-    def run(self, x: np.ndarray) -> np.ndarray:
-        """The graph's output (class logits) for a float32 NCHW input."""
-        return self.session.run(None, {self.info.input.get("name", "input"): x})[0]
+    def run(self, x: np.ndarray, real_stride: int | None = None) -> np.ndarray:
+        """The graph's output (class logits) for a float32 NCHW input; real_stride: the dense form's conversion to
+        run (None for the other forms, which have one)."""
+        feeds = {self.info.input.get("name", "input"): x}
+        if real_stride is not None:
+            feeds[SELECTOR_NAME] = np.array(real_stride, dtype=np.int64)
+        return self.session.run(None, feeds)[0]
+
+    def patch_logits(self, patches: np.ndarray) -> np.ndarray:
+        """Class logits (N, classes) of patches (N, bands, patch, patch), each evaluated alone."""
+        if self.info.form != DENSE:
+            return self.run(patches)
+        # The conversion at the largest real stride (for Imagette's networks the network as it is, dilation 1): a patch
+        # alone gives its feature map, whose cells its global pool averages.
+        largest = max(variant["real_stride"] for variant in self.info.properties["dense"]["variants"])
+        dense = self.info.dense_geometry(largest)
+        reach = dense.feature_size * dense.dilation
+        positions = self.run(patches, largest)
+        return positions[:, :, : reach : dense.dilation, : reach : dense.dilation].mean(axis=(2, 3))
 
 
 def providers(device: str) -> list[str]:
@@ -140,6 +160,24 @@ def _softmax(logits: np.ndarray, axis: int) -> np.ndarray:
     return shifted / shifted.sum(axis=axis, keepdims=True)
 
 
+def _pooled(logits: np.ndarray, dense: DenseGeometry, top: int, left: int, rows: int, cols: int) -> np.ndarray:
+    """Class logits (classes, rows, cols) of a block of patches from the dense form's position logits (classes, h, w):
+    each patch averages the feature_size x feature_size positions its global pool averages, `dilation` apart, as
+    dense.dense_logits does; top, left: the first patch's top-left pixel in the region, multiples of the real stride.
+    """
+    real, size, apart = dense.real_stride, dense.feature_size, dense.dilation
+    step = dense.stride // real
+    total = np.zeros((logits.shape[0], rows, cols), dtype=np.float32)
+    for down in range(size):
+        for across in range(size):
+            row0, col0 = top // real + down * apart, left // real + across * apart
+            part = logits[:, row0 : row0 + (rows - 1) * step + 1 : step, col0 : col0 + (cols - 1) * step + 1 : step]
+            if part.shape[1:] != (rows, cols):
+                raise RuntimeError(f"Dense evaluation gave {part.shape[1:]} patches for a block of {(rows, cols)}.")
+            total += part
+    return total / size**2
+
+
 class OnnxTiles:
     """What both kinds share: the model, its normalisation, the grid and the tile size (output pixels a side)."""
 
@@ -197,27 +235,36 @@ class OnnxPixelTiles(OnnxTiles):
 
 
 class OnnxPatchTiles(OnnxTiles):
-    """Patch classifiers: one class per patch, centred on each output pixel, patch by patch."""
+    """Patch classifiers: one class per patch, centred on each output pixel, densely or patch by patch."""
 
-    method = METHODS[1]  # per patch: the exported graph is the per-patch network
-
-    def __init__(self, model: OnnxModel, grid: OutputGrid, batch: int, tile_size: int, progress: Progress) -> None:
+    def __init__(
+        self,
+        model: OnnxModel,
+        grid: OutputGrid,
+        chosen: tuple[str, int, int],
+        dense: DenseGeometry | None,
+        progress: Progress,
+    ) -> None:
         super().__init__(model, progress)
-        self.grid, self.batch = grid, batch
-        self.tile = tile_size or aligned_tile(max(1, math.isqrt(BATCHES_PER_TILE * batch)))
+        self.grid, self.dense = grid, dense
+        self.method, self.tile, self.batch = chosen
+        self.per_patch = self.method == METHODS[1]
         sampling = (model.metadata.get("dataset") or {}).get("sampling") or {}
         self.nodata_tolerance = float(sampling.get("nodata_tolerance", 0.0))
 
     def describe(self) -> str:
-        return tr("method {method}, {batch} patches per batch, through ONNX Runtime").format(
-            method=method_name(self.method), batch=self.batch
-        )
+        if self.per_patch:
+            return tr("method {method}, {batch} patches per batch, through ONNX Runtime").format(
+                method=method_name(self.method), batch=self.batch
+            )
+        return tr("method {method}, through ONNX Runtime").format(method=method_name(self.method))
 
     def classify(self, src, rows: tuple[int, int], cols: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
         grid, size = self.grid, self.grid.patch_size
         tops = grid.first(np.arange(*rows))
         lefts = grid.first(np.arange(*cols))
-        window = Window(int(lefts[0]), int(tops[0]), int(lefts[-1] - lefts[0]) + size, int(tops[-1] - tops[0]) + size)
+        dense = None if self.per_patch else self.dense
+        window = patch_window(grid, src, int(tops[0]), int(tops[-1]), int(lefts[0]), int(lefts[-1]), dense)
         data, valid = read_with_mask(src, window)
         tops, lefts = tops - int(window.row_off), lefts - int(window.col_off)
         centre = formable_patches(valid, tops, lefts, size, self.nodata_tolerance)
@@ -226,6 +273,12 @@ class OnnxPatchTiles(OnnxTiles):
         if not centre.any():
             return index, confidence
         x = _normalized(data, valid, self.mean, self.std)
+        if dense is not None:
+            self.progress.check_canceled()
+            logits = self.model.run(x[None], dense.real_stride)[0]
+            probabilities = _softmax(_pooled(logits, dense, int(tops[0]), int(lefts[0]), len(tops), len(lefts)), 0)
+            index[centre], confidence[centre] = probabilities.argmax(axis=0)[centre], probabilities.max(axis=0)[centre]
+            return index, confidence
         windows = np.lib.stride_tricks.sliding_window_view(x, (x.shape[0], size, size))[0]  # (H', W', bands, P, P)
         at_rows, at_cols = np.nonzero(centre)
         best = np.empty(at_rows.size, dtype=np.int64)
@@ -234,7 +287,7 @@ class OnnxPatchTiles(OnnxTiles):
             self.progress.check_canceled()
             chunk = slice(start, start + self.batch)
             patches = np.ascontiguousarray(windows[tops[at_rows[chunk]], lefts[at_cols[chunk]]])
-            probabilities = _softmax(self.model.run(patches), axis=1)
+            probabilities = _softmax(self.model.patch_logits(patches), axis=1)
             best[chunk], probability[chunk] = probabilities.argmax(axis=1), probabilities.max(axis=1)
         index[centre], confidence[centre] = best, probability
         return index, confidence
@@ -244,12 +297,14 @@ def onnx_tile_classifier(
     model: OnnxModel,
     src,
     stride: int,
+    method: str,
     batch_size: int,
     tile_size: int,
     extent: tuple[float, float, float, float] | None = None,
     progress: Progress | None = None,
 ) -> OnnxTiles:
-    """The ONNX tile classifier of the model's kind; stride 0 takes the kind's default (as tiles.tile_classifier)."""
+    """The ONNX tile classifier of the model's kind; stride 0 takes the kind's default, and a patch classifier in the
+    dense form runs the method as tiles.tile_classifier plans it on the CPU (the per-patch form only per patch)."""
     progress = progress or Progress()
     if src.count != model.band_count:
         raise ImagetteError(
@@ -264,4 +319,10 @@ def onnx_tile_classifier(
         return OnnxPixelTiles(model, grid, tile_size, progress)
     stride = stride or default_stride(model.patch_size)
     grid = output_grid(model.patch_size, stride, src.transform, src.width, src.height, extent)
-    return OnnxPatchTiles(model, grid, batch_size or PATCH_BATCH, tile_size, progress)
+    if model.info.form != DENSE:
+        batch = batch_size or PATCH_BATCH
+        tile = tile_size or aligned_tile(max(1, math.isqrt(BATCHES_PER_TILE * batch)))
+        return OnnxPatchTiles(model, grid, (METHODS[1], tile, batch), None, progress)
+    dense = model.info.dense_geometry(stride)
+    chosen = plan(method, batch_size, tile_size, dense, CPU_BUDGET, CPU_CONVOLUTION_MACS, progress)
+    return OnnxPatchTiles(model, grid, chosen, dense, progress)

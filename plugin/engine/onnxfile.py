@@ -1,11 +1,14 @@
 """The ONNX model file: what Imagette writes as the model's ONNX metadata, and reads back.
 
-An exported model is one ONNX graph with one input and one output; everything classification needs
-travels in the model's metadata_props, each value a JSON string (as Deepness reads them):
+An exported model is one ONNX graph with one input (a patch classifier's dense form has a second one) and
+one output; everything classification needs travels in the model's metadata_props, each value a JSON string
+(as Deepness reads them):
     imagette_format          "imagette-onnx"
-    imagette_format_version  1
+    imagette_format_version  2 (1: before the form and the dense form of patch classifiers; still read)
     flavour                  "imagette" or "deepness" (FLAVOURS)
     kind                     "segmentation" (class scores per pixel) or "patch_classifier" (per patch)
+    form                     "dense" (tiles of any height and width) or "per_patch" (patches of the
+                             training size only); absent in version 1: per_patch for patch classifiers
     architecture             one of choices.ARCHITECTURES
     classes                  [{code, name, color}]; output channel i is classes[i]
     bands                    {count, names, dtype, nodata} of the training raster
@@ -17,7 +20,16 @@ travels in the model's metadata_props, each value a JSON string (as Deepness rea
                              ((raw - mean) / std, nodata set to 0) or "raw/255" (Deepness); height and
                              width a number of pixels or "dynamic"
     output                   {name, layout "NCHW" or "NC", values "logits" or "probabilities"}
+    dense                    patch classifiers in the dense form: {selector, variants}, see below
     software                 versions that exported the file; trained_with: those that trained it
+
+A patch classifier's dense form gives the logits of its head at every feature position, (N, classes,
+rows, columns): a patch's logits are the average of its feature_size x feature_size positions, `dilation`
+apart. Its feature positions are `real_stride` input pixels apart; the graph holds one conversion of the
+network per real stride (dense.dense_variants), chosen by its second input, which `selector` names
+(`real_stride`, an int64 scalar; the largest is the network as it is, which on patches of the training size
+gives each its feature map). `variants` describes each as a dense_plan.DenseGeometry without its stride and
+patch size: what Imagette's tiles need to read it as PyTorch's do (dense_geometry).
 
 The Deepness flavour adds the keys Deepness reads (DEEPNESS_KEYS; see deepness_properties).
 This module owns that format: it builds the properties, writes them into an onnx.ModelProto and
@@ -30,24 +42,30 @@ import importlib
 import json
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from .classes import table_from_dicts
 from .dataset import PatchMetadata
+from .dense_plan import DenseGeometry
 from .errors import ImagetteError
 from .i18n import tr
 
 FORMAT = "imagette-onnx"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+READ_VERSIONS = (1, 2)  # a version 1 file is a per-patch patch classifier or a U-Net: read as it is
 EXTENSION = ".onnx"
 FLAVOURS = ("imagette", "deepness")  # order of the FORMAT enum of imagette:exportmodel: a public contract
 SEGMENTATION, PATCH_CLASSIFIER = "segmentation", "patch_classifier"
 NORMALIZED, RAW_OVER_255 = "normalized", "raw/255"  # what the graph's input holds
 LOGITS, PROBABILITIES = "logits", "probabilities"  # what its output holds
 DYNAMIC = "dynamic"
+DENSE, PER_PATCH = "dense", "per_patch"  # forms of the graph: tiles of any size, or patches of the training size
 INPUT_NAME, OUTPUT_NAME = "input", "scores"
+SELECTOR_NAME = "real_stride"  # the dense form's second input: which conversion runs
+# What a dense variant's description holds: a DenseGeometry without what the classification sets.
+VARIANT_FIELDS = tuple(entry.name for entry in fields(DenseGeometry) if entry.name not in ("stride", "patch_size"))
 # What classification reads; a file without one of them is refused on opening.
 REQUIRED_KEYS = (
     "imagette_format",
@@ -87,11 +105,19 @@ class OnnxModelInfo(PatchMetadata):
     path: Path
     flavour: str
     kind: str
+    form: str
     architecture: str
     input: dict
     output: dict
     metadata: dict
     properties: dict
+
+    def dense_geometry(self, stride: int) -> DenseGeometry:
+        """How the dense form reads tiles at this output stride: the variant of the largest real stride dividing
+        it, the one PyTorch's conversion for that stride runs (dense.to_dense)."""
+        variants = [entry for entry in self.properties["dense"]["variants"] if stride % entry["real_stride"] == 0]
+        variant = max(variants, key=lambda entry: entry["real_stride"])
+        return DenseGeometry(stride=stride, patch_size=self.patch_size, **variant)
 
 
 def imagette_properties(
@@ -110,6 +136,7 @@ def imagette_properties(
         "imagette_format_version": FORMAT_VERSION,
         "flavour": flavour,
         "kind": kind,
+        "form": DENSE,  # what this version exports; older files' patch classifiers are per patch
         "architecture": architecture,
         "classes": list(metadata["classes"]),
         "bands": dict(metadata["bands"]),
@@ -122,6 +149,14 @@ def imagette_properties(
         "input": dict(graph_input),
         "output": dict(graph_output),
         "software": {**software, "trained_with": metadata.get("software")},
+    }
+
+
+def dense_properties(variants: list[DenseGeometry]) -> dict[str, Any]:
+    """The `dense` property of a patch classifier's dense form: its selector input and each variant, by real stride."""
+    return {
+        "selector": SELECTOR_NAME,
+        "variants": [{name: getattr(variant, name) for name in VARIANT_FIELDS} for variant in variants],
     }
 
 
@@ -285,7 +320,26 @@ def _problem(properties: Mapping[str, Any]) -> str | None:
         )
     if properties.get("kind") not in (SEGMENTATION, PATCH_CLASSIFIER):
         return tr("its kind of network {kind} is unknown").format(kind=repr(properties.get("kind")))
+    if _form(properties) not in (DENSE, PER_PATCH):
+        return tr("its form {form} is unknown").format(form=repr(properties.get("form")))
+    if properties["kind"] == PATCH_CLASSIFIER and _form(properties) == DENSE:
+        try:
+            variants = list(properties["dense"]["variants"])
+            for variant in variants:
+                DenseGeometry(stride=1, patch_size=patch_size, **variant)
+        except (KeyError, TypeError) as error:
+            return tr("its dense form is described wrongly ({problem})").format(
+                problem=f"{type(error).__name__}: {error}"
+            )
+        if not any(variant["real_stride"] == 1 for variant in variants):
+            return tr("its dense form has no variant at real stride 1, which every output stride needs")
     return None
+
+
+def _form(properties: Mapping[str, Any]) -> str:
+    """The graph's form; version 1 files do not say it: their patch classifiers are per patch, U-Nets dense."""
+    default = PER_PATCH if properties.get("kind") == PATCH_CLASSIFIER else DENSE
+    return str(properties.get("form", default))
 
 
 def read_onnx_model(path: str | Path, properties: Mapping[str, Any] | None = None) -> OnnxModelInfo:
@@ -293,7 +347,7 @@ def read_onnx_model(path: str | Path, properties: Mapping[str, Any] | None = Non
     path = Path(path)
     properties = dict(read_properties(path) if properties is None else properties)
     problem = _problem(properties)
-    if problem is None and properties["imagette_format_version"] != FORMAT_VERSION:
+    if problem is None and properties["imagette_format_version"] not in READ_VERSIONS:
         raise ImagetteError(
             tr(
                 "'{path}' is an Imagette ONNX model of format version {version}, which this version of Imagette cannot "
@@ -316,6 +370,7 @@ def read_onnx_model(path: str | Path, properties: Mapping[str, Any] | None = Non
         path=path,
         flavour=str(properties.get("flavour", FLAVOURS[0])),
         kind=properties["kind"],
+        form=_form(properties),
         architecture=str(properties.get("architecture", "")),
         input=dict(properties.get("input") or {}),
         output=dict(properties.get("output") or {}),

@@ -27,11 +27,11 @@ from contextlib import nullcontext
 
 import numpy as np
 import torch
-from rasterio.windows import Window
 from torch import nn
 
 from .choices import METHODS, SEGMENTATION_METHOD, is_segmentation, method_name
 from .dense import AnyNetwork, DenseNetwork, dense_logits, inference_copy, patch_logits, to_dense
+from .dense_plan import CPU_BUDGET, CPU_CONVOLUTION_MACS, patch_window, plan
 from .device import normalize
 from .errors import ImagetteError
 from .grid import OutputGrid, aligned_tile, default_stride, output_grid
@@ -41,12 +41,7 @@ from .modelfile import ModelFile
 from .models import PatchClassifier, Segmenter
 from .progress import Progress
 
-CPU_BUDGET = 512 * 2**20  # bytes of activations per forward pass on the CPU
-# Multiply-adds of the largest convolution of a forward pass on the CPU: about a second on two cores.
-# Cancel is checked between convolutions, so this is how long a cancel may take.
-CPU_CONVOLUTION_MACS = 1e11
 GPU_SHARE = 0.5  # share of the GPU's free memory one forward pass may use
-BATCHES_PER_TILE = 4  # per-patch tiles hold a few batches, so batches stay full after block alignment
 SEGMENTATION_COPIES = 2  # activations alive at once per convolution output (upsampled and joined copies)
 
 
@@ -196,28 +191,20 @@ class PatchTiles(TileClassifier):
             ).format(side=side, batch=self.batch)
         )
 
-    def region(
-        self, src, first_row: int, last_row: int, first_col: int, last_col: int
-    ) -> tuple[Window, np.ndarray, np.ndarray]:
-        """The input window holding patches with top-left pixels first..last (and, for dense, their margins)."""
-        size = self.grid.patch_size
-        row0, row1, col0, col1 = first_row, last_row + size, first_col, last_col + size
-        if not self.per_patch:
-            real = self.dense.real_stride
-            aligned = self.grid.offset % real  # dense positions must fall on patch corners
-            before = real * math.ceil(self.dense.margin_before / real)
-            row0, col0 = max(aligned, row0 - before), max(aligned, col0 - before)
-            row1 = min(src.height, row1 + self.dense.margin_after)
-            col1 = min(src.width, col1 + self.dense.margin_after)
-        window = Window(col0, row0, col1 - col0, row1 - row0)
-        data, valid = read_with_mask(src, window)
-        return window, data, valid
-
     def _classify(self, src, rows: tuple[int, int], cols: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
         grid, size = self.grid, self.grid.patch_size
         tops = grid.first(np.arange(*rows))
         lefts = grid.first(np.arange(*cols))
-        window, data, valid = self.region(src, int(tops[0]), int(tops[-1]), int(lefts[0]), int(lefts[-1]))
+        window = patch_window(
+            grid,
+            src,
+            int(tops[0]),
+            int(tops[-1]),
+            int(lefts[0]),
+            int(lefts[-1]),
+            None if self.per_patch else self.dense,
+        )
+        data, valid = read_with_mask(src, window)
         tops, lefts = tops - window.row_off, lefts - window.col_off
         centre = formable_patches(valid, tops, lefts, size, self.nodata_tolerance)
         index = np.full(centre.shape, -1, dtype=np.int64)
@@ -242,36 +229,6 @@ class PatchTiles(TileClassifier):
                 index[centre] = best.cpu().numpy()[centre]
                 confidence[centre] = probability.cpu().numpy()[centre]
         return index, confidence
-
-
-def _plan(
-    method: str, batch_size: int, tile_size: int, dense: DenseNetwork, device: torch.device, progress: Progress
-) -> tuple[str, int, int]:
-    """The method to run, the tile side in output pixels and the batch size in patches.
-
-    Batches and dense tiles are as large as the device's limits allow, a dense tile using as much
-    memory as a batch. When dense tiles cannot pay off (the receptive-field margin outweighs the
-    work that overlapping patches share, as when patches do not overlap at all), patches are
-    evaluated one by one instead: the faster way, said in the log.
-    """
-    memory, convolution = device_limits(device)
-    batch = batch_size or max(1, int(min(memory / dense.bytes_per_patch, convolution / dense.largest_macs_per_patch)))
-    if method == "dense":
-        side = min(
-            math.sqrt(batch * dense.bytes_per_patch / dense.bytes_per_pixel),
-            math.sqrt(convolution / dense.largest_macs_per_pixel),
-        )
-        tile = tile_size or aligned_tile(max(1, int((side - dense.region_size(1)) // dense.stride) + 1))
-        if dense.pays_off(tile):
-            return "dense", tile, batch
-        progress.info(
-            tr(
-                "Dense tiles that fit in memory ({tile} x {tile} output pixels, read with the network's receptive "
-                "field of {margin} px around them) would cost more than evaluating their patches one by one at this "
-                "stride: evaluating per patch instead."
-            ).format(tile=tile, margin=dense.margin_before + dense.margin_after)
-        )
-    return "per_patch", tile_size or aligned_tile(max(1, math.isqrt(BATCHES_PER_TILE * batch))), batch
 
 
 def activation_bytes(network: nn.Module, bands: int, divisor: int) -> float:
@@ -370,8 +327,8 @@ def tile_classifier(
     stride = stride or default_stride(model.patch_size)
     grid = output_grid(model.patch_size, stride, src.transform, src.width, src.height, extent)
     dense = to_dense(model.network, model.patch_size, stride, model.band_count)  # type: ignore[arg-type]
-    plan = _plan(method, batch_size, tile_size, dense, device, progress)
-    return _on_gpu(lambda: PatchTiles(model, grid, device, plan, dense, progress))
+    chosen = plan(method, batch_size, tile_size, dense, *device_limits(device), progress)
+    return _on_gpu(lambda: PatchTiles(model, grid, device, chosen, dense, progress))
 
 
 def _on_gpu(make: Callable[[], TileClassifier]) -> TileClassifier:

@@ -3,20 +3,23 @@ onnx and onnxruntime on small untrained models.
 
 The exported graph must give the class scores the torch network gives on the same input: for a U-Net
 on tiles of other sizes than its patch (padded inside the graph), for patch classifiers on batches of
-patches; the Deepness flavour must give softmax probabilities from band values divided by 255, as
-Deepness feeds them, with the keys Deepness reads. ONNX Runtime's tiles and maps must be PyTorch's, with torch
-installed or not. tests/plugin/test_onnx.py runs the same through the algorithms, qgis_process and the command.
+patches and, in their dense form, on tiles at each real stride; the Deepness flavour must give softmax
+probabilities from band values divided by 255, as Deepness feeds them, with the keys Deepness reads. ONNX Runtime's
+tiles and maps must be PyTorch's, densely as PyTorch evaluates them, with torch installed or not, and files of the
+older per-patch form must still classify. tests/plugin/test_onnx.py runs the same through the algorithms, qgis_process and the command.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import sys
 
 import numpy as np
 import pytest
 import rasterio
 import torch
+from imagette.plugin.engine.dense import inference_copy, to_dense
 from imagette.plugin.engine.device import normalize
 from imagette.plugin.engine.errors import ImagetteError
 from imagette.plugin.engine.modelfile import load_model
@@ -26,6 +29,7 @@ from imagette.plugin.engine.onnxfile import (
     FORMAT,
     INPUT_NAME,
     OUTPUT_NAME,
+    SELECTOR_NAME,
     read_onnx_model,
     read_properties,
 )
@@ -73,17 +77,35 @@ def test_segmentation_export_matches_torch_on_tiles_of_any_size(tmp_path, archit
 
 
 @pytest.mark.parametrize("architecture", ["small_cnn", "resnet18"])
-def test_patch_classifier_export_matches_torch_on_a_batch_of_patches(tmp_path, architecture):
+def test_patch_classifier_export_matches_torch_on_patches_and_on_tiles_at_each_real_stride(tmp_path, architecture):
     model = write_random_model(tmp_path / "model.pt", SPARSE_CLASSES, UTM_WKT, architecture=architecture, patch=32)
     result = export_onnx(model, tmp_path / "model.onnx")
-    assert result.kind == "patch_classifier" and result.input_shape == ["batch", 4, 32, 32]
-    # Patches from dark to bright (-3 to +3 deviations), whose scores an untrained network tells apart.
+    assert result.kind == "patch_classifier" and result.input_shape == ["batch", 4, "dynamic", "dynamic"]
+    runner = session(result.path)
+    # Patches from dark to bright (-3 to +3 deviations), whose scores an untrained network tells apart. At the largest
+    # real stride the graph is the network as it is: a patch's logits are the average of its feature positions'.
     x = normalized(raw_values((7, 4, 32, 32)) + (np.arange(-3, 4) * STD).astype(np.int64).reshape(-1, 1, 1, 1))
-    scores = session(result.path).run(None, {INPUT_NAME: x})[0]
+    positions = runner.run(None, {INPUT_NAME: x, SELECTOR_NAME: np.array(8, dtype=np.int64)})[0]
     expected = torch_scores(model, x)
-    assert scores.shape == (7, len(SPARSE_CLASSES))
-    np.testing.assert_allclose(scores, expected, atol=TOLERANCE, rtol=0)
+    assert positions.shape == (7, len(SPARSE_CLASSES), 4, 4)  # 32 px patches, downsampled 8 times
+    np.testing.assert_allclose(positions.mean(axis=(2, 3)), expected, atol=TOLERANCE, rtol=0)
     assert np.ptp(expected, axis=0).min() > 100 * TOLERANCE, "the patches should get scores far apart"
+    # Each real stride's conversion on a tile: the head at every feature position of torch's own conversion.
+    variants = read_onnx_model(result.path).properties["dense"]["variants"]
+    assert [variant["real_stride"] for variant in variants] == [1, 2, 4, 8]
+    tile = torch.from_numpy(normalized(raw_values((1, 4, 45, 70), seed=5)))
+    for variant in variants:
+        dense = to_dense(load_model(model).network, 32, variant["real_stride"], 4)
+        assert variant == {name: getattr(dense, name) for name in variant}
+        with torch.no_grad():
+            features = dense.network.forward_features(tile)
+            head = dense.network.head
+            logits = (torch.einsum("nchw,kc->nkhw", features, head.weight) + head.bias[:, None, None]).numpy()
+        selector = np.array(variant["real_stride"], dtype=np.int64)
+        scores = runner.run(None, {INPUT_NAME: tile.numpy(), SELECTOR_NAME: selector})[0]
+        assert scores.shape == logits.shape
+        # A position's logits reach about 20 before a patch's average: float32 rounding grows with the largest terms.
+        np.testing.assert_allclose(scores, logits, atol=2e-5 * np.abs(logits).max(), rtol=0)
 
 
 def test_metadata_round_trips(tmp_path):
@@ -99,14 +121,18 @@ def test_metadata_round_trips(tmp_path):
         "name": INPUT_NAME,
         "layout": "NCHW",
         "dtype": "float32",
-        "height": 32,
-        "width": 32,
+        "height": "dynamic",
+        "width": "dynamic",
         "values": "normalized",
         "divisor": 1,
     }
-    assert info.output["values"] == "logits" and info.output["layout"] == "NC"
+    assert info.output["values"] == "logits" and info.output["layout"] == "NCHW"
     properties = info.properties
-    assert properties["imagette_format"] == FORMAT and properties["imagette_format_version"] == 1
+    assert properties["imagette_format"] == FORMAT and properties["imagette_format_version"] == 2
+    assert info.form == "dense" and properties["dense"]["selector"] == SELECTOR_NAME
+    # The geometry an output stride reads: the largest real stride dividing it, as PyTorch's conversion.
+    real_strides = {1: 1, 2: 2, 3: 1, 4: 4, 6: 2, 8: 8, 12: 4, 16: 8}  # output stride: its real stride
+    assert {stride: info.dense_geometry(stride).real_stride for stride in real_strides} == real_strides
     assert {"imagette", "torch", "onnx", "numpy"} <= set(properties["software"])
     assert not set(DEEPNESS_KEYS) & set(properties), "Deepness keys belong to the Deepness flavour"
     # Every value is a JSON string, as Deepness and other readers take them.
@@ -161,6 +187,30 @@ def test_foreign_and_damaged_files_refused(tmp_path):
         read_onnx_model(tmp_path / "missing.onnx")
 
 
+def test_a_dense_form_described_wrongly_is_refused_with_the_reason(tmp_path):
+    import onnx
+    from imagette.plugin.engine.onnxfile import add_properties
+
+    model = write_random_model(tmp_path / "model.pt", SPARSE_CLASSES, UTM_WKT, architecture="small_cnn", patch=32)
+    path = export_onnx(model, tmp_path / "model.onnx").path
+    written = onnx.load(str(path))
+    variants = read_onnx_model(path).properties["dense"]["variants"]
+    for dense, reason in (
+        ({"selector": SELECTOR_NAME}, "its dense form is described wrongly (KeyError: 'variants')"),
+        (
+            {"selector": SELECTOR_NAME, "variants": [{"real_stride": 1}]},
+            "its dense form is described wrongly (TypeError",
+        ),
+        ({"selector": SELECTOR_NAME, "variants": variants[1:]}, "its dense form has no variant at real stride 1"),
+    ):
+        add_properties(written, {"dense": dense})
+        onnx.save(written, str(tmp_path / "wrong.onnx"))
+        with pytest.raises(ImagetteError) as refused:
+            read_onnx_model(tmp_path / "wrong.onnx")
+        assert f"is not an ONNX model exported by Imagette: {reason}" in str(refused.value)
+        assert "Choose a file written by 'Export model to ONNX'." in str(refused.value)
+
+
 def test_export_without_the_onnx_package_says_what_to_install(tmp_path, monkeypatch):
     model = write_random_model(tmp_path / "model.pt", SPARSE_CLASSES, UTM_WKT, architecture="unet", patch=32)
     monkeypatch.setitem(sys.modules, "onnx", None)  # any import of onnx now fails, as where it is not installed
@@ -185,11 +235,19 @@ def classified_grid(classifier, src) -> tuple[np.ndarray, np.ndarray]:
     return index, confidence
 
 
-# Untrained networks whose maps of the scene hold two classes or more (seeds and spreads found by trying).
+# Untrained networks whose maps of the scene hold two classes or more (seeds and spreads found by trying). Patch
+# classifiers densely at real strides 1 and 2, in tiles where PyTorch plans the dense method.
 @pytest.mark.parametrize(
-    ("architecture", "stride", "std", "seed"), [("unet", 1, 300, 3), ("unet", 3, 300, 3), ("resnet18", 4, 1000, 3)]
+    ("architecture", "stride", "std", "seed", "method", "tile"),
+    [
+        ("unet", 1, 300, 3, "dense", 10),
+        ("unet", 3, 300, 3, "dense", 10),
+        ("resnet18", 4, 1000, 3, "per_patch", 10),
+        ("small_cnn", 1, 300, 0, "dense", 10),
+        ("small_cnn", 2, 300, 0, "dense", 10),
+    ],
 )
-def test_onnx_runtime_tiles_give_the_torch_map(tmp_path, architecture, stride, std, seed):
+def test_onnx_runtime_tiles_give_the_torch_map(tmp_path, architecture, stride, std, seed, method, tile):
     from imagette.plugin.engine.onnx_tiles import load_onnx_model, onnx_tile_classifier
     from imagette.plugin.engine.progress import Progress
     from imagette.plugin.engine.tiles import tile_classifier
@@ -202,18 +260,73 @@ def test_onnx_runtime_tiles_give_the_torch_map(tmp_path, architecture, stride, s
     )
     exported = export_onnx(model, tmp_path / "model.onnx").path
     with rasterio.open(scene.raster) as src:
-        # Tiles of 10 output pixels: several per row, so that the halos and the tile seams are exercised.
+        # Tiles of 10 or 16 output pixels: several per row, so that the halos and the tile seams are exercised.
         reference = tile_classifier(
-            load_model(model), src, stride, "per_patch", 64, 10, None, torch.device("cpu"), Progress()
+            load_model(model), src, stride, method, 64, tile, None, torch.device("cpu"), Progress()
         )
-        onnx = onnx_tile_classifier(load_onnx_model(exported, "cpu"), src, stride, 64, 10, None, Progress())
+        onnx = onnx_tile_classifier(load_onnx_model(exported, "cpu"), src, stride, method, 64, tile, None, Progress())
         assert onnx.grid == reference.grid and onnx.method == reference.method
+        assert reference.method == ("per_pixel" if architecture == "unet" else method)
         expected_index, expected_confidence = classified_grid(reference, src)
         index, confidence = classified_grid(onnx, src)
     assert ((index >= 0) == (expected_index >= 0)).all(), "nodata must be where PyTorch puts it"
     assert (expected_index == -1).any() and len(set(expected_index[expected_index >= 0].tolist())) > 1
     assert (index == expected_index).mean() >= 0.999
     np.testing.assert_allclose(confidence, expected_confidence, atol=TOLERANCE, rtol=0)
+
+
+def test_a_file_of_the_older_per_patch_form_classifies_patch_by_patch(tmp_path, caplog):
+    import onnx
+    from imagette.plugin.engine.inference import InferenceConfig, classify_raster
+    from imagette.plugin.engine.onnxfile import add_properties, imagette_properties
+
+    from tests.scenes import make_scene
+
+    scene = make_scene(tmp_path, cells=2, cell=64)
+    model_path = write_random_model(
+        tmp_path / "model.pt", SPARSE_CLASSES, UTM_WKT, architecture="resnet18", patch=16, std=1000, seed=3
+    )
+    model = load_model(model_path)
+    # The file an Imagette before the dense form wrote: the per-patch network, (batch, 4, 16, 16) to (batch, classes),
+    # format version 1, no form.
+    old = tmp_path / "old.onnx"
+    torch.onnx.export(
+        inference_copy(model.network),
+        (torch.zeros(1, 4, 16, 16),),
+        str(old),
+        dynamo=False,
+        input_names=[INPUT_NAME],
+        output_names=[OUTPUT_NAME],
+        dynamic_axes={INPUT_NAME: {0: "batch"}, OUTPUT_NAME: {0: "batch"}},
+    )
+    graph_input = {"name": INPUT_NAME, "layout": "NCHW", "dtype": "float32", "height": 16, "width": 16}
+    graph_output = {"name": OUTPUT_NAME, "dtype": "float32", "layout": "NC", "values": "logits"}
+    properties = imagette_properties(
+        model.metadata,
+        "resnet18",
+        "patch_classifier",
+        "imagette",
+        {**graph_input, "values": "normalized", "divisor": 1},
+        graph_output,
+        {},
+    )
+    del properties["form"]
+    written = onnx.load(str(old))
+    add_properties(written, {**properties, "imagette_format_version": 1})
+    onnx.save(written, str(old))
+    assert read_onnx_model(old).form == "per_patch"
+    maps = {}
+    for name, path, method in (("torch", model_path, "per_patch"), ("onnx", old, "dense")):
+        config = InferenceConfig(
+            str(scene.raster), str(path), str(tmp_path / f"{name}.tif"), device="cpu", method=method
+        )
+        with caplog.at_level(logging.INFO, logger="imagette"):
+            assert classify_raster(config).method == "per_patch"
+        with rasterio.open(config.output_path) as classes:
+            maps[name] = classes.read(1)
+    assert "holds its patch classifier in the per-patch form only (exported by an older Imagette)" in caplog.text
+    assert "Export the model again for the dense form." in caplog.text
+    assert (maps["onnx"] == maps["torch"]).mean() >= 0.999 and len(set(maps["torch"][maps["torch"] > 0].tolist())) > 1
 
 
 def test_onnx_runtime_classifies_a_raster_without_torch(tmp_path):
@@ -251,7 +364,8 @@ def test_onnx_runtime_classifies_a_raster_without_torch(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("architecture", "std", "seed", "method"), [("unet", 300, 3, "dense"), ("resnet18", 1000, 3, "per_patch")]
+    ("architecture", "std", "seed", "method"),
+    [("unet", 300, 3, "dense"), ("resnet18", 1000, 3, "per_patch"), ("small_cnn", 300, 0, "dense")],
 )
 def test_classify_raster_with_onnx_runtime_writes_the_pytorch_map(tmp_path, architecture, std, seed, method):
     from imagette.plugin.engine.inference import InferenceConfig, classify_raster
@@ -275,6 +389,7 @@ def test_classify_raster_with_onnx_runtime_writes_the_pytorch_map(tmp_path, arch
             tile_size=32,
         )
         result = classify_raster(config)
+        assert result.method == ("per_pixel" if architecture == "unet" else method)  # each engine runs the method
         with rasterio.open(result.output_path) as classes, rasterio.open(result.confidence_path) as confidence:
             maps[name] = (classes.read(1), confidence.read(1), classes.transform, classes.tags())
     (codes, confidence, transform, tags), (expected, expected_confidence, expected_transform, _) = (

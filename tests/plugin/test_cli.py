@@ -196,27 +196,42 @@ def test_a_failed_block_is_retried(scene, model, reference, cluster, tmp_path):
     assert_same_map(output, confidence, reference)
 
 
-def test_an_onnx_unet_in_several_blocks_on_the_cluster_gives_the_one_process_map(scene, cluster, tmp_path):
+# A U-Net per pixel, and a small CNN in the dense form of an exported patch classifier (stride 2: 192 x 192 output
+# pixels, 9 tiles of 64 in 4 blocks of 128). Seeds whose untrained networks map two classes or more (found by trying).
+@pytest.mark.parametrize(
+    ("architecture", "seed", "stride", "method", "blocks"),
+    [("unet", 3, 1, "per_pixel", 9), ("small_cnn", 1, 2, "dense", 4)],
+)
+def test_an_exported_model_in_several_blocks_on_the_cluster_gives_the_one_process_map(
+    scene, cluster, tmp_path, architecture, seed, stride, method, blocks
+):
     from imagette.plugin.engine.distributed import classify_distributed
     from imagette.plugin.engine.inference import InferenceConfig, classify_raster
     from imagette.plugin.engine.onnx_export import export_onnx
 
     crs = rasterio.crs.CRS.from_string(scene.crs).to_wkt()
-    model = write_random_model(tmp_path / "unet.pt", SCENE_CLASSES, crs, architecture="unet", patch=16, seed=3)
-    exported = str(export_onnx(model, tmp_path / "unet.onnx").path)
+    model = write_random_model(
+        tmp_path / "model.pt", SCENE_CLASSES, crs, architecture=architecture, patch=16, seed=seed
+    )
+    exported = str(export_onnx(model, tmp_path / "model.onnx").path)
     configs = {
-        # Tiles of 64 output pixels (the command has no tile size), blocks of 128: 9 blocks of 4 tiles over the
-        # 384 x 384 px map, so that the halos cross the seams between blocks as well as between tiles.
+        # Tiles of 64 output pixels (the command has no tile size), blocks of 128, so that the halos and receptive
+        # fields cross the seams between blocks as well as between tiles.
         name: InferenceConfig(
-            str(scene.raster), exported, str(tmp_path / f"{name}.tif"), str(tmp_path / f"{name}_c.tif"), tile_size=64
+            str(scene.raster),
+            exported,
+            str(tmp_path / f"{name}.tif"),
+            str(tmp_path / f"{name}_c.tif"),
+            stride=stride,
+            tile_size=64,
         )
         for name in ("one", "dask")
     }
-    classify_raster(configs["one"])
+    assert classify_raster(configs["one"]).method == method
     echoed: list[str] = []
     result = classify_distributed(configs["dask"], scheduler=cluster, block=128, echo=echoed.append)
-    assert (result.blocks, result.classified) == (9, 9) and "blocks 9/9" in echoed
-    assert "per_pixel" in echoed[0] and not parts_folder(result.output_path).exists()
+    assert (result.blocks, result.classified) == (blocks, blocks) and f"blocks {blocks}/{blocks}" in echoed
+    assert f"stride {stride}, {method})" in echoed[0] and not parts_folder(result.output_path).exists()
     expected = read(configs["one"].output_path)
     assert len(set(expected[expected > 0].tolist())) > 1 and (expected == 0).any()
     np.testing.assert_array_equal(read(configs["dask"].output_path), expected)

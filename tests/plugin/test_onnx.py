@@ -119,7 +119,9 @@ def test_dask_workers_without_torch_give_the_one_process_map_of_an_onnx_model(tm
     maps = {}
     for name, dask in (("one", ()), ("dask", ("--workers", "2", "--block-size", "32"))):
         output, confidence = tmp_path / f"{name}.tif", tmp_path / f"{name}_confidence.tif"
-        arguments = (str(scene.raster), str(exported), str(output), "--stride", "2", "--confidence", str(confidence))
+        # Per patch, in small batches and so small tiles: 4 blocks (the dense form crosses blocks in test_cli).
+        arguments = (str(scene.raster), str(exported), str(output), "--stride", "2", "--method", "patch")
+        arguments += ("--batch-size", "16", "--confidence", str(confidence))
         run = imagette("classify", *arguments, *dask, env=no_torch)
         assert run.returncode == 0, run.stderr
         with rasterio.open(output) as classes, rasterio.open(confidence) as top:
