@@ -14,8 +14,9 @@ ONNX Runtime beside PyTorch (--onnx with, the default; only; without): the small
 exported to ONNX and classified at their default output pixel size (an eighth of the patch, full resolution)
 by both engines, each in its own process and time budget, both writing the confidence raster, with the dense
 method (the exported patch classifier is in its dense form, which ONNX Runtime runs tile by tile as PyTorch
-does). That table gives each engine's speed and peak memory, and over the area both measured, the share of identical pixels and the largest confidence difference
-(the goals: at least 99.9 %, within 1e-4).
+does); the small CNN also at full resolution. That table gives each engine's speed and peak memory, and over the
+area both measured, the share of identical pixels and the largest confidence difference (the goals: at least
+99.9 %, within 1e-4).
 
 --memory-size adds one run over a second, larger raster (20000 x 20000 by default) with the fastest
 case, to show that peak memory does not grow with the raster. GDAL's block cache is process-wide and
@@ -347,7 +348,8 @@ def main() -> None:
 
 def compare_engines(args: argparse.Namespace, raster: Path, workdir: Path, devices: list[str]) -> list[tuple]:
     """Rows of the ONNX Runtime table: each network exported, classified by both engines on each device ONNX Runtime
-    has (a CUDA provider needs onnxruntime-gpu), at its default output pixel size."""
+    has (a CUDA provider needs onnxruntime-gpu), at its default output pixel size and a patch classifier also at full
+    resolution."""
     import onnxruntime
     from imagette.plugin.engine.grid import default_stride
     from imagette.plugin.engine.onnx_export import export_onnx
@@ -359,12 +361,11 @@ def compare_engines(args: argparse.Namespace, raster: Path, workdir: Path, devic
         model = workdir / f"{architecture}_{patch}.pt"
         write_model(model, architecture, patch, raster)
         exported = export_onnx(model, workdir / f"{architecture}_{patch}.onnx").path
-        segmentation = architecture == "unet"
-        stride = 1 if segmentation else default_stride(patch)
-        for device in onnx_devices:
+        strides = [1] if architecture == "unet" else [default_stride(patch), 1]
+        for device, stride in [(device, stride) for device in onnx_devices for stride in strides]:
             figures = {}
             for engine, path in (("pytorch", model), ("onnxruntime", exported)):
-                keep = workdir / f"{architecture}_{patch}_{device}_{engine}"
+                keep = workdir / f"{architecture}_{patch}_{stride}_{device}_{engine}"
                 keep.mkdir(exist_ok=True)
                 case = dict(
                     raster=str(raster),
