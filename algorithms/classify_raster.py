@@ -46,7 +46,8 @@ class ClassifyRaster(ImagetteAlgorithm):
         "Classifies every part of a raster with a model file written by 'Train patch classifier', and writes a "
         "GeoTIFF of class codes, styled with the model's class names and colours. A model exported by 'Export model "
         "to ONNX' in the Imagette format (.onnx) runs with ONNX Runtime instead, without PyTorch, with the same "
-        "methods, and gives the same map.\n\n"
+        "methods, and gives the same map. So does a segmentation model made for the Deepness plugin (.onnx with "
+        "Deepness's metadata, model type Segmentor), run as Deepness runs it.\n\n"
         "Output pixel size, in input pixels: an output pixel is that many input pixels on a side. A patch "
         "classifier gives it the class of the patch centred on it (by default an output pixel is an eighth of the "
         "patch); a U-Net classifies at full resolution by default (an output pixel is 1 input pixel). "
@@ -86,8 +87,8 @@ class ClassifyRaster(ImagetteAlgorithm):
                 fileFilter=self.tr("Imagette model (*.pt *.onnx)"),
             ),
             "A model file written by 'Train patch classifier' (.pt, run with PyTorch), or exported from one by 'Export "
-            "model to ONNX' in the Imagette format (.onnx, run with ONNX Runtime: PyTorch not needed). Model files hold "
-            "only data: opening one never runs code.",
+            "model to ONNX' (.onnx, run with ONNX Runtime: PyTorch not needed), or a segmentation model made for the "
+            "Deepness plugin (.onnx). Model files hold only data: opening one never runs code.",
         )
         self.add_parameter(
             QgsProcessingParameterEnum(

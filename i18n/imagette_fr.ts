@@ -325,14 +325,14 @@ Quand quelque chose manque ou ne va pas (PyTorch absent ou trop ancien, un PyTor
     </message>
     <message>
       <location filename="../algorithms/classify_raster.py" />
-      <source>Classifies every part of a raster with a model file written by 'Train patch classifier', and writes a GeoTIFF of class codes, styled with the model's class names and colours. A model exported by 'Export model to ONNX' in the Imagette format (.onnx) runs with ONNX Runtime instead, without PyTorch, with the same methods, and gives the same map.
+      <source>Classifies every part of a raster with a model file written by 'Train patch classifier', and writes a GeoTIFF of class codes, styled with the model's class names and colours. A model exported by 'Export model to ONNX' in the Imagette format (.onnx) runs with ONNX Runtime instead, without PyTorch, with the same methods, and gives the same map. So does a segmentation model made for the Deepness plugin (.onnx with Deepness's metadata, model type Segmentor), run as Deepness runs it.
 
 Output pixel size, in input pixels: an output pixel is that many input pixels on a side. A patch classifier gives it the class of the patch centred on it (by default an output pixel is an eighth of the patch); a U-Net classifies at full resolution by default (an output pixel is 1 input pixel). Output pixels whose patch would leave the raster, or whose centre is nodata, are nodata (0). The output is in the raster's CRS; class codes are those of the training classes.
 
 The dense method evaluates the network once over each tile of the raster and is many times faster; it differs from the per-patch reference only in that a patch sees its real surroundings instead of zero padding at its border. The per-patch method is there to check results, and for small areas.
 
 The raster must have the bands the model was trained on, in the same order; a different pixel size or CRS gives a warning. The style is saved beside the GeoTIFF (.qml), the GeoTIFF carries a colour table and category names (in its .aux.xml), and the loaded layer is named after the model and the raster ('model — raster'). The confidence raster opens on a colour ramp from 0 (unsure) to 1 (sure).</source>
-      <translation>Classe chaque partie d'un raster avec un fichier de modèle écrit par « Entraîner un classifieur d'imagettes », et écrit un GeoTIFF de codes de classe, stylé avec les noms et les couleurs des classes du modèle. Un modèle exporté par « Exporter le modèle en ONNX » au format Imagette (.onnx) s'exécute plutôt avec ONNX Runtime, sans PyTorch, avec les mêmes méthodes, et donne la même carte.
+      <translation>Classe chaque partie d'un raster avec un fichier de modèle écrit par « Entraîner un classifieur d'imagettes », et écrit un GeoTIFF de codes de classe, stylé avec les noms et les couleurs des classes du modèle. Un modèle exporté par « Exporter le modèle en ONNX » au format Imagette (.onnx) s'exécute plutôt avec ONNX Runtime, sans PyTorch, avec les mêmes méthodes, et donne la même carte. De même pour un modèle de segmentation fait pour le plugin Deepness (.onnx avec les métadonnées de Deepness, type de modèle Segmentor), exécuté comme Deepness l'exécute.
 
 Taille du pixel de sortie, en pixels d'entrée : un pixel de sortie mesure autant de pixels d'entrée de côté. Un classifieur d'imagettes lui donne la classe de l'imagette centrée sur lui (par défaut, un pixel de sortie vaut un huitième de l'imagette) ; un U-Net classe par défaut à pleine résolution (un pixel de sortie vaut 1 pixel d'entrée). Les pixels de sortie dont l'imagette sortirait du raster, ou dont le centre est nodata, sont nodata (0). La sortie est dans le SCR du raster ; les codes de classe sont ceux des classes d'entraînement.
 
@@ -353,8 +353,8 @@ Le raster doit avoir les bandes sur lesquelles le modèle a été entraîné, da
     </message>
     <message>
       <location filename="../algorithms/classify_raster.py" />
-      <source>A model file written by 'Train patch classifier' (.pt, run with PyTorch), or exported from one by 'Export model to ONNX' in the Imagette format (.onnx, run with ONNX Runtime: PyTorch not needed). Model files hold only data: opening one never runs code.</source>
-      <translation>Un fichier de modèle écrit par « Entraîner un classifieur d'imagettes » (.pt, exécuté avec PyTorch), ou exporté depuis l'un d'eux par « Exporter le modèle en ONNX » au format Imagette (.onnx, exécuté avec ONNX Runtime : PyTorch inutile). Les fichiers de modèle ne contiennent que des données : en ouvrir un n'exécute jamais de code.</translation>
+      <source>A model file written by 'Train patch classifier' (.pt, run with PyTorch), or exported from one by 'Export model to ONNX' (.onnx, run with ONNX Runtime: PyTorch not needed), or a segmentation model made for the Deepness plugin (.onnx). Model files hold only data: opening one never runs code.</source>
+      <translation>Un fichier de modèle écrit par « Entraîner un classifieur d'imagettes » (.pt, exécuté avec PyTorch), ou exporté depuis l'un d'eux par « Exporter le modèle en ONNX » (.onnx, exécuté avec ONNX Runtime : PyTorch inutile), ou un modèle de segmentation fait pour le plugin Deepness (.onnx). Les fichiers de modèle ne contiennent que des données : en ouvrir un n'exécute jamais de code.</translation>
     </message>
     <message>
       <location filename="../algorithms/classify_raster.py" />
@@ -2718,8 +2718,8 @@ Dask est facultatif : pip install "dask[distributed]".
     </message>
     <message>
       <location filename="../plugin/engine/onnx_tiles.py" />
-      <source>'{path}' was exported in the {flavour} format, for that program (it takes and gives other values than Imagette's own format). Export the model again in the Imagette format (FORMAT 0) to classify with it here.</source>
-      <translation>« {path} » a été exporté au format {flavour}, pour ce programme (il prend et donne d'autres valeurs que le format propre d'Imagette). Exportez à nouveau le modèle au format Imagette (FORMAT 0) pour classer avec lui ici.</translation>
+      <source>The model takes tiles of {side} x {side} px, too small for output pixels of {stride} input pixels with {halo} px of context around them. Choose a smaller output pixel size (stride).</source>
+      <translation>Le modèle prend des tuiles de {side} x {side} px, trop petites pour des pixels de sortie de {stride} pixels d'entrée avec {halo} px de contexte autour. Choisissez une taille de pixel de sortie plus petite (pas).</translation>
     </message>
     <message>
       <location filename="../plugin/engine/onnx_tiles.py" />
@@ -2742,6 +2742,11 @@ Dask est facultatif : pip install "dask[distributed]".
       <translation>Le raster a {count} bande(s) mais le modèle « {model} » a été entraîné sur {trained}. Choisissez un raster qui a les mêmes bandes, dans le même ordre, que le raster d'entraînement.</translation>
     </message>
     <message>
+      <location filename="../plugin/engine/onnx_tiles.py" />
+      <source>The model was made for Deepness, which feeds it 8-bit band values (0 to 255), and this raster holds {dtype} values: those above 255 lie outside what the model knows. Convert the raster to 8 bits (Raster &gt; Conversion &gt; Translate, with scaling) to classify it as Deepness would.</source>
+      <translation>Le modèle a été fait pour Deepness, qui lui fournit des valeurs de bandes sur 8 bits (0 à 255), et ce raster contient des valeurs {dtype} : celles au-delà de 255 sortent de ce que le modèle connaît. Convertissez le raster en 8 bits (Raster &gt; Conversion &gt; Traduire, avec mise à l'échelle) pour le classer comme Deepness le ferait.</translation>
+    </message>
+    <message>
       <location filename="../plugin/engine/onnxfile.py" />
       <source>The ONNX file '{path}' does not exist. Choose a file written by 'Export model to ONNX'.</source>
       <translation>Le fichier ONNX « {path} » n'existe pas. Choisissez un fichier écrit par « Exporter le modèle en ONNX ».</translation>
@@ -2758,8 +2763,8 @@ Dask est facultatif : pip install "dask[distributed]".
     </message>
     <message>
       <location filename="../plugin/engine/onnxfile.py" />
-      <source>it is a Deepness model (model_type {type}) without Imagette's metadata, which this version of Imagette cannot classify with yet</source>
-      <translation>c'est un modèle Deepness (model_type {type}) sans les métadonnées d'Imagette, avec lequel cette version d'Imagette ne sait pas encore classer</translation>
+      <source>it is a model made for Deepness (model_type {type}), without Imagette's metadata: classify with it through 'Classify raster', which reads Deepness's</source>
+      <translation>c'est un modèle fait pour Deepness (model_type {type}), sans les métadonnées d'Imagette : classez avec lui par « Classer un raster », qui lit celles de Deepness</translation>
     </message>
     <message>
       <location filename="../plugin/engine/onnxfile.py" />
@@ -2800,6 +2805,41 @@ Dask est facultatif : pip install "dask[distributed]".
       <location filename="../plugin/engine/onnxfile.py" />
       <source>'{path}' is not an ONNX model exported by Imagette: {problem}. Choose a file written by 'Export model to ONNX'.</source>
       <translation>« {path} » n'est pas un modèle ONNX exporté par Imagette : {problem}. Choisissez un fichier écrit par « Exporter le modèle en ONNX ».</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>'{path}' is a Deepness {type} model: Imagette classifies with Deepness segmentation models (model_type Segmentor) only. Run this one in Deepness.</source>
+      <translation>« {path} » est un modèle Deepness {type} : Imagette ne classe qu'avec les modèles de segmentation de Deepness (model_type Segmentor). Exécutez celui-ci dans Deepness.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>'{path}' is a Deepness segmentation model with {inputs} input(s) and {outputs} output(s) ({shapes}): Imagette classifies with those of one input (batch, bands, height, width) and one output (batch, classes, height, width), as Deepness does.</source>
+      <translation>« {path} » est un modèle de segmentation Deepness à {inputs} entrée(s) et {outputs} sortie(s) ({shapes}) : Imagette classe avec ceux d'une entrée (lot, bandes, hauteur, largeur) et d'une sortie (lot, classes, hauteur, largeur), comme Deepness.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>'{path}' is a Deepness segmentation model whose class_names ({names}) do not name its {count} output channel(s), 0 to {last}. Correct the class_names in the model's metadata.</source>
+      <translation>« {path} » est un modèle de segmentation Deepness dont les class_names ({names}) ne nomment pas ses {count} canal(aux) de sortie, de 0 à {last}. Corrigez les class_names dans les métadonnées du modèle.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>not {name}</source>
+      <translation>pas {name}</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>'{path}' is a Deepness segmentation model whose standardization_{key} holds {count} value(s) for its {bands} band(s). Correct it in the model's metadata: one value, or one per band.</source>
+      <translation>« {path} » est un modèle de segmentation Deepness dont standardization_{key} contient {count} valeur(s) pour ses {bands} bande(s). Corrigez-le dans les métadonnées du modèle : une valeur, ou une par bande.</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>Deepness segmentation model</source>
+      <translation>modèle de segmentation Deepness</translation>
+    </message>
+    <message>
+      <location filename="../plugin/engine/onnxfile.py" />
+      <source>class {index}</source>
+      <translation>classe {index}</translation>
     </message>
     <message>
       <location filename="../plugin/engine/outputs.py" />

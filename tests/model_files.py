@@ -102,3 +102,30 @@ def write_random_model(
     extra = {"normalization": {"mean": [mean] * bands, "std": [std] * bands}}
     save_model(path, architecture, network.eval(), metadata(classes, bands, patch, crs_wkt, **extra))
     return Path(path)
+
+
+def write_deepness_model(
+    path: str | Path, channels: int, properties: dict, *, bands: int = 3, side: int = 64, seed: int = 0
+) -> torch.nn.Module:
+    """A segmentation model as other tools make them for Deepness: two 3x3 convolutions (a receptive field of 5 px)
+    ending in a softmax over `channels` classes (a sigmoid for one), exported to ONNX with a fixed square input of
+    `side` px and Deepness's metadata (each value JSON, as its documentation writes them). Returns the network."""
+    import json
+
+    import onnx
+
+    torch.manual_seed(seed)
+    network = torch.nn.Sequential(
+        torch.nn.Conv2d(bands, 8, 3, padding=1),
+        torch.nn.ReLU(),
+        torch.nn.Conv2d(8, channels, 3, padding=1),
+        torch.nn.Sigmoid() if channels == 1 else torch.nn.Softmax(dim=1),
+    ).eval()
+    with torch.no_grad():  # weights that tell the scene's regions apart from values divided by 255
+        network[0].weight.mul_(20)
+    torch.onnx.export(network, (torch.zeros(1, bands, side, side),), str(path), dynamo=False, input_names=["x"])
+    model = onnx.load(str(path))
+    for key, value in properties.items():
+        model.metadata_props.add(key=key, value=json.dumps(value))
+    onnx.save(model, str(path))
+    return network

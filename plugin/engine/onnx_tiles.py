@@ -35,15 +35,14 @@ from .io import formable_patches, read_with_mask
 from .onnxfile import (
     DENSE,
     FLAVOURS,
+    FORMAT,
     LOGITS,
-    NORMALIZED,
     SEGMENTATION,
     SELECTOR_NAME,
     OnnxModelInfo,
     import_problem,
     open_session,
-    read_onnx_model,
-    session_properties,
+    session_model_info,
 )
 from .progress import Progress
 
@@ -117,7 +116,8 @@ def providers(device: str) -> list[str]:
 
 
 def load_onnx_model(path: str | Path, device: str = "auto", threads: int = 0) -> OnnxModel:
-    """Opens an ONNX file exported by Imagette in its own format, or explains why it cannot classify with it.
+    """Opens an ONNX file exported by Imagette (in either format) or a segmentation model made for Deepness, or
+    explains why it cannot classify with it.
 
     threads: CPU threads of the session; 0 the cores this process may use.
     """
@@ -133,15 +133,7 @@ def load_onnx_model(path: str | Path, device: str = "auto", threads: int = 0) ->
     # as PyTorch's inference takes them (ONNX Runtime's default counts the machine's cores); a Dask worker gives 1.
     threads = threads or (len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 0)
     session = open_session(path, providers(device), threads)
-    info = read_onnx_model(path, session_properties(session))
-    if info.flavour != FLAVOURS[0] or info.input.get("values") != NORMALIZED or info.output.get("values") != LOGITS:
-        raise ImagetteError(
-            tr(
-                "'{path}' was exported in the {flavour} format, for that program (it takes and gives other values than "
-                "Imagette's own format). Export the model again in the Imagette format (FORMAT 0) to classify with it "
-                "here."
-            ).format(path=info.path, flavour=info.flavour)
-        )
+    info = session_model_info(path, session)
     return OnnxModel(info, session)
 
 
@@ -158,6 +150,14 @@ def _normalized(data: np.ndarray, valid: np.ndarray, mean: np.ndarray, std: np.n
 def _softmax(logits: np.ndarray, axis: int) -> np.ndarray:
     shifted = np.exp(logits - logits.max(axis=axis, keepdims=True))
     return shifted / shifted.sum(axis=axis, keepdims=True)
+
+
+def _class_probabilities(output: np.ndarray, values: str) -> np.ndarray:
+    """Class probabilities (classes, H, W) from a segmentation graph's output for one tile: the softmax of its logits,
+    or its probabilities as they are; one probability channel (a sigmoid) is the class against the rest."""
+    if values == LOGITS:
+        return _softmax(output, axis=0)
+    return np.concatenate([1 - output, output]) if output.shape[0] == 1 else output
 
 
 def _pooled(logits: np.ndarray, dense: DenseGeometry, top: int, left: int, rows: int, cols: int) -> np.ndarray:
@@ -187,9 +187,8 @@ class OnnxTiles:
 
     def __init__(self, model: OnnxModel, progress: Progress) -> None:
         self.model, self.progress = model, progress
-        normalization = model.metadata["normalization"]
-        self.mean = np.asarray(normalization["mean"], dtype=np.float32)
-        self.std = np.asarray(normalization["std"], dtype=np.float32)
+        mean, std = model.info.input_normalization()
+        self.mean, self.std = np.asarray(mean, dtype=np.float32), np.asarray(std, dtype=np.float32)
 
     def describe(self) -> str:
         raise NotImplementedError
@@ -200,7 +199,11 @@ class OnnxTiles:
 
 
 class OnnxPixelTiles(OnnxTiles):
-    """Segmentation networks: class probabilities of every input pixel, averaged over each output pixel."""
+    """Segmentation networks: class probabilities of every input pixel, averaged over each output pixel.
+
+    A graph of a fixed input side (Deepness's square tiles) gets tiles that fit in it with their halo, padded with
+    zeros beyond the raster's edge as Deepness pads them.
+    """
 
     method = SEGMENTATION_METHOD
 
@@ -211,6 +214,19 @@ class OnnxPixelTiles(OnnxTiles):
         context = max(model.patch_size // 2, 4 * self.divisor)
         self.halo = self.divisor * math.ceil(context / self.divisor)
         self.tile = tile_size or aligned_tile(max(1, PIXEL_TILE // grid.stride))
+        side = model.info.input.get("height")
+        self.side = side if isinstance(side, int) else None
+        if self.side is not None:
+            # The window read starts up to divisor - 1 pixels before the halo, to fall on the downsampling.
+            largest = (self.side - 2 * self.halo - (self.divisor - 1)) // grid.stride
+            if largest < 1:
+                raise ImagetteError(
+                    tr(
+                        "The model takes tiles of {side} x {side} px, too small for output pixels of {stride} input "
+                        "pixels with {halo} px of context around them. Choose a smaller output pixel size (stride)."
+                    ).format(side=self.side, stride=grid.stride, halo=self.halo)
+                )
+            self.tile = min(tile_size or aligned_tile(largest), largest)
 
     def describe(self) -> str:
         return tr("per-pixel segmentation with a halo of {halo} px, through ONNX Runtime").format(halo=self.halo)
@@ -221,8 +237,12 @@ class OnnxPixelTiles(OnnxTiles):
         row0, col0 = window.row_off, window.col_off
         data, valid = read_with_mask(src, window)
         self.progress.check_canceled()
-        logits = self.model.run(_normalized(data, valid, self.mean, self.std)[None])[0]
-        probabilities = _softmax(logits, axis=0)[:, top - row0 : bottom - row0, left - col0 : right - col0]
+        x = _normalized(data, valid, self.mean, self.std)
+        if self.side is not None:
+            x = np.pad(x, ((0, 0), (0, self.side - x.shape[1]), (0, self.side - x.shape[2])))
+        output = self.model.run(x[None])[0]
+        probabilities = _class_probabilities(output, self.model.info.output.get("values", LOGITS))
+        probabilities = probabilities[:, top - row0 : bottom - row0, left - col0 : right - col0]
         weight = valid[top - row0 : bottom - row0, left - col0 : right - col0].astype(np.float32)
         if stride > 1:  # an output pixel averages its input pixels that hold data
             classes, height, width = probabilities.shape[0], rows[1] - rows[0], cols[1] - cols[0]
@@ -312,6 +332,18 @@ def onnx_tile_classifier(
                 "The raster has {count} band(s) but the model '{model}' was trained on {trained}. Choose a raster with "
                 "the same bands, in the same order, as the training raster."
             ).format(count=src.count, model=model.info.path.name, trained=model.band_count)
+        )
+    if (
+        model.info.flavour == FLAVOURS[1]
+        and model.info.properties.get("imagette_format") != FORMAT
+        and src.dtypes[0] != "uint8"
+    ):
+        progress.warning(
+            tr(
+                "The model was made for Deepness, which feeds it 8-bit band values (0 to 255), and this raster holds "
+                "{dtype} values: those above 255 lie outside what the model knows. Convert the raster to 8 bits "
+                "(Raster > Conversion > Translate, with scaling) to classify it as Deepness would."
+            ).format(dtype=src.dtypes[0])
         )
     if model.info.kind == SEGMENTATION:
         stride = stride or 1

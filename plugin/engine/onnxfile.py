@@ -33,11 +33,14 @@ patch size: what Imagette's tiles need to read it as PyTorch's do (dense_geometr
 
 The Deepness flavour adds the keys Deepness reads (DEEPNESS_KEYS; see deepness_properties).
 This module owns that format: it builds the properties, writes them into an onnx.ModelProto and
-reads them back from a file, with onnxruntime or onnx (whichever is installed), never torch.
+reads them back from a file, with onnxruntime or onnx (whichever is installed), never torch. It also
+reads models made for Deepness by other tools (deepness_model_info): their segmentation models
+classify as Imagette's own exports do.
 """
 
 from __future__ import annotations
 
+import ast
 import importlib
 import json
 import math
@@ -46,7 +49,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
-from .classes import table_from_dicts
+from .classes import ClassEntry, palette_color, table_from_dicts, table_to_dicts
 from .dataset import PatchMetadata
 from .dense_plan import DenseGeometry
 from .errors import ImagetteError
@@ -81,6 +84,9 @@ REQUIRED_KEYS = (
 DEEPNESS_KEYS = ("model_type", "class_names", "resolution", "tiles_size", "tile_size", "tiles_overlap", "seg_thresh")
 DEEPNESS_TILE = 256  # smallest tile side written for Deepness, in pixels
 DEEPNESS_MAX_OVERLAP = 0.5  # share of a Deepness tile its overlap may take; larger halos get larger tiles
+DEEPNESS_SEGMENTOR = "Segmentor"  # the Deepness model type Imagette classifies with (the others detect or regress)
+DEEPNESS_DEFAULT_TILE = 512  # tile side, in pixels, of a Deepness model whose graph and metadata fix none
+DEEPNESS_DEFAULT_OVERLAP = 15  # percent of the tile side, for a Deepness model whose metadata give none
 
 
 def import_problem(module: str) -> str | None:
@@ -118,6 +124,19 @@ class OnnxModelInfo(PatchMetadata):
         variants = [entry for entry in self.properties["dense"]["variants"] if stride % entry["real_stride"] == 0]
         variant = max(variants, key=lambda entry: entry["real_stride"])
         return DenseGeometry(stride=stride, patch_size=self.patch_size, **variant)
+
+    def input_normalization(self) -> tuple[list[float], list[float]]:
+        """The mean and std that turn raw band values into the graph's input, (raw - mean) / std: the training
+        normalisation for Imagette's format; for Deepness's, a division by 255, then the standardisation the file
+        gives ((raw / 255 - mean) / std is (raw - 255 mean) / (255 std))."""
+        if self.input.get("values") != RAW_OVER_255:
+            normalization = self.metadata["normalization"]
+            return list(normalization["mean"]), list(normalization["std"])
+        standardization = self.input.get("standardization") or {}
+        bands = self.band_count
+        means = standardization.get("mean") or [0.0] * bands
+        stds = standardization.get("std") or [1.0] * bands
+        return [255 * float(mean) for mean in means], [255 * float(std) for std in stds]
 
 
 def imagette_properties(
@@ -298,8 +317,8 @@ def _problem(properties: Mapping[str, Any]) -> str | None:
     if properties.get("imagette_format") != FORMAT:
         if properties.get("model_type") is not None:
             return tr(
-                "it is a Deepness model (model_type {type}) without Imagette's metadata, which this version of "
-                "Imagette cannot classify with yet"
+                "it is a model made for Deepness (model_type {type}), without Imagette's metadata: classify with it "
+                "through 'Classify raster', which reads Deepness's"
             ).format(type=repr(properties["model_type"]))
         return tr("its metadata lacks Imagette's keys ({keys}): it was not written by Imagette's export").format(
             keys=", ".join(REQUIRED_KEYS)
@@ -377,3 +396,144 @@ def read_onnx_model(path: str | Path, properties: Mapping[str, Any] | None = Non
         metadata=metadata,
         properties=properties,
     )
+
+
+def session_model_info(path: str | Path, session: Any) -> OnnxModelInfo:
+    """The metadata of the model an ONNX Runtime session runs: an Imagette export, or a model made for Deepness."""
+    properties = session_properties(session)
+    if properties.get("imagette_format") != FORMAT and properties.get("model_type") is not None:
+
+        def shapes(nodes: Any) -> list[tuple[str, list]]:
+            return [(node.name, list(node.shape)) for node in nodes]
+
+        return deepness_model_info(Path(path), properties, shapes(session.get_inputs()), shapes(session.get_outputs()))
+    return read_onnx_model(path, properties)
+
+
+def deepness_model_info(
+    path: Path, properties: Mapping[str, Any], inputs: list[tuple[str, list]], outputs: list[tuple[str, list]]
+) -> OnnxModelInfo:
+    """A model made for Deepness (its keys, not Imagette's) read as a segmentation network, or why it cannot be.
+
+    inputs, outputs: each (name, shape) of the graph, a dimension a number or a name (dynamic). Deepness feeds a
+    Segmentor square tiles of band values divided by 255, standardised where the file gives standardization_mean
+    and standardization_std, NCHW float32; it reads per-class probabilities: one channel per class (a softmax) or
+    one channel (a sigmoid: the class against the rest, two classes here). Its tiles overlap by tiles_overlap
+    percent of their side: the context of every pixel, which Imagette's segmentation tiles take from the patch
+    size (a halo of half of it), so the overlap stands as the patch size. Classes are coded 1, 2... in channel
+    order (0 stays nodata), with Imagette's palette.
+    """
+    model_type = str(properties.get("model_type")).capitalize()  # as Deepness reads it
+    if model_type != DEEPNESS_SEGMENTOR:
+        raise ImagetteError(
+            tr(
+                "'{path}' is a Deepness {type} model: Imagette classifies with Deepness segmentation models "
+                "(model_type Segmentor) only. Run this one in Deepness."
+            ).format(path=path, type=model_type)
+        )
+    input_shape = inputs[0][1] if len(inputs) == 1 else []
+    output_shape = outputs[0][1] if len(outputs) == 1 else []
+    nchw = len(input_shape) == len(output_shape) == 4 and all(
+        isinstance(s[1], int) for s in (input_shape, output_shape)
+    )
+    fixed = nchw and isinstance(input_shape[2], int) and isinstance(input_shape[3], int)
+    if not nchw or (fixed and input_shape[2] != input_shape[3]):  # Deepness's tiles are square
+        raise ImagetteError(
+            tr(
+                "'{path}' is a Deepness segmentation model with {inputs} input(s) and {outputs} output(s) ({shapes}): "
+                "Imagette classifies with those of one input (batch, bands, height, width) and one output (batch, "
+                "classes, height, width), as Deepness does."
+            ).format(
+                path=path, inputs=len(inputs), outputs=len(outputs), shapes=[shape for _, shape in inputs + outputs]
+            )
+        )
+    bands, channels = int(input_shape[1]), int(output_shape[1])
+    side = int(
+        input_shape[2]
+        if fixed
+        else properties.get("tile_size") or properties.get("tiles_size") or DEEPNESS_DEFAULT_TILE
+    )
+    names = _deepness_class_names(properties.get("class_names", properties.get("names")), channels)
+    if names is None:
+        raise ImagetteError(
+            tr(
+                "'{path}' is a Deepness segmentation model whose class_names ({names}) do not name its {count} output "
+                "channel(s), 0 to {last}. Correct the class_names in the model's metadata."
+            ).format(path=path, names=properties.get("class_names"), count=channels, last=channels - 1)
+        )
+    if channels == 1:
+        names = [tr("not {name}").format(name=names[0]), names[0]]
+    classes = [ClassEntry(index + 1, name, palette_color(index)) for index, name in enumerate(names)]
+    standardization = {
+        "mean": _per_band(properties.get("standardization_mean"), bands),
+        "std": _per_band(properties.get("standardization_std"), bands),
+    }
+    for key, values in standardization.items():
+        if values is not None and len(values) != bands:
+            raise ImagetteError(
+                tr(
+                    "'{path}' is a Deepness segmentation model whose standardization_{key} holds {count} value(s) for "
+                    "its {bands} band(s). Correct it in the model's metadata: one value, or one per band."
+                ).format(path=path, key=key, count=len(values), bands=bands)
+            )
+    overlap = round(side * float(properties.get("tiles_overlap", DEEPNESS_DEFAULT_OVERLAP)) / 100)
+    resolution = properties.get("resolution")
+    info = OnnxModelInfo(
+        path=path,
+        flavour=FLAVOURS[1],
+        kind=SEGMENTATION,
+        form=DENSE,
+        architecture=tr("Deepness segmentation model"),
+        input={
+            "name": inputs[0][0],
+            "layout": "NCHW",
+            "dtype": "float32",
+            "height": side,
+            "width": side,
+            "values": RAW_OVER_255,
+            "divisor": 1,
+            "standardization": {key: value for key, value in standardization.items() if value is not None},
+        },
+        output={"name": outputs[0][0], "layout": "NCHW", "values": PROBABILITIES},
+        metadata={
+            "bands": {"count": bands, "names": []},
+            "patch_size": max(1, overlap),
+            "pixel_size": [float(resolution) / 100] * 2 if resolution else [],
+            "crs": None,
+            "crs_name": None,
+            "classes": table_to_dicts(classes),
+            "dataset": {"sampling": {"nodata_tolerance": 0.0}},
+        },
+        properties=dict(properties),
+    )
+    mean, std = info.input_normalization()
+    info.metadata["normalization"] = {"mean": mean, "std": std}
+    return info
+
+
+def _deepness_class_names(value: Any, count: int) -> list[str] | None:
+    """The names of output channels 0 to count - 1 from Deepness's class_names (a mapping of index to name, as JSON,
+    as a Python literal with integer keys, or as a list of one such mapping), 'class 1'... where the file has none;
+    None where they do not name exactly those channels."""
+    if value is None:
+        return [tr("class {index}").format(index=index + 1) for index in range(count)]
+    if isinstance(value, str):
+        try:
+            value = ast.literal_eval(value)  # literals only: Deepness reads integer keys this way
+        except (ValueError, SyntaxError):
+            return None
+    if isinstance(value, list) and len(value) == 1:
+        value = value[0]
+    try:
+        names = {int(key): str(name) for key, name in value.items()}
+    except (AttributeError, TypeError, ValueError):
+        return None
+    return [names[index] for index in range(count)] if sorted(names) == list(range(count)) else None
+
+
+def _per_band(value: Any, bands: int) -> list[float] | None:
+    """A standardisation value per band from Deepness's metadata (one number for all, or one per band)."""
+    if value is None:
+        return None
+    values = [float(entry) for entry in (value if isinstance(value, list) else [value])]
+    return values * bands if len(values) == 1 else values

@@ -90,6 +90,28 @@ def test_classifyraster_takes_an_onnx_model_where_torch_cannot_be_imported(tmp_p
         )
 
 
+def test_classifyraster_styles_the_map_of_a_model_made_for_deepness_with_its_class_names(tmp_path):
+    from imagette.plugin.engine.classes import palette_color
+    from qgis.core import QgsPalettedRasterRenderer, QgsRasterLayer
+
+    from tests.model_files import write_deepness_model
+    from tests.scenes import make_scene
+
+    scene = make_scene(tmp_path, cells=2, cell=64, bands=3, dtype="uint8")
+    model = tmp_path / "landcover_deepness.onnx"
+    names = ["background", "water", "forest"]
+    write_deepness_model(model, 3, {"model_type": "Segmentor", "class_names": dict(enumerate(names))})
+    output = tmp_path / "map.tif"
+    run_algorithm(
+        "classifyraster",
+        {"INPUT_RASTER": str(scene.raster), "MODEL": str(model), "OUTPUT_CLASSIFICATION": str(output)},
+    )
+    layer = QgsRasterLayer(str(output), "map", "gdal")  # loads map.qml as its default style
+    assert layer.isValid() and isinstance(layer.renderer(), QgsPalettedRasterRenderer)
+    styled = [(int(entry.value), entry.label, entry.color.name()) for entry in layer.renderer().classes()]
+    assert styled == [(index + 1, name, palette_color(index)) for index, name in enumerate(names)]
+
+
 def test_imagette_command_classifies_with_an_onnx_model_without_torch(tmp_path):
     from tests.plugin.test_cli import imagette
     from tests.scenes import make_scene
