@@ -1,10 +1,12 @@
-"""Tiles classified with an exported ONNX model (Imagette format) through ONNX Runtime, without PyTorch.
+"""Tiles classified with an ONNX model through ONNX Runtime, without PyTorch: an Imagette export (either
+format), or a segmentation model made for Deepness (onnxfile.deepness_model_info).
 
 The same output grid (grid.py), input windows, halo and nodata rules as tiles.py, so the classes are
 those PyTorch gives, up to float rounding:
 - OnnxPixelTiles (segmentation networks): the tile's input pixels and a halo of context (half a
   training patch, at least four times the downsampling, windows starting on its multiples), class
   probabilities averaged over each output pixel's input pixels that hold data; nodata gives nodata.
+  A graph of a fixed side (Deepness's) takes tiles that fit in it, padded as Deepness pads them.
 - OnnxPatchTiles (patch classifiers): the class of the patch centred on each output pixel; nodata
   where the centre pixel is nodata or the patch holds more nodata than training tolerated. A file in
   the dense form runs tiles.py's methods, chosen and sized as PyTorch's on the CPU (dense_plan.py): dense,
