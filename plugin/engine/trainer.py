@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import math
+import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -38,7 +39,8 @@ from .training_config import TrainingConfig
 
 WEIGHT_DECAY = 0.01
 WARMUP = 0.1  # share of training spent raising the learning rate
-EMA_DECAY = 0.99  # per optimiser step; warmed up as min(EMA_DECAY, (1 + n) / (10 + n))
+# per optimiser step; warmed up as min(EMA_DECAY, (1 + n) / (10 + n)); IMAGETTE_EMA_DECAY=0 gives the baseline
+EMA_DECAY = float(os.environ.get("IMAGETTE_EMA_DECAY", "0.99"))
 
 
 def scheduled_learning_rate(fraction: float, peak: float) -> float:
